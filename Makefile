@@ -1,0 +1,43 @@
+# The two commands of the README: `make run` and `make test`. Everything else is set-up they need.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+
+.PHONY: run test lint typecheck unit functional bench deps clean
+
+deps: $(VENV)/.installed js/node_modules/.installed system-packages
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+js/node_modules/.installed: js/package.json js/package-lock.json
+	cd js && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Debian packages the tests use as independent reference implementations.
+system-packages:
+	@command -v age >/dev/null || scripts/apt-install age
+
+run: deps
+	$(BIN)/peluit serve
+
+lint: deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: deps
+	$(BIN)/mypy
+
+test: lint typecheck
+	$(BIN)/pytest -m "not bench" --durations=10
+
+bench: deps
+	$(PY) -m tests.bench.bench_age
+
+clean:
+	rm -rf $(VENV) js/node_modules .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""Peluit: a whistle-blowing system whose server only ever holds ciphertext."""

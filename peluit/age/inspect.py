@@ -1,0 +1,57 @@
+"""What the server may learn from an age file without any key: its header's shape.
+
+The server cannot tell *which* keys a hybrid stanza is for (they are anonymous by
+design); it can check that every stanza is hybrid, that there are as many as the
+channel has recipients, that the MAC line and payload are well formed in size.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from . import hybrid
+from .errors import PayloadError, RecipientPolicyError
+from .format import DEFAULT_LIMITS, HeaderLimits, read_header
+from .keyschedule import PAYLOAD_NONCE_SIZE
+from .stream import plaintext_size
+
+
+@dataclass(frozen=True)
+class HeaderInfo:
+    """The shape of an age header."""
+
+    stanza_types: tuple[str, ...]
+    header_length: int
+
+    @property
+    def recipient_count(self) -> int:
+        return len(self.stanza_types)
+
+    def payload_plaintext_size(self, file_size: int) -> int:
+        """Plaintext size implied by a total file size; raises `PayloadError` if impossible."""
+        sealed = file_size - self.header_length - PAYLOAD_NONCE_SIZE
+        if sealed < 0:
+            raise PayloadError("file ends before the payload")
+        return plaintext_size(sealed)
+
+
+def inspect(source: bytes | BinaryIO, limits: HeaderLimits = DEFAULT_LIMITS) -> HeaderInfo:
+    """Parse the header only; raises `HeaderError` for anything that is not an age v1 header."""
+    stream = io.BytesIO(source) if isinstance(source, bytes) else source
+    header, _ = read_header(stream, limits)
+    return HeaderInfo(tuple(s.type for s in header.stanzas), header.length)
+
+
+def require_hybrid_recipients(info: HeaderInfo, count: int) -> None:
+    """Refuse unless the header has exactly `count` stanzas, all ML-KEM-768 + X25519."""
+    others = sorted({t for t in info.stanza_types if t != hybrid.TYPE})
+    if others:
+        raise RecipientPolicyError(
+            f"only {hybrid.TYPE} recipients are accepted, found {', '.join(others)}"
+        )
+    if info.recipient_count != count:
+        raise RecipientPolicyError(
+            f"expected exactly {count} recipients, found {info.recipient_count}"
+        )

@@ -1,0 +1,29 @@
+"""Running the project's pinned JavaScript tools (typage, cctv-age) under node."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+JS_DIR = Path(__file__).resolve().parents[2] / "js"
+
+
+def node(script: str, *args: str, stdin: bytes | None = None, timeout: float = 120) -> bytes:
+    """Run `js/tools/<script>` with node and return its stdout; a failure raises with stderr."""
+    exe = shutil.which("node")
+    if exe is None:
+        raise RuntimeError("node is not installed: run the README's test command")
+    if not (JS_DIR / "node_modules").is_dir():
+        raise RuntimeError("js/node_modules is missing: run `npm ci` in js/ (make test does)")
+    proc = subprocess.run(
+        [exe, str(JS_DIR / "tools" / script), *args],
+        input=stdin,
+        capture_output=True,
+        timeout=timeout,
+        cwd=JS_DIR,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"node {script} failed: {proc.stderr.decode(errors='replace')}")
+    return proc.stdout
