@@ -15,6 +15,7 @@ from . import b64
 from .errors import HeaderError, HmacError
 
 VERSION_LINE = b"age-encryption.org/v1"
+_MAGIC = b"age-encryption.org/"
 _COLUMNS = 64
 _MAC_B64_LEN = 43
 _READ_SIZE = 16 * 1024
@@ -87,6 +88,8 @@ class _Lines:
             if not chunk:
                 self._eof = True
             self._buf += chunk
+            if not self._buf.startswith(_MAGIC[: len(self._buf)]):
+                raise HeaderError("not an age file")
 
     @property
     def consumed(self) -> int:
