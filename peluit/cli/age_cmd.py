@@ -18,11 +18,14 @@ import io
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from peluit import age
 
 from .atomic import atomic_output
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 
 class UsageError(Exception):
@@ -152,7 +155,7 @@ def _run(args: argparse.Namespace) -> None:
             if age.is_armored(head):
                 src = io.BytesIO(age.dearmor(head + src.read()))
             else:
-                src = _Prepended(head, src)
+                src = io.BufferedReader(_Prepended(head, src), 1 << 20)
             with _output(args.output) as dst:
                 age.decrypt_stream(src, dst, identities)
         return
@@ -169,7 +172,7 @@ def _run(args: argparse.Namespace) -> None:
 
 
 class _Prepended(io.RawIOBase):
-    """A read-only stream of `head` followed by `rest`."""
+    """A read-only raw stream of `head` followed by `rest`."""
 
     def __init__(self, head: bytes, rest: BinaryIO) -> None:
         self._head = head
@@ -178,10 +181,12 @@ class _Prepended(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def read(self, size: int = -1) -> bytes:
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        view = memoryview(buffer).cast("B")
         if self._head:
-            data, self._head = (
-                (self._head, b"") if size < 0 else (self._head[:size], self._head[size:])
-            )
-            return data
-        return self._rest.read(size)
+            n = min(len(view), len(self._head))
+            view[:n], self._head = self._head[:n], self._head[n:]
+            return n
+        data = self._rest.read(len(view))
+        view[: len(data)] = data
+        return len(data)
