@@ -19,7 +19,13 @@ from .errors import (
 )
 from .format import HeaderLimits
 from .hybrid import HybridIdentity, HybridRecipient
-from .inspect import HeaderInfo, inspect, require_hybrid_recipients
+from .inspect import (
+    HeaderInfo,
+    hybrid_file_size,
+    hybrid_header_size,
+    inspect,
+    require_hybrid_recipients,
+)
 from .keys import (
     AnyIdentity,
     AnyRecipient,
@@ -59,6 +65,8 @@ __all__ = [
     "decrypt_stream",
     "encrypt",
     "encrypt_stream",
+    "hybrid_file_size",
+    "hybrid_header_size",
     "inspect",
     "is_armored",
     "iter_decrypt",

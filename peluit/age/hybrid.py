@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import mlkem, x25519
 from . import b64, bech32
 from .errors import HeaderError, KeyFormatError
 from .format import Stanza
+from .x25519 import check_public_key
 
 TYPE = "mlkem768x25519"
 RECIPIENT_HRP = "age1pq"
@@ -44,6 +45,7 @@ class HybridRecipient:
         if hrp != RECIPIENT_HRP or text != text.lower() or len(data) != PUBLIC_SIZE:
             raise KeyFormatError("not a hybrid (age1pq1) age recipient")
         cls(data)._hpke_key()  # refuse an encoding that is not a valid ML-KEM key
+        check_public_key(data[_MLKEM_PUBLIC_SIZE:])
         return cls(data)
 
     def encode(self) -> str:

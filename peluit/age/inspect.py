@@ -15,7 +15,7 @@ from . import hybrid
 from .errors import PayloadError, RecipientPolicyError
 from .format import DEFAULT_LIMITS, HeaderLimits, read_header
 from .keyschedule import PAYLOAD_NONCE_SIZE
-from .stream import plaintext_size
+from .stream import plaintext_size, sealed_size
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,22 @@ def inspect(source: bytes | BinaryIO, limits: HeaderLimits = DEFAULT_LIMITS) -> 
     stream = io.BytesIO(source) if isinstance(source, bytes) else source
     header, _ = read_header(stream, limits)
     return HeaderInfo(tuple(s.type for s in header.stanzas), header.length)
+
+
+_VERSION_LINE_SIZE = len(b"age-encryption.org/v1\n")
+_MAC_LINE_SIZE = len(b"--- ") + 43 + 1
+# "-> mlkem768x25519 " + base64(1120 bytes) + LF, then base64(32-byte body) + LF
+_HYBRID_STANZA_SIZE = len(f"-> {hybrid.TYPE} ") + 1494 + 1 + 43 + 1
+
+
+def hybrid_header_size(count: int) -> int:
+    """Exact header size of a file for `count` hybrid recipients (the encoding is canonical)."""
+    return _VERSION_LINE_SIZE + count * _HYBRID_STANZA_SIZE + _MAC_LINE_SIZE
+
+
+def hybrid_file_size(count: int, plaintext: int) -> int:
+    """Exact size of an age file for `count` hybrid recipients and `plaintext` bytes."""
+    return hybrid_header_size(count) + PAYLOAD_NONCE_SIZE + sealed_size(plaintext)
 
 
 def require_hybrid_recipients(info: HeaderInfo, count: int) -> None:

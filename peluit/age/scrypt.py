@@ -66,7 +66,7 @@ class ScryptIdentity:
             salt = b64.decode(stanza.args[1].encode())
             if len(salt) != 16:
                 raise HeaderError("scrypt salt must be 16 bytes")
-            if not _DECIMAL.fullmatch(stanza.args[2]):
+            if len(stanza.args[2]) > 2 or not _DECIMAL.fullmatch(stanza.args[2]):
                 raise HeaderError("scrypt work factor is not a plain decimal number")
             work_factor = int(stanza.args[2])
             if work_factor > self._max_work_factor:

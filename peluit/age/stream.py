@@ -107,12 +107,16 @@ def _explain_failure(
 
 def sealed_size(plaintext_size: int) -> int:
     """Size of the STREAM ciphertext (without the 16-byte nonce) for a plaintext size."""
+    if plaintext_size < 0:
+        raise ValueError("a size cannot be negative")
     chunks = max(1, -(-plaintext_size // CHUNK_SIZE))
     return plaintext_size + chunks * TAG_SIZE
 
 
 def plaintext_size(sealed: int) -> int:
     """Inverse of `sealed_size`; raises `PayloadError` for a size no valid payload has."""
+    if sealed < 0:
+        raise PayloadError("payload size is impossible for age STREAM")
     full, rem = divmod(sealed, SEALED_CHUNK_SIZE)
     if rem == 0 and full > 0:
         return full * CHUNK_SIZE

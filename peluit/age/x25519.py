@@ -22,6 +22,19 @@ RECIPIENT_HRP = "age"
 IDENTITY_HRP = "age-secret-key-"
 
 
+_PROBE = X25519PrivateKey.from_private_bytes(bytes(range(32)))
+
+
+def check_public_key(public: bytes) -> None:
+    """Refuse a low-order point: every shared secret with it is zero, so it protects nothing."""
+    try:
+        secret = _PROBE.exchange(X25519PublicKey.from_public_bytes(public))
+    except ValueError:  # cryptography refuses an all-zero shared secret
+        secret = bytes(32)
+    if secret == bytes(32):
+        raise KeyFormatError("the X25519 key is a low-order point")
+
+
 @dataclass(frozen=True)
 class X25519Recipient:
     public: bytes
@@ -34,6 +47,7 @@ class X25519Recipient:
         hrp, data = bech32.decode(text)
         if hrp != RECIPIENT_HRP or text != text.lower() or len(data) != 32:
             raise KeyFormatError("not an X25519 age recipient")
+        check_public_key(data)
         return cls(data)
 
     def encode(self) -> str:
