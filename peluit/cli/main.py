@@ -7,6 +7,7 @@ import sys
 USAGE = """usage: peluit COMMAND [ARGS]
 
 commands:
+  serve    run Peluit locally: site, API, local store (demo keys if no --config)
   age      encrypt and decrypt age files (like the age tool; `peluit age --help`)
 """
 
@@ -21,6 +22,10 @@ def main(argv: list[str] | None = None) -> int:
         from . import age_cmd
 
         return age_cmd.main(rest)
+    if command == "serve":
+        from . import serve_cmd
+
+        return serve_cmd.main(rest)
     print(f"peluit: unknown command {command!r}\n\n{USAGE}", end="", file=sys.stderr)
     return 2
 

@@ -1,8 +1,8 @@
 """Benchmark of `peluit.age`: throughput against raw ChaCha20-Poly1305, and peak memory.
 
 Run with `python -m tests.bench.bench_age [--size-mib N]` (`make bench`). It prints figures
-and always exits 0; the targets (age >= 0.6 x the raw baseline's throughput, peak RSS <= 64 MiB whatever
-the file size) are reported as met or not, never asserted.
+and always exits 0; the targets (age >= 0.6 x the raw baseline's throughput, peak RSS
+<= 64 MiB whatever the file size) are reported as met or not, never asserted.
 
 - age: `encrypt_stream` / `decrypt_stream`, file to file in a fresh temp dir under /tmp, to
   three hybrid (ML-KEM-768 + X25519) recipients; the decrypting identity is the last one, so

@@ -1,0 +1,1 @@
+"""AWS Lambda entry points. Each module wires production adapters and nothing else."""

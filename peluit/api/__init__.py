@@ -1,0 +1,1 @@
+"""HTTP APIs as Powertools resolvers; the same objects serve Lambda and `peluit serve`."""

@@ -1,0 +1,34 @@
+"""The public API's OpenAPI document.
+
+Write it out with `python -m peluit.api.openapi > docs/api/public-openapi.json`.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import cast
+
+from peluit.config import parse_config
+from peluit.config.demo import example_config_text
+from peluit.core.dates import utc_now
+from peluit.core.submission import SubmissionService
+from peluit.store.port import ObjectStore
+
+from .public import build_public_app
+
+TITLE = "Peluit public API"
+VERSION = "1"
+
+
+def public_document() -> str:
+    """The document Powertools generates from the routes and pydantic models."""
+    # Generating the schema never calls a route, so no store is needed.
+    service = SubmissionService(
+        parse_config(example_config_text()), cast(ObjectStore, None), utc_now
+    )
+    schema: str = build_public_app(service).get_openapi_json_schema(title=TITLE, version=VERSION)
+    return schema + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(public_document())

@@ -1,0 +1,51 @@
+"""`peluit serve`: run Peluit on this machine (site, API, local store)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from peluit.config import ConfigError
+from peluit.serve.app import ServeOptions, build_server
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="peluit serve", description=__doc__)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--data", type=Path, default=Path("var"), help="data directory (default ./var)")
+    p.add_argument("--config", type=Path, help="peluit.toml (default: a demo configuration)")
+    p.add_argument("--site", type=Path, default=Path("build/site"), help="built site directory")
+    return p
+
+
+def main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    options = ServeOptions(args.host, args.port, args.data, args.config, args.site)
+    try:
+        server, config, config_path, demo = build_server(options)
+    except (ConfigError, OSError) as exc:
+        print(f"peluit serve: error: {exc}", file=sys.stderr)
+        return 1
+    url = f"http://{args.host}:{server.server_address[1]}/"
+    print(f"Peluit — {config.organisation.name.id}")
+    print(f"  situs / site:  {url}")
+    print(f"  API:           {url}api/v1/openapi.json")
+    print(f"  konfigurasi:   {config_path}")
+    print(f"  data:          {args.data.resolve()}")
+    if demo:
+        keys = args.data / "demo-keys"
+        print(
+            f"  DEMO: kunci demo / demo keys: {keys} — bukan untuk laporan nyata / not for real use"
+        )
+    if options.site is None or server.site_dir is None:
+        print("  (situs belum dibangun / site not built: showing a placeholder page)")
+    print("Tekan Ctrl+C untuk berhenti / press Ctrl+C to stop.", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0

@@ -1,0 +1,189 @@
+"""The configuration schema: organisation, roster, channels with questionnaires, limits, store."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+
+from peluit import age
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,31}$")]
+MiB = 1024 * 1024
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Strict):
+    """A text in Indonesian (first) and English."""
+
+    id: Annotated[str, Field(min_length=1, max_length=2000)]
+    en: Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class Organisation(_Strict):
+    name: Text
+    site_url: HttpUrl
+    timezone: str = "Asia/Jakarta"
+
+
+class Person(_Strict):
+    """A roster entry: only public keys, never anything that decrypts or signs."""
+
+    id: Identifier
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    roles: Annotated[list[Literal["reviewer", "custodian", "oversight"]], Field(min_length=1)]
+    age_recipient: str
+    signing_key: str | None = None  # Ed25519 public key for the reviewer API (issue 5)
+
+    @field_validator("age_recipient")
+    @classmethod
+    def _hybrid_recipient(cls, value: str) -> str:
+        try:
+            age.HybridRecipient.parse(value)
+        except age.KeyFormatError as exc:
+            raise ValueError(f"must be a post-quantum age1pq1… recipient ({exc})") from None
+        return value
+
+
+class Option(_Strict):
+    id: Identifier
+    label: Text
+
+
+FieldKind = Literal["text", "textarea", "date", "select", "money", "boolean", "kpk_area"]
+
+
+class FieldSpec(_Strict):
+    """One question of a channel's questionnaire."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
+    kind: FieldKind
+    label: Text
+    help: Text | None = None
+    required: bool = False
+    max_length: Annotated[int, Field(ge=1, le=100_000)] = 5000
+    options: list[Option] = []
+    identity: bool = False  # goes into the identity block (custodians only), not the report
+
+    @model_validator(mode="after")
+    def _options_only_for_select(self) -> FieldSpec:
+        if (self.kind == "select") != bool(self.options):
+            raise ValueError("a select field needs options, and only a select field has them")
+        return self
+
+
+class Sla(_Strict):
+    """Deadlines the reviewers' console shows (FACTS.md: ISO 37002, EU 2019/1937, SP4N-LAPOR!)."""
+
+    acknowledge_working_days: Annotated[int, Field(ge=1, le=60)] = 3
+    feedback_days: Annotated[int, Field(ge=1, le=365)] = 90
+
+
+class Channel(_Strict):
+    id: Identifier
+    name: Text
+    description: Text
+    identity: Literal["optional", "required", "none"]
+    reviewers: Annotated[list[Identifier], Field(min_length=1)]
+    oversight: list[Identifier] = []
+    custodians: list[Identifier] = []
+    sla: Sla = Sla()
+    retention_days: Annotated[int, Field(ge=30, le=36500)] = 3650
+    fields: Annotated[list[FieldSpec], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Channel:
+        ids = [f.id for f in self.fields]
+        if len(ids) != len(set(ids)):
+            raise ValueError("field ids must be unique within a channel")
+        if self.identity != "none" and not self.custodians:
+            raise ValueError("a channel that accepts an identity block needs custodians")
+        if self.identity == "none" and any(f.identity for f in self.fields):
+            raise ValueError("identity fields need identity = 'optional' or 'required'")
+        return self
+
+
+class Limits(_Strict):
+    report_max_bytes: Annotated[int, Field(ge=16 * 1024, le=4 * MiB)] = 1 * MiB
+    file_max_bytes: Annotated[int, Field(ge=1, le=5 * 1024 * MiB)] = 500 * MiB
+    files_per_report: Annotated[int, Field(ge=0, le=100)] = 10
+    total_max_bytes: Annotated[int, Field(ge=1)] = 2 * 1024 * MiB
+    segment_bytes: Annotated[int, Field(ge=64 * 1024, le=64 * MiB)] = 8 * MiB
+
+    @model_validator(mode="after")
+    def _segments_whole_chunks(self) -> Limits:
+        if self.segment_bytes % (64 * 1024):
+            raise ValueError("segment_bytes must be a multiple of 64 KiB (the age chunk size)")
+        return self
+
+
+class StoreConfig(_Strict):
+    kind: Literal["local", "s3"] = "local"
+    path: str = "var"
+    bucket: str | None = None
+    region: str = "ap-southeast-3"
+    endpoint_url: HttpUrl | None = None
+
+    @model_validator(mode="after")
+    def _bucket_for_s3(self) -> StoreConfig:
+        if self.kind == "s3" and not self.bucket:
+            raise ValueError("an s3 store needs a bucket")
+        return self
+
+
+class KpkArea(_Strict):
+    id: Identifier
+    label: Text
+
+
+class Config(_Strict):
+    organisation: Organisation
+    kpk_areas: Annotated[list[KpkArea], Field(min_length=1)]
+    people: Annotated[list[Person], Field(min_length=1)]
+    channels: Annotated[list[Channel], Field(min_length=1)]
+    limits: Limits = Limits()
+    store: StoreConfig = StoreConfig()
+
+    @model_validator(mode="after")
+    def _references(self) -> Config:
+        for kind, ids in (
+            ("people", [p.id for p in self.people]),
+            ("channels", [c.id for c in self.channels]),
+            ("kpk_areas", [a.id for a in self.kpk_areas]),
+        ):
+            if len(ids) != len(set(ids)):
+                raise ValueError(f"{kind} ids must be unique")
+        roles = {p.id: set(p.roles) for p in self.people}
+        for channel in self.channels:
+            for role, members in (
+                ("reviewer", channel.reviewers),
+                ("oversight", channel.oversight),
+                ("custodian", channel.custodians),
+            ):
+                for member in members:
+                    if member not in roles:
+                        raise ValueError(f"channel {channel.id}: unknown person {member!r}")
+                    if role not in roles[member]:
+                        raise ValueError(
+                            f"channel {channel.id}: {member!r} is listed as {role} "
+                            f"but the roster does not give them that role"
+                        )
+        return self
+
+    def channel(self, channel_id: str) -> Channel | None:
+        return next((c for c in self.channels if c.id == channel_id), None)
+
+    def person(self, person_id: str) -> Person:
+        return next(p for p in self.people if p.id == person_id)
+
+    def report_recipients(self, channel: Channel) -> list[str]:
+        """Who can read a case: the channel's reviewers and oversight, each once."""
+        ids = dict.fromkeys([*channel.reviewers, *channel.oversight])
+        return [self.person(i).age_recipient for i in ids]
+
+    def identity_recipients(self, channel: Channel) -> list[str]:
+        """Who can read the identity block: the channel's custodians."""
+        return [self.person(i).age_recipient for i in dict.fromkeys(channel.custodians)]

@@ -1,0 +1,305 @@
+"""Accepting a report: plan its direct-to-store uploads, then finalize it into a case.
+
+The service proves to itself that everything is age ciphertext for exactly the
+channel's post-quantum recipients, never reads plaintext (it has no key), and makes
+finalization idempotent: the same submission finalized twice gives the same case;
+different content under the same submission id is a conflict.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from peluit import age
+from peluit.config import Channel, Config
+from peluit.store.errors import ObjectExistsError, ObjectNotFoundError
+from peluit.store.port import ObjectStore, UploadTicket
+
+from . import layout
+from .dates import Clock, local_date
+from .errors import (
+    IdentityBlockError,
+    InvalidReplyKeyError,
+    InvalidUploadPlanError,
+    LimitExceededError,
+    NotCiphertextError,
+    SegmentMismatchError,
+    SegmentMissingError,
+    SubmissionConflictError,
+    UnknownChannelError,
+    WrongRecipientsError,
+)
+from .ids import case_id, case_reference, is_submission_id
+
+UPLOAD_TTL = timedelta(hours=1)
+INITIAL_STATUS = "diterima"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One encrypted segment of an attachment: file number, segment number, size, SHA-256."""
+
+    file: int
+    index: int
+    size: int
+    sha256: bytes
+
+
+@dataclass(frozen=True)
+class Finalization:
+    channel: str
+    report: bytes
+    identity: bytes | None
+    segments: tuple[Segment, ...]
+    lookup_hash: bytes
+    reply_recipient: str
+
+
+@dataclass(frozen=True)
+class Receipt:
+    case: str
+    acknowledged_on: date
+
+    @property
+    def reference(self) -> str:
+        return case_reference(self.case)
+
+
+class SubmissionService:
+    def __init__(self, config: Config, store: ObjectStore, clock: Clock) -> None:
+        self._config = config
+        self._store = store
+        self._clock = clock
+
+    # -- planning -------------------------------------------------------------------------
+
+    def plan_uploads(
+        self, submission: str, channel_id: str, segments: Sequence[Segment]
+    ) -> list[UploadTicket]:
+        """One presigned, create-only, size- and hash-bound PUT per segment."""
+        channel = self._channel(channel_id)
+        self._check_submission_id(submission)
+        if not segments:
+            raise InvalidUploadPlanError("no segments to upload")
+        recipients = len(self._config.report_recipients(channel))
+        total = sum(self._segment_plaintext(s, recipients) for s in segments)
+        if total > self._config.limits.total_max_bytes:
+            raise LimitExceededError("the attachments are larger than allowed in all")
+        return [
+            self._store.presign_put(
+                layout.staging_segment(submission, s.file, s.index), s.size, s.sha256, UPLOAD_TTL
+            )
+            for s in segments
+        ]
+
+    def _segment_plaintext(self, segment: Segment, recipients: int) -> int:
+        """Check a segment's numbering and size; return its exact plaintext size."""
+        limits = self._config.limits
+        if not 0 <= segment.file < limits.files_per_report:
+            raise LimitExceededError(f"at most {limits.files_per_report} files per report")
+        max_segments = -(-limits.file_max_bytes // limits.segment_bytes)
+        if not 0 <= segment.index < max_segments:
+            raise LimitExceededError("the file is larger than allowed")
+        if len(segment.sha256) != 32:
+            raise InvalidUploadPlanError("a segment's SHA-256 must be 32 bytes")
+        header = age.hybrid_header_size(recipients)
+        try:
+            plain = age.HeaderInfo((), header).payload_plaintext_size(segment.size)
+        except age.PayloadError:
+            raise InvalidUploadPlanError(
+                "a segment's size is not the size of an age file for this channel"
+            ) from None
+        if plain > limits.segment_bytes:
+            raise LimitExceededError("a segment is larger than the segment size")
+        return plain
+
+    # -- finalizing -----------------------------------------------------------------------
+
+    def finalize(self, submission: str, request: Finalization) -> Receipt:
+        channel = self._channel(request.channel)
+        self._check_submission_id(submission)
+        self._check_report(channel, request)
+        self._check_identity(channel, request.identity)
+        self._check_reply_key(request.reply_recipient)
+        if len(request.lookup_hash) != 32:
+            raise InvalidUploadPlanError("the receipt lookup hash must be 32 bytes")
+        recipients = len(self._config.report_recipients(channel))
+        self._check_segment_plan(request.segments, recipients)
+
+        case = case_id(submission)
+        digest = _digest(request)
+        resuming = self._claimed_with(case, digest)
+        for segment in request.segments:
+            self._verify_or_check_staged(submission, case, segment, recipients, resuming)
+
+        if not resuming:
+            marker = json.dumps({"version": 1, "digest": digest}).encode()
+            try:
+                self._store.put_new(layout.case_marker(case), marker)
+            except ObjectExistsError:
+                if not self._claimed_with(case, digest):
+                    raise SubmissionConflictError("submission already finalized") from None
+        return self._write_case(submission, case, channel, request)
+
+    def _write_case(
+        self, submission: str, case: str, channel: Channel, request: Finalization
+    ) -> Receipt:
+        for segment in request.segments:
+            source = layout.staging_segment(submission, segment.file, segment.index)
+            dest = layout.case_segment(case, segment.file, segment.index)
+            if not self._exists(dest):
+                # a concurrent retry may copy it first; the source was verified above
+                with contextlib.suppress(ObjectExistsError):
+                    self._store.copy_new(source, dest)
+        self._put_same(layout.case_report(case), request.report)
+        if request.identity is not None:
+            self._put_same(layout.case_identity(case), request.identity)
+        entry = {"version": 1, "case": case, "reply_recipient": request.reply_recipient}
+        self._put_same(layout.lookup(request.lookup_hash), _canonical(entry))
+        today = local_date(self._clock, self._config.organisation.timezone)
+        state = {
+            "version": 1,
+            "channel": channel.id,
+            "status": INITIAL_STATUS,
+            "received": today.isoformat(),
+            "files": len({s.file for s in request.segments}),
+            "identity": request.identity is not None,
+            "tags": [],
+            "history": [{"status": INITIAL_STATUS, "on": today.isoformat()}],
+        }
+        try:
+            self._store.put_new(layout.case_state(case), _canonical(state))
+        except ObjectExistsError:
+            existing = json.loads(self._store.get(layout.case_state(case)))
+            today = date.fromisoformat(existing["received"])
+        return Receipt(case=case, acknowledged_on=today)
+
+    def _channel(self, channel_id: str) -> Channel:
+        channel = self._config.channel(channel_id)
+        if channel is None:
+            raise UnknownChannelError(f"unknown channel {channel_id!r}")
+        return channel
+
+    @staticmethod
+    def _check_submission_id(submission: str) -> None:
+        if not is_submission_id(submission):
+            raise InvalidUploadPlanError("submission id must be 32 lower-case hex digits")
+
+    def _check_report(self, channel: Channel, request: Finalization) -> None:
+        if len(request.report) > self._config.limits.report_max_bytes:
+            raise LimitExceededError("the encrypted report is larger than allowed")
+        _require_age(request.report, len(self._config.report_recipients(channel)))
+
+    def _check_identity(self, channel: Channel, identity: bytes | None) -> None:
+        if identity is None:
+            if channel.identity == "required":
+                raise IdentityBlockError("this channel requires the reporter's identity")
+            return
+        if channel.identity == "none":
+            raise IdentityBlockError("this channel does not take an identity block")
+        if len(identity) > self._config.limits.report_max_bytes:
+            raise LimitExceededError("the encrypted identity block is larger than allowed")
+        _require_age(identity, len(self._config.identity_recipients(channel)))
+
+    @staticmethod
+    def _check_reply_key(recipient: str) -> None:
+        try:
+            age.HybridRecipient.parse(recipient)
+        except age.KeyFormatError:
+            raise InvalidReplyKeyError("the reply key must be an age1pq1… recipient") from None
+
+    def _check_segment_plan(self, segments: Sequence[Segment], recipients: int) -> None:
+        limits = self._config.limits
+        by_file: dict[int, list[tuple[int, int]]] = {}
+        for segment in segments:
+            plain = self._segment_plaintext(segment, recipients)
+            by_file.setdefault(segment.file, []).append((segment.index, plain))
+        if sorted(by_file) != list(range(len(by_file))):
+            raise InvalidUploadPlanError("files must be numbered 0, 1, 2, … without gaps")
+        for parts in by_file.values():
+            if sorted(index for index, _ in parts) != list(range(len(parts))):
+                raise InvalidUploadPlanError("a file's segments must be numbered without gaps")
+            if sum(plain for _, plain in parts) > limits.file_max_bytes:
+                raise LimitExceededError("a file is larger than allowed")
+        if sum(plain for parts in by_file.values() for _, plain in parts) > limits.total_max_bytes:
+            raise LimitExceededError("the attachments are larger than allowed in all")
+
+    def _claimed_with(self, case: str, digest: str) -> bool:
+        """Whether this exact submission already claimed the case; a different one conflicts."""
+        try:
+            marker = json.loads(self._store.get(layout.case_marker(case)))
+        except ObjectNotFoundError:
+            return False
+        if marker.get("digest") != digest:
+            raise SubmissionConflictError("submission already finalized with other content")
+        return True
+
+    def _verify_or_check_staged(
+        self, submission: str, case: str, segment: Segment, recipients: int, resuming: bool
+    ) -> None:
+        if resuming and self._exists(layout.case_segment(case, segment.file, segment.index)):
+            return
+        key = layout.staging_segment(submission, segment.file, segment.index)
+        try:
+            info = self._store.head(key)
+        except ObjectNotFoundError:
+            raise SegmentMissingError(
+                f"segment {segment.index} of file {segment.file} was not uploaded"
+            ) from None
+        if info.size != segment.size or self._store.sha256(key) != segment.sha256:
+            raise SegmentMismatchError(
+                f"segment {segment.index} of file {segment.file} differs from the declaration"
+            )
+        header = self._store.read_range(key, 0, age.hybrid_header_size(recipients))
+        _require_age(header, recipients, complete=False)
+
+    def _exists(self, key: str) -> bool:
+        try:
+            self._store.head(key)
+        except ObjectNotFoundError:
+            return False
+        return True
+
+    def _put_same(self, key: str, data: bytes) -> None:
+        """Create-only write that also accepts an identical object already there (a retry)."""
+        try:
+            self._store.put_new(key, data)
+        except ObjectExistsError:
+            if self._store.sha256(key) != hashlib.sha256(data).digest():
+                raise SubmissionConflictError(
+                    "stored object differs from this submission"
+                ) from None
+
+
+def _require_age(data: bytes, recipients: int, complete: bool = True) -> None:
+    try:
+        info = age.inspect(data)
+        if complete:
+            info.payload_plaintext_size(len(data))
+    except (age.HeaderError, age.PayloadError) as exc:
+        raise NotCiphertextError(f"not a well-formed age file: {exc}") from None
+    try:
+        age.require_hybrid_recipients(info, recipients)
+    except age.RecipientPolicyError as exc:
+        raise WrongRecipientsError(str(exc)) from None
+
+
+def _canonical(value: object) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":")).encode()
+
+
+def _digest(request: Finalization) -> str:
+    summary = {
+        "channel": request.channel,
+        "report": hashlib.sha256(request.report).hexdigest(),
+        "identity": hashlib.sha256(request.identity).hexdigest() if request.identity else None,
+        "segments": [[s.file, s.index, s.size, s.sha256.hex()] for s in request.segments],
+        "lookup": request.lookup_hash.hex(),
+        "reply": request.reply_recipient,
+    }
+    return hashlib.sha256(_canonical(summary)).hexdigest()

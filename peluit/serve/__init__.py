@@ -1,0 +1,1 @@
+"""`peluit serve`: the site, the API and emulated presigned uploads in one local process."""

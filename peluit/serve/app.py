@@ -1,0 +1,66 @@
+"""Wiring `peluit serve`: configuration, local store, service, server."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from peluit.api.public import build_public_app
+from peluit.config import Config, load_config
+from peluit.config.demo import ensure_demo
+from peluit.core.dates import utc_now
+from peluit.core.submission import SubmissionService
+from peluit.store.local import LocalStore
+
+from .server import UPLOAD_PREFIX, PeluitServer, expire_staging_periodically
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    host: str
+    port: int
+    data: Path
+    config: Path | None
+    site: Path | None
+
+
+def _upload_secret(data: Path) -> bytes:
+    """A per-installation secret that signs local upload URLs, made once, kept 0600."""
+    path = data / "upload-secret"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_bytes()
+    secret = secrets.token_bytes(32)
+    with os.fdopen(fd, "wb") as out:
+        out.write(secret)
+    return secret
+
+
+def load_or_create_config(options: ServeOptions, base_url: str) -> tuple[Config, Path, bool]:
+    if options.config is not None:
+        return load_config(options.config), options.config, False
+    path = ensure_demo(options.data, base_url)
+    return load_config(path), path, True
+
+
+def build_server(options: ServeOptions) -> tuple[PeluitServer, Config, Path, bool]:
+    options.data.mkdir(parents=True, exist_ok=True, mode=0o700)
+    base_url = f"http://{options.host}:{options.port}"
+    config, config_path, demo = load_or_create_config(options, base_url)
+    store = LocalStore(
+        root=options.data / "store",
+        upload_secret=_upload_secret(options.data),
+        # Same-origin and relative: the page that uploads is served by this same server,
+        # whatever name or address the browser used to reach it.
+        upload_base_url=UPLOAD_PREFIX.rstrip("/"),
+        clock=utc_now,
+    )
+    app = build_public_app(SubmissionService(config, store, utc_now))
+    site = options.site if options.site and options.site.is_dir() else None
+    server = PeluitServer((options.host, options.port), app, store, site)
+    expire_staging_periodically(store, threading.Event())
+    return server, config, config_path, demo

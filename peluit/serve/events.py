@@ -1,0 +1,69 @@
+"""Turning a local HTTP request into the API Gateway HTTP API (v2) event Lambda would get.
+
+The client's address and user agent are never copied in: the event carries a fixed
+placeholder, so nothing downstream can log or store them even by mistake.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping
+from typing import Any
+
+# Headers the API needs; everything else (User-Agent, X-Forwarded-For, cookies…) is dropped.
+FORWARDED_HEADERS = (
+    "content-type",
+    "content-length",
+    "accept",
+    "content-digest",
+    "signature",
+    "signature-input",
+    "host",
+)
+PLACEHOLDER_IP = "192.0.2.0"  # TEST-NET-1: documentation range, never a real client
+
+
+def http_api_event(
+    method: str, path: str, query: str, headers: Mapping[str, str], body: bytes
+) -> dict[str, Any]:
+    kept = {k.lower(): v for k, v in headers.items() if k.lower() in FORWARDED_HEADERS}
+    try:
+        text: str | None = body.decode("utf-8") if body else None
+        encoded = False
+    except UnicodeDecodeError:
+        text, encoded = base64.b64encode(body).decode(), True
+    return {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": query,
+        "headers": kept,
+        "requestContext": {
+            "accountId": "local",
+            "apiId": "local",
+            "domainName": kept.get("host", "localhost"),
+            "domainPrefix": "local",
+            "http": {
+                "method": method,
+                "path": path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": PLACEHOLDER_IP,
+                "userAgent": "",
+            },
+            "requestId": "local",
+            "routeKey": "$default",
+            "stage": "$default",
+            "time": "01/Jan/1970:00:00:00 +0000",
+            "timeEpoch": 0,
+        },
+        "body": text,
+        "isBase64Encoded": encoded,
+    }
+
+
+def response_parts(result: Mapping[str, Any]) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers and body bytes from a resolver's response dict."""
+    body = result.get("body") or ""
+    data = base64.b64decode(body) if result.get("isBase64Encoded") else str(body).encode()
+    headers = {str(k): str(v) for k, v in (result.get("headers") or {}).items()}
+    return int(result["statusCode"]), headers, data

@@ -1,0 +1,202 @@
+"""The local HTTP server: site, API and upload endpoint. It logs no request, ever."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, cast
+from urllib.parse import parse_qsl, urlsplit
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from peluit.api import errors, openapi
+from peluit.store.local import LocalStore
+from peluit.web.headers import SECURITY_HEADERS
+
+from . import static
+from .events import http_api_event, response_parts
+
+MAX_API_BODY = 8 * 1024 * 1024
+UPLOAD_PREFIX = "/_upload/"
+STAGING_EXPIRY = timedelta(days=2)
+_PAYLOAD_TOO_LARGE = errors.Problem(
+    413, "payload_too_large", "Permintaan terlalu besar.", "The request is too large."
+)
+_LENGTH_REQUIRED = errors.Problem(
+    411, "length_required", "Panjang isi permintaan wajib ada.", "Content-Length is required."
+)
+
+
+class PeluitServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        app: APIGatewayHttpResolver,
+        store: LocalStore,
+        site_dir: Path | None,
+    ) -> None:
+        self.app = app
+        self.store = store
+        self.site_dir = site_dir
+        self.openapi = app.get_openapi_json_schema(title=openapi.TITLE, version=openapi.VERSION)
+        super().__init__(address, _Handler)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: PeluitServer
+    protocol_version = "HTTP/1.1"
+    server_version = "Peluit"
+    sys_version = ""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Never log requests: the default writes the client's address."""
+
+    # -- dispatch -------------------------------------------------------------------------
+
+    def do_GET(self) -> None:
+        self._dispatch(head=False)
+
+    def do_HEAD(self) -> None:
+        self._dispatch(head=True)
+
+    def do_POST(self) -> None:
+        self._dispatch()
+
+    def do_PUT(self) -> None:
+        self._dispatch()
+
+    def do_DELETE(self) -> None:
+        self._dispatch()
+
+    def do_OPTIONS(self) -> None:
+        self._dispatch()
+
+    def _dispatch(self, head: bool = False) -> None:
+        try:
+            path = urlsplit(self.path).path
+            if path == "/api/v1/openapi.json" and self.command in {"GET", "HEAD"}:
+                self._send(200, {"Content-Type": "application/json"}, self.server.openapi.encode())
+            elif path.startswith("/api/"):
+                self._api()
+            elif path.startswith(UPLOAD_PREFIX) and self.command == "PUT":
+                self._upload(path.removeprefix(UPLOAD_PREFIX))
+            elif self.command in {"GET", "HEAD"}:
+                self._static(path, head)
+            else:
+                self._problem(errors.NOT_FOUND)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence answers 500, no details
+            self._problem(errors.INTERNAL)
+            self.close_connection = True
+            errors.log.error("unhandled %s in peluit serve", type(exc).__name__)
+
+    # -- handlers -------------------------------------------------------------------------
+
+    def _api(self) -> None:
+        body = self._read_body()
+        if body is None:
+            return
+        split = urlsplit(self.path)
+        event = http_api_event(self.command, split.path, split.query, dict(self.headers), body)
+        context = cast(LambdaContext, _LambdaContext())  # Powertools reads only these fields
+        status, headers, data = response_parts(self.server.app.resolve(event, context))
+        self._send(status, headers, data)
+
+    def _upload(self, key: str) -> None:
+        length = self.headers.get("Content-Length")
+        if length is None or not length.isdigit():
+            self._problem(_LENGTH_REQUIRED)
+            self.close_connection = True
+            return
+        query = dict(parse_qsl(urlsplit(self.path).query))
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        try:
+            info = self.server.store.accept_upload(key, query, headers, self.rfile, int(length))
+        except Exception as exc:
+            problem = errors.problem_for(exc)
+            if problem is None:
+                raise
+            self.close_connection = True  # the unread rest of the body must not be parsed
+            self._problem(problem, str(exc))
+            return
+        self._send(200, {"ETag": f'"{info.etag}"'}, b"")
+
+    def _static(self, path: str, head: bool) -> None:
+        site = self.server.site_dir
+        if site is None:
+            if path in {"/", "/index.html"}:
+                page = static.PLACEHOLDER.encode()
+                self._send(200, {"Content-Type": static.TYPES[".html"]}, page, head)
+            else:
+                self._problem(errors.NOT_FOUND)
+            return
+        file = static.resolve(site, path)
+        if file is None:
+            missing = static.resolve(site, "/404.html")
+            data = missing.read_bytes() if missing else b"Not found"
+            self._send(404, {"Content-Type": static.TYPES[".html"]}, data, head)
+            return
+        headers = {
+            "Content-Type": static.content_type(file),
+            "Cache-Control": static.cache_control(file),
+        }
+        self._send(200, headers, file.read_bytes(), head)
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    def _read_body(self) -> bytes | None:
+        if self.headers.get("Transfer-Encoding"):
+            self._problem(_LENGTH_REQUIRED)
+            self.close_connection = True
+            return None
+        length = self.headers.get("Content-Length", "0")
+        if not length.isdigit():
+            self._problem(_LENGTH_REQUIRED)
+            self.close_connection = True
+            return None
+        if int(length) > MAX_API_BODY:
+            self._problem(_PAYLOAD_TOO_LARGE)
+            self.close_connection = True
+            return None
+        return self.rfile.read(int(length))
+
+    def _problem(self, problem: errors.Problem, detail: str | None = None) -> None:
+        body = errors.problem_body(problem, detail)
+        self._send(problem.status, {"Content-Type": "application/json; charset=utf-8"}, body)
+
+    def _send(self, status: int, headers: dict[str, str], body: bytes, head: bool = False) -> None:
+        self.send_response(status)
+        for name, value in {**SECURITY_HEADERS, **headers}.items():
+            self.send_header(name, value)
+        if not any(k.lower() == "cache-control" for k in headers):
+            self.send_header("Cache-Control", "no-store")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+
+class _LambdaContext:
+    """The few attributes Powertools reads from a Lambda context."""
+
+    function_name = "peluit-local"
+    aws_request_id = "local"
+    memory_limit_in_mb = 0
+    invoked_function_arn = "arn:aws:lambda:local:0:function:peluit-local"
+
+
+def expire_staging_periodically(store: LocalStore, stop: threading.Event) -> threading.Thread:
+    """Start a thread that drops unfinalized uploads older than two days, hourly."""
+
+    def run() -> None:
+        while not stop.is_set():
+            store.expire("staging/", STAGING_EXPIRY)
+            stop.wait(3600)
+
+    thread = threading.Thread(target=run, name="peluit-expiry", daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,1 @@
+"""What every Peluit web response carries, wherever it is served from."""

@@ -1,0 +1,216 @@
+"""`peluit serve` over real HTTP: the demo set-up, the site, the API and local uploads."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import http.client
+import json
+import os
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from peluit import age
+from peluit.config import Config
+from peluit.serve.app import ServeOptions, build_server
+from peluit.serve.server import PeluitServer
+
+pytestmark = pytest.mark.functional
+
+SUBMISSION = "0123456789abcdef0123456789abcdef"
+
+
+@dataclass
+class Running:
+    server: PeluitServer
+    config: Config
+    data: Path
+    base: str
+
+    def keys(self, person: str) -> list[age.AnyIdentity]:
+        return age.parse_identity_file((self.data / "demo-keys" / f"{person}.txt").read_text())
+
+
+@pytest.fixture
+def running(tmp_path: Path) -> Iterator[Running]:
+    options = ServeOptions("127.0.0.1", 0, tmp_path / "var", None, tmp_path / "no-site")
+    server, config, _, demo = build_server(options)
+    assert demo
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Running(server, config, options.data, f"http://127.0.0.1:{server.server_address[1]}")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def call(
+    method: str, url: str, body: bytes | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    assert url.startswith("http://127.0.0.1:")
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def announce_huge_body(running: Running, path: str) -> int:
+    """Announce a 9 MiB body and read the answer before sending it, as a careful client would."""
+    connection = http.client.HTTPConnection(
+        "127.0.0.1", running.server.server_address[1], timeout=30
+    )
+    connection.putrequest("POST", path)
+    connection.putheader("Content-Type", "application/json")
+    connection.putheader("Content-Length", str(9 * 1024 * 1024))
+    connection.endheaders()
+    status = connection.getresponse().status
+    connection.close()
+    return status
+
+
+def post_json(running: Running, path: str, payload: object) -> tuple[int, dict[str, Any]]:
+    status, _, body = call(
+        "POST",
+        running.base + path,
+        json.dumps(payload).encode(),
+        {"Content-Type": "application/json"},
+    )
+    return status, json.loads(body)
+
+
+def stored(running: Running) -> list[str]:
+    root = running.data / "store" / "objects"
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def test_demo_serve_creates_demo_keys_that_match_the_roster(running: Running) -> None:
+    for person in running.config.people:
+        [identity] = running.keys(person.id)
+        assert identity.recipient().encode() == person.age_recipient
+    text = (running.data / "demo-keys" / "rina.txt").read_text()
+    assert "DEMO" in text
+    assert oct((running.data / "demo-keys" / "rina.txt").stat().st_mode)[-3:] == "600"
+
+
+def test_pages_carry_the_security_headers_and_traversal_finds_nothing(running: Running) -> None:
+    status, headers, body = call("GET", running.base + "/")
+    assert status == 200
+    assert b"Peluit" in body
+    assert headers["Content-Security-Policy"].startswith("default-src 'self'; script-src 'self'")
+    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    for path in ("/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/var/upload-secret"):
+        assert call("GET", running.base + path)[0] == 404
+
+
+def test_a_report_with_an_attachment_goes_through_and_reviewers_can_read_it(
+    running: Running,
+) -> None:
+    channel = running.config.channel("pengaduan")
+    assert channel is not None
+    readers = [age.parse_recipient(r) for r in running.config.report_recipients(channel)]
+    custodians = [age.parse_recipient(r) for r in running.config.identity_recipients(channel)]
+    attachment = os.urandom(300_000)
+    segment = age.encrypt(attachment, readers)
+    digest = hashlib.sha256(segment).hexdigest()
+
+    status, plan = post_json(
+        running,
+        f"/api/v1/submissions/{SUBMISSION}/uploads",
+        {
+            "channel": "pengaduan",
+            "segments": [{"file": 0, "index": 0, "size": len(segment), "sha256": digest}],
+        },
+    )
+    assert status == 200
+    [upload] = plan["uploads"]
+    assert upload["url"].startswith("/_upload/staging/")
+    put_status, _, _ = call(
+        upload["method"], running.base + upload["url"], segment, upload["headers"]
+    )
+    assert put_status == 200
+
+    report = json.dumps({"what": "Volume pekerjaan jalan dikurangi", "area": "pengadaan"}).encode()
+    reply = age.HybridIdentity.generate().recipient().encode()
+    status, receipt = post_json(
+        running,
+        f"/api/v1/submissions/{SUBMISSION}/finalize",
+        {
+            "channel": "pengaduan",
+            "report": base64.b64encode(age.encrypt(report, readers)).decode(),
+            "identity": __import__("base64")
+            .b64encode(age.encrypt(b'{"name":"A"}', custodians))
+            .decode(),
+            "segments": [{"file": 0, "index": 0, "size": len(segment), "sha256": digest}],
+            "lookup_hash": hashlib.sha256(b"lookup token").hexdigest(),
+            "reply_recipient": reply,
+        },
+    )
+    assert status == 200, receipt
+    assert set(receipt) == {"case", "acknowledged_on"}
+
+    case_dir = running.data / "store" / "objects" / "cases"
+    [case] = list(case_dir.iterdir())
+    rina = running.keys("rina")
+    assert age.decrypt((case / "report.age").read_bytes(), rina) == report
+    assert age.decrypt((case / "files" / "00" / "00000.age").read_bytes(), rina) == attachment
+    with pytest.raises(age.NoMatchError):
+        age.decrypt((case / "identity.age").read_bytes(), rina)
+    assert (
+        age.decrypt((case / "identity.age").read_bytes(), running.keys("agus")) == b'{"name":"A"}'
+    )
+
+
+def test_an_upload_that_breaks_its_signed_terms_is_refused_and_stores_nothing(
+    running: Running,
+) -> None:
+    channel = running.config.channel("pengaduan")
+    assert channel is not None
+    readers = [age.parse_recipient(r) for r in running.config.report_recipients(channel)]
+    segment = age.encrypt(b"bukti", readers)
+    segments = [
+        {"file": 0, "index": 0, "size": len(segment), "sha256": hashlib.sha256(segment).hexdigest()}
+    ]
+    _, plan = post_json(
+        running,
+        f"/api/v1/submissions/{SUBMISSION}/uploads",
+        {"channel": "pengaduan", "segments": segments},
+    )
+    [upload] = plan["uploads"]
+    before = stored(running)
+    tampered = segment[:-1] + bytes([segment[-1] ^ 1])
+    status, _, body = call("PUT", running.base + upload["url"], tampered, upload["headers"])
+    assert status == 403
+    assert json.loads(body)["error"]["code"] == "upload_rejected"
+    forged = upload["url"].replace("/00000.age", "/00001.age")
+    assert call("PUT", running.base + forged, segment, upload["headers"])[0] == 403
+    assert stored(running) == before
+
+
+def test_bad_api_input_gets_a_4xx_with_a_stable_code(running: Running) -> None:
+    url = f"{running.base}/api/v1/submissions/{SUBMISSION}/finalize"
+    status, _, body = call("POST", url, b"{not json", {"Content-Type": "application/json"})
+    assert status == 400
+    assert json.loads(body)["error"]["code"] == "invalid_request"
+    assert b"not json" not in body
+    assert announce_huge_body(running, f"/api/v1/submissions/{SUBMISSION}/finalize") == 413
+    status, _, body = call("GET", running.base + "/api/v1/nothing-here")
+    assert status == 404
+    assert json.loads(body)["error"]["code"] == "not_found"
+
+
+def test_the_openapi_document_is_served(running: Running) -> None:
+    status, _, body = call("GET", running.base + "/api/v1/openapi.json")
+    assert status == 200
+    paths = json.loads(body)["paths"]
+    assert "/api/v1/submissions/{submission}/finalize" in paths
