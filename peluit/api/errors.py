@@ -156,6 +156,9 @@ def _invalid_fields(exc: RequestValidationError) -> str | None:
         return "the body is not valid JSON"
     fields = set()
     for error in exc.errors():
+        if error.get("type") == "extra_forbidden":
+            fields.add("(unknown field)")  # its name is the client's, not ours: not echoed
+            continue
         parts = [str(p) for p in error.get("loc", ())[1:]]
         if parts and all(_FIELD_PART.fullmatch(p) for p in parts):
             fields.add(".".join(parts))

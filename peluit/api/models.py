@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from datetime import date
 from typing import Annotated
 
@@ -23,13 +24,13 @@ def _b64(value: object) -> bytes:
         raise ValueError("must be valid base64") from None
 
 
+_HEX64 = re.compile(r"[0-9a-fA-F]{64}")
+
+
 def _hex32(value: object) -> bytes:
-    if not isinstance(value, str) or len(value) != 64:
+    if not isinstance(value, str) or not _HEX64.fullmatch(value):
         raise ValueError("must be 64 hexadecimal digits")
-    try:
-        return bytes.fromhex(value)
-    except ValueError:
-        raise ValueError("must be 64 hexadecimal digits") from None
+    return bytes.fromhex(value)
 
 
 Base64Bytes = Annotated[bytes, BeforeValidator(_b64)]

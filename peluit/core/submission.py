@@ -86,6 +86,8 @@ class SubmissionService:
         self._check_submission_id(submission)
         if not segments:
             raise InvalidUploadPlanError("no segments to upload")
+        if len({(s.file, s.index) for s in segments}) != len(segments):
+            raise InvalidUploadPlanError("a segment is listed twice")
         recipients = len(self._config.report_recipients(channel))
         total = sum(self._segment_plaintext(s, recipients) for s in segments)
         if total > self._config.limits.total_max_bytes:
@@ -133,9 +135,14 @@ class SubmissionService:
 
         case = case_id(submission)
         digest = _digest(request)
+        today = local_date(self._clock, self._config.organisation.timezone)
         resuming = self._claimed_with(case, digest)
         for segment in request.segments:
             self._verify_or_check_staged(submission, case, segment, recipients, resuming)
+        lookup_entry = _canonical(
+            {"version": 1, "case": case, "reply_recipient": request.reply_recipient}
+        )
+        self._check_lookup_free(request.lookup_hash, lookup_entry)
 
         if not resuming:
             marker = json.dumps({"version": 1, "digest": digest}).encode()
@@ -144,10 +151,25 @@ class SubmissionService:
             except ObjectExistsError:
                 if not self._claimed_with(case, digest):
                     raise SubmissionConflictError("submission already finalized") from None
-        return self._write_case(submission, case, channel, request)
+        return self._write_case(submission, case, channel, request, lookup_entry, today)
+
+    def _check_lookup_free(self, lookup_hash: bytes, entry: bytes) -> None:
+        """A receipt code belongs to one case: refuse before writing anything if it is taken."""
+        try:
+            existing = self._store.sha256(layout.lookup(lookup_hash))
+        except ObjectNotFoundError:
+            return
+        if existing != hashlib.sha256(entry).digest():
+            raise SubmissionConflictError("this receipt code is already in use")
 
     def _write_case(
-        self, submission: str, case: str, channel: Channel, request: Finalization
+        self,
+        submission: str,
+        case: str,
+        channel: Channel,
+        request: Finalization,
+        lookup_entry: bytes,
+        today: date,
     ) -> Receipt:
         for segment in request.segments:
             source = layout.staging_segment(submission, segment.file, segment.index)
@@ -159,9 +181,7 @@ class SubmissionService:
         self._put_same(layout.case_report(case), request.report)
         if request.identity is not None:
             self._put_same(layout.case_identity(case), request.identity)
-        entry = {"version": 1, "case": case, "reply_recipient": request.reply_recipient}
-        self._put_same(layout.lookup(request.lookup_hash), _canonical(entry))
-        today = local_date(self._clock, self._config.organisation.timezone)
+        self._put_same(layout.lookup(request.lookup_hash), lookup_entry)
         state = {
             "version": 1,
             "channel": channel.id,
@@ -285,8 +305,11 @@ def _require_age(data: bytes, recipients: int, complete: bool = True) -> None:
         raise NotCiphertextError(f"not a well-formed age file: {exc}") from None
     try:
         age.require_hybrid_recipients(info, recipients)
-    except age.RecipientPolicyError as exc:
-        raise WrongRecipientsError(str(exc)) from None
+    except age.RecipientPolicyError:
+        # Our own words: the library's message names stanza types the client chose.
+        raise WrongRecipientsError(
+            f"expected exactly {recipients} post-quantum (mlkem768x25519) recipients"
+        ) from None
 
 
 def _canonical(value: object) -> bytes:
@@ -298,7 +321,7 @@ def _digest(request: Finalization) -> str:
         "channel": request.channel,
         "report": hashlib.sha256(request.report).hexdigest(),
         "identity": hashlib.sha256(request.identity).hexdigest() if request.identity else None,
-        "segments": [[s.file, s.index, s.size, s.sha256.hex()] for s in request.segments],
+        "segments": sorted([s.file, s.index, s.size, s.sha256.hex()] for s in request.segments),
         "lookup": request.lookup_hash.hex(),
         "reply": request.reply_recipient,
     }
