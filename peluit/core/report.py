@@ -1,0 +1,53 @@
+"""The documents inside `report.age` and `identity.age` (their plaintext), version 1.
+
+The browser writes them (js/src/report.js); reviewers' tools read them. The server never
+sees them. Unknown top-level keys are refused so a newer writer is noticed, not misread.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+class _Doc(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SegmentEntry(_Doc):
+    size: Annotated[int, Field(ge=1, description="ciphertext size")]
+    sha256: Sha256Hex
+
+
+class FileEntry(_Doc):
+    name: Annotated[str, Field(min_length=1, max_length=255)]
+    type: Annotated[str, Field(max_length=255)] = "application/octet-stream"
+    size: Annotated[int, Field(ge=0, description="plaintext size")]
+    segments: list[SegmentEntry]
+
+
+AnswerValue = str | bool | None
+IdentityChoice = Literal["anonymous", "confidential", "open"]
+
+
+class ReportDocument(_Doc):
+    """Plaintext of report.age: the answers, the choice about identity, the file manifest."""
+
+    format: Literal["peluit-report/1"]
+    channel: str
+    lang: Literal["id", "en"]
+    answers: dict[str, AnswerValue]
+    identity_choice: IdentityChoice
+    identity: dict[str, AnswerValue] | None = None  # only when the reporter chose "open"
+    files: list[FileEntry] = []
+
+
+class IdentityDocument(_Doc):
+    """Plaintext of identity.age, readable by the channel's custodians only."""
+
+    format: Literal["peluit-identity/1"]
+    channel: str
+    fields: dict[str, AnswerValue]
