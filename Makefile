@@ -22,6 +22,7 @@ js/node_modules/.installed: js/package.json js/package-lock.json
 # Debian packages the tests use as independent reference implementations.
 system-packages:
 	@command -v age >/dev/null || scripts/apt-install age
+	@test -x /usr/lib/chromium/chromium || scripts/apt-install chromium
 
 run: deps
 	$(BIN)/peluit serve
