@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck unit functional bench deps clean
+.PHONY: run test lint typecheck js-build js-test bench deps clean system-packages
 
 deps: $(VENV)/.installed js/node_modules/.installed system-packages
 
@@ -19,12 +19,22 @@ js/node_modules/.installed: js/package.json js/package-lock.json
 	cd js && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The browser bundles (typage in a Web Worker, the form script); the site build copies them.
+JS_BUNDLES := site/overrides/assets/peluit/form.js site/overrides/assets/peluit/worker.js
+$(JS_BUNDLES) &: js/node_modules/.installed js/build.mjs $(wildcard js/src/*.js)
+	cd js && npm run --silent build
+
+js-build: $(JS_BUNDLES)
+
+js-test: js/node_modules/.installed
+	cd js && npm test --silent
+
 # Debian packages the tests use as independent reference implementations.
 system-packages:
 	@command -v age >/dev/null || scripts/apt-install age
 	@test -x /usr/lib/chromium/chromium || scripts/apt-install chromium
 
-run: deps
+run: deps js-build
 	$(BIN)/peluit serve
 
 lint: deps
@@ -34,7 +44,7 @@ lint: deps
 typecheck: deps
 	$(BIN)/mypy
 
-test: lint typecheck
+test: lint typecheck js-test js-build
 	$(BIN)/pytest -m "not bench" --durations=10
 
 bench: deps

@@ -12,6 +12,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
 from peluit.core import errors as core
+from peluit.httpsig import errors as httpsig
 from peluit.store import errors as store
 
 log = logging.getLogger("peluit.api")
@@ -110,6 +111,146 @@ PROBLEMS: dict[type[Exception], Problem] = {
         "Alamat penyimpanan tidak sah.",
         "Invalid storage address.",
     ),
+    # -- the reviewer API: authentication (401) -------------------------------------------
+    httpsig.SignatureMissingError: Problem(
+        401,
+        "signature_missing",
+        "Permintaan tidak ditandatangani. Gunakan alat penelaah Peluit.",
+        "The request is not signed. Use the Peluit reviewer tool.",
+    ),
+    httpsig.SignatureMalformedError: Problem(
+        401,
+        "signature_malformed",
+        "Tanda tangan permintaan tidak sesuai ketentuan Peluit.",
+        "The request signature does not meet Peluit's requirements.",
+    ),
+    httpsig.UnknownKeyError: Problem(
+        401,
+        "unknown_key",
+        "Kunci penanda tangan tidak terdaftar di roster.",
+        "The signing key is not on the roster.",
+    ),
+    httpsig.SignatureExpiredError: Problem(
+        401,
+        "signature_expired",
+        "Tanda tangan kedaluwarsa, atau jam komputer Anda selisih lebih dari 5 menit.",
+        "The signature has expired, or your computer's clock is off by more than 5 minutes.",
+    ),
+    httpsig.DigestMismatchError: Problem(
+        401,
+        "digest_mismatch",
+        "Isi permintaan tidak cocok dengan tanda tangannya.",
+        "The request body does not match its signature.",
+    ),
+    httpsig.SignatureInvalidError: Problem(
+        401,
+        "signature_invalid",
+        "Tanda tangan permintaan tidak sah.",
+        "The request signature is not valid.",
+    ),
+    core.ReplayedRequestError: Problem(
+        401,
+        "replayed_request",
+        "Permintaan ini sudah pernah dipakai. Kirim ulang dari alat penelaah.",
+        "This request was already used. Send it again from the reviewer tool.",
+    ),
+    # -- the reviewer API: roles and the workflow ---------------------------------------
+    core.SelfApprovalError: Problem(
+        403,
+        "self_approval",
+        "Anda tidak boleh memutus permintaan identitas Anda sendiri.",
+        "You may not decide your own identity request.",
+    ),
+    core.NotPermittedError: Problem(
+        403,
+        "forbidden",
+        "Anda tidak berwenang melakukan ini pada saluran atau kasus ini.",
+        "You are not allowed to do this on this channel or case.",
+    ),
+    core.CaseNotFoundError: Problem(
+        404,
+        "case_not_found",
+        "Kasus tidak ditemukan.",
+        "Case not found.",
+    ),
+    core.ObjectUnavailableError: Problem(
+        404,
+        "object_not_found",
+        "Berkas ini tidak ada, atau Anda tidak berwenang membacanya.",
+        "This file does not exist, or you may not read it.",
+    ),
+    core.InvalidTransitionError: Problem(
+        409,
+        "invalid_transition",
+        "Status kasus tidak dapat diubah seperti itu dari status saat ini.",
+        "The case cannot move to that status from its current one.",
+    ),
+    core.TransitionInputError: Problem(
+        400,
+        "invalid_status",
+        "Status atau tujuan penerusan tidak sah.",
+        "The status or the forwarding target is not valid.",
+    ),
+    core.PreconditionRequiredError: Problem(
+        428,
+        "if_match_required",
+        "Sebutkan versi kasus yang Anda ubah (If-Match).",
+        "Name the version of the case you are changing (If-Match).",
+    ),
+    core.StateConflictError: Problem(
+        409,
+        "state_conflict",
+        "Kasus telah diubah orang lain sejak Anda membukanya. Muat ulang, lalu coba lagi.",
+        "Someone changed the case since you opened it. Reload it, then try again.",
+    ),
+    core.InvalidCiphertextError: Problem(
+        400,
+        "invalid_ciphertext",
+        "Berkas terenkripsi tidak sah atau tidak untuk penerima yang seharusnya.",
+        "The encrypted file is not valid, or not for the recipients it must be for.",
+    ),
+    core.ReplyKeyMissingError: Problem(
+        409,
+        "no_reply_key",
+        "Kasus ini tidak memiliki kunci balasan; pelapor tidak dapat dikirimi pesan.",
+        "This case has no reply key; the reporter cannot be sent messages.",
+    ),
+    core.NoIdentityBlockError: Problem(
+        409,
+        "no_identity_block",
+        "Pelapor tidak menyertakan identitas pada kasus ini.",
+        "The reporter gave no identity in this case.",
+    ),
+    core.IdentityRequestStateError: Problem(
+        409,
+        "identity_request_state",
+        "Permintaan identitas ini tidak dalam keadaan yang memungkinkan tindakan ini.",
+        "This identity request is not in a state that allows this.",
+    ),
+    core.InvalidCursorError: Problem(
+        400,
+        "invalid_cursor",
+        "Penanda halaman tidak sah. Mulai lagi dari halaman pertama.",
+        "The page cursor is not valid. Start again from the first page.",
+    ),
+    core.AuditBusyError: Problem(
+        503,
+        "audit_busy",
+        "Server sedang sibuk mencatat jejak audit. Coba lagi sebentar lagi.",
+        "The server is busy writing the audit log. Try again in a moment.",
+    ),
+    store.DownloadRejectedError: Problem(
+        403,
+        "download_rejected",
+        "Tautan unduhan kedaluwarsa atau tidak sah. Buka kasusnya lagi.",
+        "The download link has expired or is not valid. Open the case again.",
+    ),
+    store.PreconditionFailedError: Problem(
+        409,
+        "conflict",
+        "Data telah berubah sementara itu. Muat ulang, lalu coba lagi.",
+        "The data changed meanwhile. Reload, then try again.",
+    ),
 }
 
 NOT_FOUND = Problem(404, "not_found", "Alamat tidak ditemukan.", "Not found.")
@@ -145,6 +286,20 @@ def respond(problem: Problem, detail: str | None = None) -> Response[str]:
         body=problem_body(problem, detail).decode(),
         headers={"Cache-Control": "no-store"},
     )
+
+
+def problem_result(problem: Problem, detail: str | None = None) -> dict[str, object]:
+    """The same answer as `respond`, as the Lambda proxy result an API Gateway HTTP API
+    takes, for refusals made before a request reaches the resolver's routes."""
+    return {
+        "statusCode": problem.status,
+        "headers": {
+            "Content-Type": "application/json; charset=utf-8",
+            "Cache-Control": "no-store",
+        },
+        "body": problem_body(problem, detail).decode(),
+        "isBase64Encoded": False,
+    }
 
 
 _FIELD_PART = re.compile(r"[a-z_][a-z0-9_]{0,39}|[0-9]{1,6}")

@@ -1,6 +1,7 @@
-"""The public API's OpenAPI document.
+"""The APIs' OpenAPI documents.
 
-Write it out with `python -m peluit.api.openapi > docs/api/public-openapi.json`.
+Write them out with `python -m peluit.api.openapi > docs/api/public-openapi.json` and
+`python -m peluit.api.openapi reviewer > docs/api/reviewer-openapi.json`.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from peluit.core.submission import SubmissionService
 from peluit.store.port import ObjectStore
 
 from .public import build_public_app
+from .reviewer import Services, build_reviewer_app
 
 TITLE = "Peluit public API"
+REVIEWER_TITLE = "Peluit reviewer API (every request signed: RFC 9421, Ed25519)"
 VERSION = "1"
 
 
@@ -30,5 +33,16 @@ def public_document() -> str:
     return schema + "\n"
 
 
+def reviewer_document() -> str:
+    """The reviewer API's document (its routes and bodies; the signature rules are in
+    docs/review-api.md)."""
+    config = parse_config(example_config_text())
+    services = Services.build(config, cast(ObjectStore, None), utc_now)
+    schema: str = build_reviewer_app(services).get_openapi_json_schema(
+        title=REVIEWER_TITLE, version=VERSION
+    )
+    return schema + "\n"
+
+
 if __name__ == "__main__":
-    sys.stdout.write(public_document())
+    sys.stdout.write(reviewer_document() if sys.argv[1:] == ["reviewer"] else public_document())

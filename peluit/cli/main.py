@@ -9,6 +9,11 @@ USAGE = """usage: peluit COMMAND [ARGS]
 commands:
   serve    run Peluit locally: site, API, local store (demo keys if no --config)
   age      encrypt and decrypt age files (like the age tool; `peluit age --help`)
+  deploy   deploy to AWS (Jakarta): stack, functions, site (`peluit deploy --help`)
+  destroy  delete the AWS stack; keeps the reports unless told otherwise
+  keygen   make a person's key file and print their roster entry
+  roster   add, remove or list the people of a configuration file
+  audit    verify the audit log's hash chain (`peluit audit verify --store PATH`)
 """
 
 
@@ -26,6 +31,26 @@ def main(argv: list[str] | None = None) -> int:
         from . import serve_cmd
 
         return serve_cmd.main(rest)
+    if command == "keygen":
+        from . import keys_cmd
+
+        return keys_cmd.main(rest)
+    if command == "roster":
+        from . import roster_cmd
+
+        return roster_cmd.main(rest)
+    if command == "audit":
+        from . import audit_cmd
+
+        return audit_cmd.main(rest)
+    if command == "deploy":
+        from . import deploy_cmd
+
+        return deploy_cmd.deploy_main(rest)
+    if command == "destroy":
+        from . import deploy_cmd
+
+        return deploy_cmd.destroy_main(rest)
     print(f"peluit: unknown command {command!r}\n\n{USAGE}", end="", file=sys.stderr)
     return 2
 

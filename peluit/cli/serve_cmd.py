@@ -8,6 +8,7 @@ from pathlib import Path
 
 from peluit.config import ConfigError
 from peluit.serve.app import ServeOptions, build_server
+from peluit.site import SiteError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -16,7 +17,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--data", type=Path, default=Path("var"), help="data directory (default ./var)")
     p.add_argument("--config", type=Path, help="peluit.toml (default: a demo configuration)")
-    p.add_argument("--site", type=Path, default=Path("build/site"), help="built site directory")
+    p.add_argument(
+        "--site", type=Path, help="serve this prebuilt site (default: build it for --config)"
+    )
     return p
 
 
@@ -25,7 +28,7 @@ def main(argv: list[str]) -> int:
     options = ServeOptions(args.host, args.port, args.data, args.config, args.site)
     try:
         server, config, config_path, demo = build_server(options)
-    except (ConfigError, OSError) as exc:
+    except (ConfigError, SiteError, OSError) as exc:
         print(f"peluit serve: error: {exc}", file=sys.stderr)
         return 1
     url = f"http://{args.host}:{server.server_address[1]}/"
@@ -39,8 +42,8 @@ def main(argv: list[str]) -> int:
         print(
             f"  DEMO: kunci demo / demo keys: {keys} — bukan untuk laporan nyata / not for real use"
         )
-    if options.site is None or server.site_dir is None:
-        print("  (situs belum dibangun / site not built: showing a placeholder page)")
+    if server.site_dir is None:
+        print("  (situs tidak ditemukan / site not found: showing a placeholder page)")
     print("Tekan Ctrl+C untuk berhenti / press Ctrl+C to stop.", flush=True)
     try:
         server.serve_forever()

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
 from peluit import age
+from peluit.keys.errors import SigningKeyFormatError
+from peluit.keys.signing import parse_public_key
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,31}$")]
 MiB = 1024 * 1024
@@ -46,7 +48,7 @@ class Person(_Strict):
     name: Annotated[str, Field(min_length=1, max_length=200)]
     roles: Annotated[list[Literal["reviewer", "custodian", "oversight"]], Field(min_length=1)]
     age_recipient: str
-    signing_key: str | None = None  # Ed25519 public key for the reviewer API (issue 5)
+    signing_key: str | None = None  # `ed25519:<base64>`: signs the person's reviewer API requests
 
     @field_validator("age_recipient")
     @classmethod
@@ -55,6 +57,16 @@ class Person(_Strict):
             age.HybridRecipient.parse(value)
         except age.KeyFormatError as exc:
             raise ValueError(f"must be a post-quantum age1pq1… recipient ({exc})") from None
+        return value
+
+    @field_validator("signing_key")
+    @classmethod
+    def _ed25519_key(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                parse_public_key(value)
+            except SigningKeyFormatError as exc:
+                raise ValueError(f"must be an ed25519:<base64> public key ({exc})") from None
         return value
 
 

@@ -43,3 +43,78 @@ class SegmentMismatchError(SubmissionError):
 
 class SubmissionConflictError(SubmissionError):
     """The submission id was already finalized with different content."""
+
+
+# -- the review side ---------------------------------------------------------------------------
+
+
+class ReviewError(Exception):
+    """Base of errors a review team member's request can cause."""
+
+
+class ReplayedRequestError(ReviewError):
+    """This signed request (its key id and nonce) was already used once."""
+
+
+class NotPermittedError(ReviewError):
+    """The roster does not give this person that right on this channel or case."""
+
+
+class SelfApprovalError(NotPermittedError):
+    """A custodian tried to decide their own request to see a reporter's identity."""
+
+
+class CaseNotFoundError(ReviewError):
+    """No complete case with that id (or none the person may see)."""
+
+
+class ObjectUnavailableError(ReviewError):
+    """That object of a case does not exist, or the person may not read it."""
+
+
+class InvalidTransitionError(ReviewError):
+    """The workflow does not allow that status change from the case's current status."""
+
+
+class TransitionInputError(ReviewError):
+    """A forwarding target is missing, or given for a status that takes none."""
+
+
+class PreconditionRequiredError(ReviewError):
+    """A status change must name the version of the case it changes (If-Match)."""
+
+
+class StateConflictError(ReviewError):
+    """The case changed since the version the request names; read it again."""
+
+
+class InvalidCiphertextError(ReviewError):
+    """An upload is not an age file for exactly the recipients the server expects."""
+
+
+class ReplyKeyMissingError(ReviewError):
+    """The case has no reply key, so the reporter cannot be written to."""
+
+
+class NoIdentityBlockError(ReviewError):
+    """The reporter gave no identity, so there is nothing to request."""
+
+
+class IdentityRequestStateError(ReviewError):
+    """The identity request is not in a state that allows this (pending, decided, granted)."""
+
+
+class InvalidCursorError(ReviewError):
+    """A paging cursor that this server did not give out."""
+
+
+class AuditBusyError(ReviewError):
+    """The audit log could not be appended to (too many concurrent writers); try again."""
+
+
+class AuditChainError(Exception):
+    """The audit chain is broken; the message names the first event where it breaks."""
+
+    def __init__(self, seq: int, message: str) -> None:
+        super().__init__(message)
+        self.seq = seq

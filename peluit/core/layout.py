@@ -1,5 +1,7 @@
 """Object keys of the storage layout (docs/format.md); the same on S3 and locally."""
 
+import hashlib
+
 
 def staging_segment(submission: str, file: int, segment: int) -> str:
     return f"staging/{submission}/{file:02d}/{segment:05d}.age"
@@ -31,3 +33,57 @@ def case_state(case: str) -> str:
 
 def lookup(lookup_hash: bytes) -> str:
     return f"lookup/{lookup_hash.hex()}.json"
+
+
+def case_reply(case: str) -> str:
+    """The reporter's reply recipient, so the review team can answer without the lookup."""
+    return f"cases/{case}/reply.json"
+
+
+def case_thread_prefix(case: str) -> str:
+    return f"cases/{case}/thread/"
+
+
+def case_message(case: str, seq: int, sender: str) -> str:
+    return f"cases/{case}/thread/{seq:05d}-{sender}.age"
+
+
+def case_note(case: str, sha256: bytes) -> str:
+    """An encrypted reason (status change, identity request or refusal), named by its hash."""
+    return f"cases/{case}/notes/{sha256.hex()}.age"
+
+
+def case_grant(case: str, reviewer: str) -> str:
+    """The identity block re-encrypted by a custodian to one reviewer."""
+    return f"cases/{case}/identity-grants/{reviewer}.age"
+
+
+def case_index_prefix(channel: str) -> str:
+    return f"index/cases/{channel}/"
+
+
+def case_index(channel: str, received: str, case: str) -> str:
+    """An empty marker listing a case under its channel and received day (YYYY-MM-DD)."""
+    return f"index/cases/{channel}/{received}/{case}"
+
+
+def identity_request_prefix() -> str:
+    return "identity-requests/"
+
+
+def identity_request(case: str, reviewer: str) -> str:
+    return f"identity-requests/{case}/{reviewer}.json"
+
+
+def audit_event(seq: int) -> str:
+    return f"audit/{seq:08d}.json"
+
+
+def audit_head() -> str:
+    """A hint, never trusted: a lower bound on the next free audit sequence number."""
+    return "audit/head.json"
+
+
+def nonce(key_id: str, nonce_value: str) -> str:
+    digest = hashlib.sha256(f"{key_id}:{nonce_value}".encode()).hexdigest()
+    return f"nonces/{digest}"

@@ -182,6 +182,13 @@ class SubmissionService:
         if request.identity is not None:
             self._put_same(layout.case_identity(case), request.identity)
         self._put_same(layout.lookup(request.lookup_hash), lookup_entry)
+        # For the review team: the reply key without the lookup hash (which would link the
+        # case to the receipt code's token), and the channel's case index; both before
+        # state.json, which marks the case complete.
+        reply_entry = _canonical({"version": 1, "reply_recipient": request.reply_recipient})
+        self._put_same(layout.case_reply(case), reply_entry)
+        today = self._received_day(case, today)
+        self._put_same(layout.case_index(channel.id, today.isoformat(), case), b"")
         state = {
             "version": 1,
             "channel": channel.id,
@@ -198,6 +205,14 @@ class SubmissionService:
             existing = json.loads(self._store.get(layout.case_state(case)))
             today = date.fromisoformat(existing["received"])
         return Receipt(case=case, acknowledged_on=today)
+
+    def _received_day(self, case: str, today: date) -> date:
+        """A retry after the case was complete keeps the day it was first received."""
+        try:
+            existing = json.loads(self._store.get(layout.case_state(case)))
+        except ObjectNotFoundError:
+            return today
+        return date.fromisoformat(existing["received"])
 
     def _channel(self, channel_id: str) -> Channel:
         channel = self._config.channel(channel_id)

@@ -9,13 +9,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from peluit.api.public import build_public_app
+from peluit.api.reviewer import Services, build_reviewer_app
 from peluit.config import Config, load_config
 from peluit.config.demo import ensure_demo
 from peluit.core.dates import utc_now
 from peluit.core.submission import SubmissionService
+from peluit.site import build_site
 from peluit.store.local import LocalStore
 
-from .server import UPLOAD_PREFIX, PeluitServer, expire_staging_periodically
+from .server import DOWNLOAD_PREFIX, UPLOAD_PREFIX, PeluitServer, expire_staging_periodically
 
 
 @dataclass(frozen=True)
@@ -58,9 +60,18 @@ def build_server(options: ServeOptions) -> tuple[PeluitServer, Config, Path, boo
         # whatever name or address the browser used to reach it.
         upload_base_url=UPLOAD_PREFIX.rstrip("/"),
         clock=utc_now,
+        download_base_url=DOWNLOAD_PREFIX.rstrip("/"),
     )
     app = build_public_app(SubmissionService(config, store, utc_now))
-    site = options.site if options.site and options.site.is_dir() else None
-    server = PeluitServer((options.host, options.port), app, store, site)
+    reviewer = build_reviewer_app(Services.build(config, store, utc_now))
+    if options.site is None:
+        # The site carries the configuration's forms and keys: build it for this one.
+        site: Path | None = options.data / "site"
+        build_site(config_path, options.data / "site")
+    else:
+        site = options.site if options.site.is_dir() else None
+    server = PeluitServer((options.host, options.port), app, store, site, reviewer)
+    # Signatures cover the URL the review tool called: this server's own address.
+    reviewer.origin = f"http://{options.host}:{server.server_address[1]}"
     expire_staging_periodically(store, threading.Event())
     return server, config, config_path, demo

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import parse_qsl
 
 # Headers the API needs; everything else (User-Agent, X-Forwarded-For, cookies…) is dropped.
 FORWARDED_HEADERS = (
@@ -18,6 +19,7 @@ FORWARDED_HEADERS = (
     "content-digest",
     "signature",
     "signature-input",
+    "if-match",
     "host",
 )
 PLACEHOLDER_IP = "192.0.2.0"  # TEST-NET-1: documentation range, never a real client
@@ -32,7 +34,7 @@ def http_api_event(
         encoded = False
     except UnicodeDecodeError:
         text, encoded = base64.b64encode(body).decode(), True
-    return {
+    event: dict[str, Any] = {
         "version": "2.0",
         "routeKey": "$default",
         "rawPath": path,
@@ -59,6 +61,9 @@ def http_api_event(
         "body": text,
         "isBase64Encoded": encoded,
     }
+    if query:
+        event["queryStringParameters"] = dict(parse_qsl(query, keep_blank_values=True))
+    return event
 
 
 def response_parts(result: Mapping[str, Any]) -> tuple[int, dict[str, str], bytes]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -13,6 +14,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from peluit.api import errors, openapi
+from peluit.store.errors import ObjectNotFoundError
 from peluit.store.local import LocalStore
 from peluit.web.headers import SECURITY_HEADERS
 
@@ -21,7 +23,10 @@ from .events import http_api_event, response_parts
 
 MAX_API_BODY = 8 * 1024 * 1024
 UPLOAD_PREFIX = "/_upload/"
+DOWNLOAD_PREFIX = "/_download/"
+REVIEW_PREFIX = "/api/v1/review/"
 STAGING_EXPIRY = timedelta(days=2)
+NONCE_EXPIRY = timedelta(days=1)
 _PAYLOAD_TOO_LARGE = errors.Problem(
     413, "payload_too_large", "Permintaan terlalu besar.", "The request is too large."
 )
@@ -39,12 +44,23 @@ class PeluitServer(ThreadingHTTPServer):
         app: APIGatewayHttpResolver,
         store: LocalStore,
         site_dir: Path | None,
+        reviewer: APIGatewayHttpResolver | None = None,
     ) -> None:
         self.app = app
+        self.reviewer = reviewer
         self.store = store
         self.site_dir = site_dir
         self.openapi = app.get_openapi_json_schema(title=openapi.TITLE, version=openapi.VERSION)
         super().__init__(address, _Handler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A browser that goes away mid-request is normal; anything else is named, not dumped.
+
+        The default prints a traceback and the client's address; neither belongs in a log.
+        """
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, ConnectionError | TimeoutError):
+            errors.log.error("connection failed: %s", type(exc).__name__)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -81,10 +97,14 @@ class _Handler(BaseHTTPRequestHandler):
             path = urlsplit(self.path).path
             if path == "/api/v1/openapi.json" and self.command in {"GET", "HEAD"}:
                 self._send(200, {"Content-Type": "application/json"}, self.server.openapi.encode())
+            elif path.startswith(REVIEW_PREFIX) and self.server.reviewer is not None:
+                self._api(self.server.reviewer)
             elif path.startswith("/api/"):
-                self._api()
+                self._api(self.server.app)
             elif path.startswith(UPLOAD_PREFIX) and self.command == "PUT":
                 self._upload(path.removeprefix(UPLOAD_PREFIX))
+            elif path.startswith(DOWNLOAD_PREFIX) and self.command == "GET":
+                self._download(path.removeprefix(DOWNLOAD_PREFIX))
             elif self.command in {"GET", "HEAD"}:
                 self._static(path, head)
             else:
@@ -96,15 +116,32 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- handlers -------------------------------------------------------------------------
 
-    def _api(self) -> None:
+    def _api(self, app: APIGatewayHttpResolver) -> None:
         body = self._read_body()
         if body is None:
             return
         split = urlsplit(self.path)
         event = http_api_event(self.command, split.path, split.query, dict(self.headers), body)
         context = cast(LambdaContext, _LambdaContext())  # Powertools reads only these fields
-        status, headers, data = response_parts(self.server.app.resolve(event, context))
+        status, headers, data = response_parts(app.resolve(event, context))
         self._send(status, headers, data)
+
+    def _download(self, key: str) -> None:
+        """A GET of a presigned download URL (the review tool fetching an attachment)."""
+        query = dict(parse_qsl(urlsplit(self.path).query))
+        try:
+            with self.server.store.open_download(key, query) as stream:
+                data = stream.read()
+        except ObjectNotFoundError:
+            self._problem(errors.NOT_FOUND)
+            return
+        except Exception as exc:
+            problem = errors.problem_for(exc)
+            if problem is None:
+                raise
+            self._problem(problem)
+            return
+        self._send(200, {"Content-Type": "application/octet-stream"}, data)
 
     def _upload(self, key: str) -> None:
         length = self.headers.get("Content-Length")
@@ -190,11 +227,13 @@ class _LambdaContext:
 
 
 def expire_staging_periodically(store: LocalStore, stop: threading.Event) -> threading.Thread:
-    """Start a thread that drops unfinalized uploads older than two days, hourly."""
+    """Start a thread that drops unfinalized uploads older than two days, and spent
+    reviewer API nonces older than a day (signatures live five minutes), hourly."""
 
     def run() -> None:
         while not stop.is_set():
             store.expire("staging/", STAGING_EXPIRY)
+            store.expire("nonces/", NONCE_EXPIRY)
             stop.wait(3600)
 
     thread = threading.Thread(target=run, name="peluit-expiry", daemon=True)

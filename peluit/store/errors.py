@@ -23,3 +23,7 @@ class PreconditionFailedError(StoreError):
 
 class UploadRejectedError(StoreError):
     """A presigned upload broke its signed terms (signature, expiry, size or checksum)."""
+
+
+class DownloadRejectedError(StoreError):
+    """A presigned download URL is malformed, altered, or expired."""

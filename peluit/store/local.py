@@ -26,6 +26,8 @@ S3 would accept both. Choose keys so that none extends another by "/".
 Presigned uploads are emulated: `presign_put` signs the terms (key, size, SHA-256,
 expiry) with HMAC-SHA256 under `upload_secret`, and the local HTTP server hands each PUT to
 `accept_upload`, which enforces them as S3 does for a presigned create-only PUT.
+Presigned downloads likewise: `presign_get` signs (key, expiry) under the same secret in
+another context, and `open_download` checks a GET's URL before opening the object.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from .errors import (
+    DownloadRejectedError,
     InvalidKeyError,
     ObjectExistsError,
     ObjectNotFoundError,
@@ -63,6 +66,7 @@ _TEMP_PREFIX = ".tmp-"
 _MIN_SECRET_BYTES = 32
 _MAX_PRESIGN_EXPIRY = timedelta(days=7)  # S3's limit for SigV4 presigned URLs
 _SIGNING_CONTEXT = "peluit-local-upload-v1"
+_DOWNLOAD_CONTEXT = "peluit-local-download-v1"
 _CHECKSUM_HEADER = "x-amz-checksum-sha256"
 _DECIMAL = re.compile(r"0|[1-9][0-9]{0,17}")  # canonical, no sign, no leading zeros
 _B64URL_32_BYTES = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -85,10 +89,12 @@ class LocalStore:
         upload_secret: bytes,
         upload_base_url: str,
         clock: Callable[[], datetime],
+        download_base_url: str | None = None,
     ) -> None:
         """`clock` returns an aware datetime; `upload_base_url` is where the HTTP server
-        receives uploads (`<upload_base_url>/<key>`); `upload_secret` is at least 32 random
-        bytes, kept by the server only."""
+        receives uploads (`<upload_base_url>/<key>`), `download_base_url` where it serves
+        presigned downloads (None: `presign_get` is not available); `upload_secret` is at
+        least 32 random bytes, kept by the server only."""
         if len(upload_secret) < _MIN_SECRET_BYTES:
             raise ValueError(f"upload_secret must be at least {_MIN_SECRET_BYTES} bytes")
         self._root = Path(root)
@@ -99,6 +105,7 @@ class LocalStore:
         self._locks.mkdir(mode=0o700, exist_ok=True)
         self._secret = bytes(upload_secret)
         self._upload_base_url = upload_base_url.rstrip("/")
+        self._download_base_url = download_base_url.rstrip("/") if download_base_url else None
         self._clock = clock
 
     # -- writes -------------------------------------------------------------------------
@@ -269,6 +276,39 @@ class LocalStore:
                     "the upload body's SHA-256 is not the one the URL was signed for"
                 )
             return self._link_new(staged, path, key)
+
+    # -- presigned downloads ------------------------------------------------------------
+
+    def presign_get(self, key: str, expires_in: timedelta) -> str:
+        """A signed URL on the local HTTP server for GETs of `key` until it expires (see
+        `open_download`). Does not check that the object exists."""
+        validate_key(key)
+        if self._download_base_url is None:
+            raise StoreError("this local store was not given a download URL base")
+        if not timedelta(0) < expires_in <= _MAX_PRESIGN_EXPIRY:
+            raise ValueError("expires_in must be positive and at most 7 days")
+        expires = math.floor(self._now().timestamp()) + math.ceil(expires_in.total_seconds())
+        sig = _b64url(self._sign_download(key, str(expires)))
+        return f"{self._download_base_url}/{key}?expires={expires}&sig={sig}"
+
+    def open_download(self, key: str, query: Mapping[str, str]) -> BinaryIO:
+        """Open `key` for a GET to a URL from `presign_get` (the caller closes it):
+        `DownloadRejectedError` for a malformed, altered or expired URL,
+        `ObjectNotFoundError` if the object is absent."""
+        validate_key(key)
+        expires, sig = query.get("expires"), query.get("sig")
+        if expires is None or sig is None or set(query) != {"expires", "sig"}:
+            raise DownloadRejectedError("the download URL's parameters are malformed")
+        if not (_DECIMAL.fullmatch(expires) and _is_b64url_digest(sig)):
+            raise DownloadRejectedError("the download URL's parameters are malformed")
+        if not hmac.compare_digest(self._sign_download(key, expires), _b64url_decode(sig)):
+            raise DownloadRejectedError(
+                "the download URL's signature does not match: it was altered, is for another "
+                "key, or was not issued by this server"
+            )
+        if _timestamp_ns(self._now()) >= int(expires) * 1_000_000_000:
+            raise DownloadRejectedError("the download URL has expired")
+        return self._open_object(key)
 
     # -- local only ---------------------------------------------------------------------
 
@@ -521,6 +561,10 @@ class LocalStore:
 
     def _sign(self, key: str, size: str, sha256: str, expires: str) -> bytes:
         message = "\n".join((_SIGNING_CONTEXT, "PUT", key, size, sha256, expires))
+        return hmac.new(self._secret, message.encode("ascii"), hashlib.sha256).digest()
+
+    def _sign_download(self, key: str, expires: str) -> bytes:
+        message = "\n".join((_DOWNLOAD_CONTEXT, "GET", key, expires))
         return hmac.new(self._secret, message.encode("ascii"), hashlib.sha256).digest()
 
     def _verify_terms(self, key: str, query: Mapping[str, str]) -> tuple[int, bytes]:

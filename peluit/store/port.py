@@ -76,3 +76,9 @@ class ObjectStore(Protocol):
         The client sends `headers` verbatim (Content-Length it sets from the body).
         `ValueError` for a negative size, a digest that is not 32 bytes, or `expires_in`
         not within (0, 7 days] (S3: at least one second)."""
+
+    def presign_get(self, key: str, expires_in: timedelta) -> str:
+        """A URL that allows GETs of `key` until it expires, without other credentials.
+
+        Does not check that the object exists. `ValueError` for `expires_in` not within
+        (0, 7 days] (S3: at least one second)."""

@@ -248,6 +248,23 @@ class S3Store:
             headers={"x-amz-checksum-sha256": checksum, "If-None-Match": "*"},
         )
 
+    def presign_get(self, key: str, expires_in: timedelta) -> str:
+        """A presigned GET of `key`. With temporary credentials (a Lambda role) the URL also
+        stops working when they expire, whichever comes first."""
+        validate_key(key)
+        if not timedelta(seconds=1) <= expires_in <= _MAX_PRESIGN_EXPIRY:
+            raise ValueError("expires_in must be between one second and 7 days")
+        try:
+            url = self._client.generate_presigned_url(
+                "get_object",
+                Params={"Bucket": self._bucket, "Key": key},
+                ExpiresIn=int(expires_in.total_seconds()),
+                HttpMethod="GET",
+            )
+        except BotoCoreError as e:  # no credentials, typically
+            raise _failure("presigning GetObject", e) from e
+        return str(url)
+
     # -- listing (last: the method name `list` shadows the builtin in this class body) ---
 
     def list(self, prefix: str) -> Iterator[ObjectInfo]:

@@ -516,6 +516,7 @@ def test_every_method_rejects_a_hostile_key_and_touches_nothing(
         "copy_new from": lambda: store.copy_new(key, "ok/dest"),
         "copy_new to": lambda: store.copy_new("ok/source", key),
         "presign_put": lambda: store.presign_put(key, 1, digest, timedelta(minutes=5)),
+        "presign_get": lambda: store.presign_get(key, timedelta(minutes=5)),
     }
     if key in HOSTILE_PREFIXES:
         calls["list"] = lambda: store.list(key)  # raises before any iteration

@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from peluit.core.dates import Clock
 from peluit.store.errors import (
+    DownloadRejectedError,
     ObjectExistsError,
     ObjectNotFoundError,
     PreconditionFailedError,
@@ -29,6 +30,7 @@ from peluit.store.keys import validate_key, validate_prefix
 from peluit.store.port import ObjectInfo, ObjectStore, UploadTicket
 
 UPLOAD_SCHEME = "memory://upload/"
+DOWNLOAD_SCHEME = "memory://download/"
 
 
 @dataclass
@@ -62,6 +64,7 @@ class MemoryStore:
     def __init__(self, clock: Clock | None = None) -> None:
         self.objects: dict[str, bytes] = {}
         self.tickets: dict[str, IssuedTicket] = {}
+        self.downloads: dict[str, tuple[str, datetime]] = {}
         self._clock: Clock = clock or FixedClock()
 
     # -- test helpers ---------------------------------------------------------------------
@@ -85,6 +88,16 @@ class MemoryStore:
         if hashlib.sha256(data).digest() != ticket.sha256:
             raise UploadRejectedError("the upload has the wrong SHA-256")
         return self.put_new(ticket.key, data)
+
+    def download(self, url: str) -> bytes:
+        """What a GET of a presigned download URL does: check it was issued and is live."""
+        issued = self.downloads.get(url)
+        if issued is None:
+            raise DownloadRejectedError("no such download URL was issued")
+        key, expires = issued
+        if self._clock() >= expires:
+            raise DownloadRejectedError("the download URL has expired")
+        return self._data(key)
 
     # -- the port -------------------------------------------------------------------------
 
@@ -150,6 +163,14 @@ class MemoryStore:
             "x-amz-checksum-sha256": base64.b64encode(sha256).decode(),
         }
         return UploadTicket(url=url, method="PUT", headers=headers)
+
+    def presign_get(self, key: str, expires_in: timedelta) -> str:
+        validate_key(key)
+        if not timedelta(0) < expires_in <= timedelta(days=7):
+            raise ValueError("expires_in must be positive and at most 7 days")
+        url = f"{DOWNLOAD_SCHEME}{key}?n={len(self.downloads)}"
+        self.downloads[url] = (key, self._clock() + expires_in)
+        return url
 
     # -- internals ------------------------------------------------------------------------
 
@@ -233,6 +254,9 @@ class CrashingStore:
         self, key: str, size: int, sha256: bytes, expires_in: timedelta
     ) -> UploadTicket:
         return self.inner.presign_put(key, size, sha256, expires_in)
+
+    def presign_get(self, key: str, expires_in: timedelta) -> str:
+        return self.inner.presign_get(key, expires_in)
 
 
 # mypy checks here that both fakes implement the port.

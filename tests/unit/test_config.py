@@ -10,6 +10,7 @@ import pytest
 
 from peluit import age
 from peluit.config import Config, ConfigError, load_config, parse_config
+from peluit.keys import KeyFile
 from tests.support.factory import example_path, example_raw, example_text, make_team
 
 pytestmark = pytest.mark.unit
@@ -260,3 +261,15 @@ def test_identity_goes_to_custodians_only() -> None:
     pelayanan = team.config.channel("pelayanan")
     assert pelayanan is not None
     assert team.config.identity_recipients(pelayanan) == []
+
+
+def test_a_signing_key_must_be_an_ed25519_public_key() -> None:
+    public = KeyFile.generate("rina", "Rina", ("reviewer",)).signing_public_key
+    line = 'roles = ["reviewer"]\n'
+    good = parse_config(edited(line, f'{line}signing_key = "{public}"\n'))
+    assert good.person("rina").signing_key == public
+
+    for bad in ("ssh-ed25519 AAAA", public + "A", "ed25519:" + public[12:]):
+        message = config_error(edited(line, f'{line}signing_key = "{bad}"\n'))
+        assert "people[0].signing_key" in message
+        assert "ed25519" in message

@@ -287,6 +287,7 @@ def test_finalize_stores_every_object_at_its_layout_key(
         layout.case_marker(case),
         layout.case_report(case),
         layout.case_identity(case),
+        layout.case_reply(case),
         layout.case_state(case),
         *(layout.case_segment(case, p.segment.file, p.segment.index) for p in upload.segments),
     }
@@ -297,6 +298,35 @@ def test_finalize_stores_every_object_at_its_layout_key(
         key = layout.case_segment(case, part.segment.file, part.segment.index)
         assert store.objects[key] == part.data
     assert f"cases/{case}/files/01/00001.age" in store.objects  # docs/format.md's layout
+
+
+def test_finalize_leaves_the_reply_key_and_an_index_entry_for_the_review_team(
+    service: SubmissionService, store: MemoryStore, complete: tuple[Upload, Finalization, bytes]
+) -> None:
+    upload, request, _ = complete
+    receipt = service.finalize(upload.submission, request)
+
+    reply = json.loads(store.objects[layout.case_reply(receipt.case)])
+    assert reply == {"version": 1, "reply_recipient": request.reply_recipient}
+    assert request.lookup_hash.hex() not in store.objects[layout.case_reply(receipt.case)].decode()
+    index = layout.case_index("pengaduan", receipt.acknowledged_on.isoformat(), receipt.case)
+    assert store.keys("index/") == [index]
+    assert store.objects[index] == b""
+
+
+def test_a_retry_on_a_later_day_keeps_one_index_entry_on_the_first_day(
+    service: SubmissionService,
+    store: MemoryStore,
+    clock: FixedClock,
+    complete: tuple[Upload, Finalization, bytes],
+) -> None:
+    upload, request, _ = complete
+    first = service.finalize(upload.submission, request)
+    clock.advance(timedelta(days=2))
+    again = service.finalize(upload.submission, request)
+
+    assert again == first
+    assert len(store.keys("index/")) == 1
 
 
 def test_finalize_writes_a_dated_state_without_times(
@@ -693,7 +723,7 @@ def test_unknown_channel_and_bad_submission_id_are_refused(
 
 # -- crash and resume ------------------------------------------------------------------------
 
-WRITES = 9  # marker, 4 segment copies, report, identity, lookup, state
+WRITES = 11  # marker, 4 segment copies, report, identity, lookup, reply, index, state
 
 
 @pytest.mark.parametrize("crash_at", range(1, WRITES + 1))

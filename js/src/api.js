@@ -1,0 +1,397 @@
+// The public API client: plan a segment's upload, PUT it to the presigned URL, finalize.
+//
+// Network errors, timeouts, 5xx, 408 and 429 are retried with exponential backoff and
+// jitter. A PUT refused with 403 (an expired or rejected URL: `upload_rejected` here, an XML
+// AccessDenied from S3) asks for a new URL for the same ciphertext, a bounded number of times.
+// A PUT answered 409 or 412 means the object is already there (an earlier attempt whose answer
+// was lost; keys are create-only and bound to the ciphertext's SHA-256): done. Other answers
+// fail with an ApiError carrying the server's code and its Indonesian and English message.
+// Everything takes an AbortSignal; an abort is never retried.
+
+/** @typedef {{id: string, en: string}} Text */
+/** @typedef {{file: number, index: number, size: number, sha256: string}} SegmentIn */
+/** @typedef {{file: number, index: number, url: string, method: string, headers: Record<string, string>}} Upload */
+/** @typedef {{case: string, acknowledged_on: string}} Receipt */
+/**
+ * What a PUT returns: a fetch Response, or anything with the same three members.
+ * @typedef {{status: number, ok: boolean, text(): Promise<string>}} PutResponse
+ */
+/**
+ * How a segment is sent. The default uses fetch; the worker passes `xhrPut`, which reports
+ * upload progress (fetch cannot).
+ * @typedef {(url: string, init: {method: string, headers: Record<string, string>, body: Uint8Array,
+ *   signal: AbortSignal, onProgress?: (sent: number) => void}) => Promise<PutResponse>} PutFn
+ */
+/**
+ * Told before each wait: why, which try failed, how long until the next.
+ * @typedef {{reason: "network" | "server" | "replan", attempt: number, delayMs: number}} RetryEvent
+ */
+/**
+ * @typedef {object} ClientOptions
+ * @property {string} api the API prefix from channels.json, e.g. "/api/v1"
+ * @property {string} [base] what relative URLs resolve against (default: the page's or worker's location)
+ * @property {typeof fetch} [fetch]
+ * @property {PutFn} [put]
+ * @property {(ms: number, signal?: AbortSignal) => Promise<void>} [sleep]
+ * @property {() => number} [random] in [0, 1), for jitter
+ * @property {number} [attempts] tries per request before giving up (default 6)
+ * @property {number} [baseDelayMs] first backoff (default 1000; doubles each time)
+ * @property {number} [maxDelayMs] longest backoff (default 30000)
+ * @property {number} [replans] new URLs asked for one segment after 403s (default 3)
+ * @property {number} [requestTimeoutMs] per JSON request (default 60000)
+ * @property {number} [minBytesPerSecond] a PUT slower than this times out (default 16384)
+ * @property {(event: RetryEvent) => void} [onRetry]
+ */
+
+const RETRY_STATUS = new Set([408, 429]);
+const DONE_STATUS = new Set([409, 412]);
+
+export const NETWORK_ERROR = {
+  id: "Koneksi ke server terputus dan tidak pulih setelah beberapa kali dicoba. Periksa koneksi internet Anda, lalu kirim lagi.",
+  en: "The connection to the server failed and did not recover after several tries. Check your internet connection and send again.",
+};
+const UNEXPECTED = {
+  id: "Server memberi jawaban yang tidak dikenal. Laporan belum terkirim; silakan coba lagi.",
+  en: "The server gave an unexpected answer. The report was not sent; please try again.",
+};
+
+/** A request that failed for good: the server's code and message, or our own. */
+export class ApiError extends Error {
+  /**
+   * @param {object} parts
+   * @param {number} parts.status HTTP status, 0 for a network failure
+   * @param {string} parts.code the server's stable code, or ours ("network_error", "http_403"…)
+   * @param {Text} parts.messages Indonesian and English
+   * @param {string} [parts.detail] the server's technical detail, if any
+   */
+  constructor({ status, code, messages, detail }) {
+    super(`${code}: ${messages.en}`);
+    this.name = "ApiError";
+    this.status = status;
+    this.code = code;
+    this.messages = messages;
+    this.detail = detail;
+  }
+}
+
+/**
+ * @param {unknown} value
+ * @returns {value is Text}
+ */
+function isText(value) {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (/** @type {Text} */ (value).id) === "string" &&
+    typeof (/** @type {Text} */ (value).en) === "string"
+  );
+}
+
+/**
+ * An ApiError from a response: `{"error": {"code", "message": {"id", "en"}, "detail"}}` when
+ * the body is ours, a generic one otherwise (S3 answers in XML).
+ * @param {PutResponse} response
+ * @returns {Promise<ApiError>}
+ */
+export async function errorFromResponse(response) {
+  let body;
+  try {
+    body = JSON.parse(await response.text());
+  } catch {
+    body = null;
+  }
+  const error = body && typeof body === "object" ? body.error : null;
+  if (error && typeof error.code === "string" && isText(error.message)) {
+    const detail = typeof error.detail === "string" ? error.detail : undefined;
+    return new ApiError({ status: response.status, code: error.code, messages: error.message, detail });
+  }
+  return new ApiError({ status: response.status, code: `http_${response.status}`, messages: UNEXPECTED });
+}
+
+/**
+ * Wait `ms`, or reject as soon as `signal` aborts.
+ * @param {number} ms
+ * @param {AbortSignal} [signal]
+ * @returns {Promise<void>}
+ */
+export function sleep(ms, signal) {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** The error a timed-out request is cancelled with (retried like a network error). */
+class TimeoutError extends Error {
+  constructor() {
+    super("the request timed out");
+    this.name = "TimeoutError";
+  }
+}
+
+/**
+ * A signal that aborts when `parent` does or after `ms`.
+ * @param {AbortSignal | undefined} parent
+ * @param {number} ms
+ */
+function withTimeout(parent, ms) {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(parent?.reason);
+  parent?.addEventListener("abort", onAbort, { once: true });
+  const timer = setTimeout(() => controller.abort(new TimeoutError()), ms);
+  return {
+    signal: controller.signal,
+    done() {
+      clearTimeout(timer);
+      parent?.removeEventListener("abort", onAbort);
+    },
+  };
+}
+
+/**
+ * The default PUT: fetch.
+ * @param {typeof fetch} fetchFn
+ * @returns {PutFn}
+ */
+export function fetchPut(fetchFn) {
+  return (url, { method, headers, body, signal }) =>
+    fetchFn(url, { method, headers, body, signal, cache: "no-store", credentials: "omit" });
+}
+
+/**
+ * A PUT with XMLHttpRequest, which reports upload progress (available in workers and pages).
+ * Network failures reject with a TypeError, as fetch does; an abort with the signal's reason.
+ * @type {PutFn}
+ */
+export function xhrPut(url, { method, headers, body, signal, onProgress }) {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const xhr = new XMLHttpRequest();
+    xhr.open(method, url);
+    for (const [name, value] of Object.entries(headers)) {
+      xhr.setRequestHeader(name, value);
+    }
+    const onAbort = () => xhr.abort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    const finish = () => signal.removeEventListener("abort", onAbort);
+    if (onProgress) {
+      xhr.upload.onprogress = (event) => onProgress(event.loaded);
+    }
+    xhr.onload = () => {
+      finish();
+      const text = String(xhr.responseText ?? "");
+      resolve({ status: xhr.status, ok: xhr.status >= 200 && xhr.status < 300, text: async () => text });
+    };
+    xhr.onerror = () => {
+      finish();
+      reject(new TypeError("network error"));
+    };
+    xhr.onabort = () => {
+      finish();
+      reject(signal.reason ?? new TypeError("aborted"));
+    };
+    xhr.send(body);
+  });
+}
+
+/**
+ * @param {ClientOptions} options
+ */
+export function createClient(options) {
+  const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const put = options.put ?? fetchPut(fetchFn);
+  const wait = options.sleep ?? sleep;
+  const random = options.random ?? Math.random;
+  const attempts = options.attempts ?? 6;
+  const baseDelayMs = options.baseDelayMs ?? 1000;
+  const maxDelayMs = options.maxDelayMs ?? 30000;
+  const maxReplans = options.replans ?? 3;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 60000;
+  const minBytesPerSecond = options.minBytesPerSecond ?? 16384;
+  const base = options.base ?? globalThis.location?.href;
+  const api = options.api.replace(/\/+$/, "");
+
+  /** @param {string} url */
+  const resolve = (url) => new URL(url, base).href;
+
+  /** @param {number} attempt the try that just failed, from 1 */
+  const delayFor = (attempt) => {
+    const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+  };
+
+  /**
+   * Run `send` until it gives an answer that is not worth retrying.
+   * @param {(signal: AbortSignal) => Promise<PutResponse>} send
+   * @param {AbortSignal | undefined} signal
+   * @param {number} timeoutMs
+   * @returns {Promise<PutResponse>}
+   */
+  async function retrying(send, signal, timeoutMs) {
+    for (let attempt = 1; ; attempt++) {
+      signal?.throwIfAborted();
+      const timed = withTimeout(signal, timeoutMs);
+      /** @type {PutResponse | null} */
+      let response = null;
+      try {
+        response = await send(timed.signal);
+      } catch (err) {
+        signal?.throwIfAborted();
+        if (!(err instanceof TypeError || err instanceof TimeoutError || timed.signal.aborted)) {
+          throw err;
+        }
+      } finally {
+        timed.done();
+      }
+      if (response && !(response.status >= 500 || RETRY_STATUS.has(response.status))) {
+        return response;
+      }
+      const reason = response ? "server" : "network";
+      if (attempt >= attempts) {
+        if (response) {
+          throw await errorFromResponse(response);
+        }
+        throw new ApiError({ status: 0, code: "network_error", messages: NETWORK_ERROR });
+      }
+      const delayMs = delayFor(attempt);
+      options.onRetry?.({ reason, attempt, delayMs });
+      await wait(delayMs, signal);
+    }
+  }
+
+  /**
+   * POST JSON to the API, retried; the parsed answer of a 2xx, else an ApiError.
+   * @param {string} path
+   * @param {unknown} body
+   * @param {AbortSignal} [signal]
+   */
+  async function postJson(path, body, signal) {
+    const payload = JSON.stringify(body);
+    const response = await retrying(
+      (timed) =>
+        fetchFn(resolve(`${api}${path}`), {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: payload,
+          signal: timed,
+          cache: "no-store",
+          credentials: "same-origin",
+        }),
+      signal,
+      requestTimeoutMs,
+    );
+    if (!response.ok) {
+      throw await errorFromResponse(response);
+    }
+    try {
+      return JSON.parse(await response.text());
+    } catch {
+      throw new ApiError({ status: response.status, code: "invalid_response", messages: UNEXPECTED });
+    }
+  }
+
+  /**
+   * Presigned upload URLs for these segments, one each, in the same order.
+   * @param {string} submission
+   * @param {string} channel
+   * @param {SegmentIn[]} segments
+   * @param {AbortSignal} [signal]
+   * @returns {Promise<Upload[]>}
+   */
+  async function planUploads(submission, channel, segments, signal) {
+    const answer = await postJson(`/submissions/${submission}/uploads`, { channel, segments }, signal);
+    const uploads = answer?.uploads;
+    const valid =
+      Array.isArray(uploads) &&
+      uploads.length === segments.length &&
+      uploads.every(
+        (u, i) =>
+          u &&
+          u.file === segments[i].file &&
+          u.index === segments[i].index &&
+          typeof u.url === "string" &&
+          typeof u.method === "string" &&
+          typeof u.headers === "object" &&
+          u.headers !== null,
+      );
+    if (!valid) {
+      throw new ApiError({ status: 200, code: "invalid_response", messages: UNEXPECTED });
+    }
+    return uploads;
+  }
+
+  /**
+   * Upload one segment's ciphertext: plan, PUT, retry, re-plan on 403; resolves "uploaded" or
+   * "already" (409/412: an earlier try stored it).
+   * @param {object} job
+   * @param {string} job.submission
+   * @param {string} job.channel
+   * @param {SegmentIn} job.segment
+   * @param {Uint8Array} job.body the ciphertext (size and SHA-256 as in `segment`)
+   * @param {(sent: number) => void} [job.onProgress] bytes of this segment sent so far
+   * @param {AbortSignal} [job.signal]
+   * @returns {Promise<"uploaded" | "already">}
+   */
+  async function uploadSegment({ submission, channel, segment, body, onProgress, signal }) {
+    const timeoutMs = 60000 + Math.ceil((body.length * 1000) / minBytesPerSecond);
+    for (let replans = 0; ; replans++) {
+      const [upload] = await planUploads(submission, channel, [segment], signal);
+      const response = await retrying(
+        (timed) =>
+          put(resolve(upload.url), {
+            method: upload.method,
+            headers: upload.headers,
+            body,
+            signal: timed,
+            onProgress,
+          }),
+        signal,
+        timeoutMs,
+      );
+      if (response.ok) {
+        onProgress?.(body.length);
+        return "uploaded";
+      }
+      if (DONE_STATUS.has(response.status)) {
+        onProgress?.(body.length);
+        return "already";
+      }
+      if (response.status !== 403 || replans >= maxReplans) {
+        throw await errorFromResponse(response);
+      }
+      options.onRetry?.({ reason: "replan", attempt: replans + 1, delayMs: 0 });
+    }
+  }
+
+  /**
+   * File the case. Idempotent on the server, so retried like the rest; pass no signal once
+   * you want it to complete whatever happens.
+   * @param {string} submission
+   * @param {object} body FinalizeIn: channel, report (base64), identity, segments, lookup_hash, reply_recipient
+   * @param {AbortSignal} [signal]
+   * @returns {Promise<Receipt>}
+   */
+  async function finalize(submission, body, signal) {
+    const receipt = await postJson(`/submissions/${submission}/finalize`, body, signal);
+    if (!receipt || typeof receipt.case !== "string" || typeof receipt.acknowledged_on !== "string") {
+      throw new ApiError({ status: 200, code: "invalid_response", messages: UNEXPECTED });
+    }
+    return { case: receipt.case, acknowledged_on: receipt.acknowledged_on };
+  }
+
+  return { planUploads, uploadSegment, finalize };
+}

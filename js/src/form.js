@@ -1,0 +1,584 @@
+// The page entry (bundled to assets/peluit/form.js): makes the report form of
+// docs/site-and-form.md interactive. It reads the markup and channels.json, shows the identity
+// section when the reporter chooses to give an identity, validates in the page's language,
+// runs the submission in a Web Worker (worker.js) and shows the receipt once (receipt-view.js).
+//
+// Nothing is written to cookies, localStorage, sessionStorage or IndexedDB; no inline style
+// is set (only `hidden`, `disabled` and classes); no text from the reporter or the server is
+// ever parsed as HTML.
+import { formatBytes, pick, t } from "./messages.js";
+import { copyReceipt, showReceipt } from "./receipt-view.js";
+import { fieldValue, fileProblems, identityChoice } from "./validate.js";
+
+/** @typedef {import("./messages.js").Lang} Lang */
+/** @typedef {import("./validate.js").FieldSpec} FieldSpec */
+/** @typedef {import("./validate.js").Problem} Problem */
+/**
+ * @typedef {object} SiteConfig channels.json
+ * @property {number} version
+ * @property {string} api
+ * @property {import("./validate.js").Limits} limits
+ * @property {Record<string, import("./submit.js").ChannelSpec & {fields: FieldSpec[]}>} channels
+ */
+
+const INVALID = "peluit-invalid";
+const IDENTITY_SHOWN = new Set(["confidential", "open"]);
+const CANCEL_GRACE_MS = 10000;
+
+/**
+ * Load and check channels.json; revalidated, never served stale from the cache, because its
+ * recipient keys decide who can read the report.
+ * @param {URL} url
+ * @param {string} channel
+ * @returns {Promise<SiteConfig>}
+ */
+async function loadConfig(url, channel) {
+  const response = await fetch(url, { cache: "no-cache", credentials: "same-origin" });
+  if (!response.ok) {
+    throw new Error(`channels.json: HTTP ${response.status}`);
+  }
+  const config = await response.json();
+  const spec = config?.channels?.[channel];
+  const limits = config?.limits;
+  if (
+    config?.version !== 1 ||
+    typeof config.api !== "string" ||
+    !spec ||
+    !Array.isArray(spec.fields) ||
+    !Array.isArray(spec.report_recipients) ||
+    !limits ||
+    !["report_max_bytes", "file_max_bytes", "files_per_report", "total_max_bytes", "segment_bytes"].every(
+      (k) => Number.isSafeInteger(limits[k]) && limits[k] >= 0,
+    )
+  ) {
+    throw new Error("channels.json: not what this script understands");
+  }
+  return config;
+}
+
+/** @returns {boolean} whether this browser can encrypt here (secure context, WebCrypto, workers) */
+function supported() {
+  return (
+    globalThis.isSecureContext !== false &&
+    typeof Worker === "function" &&
+    typeof crypto?.getRandomValues === "function" &&
+    typeof crypto?.subtle?.digest === "function"
+  );
+}
+
+/**
+ * @template {Element} T
+ * @param {ParentNode} root
+ * @param {string} selector
+ * @returns {T | null}
+ */
+function find(root, selector) {
+  return /** @type {T | null} */ (root.querySelector(selector));
+}
+
+/**
+ * Find an error element in `container`, or make one (for markup that has none).
+ * @param {Element} container
+ */
+function errorElement(container) {
+  /** @type {HTMLElement | null} */
+  const found = find(container, ":scope > .peluit-error");
+  if (found) {
+    return found;
+  }
+  const el = document.createElement("p");
+  el.className = "peluit-error";
+  el.setAttribute("role", "alert");
+  el.hidden = true;
+  container.append(el);
+  return el;
+}
+
+class ReportForm {
+  /** @param {HTMLFormElement} form */
+  constructor(form) {
+    this.form = form;
+    /** @type {Lang} */
+    this.lang = form.dataset.lang === "en" ? "en" : "id";
+    this.channel = form.dataset.channel ?? "";
+    this.configUrl = new URL(form.dataset.config ?? "../assets/peluit/channels.json", document.baseURI);
+    this.workerUrl = new URL(form.dataset.worker ?? "../assets/peluit/worker.js", document.baseURI);
+    const el = (/** @type {string} */ id) => /** @type {HTMLElement} */ (find(form, `#${id}`));
+    this.submitButton = /** @type {HTMLButtonElement} */ (el("pf-submit"));
+    this.cancelButton = /** @type {HTMLButtonElement} */ (el("pf-cancel"));
+    this.progressBox = el("pf-progress");
+    this.progressTotal = /** @type {HTMLProgressElement} */ (el("pf-progress-total"));
+    this.status = el("pf-status");
+    this.formError = el("pf-form-error");
+    this.fileInput = /** @type {HTMLInputElement} */ (el("pf-files"));
+    this.fileList = el("pf-file-list");
+    /** @type {HTMLElement | null} */
+    this.identitySection = find(form, '[data-section="identity"]');
+    /** @type {HTMLElement | null} */
+    this.choiceSection = find(form, '[data-section="identity-choice"]');
+    this.receipt = document.getElementById("pf-receipt");
+    /** @type {Worker | null} */
+    this.worker = null;
+    this.finalizing = false;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.cancelTimer = undefined;
+    /** @type {Array<Blob & {name: string}>} */
+    this.files = [];
+    this.onLeave = (/** @type {BeforeUnloadEvent} */ event) => {
+      event.preventDefault();
+      event.returnValue = "";
+    };
+    /** @type {Promise<SiteConfig>} */
+    this.config = loadConfig(this.configUrl, this.channel);
+    this.config.catch(() => this.fail(t(this.lang, "config_failed"), true));
+  }
+
+  start() {
+    if (!supported()) {
+      this.fail(t(this.lang, "unsupported"), true);
+      return;
+    }
+    this.form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.submit();
+    });
+    this.form.addEventListener("change", (event) => this.changed(/** @type {Element} */ (event.target)));
+    this.form.addEventListener("input", (event) => this.clearError(/** @type {Element} */ (event.target)));
+    this.cancelButton?.addEventListener("click", () => this.cancel());
+    const receipt = this.receipt;
+    if (receipt) {
+      find(receipt, "#pf-copy")?.addEventListener("click", () => copyReceipt(receipt, this.lang));
+    }
+    this.showIdentity();
+    this.listFiles();
+    // The markup ships the submit button disabled: without this script a plain HTML
+    // submission would carry the report unencrypted. Enable it once the channel is known.
+    this.config.then(() => {
+      if (this.submitButton && !this.worker) {
+        this.submitButton.disabled = false;
+      }
+    }, () => {});
+  }
+
+  // -- the form while it is being filled in --------------------------------------------------
+
+  /** @returns {string | null} the chosen identity_choice, if any */
+  chosenIdentity() {
+    const checked = find(this.form, 'input[name="identity_choice"]:checked');
+    return checked ? /** @type {HTMLInputElement} */ (checked).value : null;
+  }
+
+  showIdentity() {
+    if (this.identitySection) {
+      this.identitySection.hidden = !IDENTITY_SHOWN.has(this.chosenIdentity() ?? "");
+    }
+  }
+
+  /** @param {Element} target */
+  changed(target) {
+    if (target instanceof HTMLInputElement && target.name === "identity_choice") {
+      this.showIdentity();
+      if (this.choiceSection) {
+        this.hideError(errorElement(this.choiceSection), this.choiceSection);
+      }
+    } else if (target === this.fileInput) {
+      this.listFiles();
+    } else {
+      this.clearError(target);
+    }
+  }
+
+  /** Rebuild the file list from the file input, and say at once what is wrong with it. */
+  listFiles() {
+    this.files = Array.from(this.fileInput?.files ?? []);
+    if (!this.fileList) {
+      return;
+    }
+    this.fileList.replaceChildren(
+      ...this.files.map((file, n) => {
+        const row = document.createElement("li");
+        row.dataset.file = String(n);
+        const name = document.createElement("span");
+        name.className = "peluit-file-name";
+        name.textContent = file.name;
+        const size = document.createElement("span");
+        size.className = "peluit-file-size";
+        size.textContent = formatBytes(this.lang, file.size);
+        const bar = document.createElement("progress");
+        bar.max = 100;
+        bar.value = 0;
+        const state = document.createElement("span");
+        state.className = "peluit-file-status";
+        row.append(name, " ", size, " ", bar, " ", state);
+        return row;
+      }),
+    );
+    this.config.then(
+      (config) => this.showFileProblems(fileProblems(this.files, config.limits, (b) => formatBytes(this.lang, b))),
+      () => {},
+    );
+  }
+
+  /** @param {Problem[]} problems */
+  showFileProblems(problems) {
+    const section = this.fileInput?.closest(".peluit-section");
+    if (!section) {
+      return;
+    }
+    const el = errorElement(section);
+    if (problems.length === 0) {
+      this.hideError(el, section);
+    } else {
+      this.showError(el, section, problems.map((p) => t(this.lang, p.key, p.params)).join(" "));
+    }
+  }
+
+  // -- errors ------------------------------------------------------------------------------
+
+  /**
+   * @param {HTMLElement} el
+   * @param {Element} holder the field or section that is invalid
+   * @param {string} text
+   */
+  showError(el, holder, text) {
+    el.textContent = text;
+    el.hidden = false;
+    holder.classList.add(INVALID);
+    for (const control of holder.querySelectorAll("input, textarea, select")) {
+      control.setAttribute("aria-invalid", "true");
+    }
+  }
+
+  /**
+   * @param {HTMLElement} el
+   * @param {Element} holder
+   */
+  hideError(el, holder) {
+    el.textContent = "";
+    el.hidden = true;
+    holder.classList.remove(INVALID);
+    for (const control of holder.querySelectorAll("[aria-invalid]")) {
+      control.removeAttribute("aria-invalid");
+    }
+  }
+
+  /** @param {Element} target a control the reporter just changed */
+  clearError(target) {
+    const field = target.closest?.(".peluit-field");
+    if (field?.classList.contains(INVALID)) {
+      this.hideError(errorElement(field), field);
+    }
+  }
+
+  /**
+   * Show a message under the form (`#pf-form-error`); with `fatal`, the form cannot be sent.
+   * @param {string} text
+   * @param {boolean} [fatal]
+   */
+  fail(text, fatal = false) {
+    if (this.formError) {
+      this.formError.textContent = text;
+      this.formError.hidden = false;
+    }
+    if (fatal && this.submitButton) {
+      this.submitButton.disabled = true;
+    }
+  }
+
+  // -- validation ------------------------------------------------------------------------
+
+  /**
+   * Read and check every field; mark the invalid ones. Returns the values, or null.
+   * @param {SiteConfig} config
+   */
+  collect(config) {
+    const spec = config.channels[this.channel];
+    /** @type {HTMLElement[]} */
+    const invalid = [];
+    const choice = identityChoice(spec.identity, this.chosenIdentity());
+    if (this.choiceSection) {
+      const el = errorElement(this.choiceSection);
+      if (choice.problem) {
+        this.showError(el, this.choiceSection, t(this.lang, choice.problem.key));
+        invalid.push(/** @type {HTMLElement} */ (find(this.choiceSection, "input") ?? this.choiceSection));
+      } else {
+        this.hideError(el, this.choiceSection);
+      }
+    }
+    const withIdentity = IDENTITY_SHOWN.has(choice.choice ?? "");
+    /** @type {import("./report.js").Answers} */
+    const answers = {};
+    /** @type {import("./report.js").Answers} */
+    const identity = {};
+    for (const field of spec.fields) {
+      if (field.identity && !withIdentity) {
+        continue; // an anonymous reporter's identity fields are neither checked nor sent
+      }
+      const holder = find(this.form, `.peluit-field[data-field="${CSS.escape(field.id)}"]`);
+      const control = holder ? find(holder, "input, textarea, select") : null;
+      let raw = null;
+      /** @type {string[] | undefined} */
+      let allowed;
+      if (control instanceof HTMLInputElement && control.type === "checkbox") {
+        raw = control.checked;
+      } else if (control instanceof HTMLSelectElement) {
+        raw = control.value;
+        allowed = Array.from(control.options, (o) => o.value).filter((v) => v !== "");
+      } else if (control instanceof HTMLInputElement || control instanceof HTMLTextAreaElement) {
+        raw = control.value;
+      }
+      const { value, problem } = fieldValue(field, raw, allowed);
+      if (holder) {
+        const el = errorElement(holder);
+        if (problem) {
+          this.showError(el, holder, t(this.lang, problem.key, problem.params));
+          invalid.push(/** @type {HTMLElement} */ (control ?? holder));
+        } else {
+          this.hideError(el, holder);
+        }
+      } else if (problem) {
+        invalid.push(this.submitButton); // markup and configuration disagree: refuse
+      }
+      (field.identity ? identity : answers)[field.id] = value;
+    }
+    const problems = fileProblems(this.files, config.limits, (b) => formatBytes(this.lang, b));
+    this.showFileProblems(problems);
+    if (problems.length > 0 && this.fileInput) {
+      invalid.push(this.fileInput);
+    }
+    if (invalid.length > 0 || choice.choice === null) {
+      this.fail(t(this.lang, "check_fields"));
+      invalid[0]?.focus();
+      return null;
+    }
+    return {
+      spec,
+      answers,
+      identityChoice: choice.choice,
+      identity: withIdentity ? identity : null,
+    };
+  }
+
+  // -- sending -----------------------------------------------------------------------------
+
+  async submit() {
+    if (this.worker) {
+      return;
+    }
+    if (this.formError) {
+      this.formError.hidden = true;
+    }
+    let config;
+    try {
+      config = await this.config;
+    } catch {
+      return; // already said so
+    }
+    const values = this.collect(config);
+    if (!values) {
+      return;
+    }
+    const { spec, ...rest } = values;
+    const request = {
+      channel: this.channel,
+      spec: {
+        identity: spec.identity,
+        report_recipients: spec.report_recipients,
+        identity_recipients: spec.identity_recipients ?? [],
+      },
+      limits: config.limits,
+      lang: this.lang,
+      files: this.files,
+      ...rest,
+    };
+    this.busy(true);
+    let worker;
+    try {
+      worker = new Worker(this.workerUrl);
+    } catch {
+      this.failed({ key: "worker_failed" });
+      return;
+    }
+    this.worker = worker;
+    worker.onmessage = (event) => this.fromWorker(event.data);
+    worker.onerror = (event) => {
+      event.preventDefault();
+      this.failed({ key: "worker_failed" });
+    };
+    worker.onmessageerror = () => this.failed({ key: "worker_failed" });
+    worker.postMessage({ type: "submit", api: config.api, request });
+  }
+
+  /** @param {boolean} on */
+  busy(on) {
+    for (const fieldset of this.form.querySelectorAll("fieldset")) {
+      fieldset.disabled = on;
+    }
+    if (this.submitButton) {
+      this.submitButton.disabled = on;
+    }
+    if (this.cancelButton) {
+      this.cancelButton.hidden = !on;
+      this.cancelButton.disabled = false;
+    }
+    if (this.progressBox) {
+      this.progressBox.hidden = !on;
+    }
+    if (on) {
+      this.finalizing = false;
+      this.setStatus(t(this.lang, "preparing"));
+      this.progressTotal.value = 0;
+      for (const row of this.rows()) {
+        this.setRow(row, 0, t(this.lang, "file_waiting"));
+      }
+      window.addEventListener("beforeunload", this.onLeave);
+    } else {
+      window.removeEventListener("beforeunload", this.onLeave);
+    }
+  }
+
+  /** @returns {HTMLElement[]} */
+  rows() {
+    return this.fileList ? Array.from(this.fileList.querySelectorAll("li[data-file]")) : [];
+  }
+
+  /**
+   * @param {Element | undefined} row
+   * @param {number | undefined} percent unchanged when undefined
+   * @param {string} [state] unchanged when undefined
+   */
+  setRow(row, percent, state) {
+    const bar = row?.querySelector("progress");
+    if (bar && percent !== undefined) {
+      bar.value = percent;
+    }
+    const label = row?.querySelector(".peluit-file-status");
+    if (label && state !== undefined) {
+      label.textContent = state;
+    }
+  }
+
+  /** @param {string} text */
+  setStatus(text) {
+    if (this.status) {
+      this.status.textContent = text;
+    }
+  }
+
+  /** @param {any} message from the worker */
+  fromWorker(message) {
+    switch (message?.type) {
+      case "event":
+        this.progress(message.event);
+        break;
+      case "retry":
+        this.setStatus(
+          message.reason === "replan"
+            ? t(this.lang, "replan")
+            : t(this.lang, message.reason === "network" ? "retry_network" : "retry_server", {
+                seconds: Math.max(1, Math.round(message.delayMs / 1000)),
+              }),
+        );
+        break;
+      case "done":
+        this.done(message.result);
+        break;
+      case "cancelled":
+        this.stopWorker();
+        this.busy(false);
+        this.fail(t(this.lang, "cancelled"));
+        break;
+      case "failed":
+        this.failed(message.error);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** @param {import("./submit.js").SubmitEvent} event */
+  progress(event) {
+    const rows = this.rows();
+    const withFiles = this.files.length > 0;
+    if (event.type === "phase") {
+      if (event.phase === "finalizing") {
+        this.finalizing = true;
+        if (this.cancelButton) {
+          this.cancelButton.hidden = true; // too late to cancel: the case is being filed
+        }
+      }
+      this.progressTotal.value = { preparing: 0, report: withFiles ? 95 : 40, finalizing: withFiles ? 98 : 80 }[
+        event.phase
+      ];
+      this.setStatus(t(this.lang, event.phase));
+    } else if (event.type === "segment") {
+      const name = this.files[event.file]?.name ?? "";
+      this.setStatus(t(this.lang, "uploading", { name, segment: event.segment, segments: event.segments }));
+      this.setRow(rows[event.file], undefined, t(this.lang, "file_sending"));
+    } else if (event.type === "progress") {
+      const done = event.sent >= event.total;
+      this.setRow(rows[event.file], Math.floor((100 * event.sent) / event.total), done ? t(this.lang, "file_done") : undefined);
+      this.progressTotal.value = Math.floor((95 * event.overallSent) / event.overallTotal);
+    }
+  }
+
+  /** @param {{key?: string, params?: Record<string, string | number>, messages?: {id: string, en: string}}} error */
+  failed(error) {
+    this.stopWorker();
+    this.busy(false);
+    this.fail(error?.messages ? pick(this.lang, error.messages) : t(this.lang, error?.key ?? "worker_failed", error?.params));
+  }
+
+  cancel() {
+    if (!this.worker || this.finalizing) {
+      return;
+    }
+    this.cancelButton.disabled = true;
+    this.setStatus(t(this.lang, "cancelling"));
+    this.worker.postMessage({ type: "cancel" });
+    // The worker answers within moments; if it does not, stop it (it is not filing anything).
+    this.cancelTimer = setTimeout(() => {
+      if (this.worker && !this.finalizing) {
+        this.fromWorker({ type: "cancelled" });
+      }
+    }, CANCEL_GRACE_MS);
+  }
+
+  stopWorker() {
+    clearTimeout(this.cancelTimer);
+    this.worker?.terminate();
+    this.worker = null;
+  }
+
+  // -- the receipt -------------------------------------------------------------------------
+
+  /** @param {import("./submit.js").SubmitResult} result */
+  done(result) {
+    this.stopWorker();
+    this.progressTotal.value = 100;
+    this.setStatus(t(this.lang, "done"));
+    this.busy(false);
+    // Clear everything the reporter entered, then show the receipt in its place.
+    this.form.reset();
+    this.files = [];
+    this.fileList?.replaceChildren();
+    this.showIdentity();
+    this.form.hidden = true;
+    if (this.receipt) {
+      showReceipt(this.receipt, this.lang, result);
+    }
+  }
+}
+
+function init() {
+  const form = document.getElementById("peluit-form");
+  if (form instanceof HTMLFormElement) {
+    new ReportForm(form).start();
+  }
+}
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", init, { once: true });
+} else {
+  init();
+}

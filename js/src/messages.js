@@ -1,0 +1,179 @@
+// Every text the form script and the worker show, in Indonesian (first) and English, chosen by
+// the form's `data-lang`. Labels and help texts come from the configuration, not from here.
+
+/** @typedef {"id" | "en"} Lang */
+/** @typedef {{id: string, en: string}} Text */
+/** @typedef {Record<string, string | number>} Params */
+
+/** @type {Record<string, Text>} */
+export const MESSAGES = {
+  // -- validation, next to a field ---------------------------------------------------------
+  required: { id: "Wajib diisi.", en: "This field is required." },
+  required_box: { id: "Centang kotak ini untuk melanjutkan.", en: "Tick this box to continue." },
+  too_long: {
+    id: "Terlalu panjang: {n} karakter, paling banyak {max}.",
+    en: "Too long: {n} characters, at most {max}.",
+  },
+  money: {
+    id: "Tulis jumlah dalam angka saja, misalnya 1500000.",
+    en: "Write the amount in digits only, for example 1500000.",
+  },
+  date: {
+    id: "Tulis tanggal sebagai TTTT-BB-HH, misalnya 2025-03-17.",
+    en: "Write the date as YYYY-MM-DD, for example 2025-03-17.",
+  },
+  choice: { id: "Pilih salah satu pilihan yang tersedia.", en: "Choose one of the options." },
+  identity_choice: {
+    id: "Pilih bagaimana identitas Anda ditangani.",
+    en: "Choose how your identity is handled.",
+  },
+  files_too_many: {
+    id: "Paling banyak {max} berkas per laporan.",
+    en: "At most {max} files per report.",
+  },
+  file_too_large: {
+    id: "Berkas {name} terlalu besar ({size}); paling besar {max}.",
+    en: "The file {name} is too large ({size}); at most {max}.",
+  },
+  file_empty: { id: "Berkas {name} kosong.", en: "The file {name} is empty." },
+  files_total: {
+    id: "Semua berkas bersama-sama terlalu besar ({size}); paling besar {max}.",
+    en: "All files together are too large ({size}); at most {max}.",
+  },
+  files_segments: {
+    id: "Terlalu banyak bagian unggahan; kirim lebih sedikit berkas.",
+    en: "Too many upload parts; send fewer files.",
+  },
+  check_fields: {
+    id: "Laporan belum dikirim. Periksa isian yang ditandai.",
+    en: "The report was not sent. Please check the marked fields.",
+  },
+
+  // -- progress ----------------------------------------------------------------------------
+  preparing: { id: "Menyiapkan enkripsi…", en: "Preparing encryption…" },
+  uploading: {
+    id: "Mengenkripsi dan mengunggah {name}: bagian {segment} dari {segments}…",
+    en: "Encrypting and uploading {name}: part {segment} of {segments}…",
+  },
+  report: { id: "Mengenkripsi laporan…", en: "Encrypting the report…" },
+  finalizing: { id: "Mengirim laporan…", en: "Sending the report…" },
+  retry_network: {
+    id: "Koneksi terputus. Mencoba lagi dalam {seconds} detik…",
+    en: "The connection dropped. Trying again in {seconds} seconds…",
+  },
+  retry_server: {
+    id: "Server sedang sibuk. Mencoba lagi dalam {seconds} detik…",
+    en: "The server is busy. Trying again in {seconds} seconds…",
+  },
+  replan: {
+    id: "Tautan unggah kedaluwarsa. Meminta tautan baru…",
+    en: "The upload link expired. Asking for a new one…",
+  },
+  cancelling: { id: "Membatalkan…", en: "Cancelling…" },
+  cancelled: {
+    id: "Dibatalkan. Laporan tidak dikirim. Bagian lampiran yang sempat terunggah terhapus otomatis dalam 2 hari.",
+    en: "Cancelled. The report was not sent. Parts of attachments already uploaded are deleted automatically within 2 days.",
+  },
+  done: { id: "Laporan terkirim.", en: "The report was sent." },
+  file_waiting: { id: "menunggu", en: "waiting" },
+  file_sending: { id: "mengunggah…", en: "uploading…" },
+  file_done: { id: "terkirim", en: "sent" },
+
+  // -- the receipt ---------------------------------------------------------------------------
+  copied: { id: "Kode tersalin.", en: "Code copied." },
+  copy_manual: {
+    id: "Kode sudah dipilih. Tekan Ctrl+C (di ponsel: tahan lalu pilih Salin) untuk menyalinnya.",
+    en: "The code is selected. Press Ctrl+C (on a phone: long-press and choose Copy) to copy it.",
+  },
+
+  // -- failures (nothing was filed) -------------------------------------------------------
+  config_failed: {
+    id: "Formulir tidak dapat dimuat (konfigurasi saluran tidak terbaca). Muat ulang halaman.",
+    en: "The form could not be loaded (the channel configuration could not be read). Reload the page.",
+  },
+  unsupported: {
+    id: "Peramban ini tidak mendukung enkripsi yang diperlukan (Web Crypto dan Web Worker). Gunakan versi terbaru Chrome, Firefox, Safari atau Edge.",
+    en: "This browser lacks the encryption features needed (Web Crypto and Web Workers). Use a current Chrome, Firefox, Safari or Edge.",
+  },
+  recipient_policy: {
+    id: "Kunci enkripsi saluran ini tidak memenuhi syarat keamanan (harus pasca-kuantum). Demi keselamatan Anda, tidak ada yang dikirim. Mohon beri tahu pengelola situs.",
+    en: "This channel's encryption keys do not meet the security policy (they must be post-quantum). For your safety nothing was sent. Please tell the site's operator.",
+  },
+  encryption_failed: {
+    id: "Enkripsi gagal di peramban Anda. Demi keselamatan Anda, tidak ada yang dikirim.",
+    en: "Encryption failed in your browser. For your safety nothing was sent.",
+  },
+  file_unreadable: {
+    id: "Berkas {name} tidak dapat dibaca (mungkin dipindahkan atau diubah). Pilih berkas itu lagi, lalu kirim ulang.",
+    en: "The file {name} could not be read (it may have been moved or changed). Choose it again and send again.",
+  },
+  report_too_large: {
+    id: "Laporan terlalu panjang untuk dikirim. Persingkat uraian Anda.",
+    en: "The report is too long to send. Please shorten your answers.",
+  },
+  worker_failed: {
+    id: "Terjadi kesalahan di peramban. Laporan belum terkirim; silakan coba lagi.",
+    en: "Something went wrong in the browser. The report was not sent; please try again.",
+  },
+};
+
+/**
+ * A message in the page's language, with `{name}` placeholders filled in.
+ * @param {Lang} lang
+ * @param {string} key
+ * @param {Params} [params]
+ */
+export function t(lang, key, params = {}) {
+  const text = MESSAGES[key] ?? MESSAGES.worker_failed;
+  return fill(text[lang === "en" ? "en" : "id"], params);
+}
+
+/**
+ * @param {string} template
+ * @param {Params} params
+ */
+export function fill(template, params) {
+  return template.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+}
+
+/**
+ * A text in the page's language: the server's {id, en}, or ours.
+ * @param {Lang} lang
+ * @param {Text} text
+ */
+export function pick(lang, text) {
+  return lang === "en" ? text.en : text.id;
+}
+
+/**
+ * A byte count for people: "1,5 MB" in Indonesian, "1.5 MB" in English (powers of 1024).
+ * @param {Lang} lang
+ * @param {number} bytes
+ */
+export function formatBytes(lang, bytes) {
+  const units = ["B", "KB", "MB", "GB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const digits = unit === 0 || value >= 100 ? 0 : 1;
+  const locale = lang === "en" ? "en-GB" : "id-ID";
+  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value)} ${units[unit]}`;
+}
+
+/**
+ * A date from the server ("2025-11-28") for people: "28 November 2025" / "28 November 2025".
+ * @param {Lang} lang
+ * @param {string} isoDate
+ */
+export function formatDate(lang, isoDate) {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  if (!match) {
+    return isoDate;
+  }
+  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  const locale = lang === "en" ? "en-GB" : "id-ID";
+  return new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(date);
+}

@@ -1,0 +1,218 @@
+// One submission, start to finish, without the DOM (the worker runs it; tests run it under
+// node): receipt code, encrypted segments uploaded one by one while the next is encrypted,
+// the encrypted report (and identity block), finalization. Fails closed: the recipient policy
+// and the report's size are checked before anything is sent, and the case is filed only
+// after every segment is stored.
+import { checkRecipients, encryptTo, hybridFileSize } from "./encrypt.js";
+import { sha256Hex, toHex } from "./digest.js";
+import { ReceiptCode } from "./receipt.js";
+import { encodeDocument, fileEntry, identityDocument, reportDocument } from "./report.js";
+import { planFiles, readSlice } from "./segments.js";
+import { fileProblems, identityChoices } from "./validate.js";
+
+/** @typedef {import("./report.js").Answers} Answers */
+/** @typedef {import("./report.js").IdentityChoice} IdentityChoice */
+/** @typedef {import("./validate.js").Limits} Limits */
+/** @typedef {import("./api.js").SegmentIn} SegmentIn */
+/**
+ * A channel as channels.json describes it (the parts used here).
+ * @typedef {object} ChannelSpec
+ * @property {"optional" | "required" | "none"} identity
+ * @property {string[]} report_recipients
+ * @property {string[]} identity_recipients
+ */
+/**
+ * @typedef {object} SubmitRequest
+ * @property {string} channel the channel's id
+ * @property {ChannelSpec} spec
+ * @property {Limits} limits
+ * @property {"id" | "en"} lang
+ * @property {Answers} answers the non-identity fields
+ * @property {IdentityChoice} identityChoice
+ * @property {Answers | null} identity the identity fields (ignored when "anonymous")
+ * @property {ReadonlyArray<Blob & {name: string}>} files
+ */
+/**
+ * What the caller is told as it goes.
+ * @typedef {{type: "phase", phase: "preparing" | "report" | "finalizing"}
+ *   | {type: "segment", file: number, segment: number, segments: number}
+ *   | {type: "progress", file: number, sent: number, total: number, overallSent: number, overallTotal: number}
+ * } SubmitEvent
+ */
+/**
+ * @typedef {object} SubmitResult
+ * @property {string} receipt the receipt code, formatted: shown to the reporter once
+ * @property {string} case the case reference
+ * @property {string} acknowledgedOn the server's date, YYYY-MM-DD
+ */
+
+/** Something about this submission that the browser refuses before sending anything. */
+export class SubmitError extends Error {
+  /**
+   * @param {string} key a message key (messages.js)
+   * @param {Record<string, string | number>} [params]
+   */
+  constructor(key, params = {}) {
+    super(key);
+    this.name = "SubmitError";
+    this.key = key;
+    this.params = params;
+  }
+}
+
+/**
+ * @param {Uint8Array} bytes
+ * @returns {string}
+ */
+export function toBase64(bytes) {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+/**
+ * What the reporter chose about identity, as the documents carry it: the report's `identity`
+ * (only "open") and the identity block's fields (with "confidential", and with "open" on a
+ * channel whose identity is required: the server demands the block there).
+ * @param {ChannelSpec} spec
+ * @param {IdentityChoice} choice
+ * @param {Answers | null} fields
+ */
+function identityParts(spec, choice, fields) {
+  if (!identityChoices(spec.identity).includes(choice)) {
+    throw new SubmitError("identity_choice");
+  }
+  if (choice === "anonymous") {
+    return { inReport: null, block: null };
+  }
+  const given = fields ?? {};
+  return {
+    inReport: choice === "open" ? given : null,
+    block: choice === "confidential" || spec.identity === "required" ? given : null,
+  };
+}
+
+/**
+ * Submit one report. Resolves with the receipt, or rejects (SubmitError, ApiError,
+ * RecipientPolicyError, the signal's reason…) with nothing filed.
+ * @param {SubmitRequest} request
+ * @param {object} deps
+ * @param {ReturnType<typeof import("./api.js").createClient>} deps.client
+ * @param {AbortSignal} [deps.signal] aborts everything before finalization
+ * @param {(event: SubmitEvent) => void} [deps.onEvent]
+ * @returns {Promise<SubmitResult>}
+ */
+export async function submit(request, { client, signal, onEvent = () => {} }) {
+  const { channel, spec, limits, files } = request;
+  onEvent({ type: "phase", phase: "preparing" });
+
+  // 1. Everything that can be refused without the network, refused first.
+  const reportRecipients = checkRecipients(spec.report_recipients);
+  const identity = identityParts(spec, request.identityChoice, request.identity);
+  const identityRecipients = identity.block ? checkRecipients(spec.identity_recipients) : [];
+  const problems = fileProblems(files, limits);
+  if (problems.length > 0) {
+    throw new SubmitError(problems[0].key, problems[0].params);
+  }
+  const plans = planFiles(files, limits.segment_bytes);
+  const sizes = plans.map((slices) =>
+    slices.map((s) => hybridFileSize(reportRecipients.length, s.end - s.start)),
+  );
+  /** @param {Array<Array<{size: number, sha256: string}>>} segmentEntries */
+  const buildReport = (segmentEntries) =>
+    reportDocument({
+      channel,
+      lang: request.lang,
+      answers: request.answers,
+      identityChoice: request.identityChoice,
+      identity: identity.inReport,
+      files: files.map((f, i) => fileEntry(f, segmentEntries[i])),
+    });
+  // The manifest's length does not depend on the hashes (64 hex digits each), so the
+  // encrypted report's size is known exactly now, before any upload.
+  const placeholder = sizes.map((list) => list.map((size) => ({ size, sha256: "0".repeat(64) })));
+  const reportBytes = encodeDocument(buildReport(placeholder)).length;
+  if (hybridFileSize(reportRecipients.length, reportBytes) > limits.report_max_bytes) {
+    throw new SubmitError("report_too_large");
+  }
+
+  const code = await ReceiptCode.generate();
+  const [lookupHash, replyRecipient] = await Promise.all([code.lookupHash(), code.replyRecipient()]);
+  const submission = toHex(crypto.getRandomValues(new Uint8Array(16)));
+
+  // 2. Segments: encrypt the next while the current one uploads; at most two in memory.
+  const overallTotal = sizes.flat().reduce((a, b) => a + b, 0);
+  let overallDone = 0;
+  /** @type {Array<Array<{size: number, sha256: string}>>} */
+  const entries = plans.map(() => []);
+  /** @type {SegmentIn[]} */
+  const segments = [];
+  const slices = plans.flat();
+  /** @param {number} k */
+  const encryptSlice = async (k) => {
+    const slice = slices[k];
+    let plaintext;
+    try {
+      plaintext = await readSlice(files[slice.file], slice);
+    } catch {
+      throw new SubmitError("file_unreadable", { name: files[slice.file].name });
+    }
+    const body = await encryptTo(reportRecipients, plaintext);
+    return { slice, body, sha256: await sha256Hex(body) };
+  };
+  /** @type {Promise<Awaited<ReturnType<typeof encryptSlice>>> | null} */
+  let next = slices.length > 0 ? encryptSlice(0) : null;
+  for (let k = 0; next !== null; k++) {
+    const current = await next;
+    signal?.throwIfAborted();
+    next = k + 1 < slices.length ? encryptSlice(k + 1) : null;
+    next?.catch(() => {}); // awaited on the next turn; never an unhandled rejection
+    const { slice, body, sha256 } = current;
+    const segment = { file: slice.file, index: slice.index, size: body.length, sha256 };
+    const fileTotal = sizes[slice.file].reduce((a, b) => a + b, 0);
+    const fileBefore = sizes[slice.file].slice(0, slice.index).reduce((a, b) => a + b, 0);
+    onEvent({ type: "segment", file: slice.file, segment: slice.index + 1, segments: plans[slice.file].length });
+    /** @param {number} sent */
+    const onProgress = (sent) =>
+      onEvent({
+        type: "progress",
+        file: slice.file,
+        sent: fileBefore + sent,
+        total: fileTotal,
+        overallSent: overallDone + sent,
+        overallTotal,
+      });
+    onProgress(0);
+    await client.uploadSegment({ submission, channel, segment, body, onProgress, signal });
+    overallDone += body.length;
+    entries[slice.file].push({ size: body.length, sha256 });
+    segments.push(segment);
+  }
+
+  // 3. The report and the identity block.
+  signal?.throwIfAborted();
+  onEvent({ type: "phase", phase: "report" });
+  const report = await encryptTo(reportRecipients, encodeDocument(buildReport(entries)));
+  const block = identity.block
+    ? await encryptTo(
+        identityRecipients,
+        encodeDocument(identityDocument({ channel, fields: identity.block })),
+      )
+    : null;
+
+  // 4. Finalize. From here on there is no cancelling: a request that may have reached the
+  // server is completed (and retried), so the reporter never loses a filed case's receipt.
+  signal?.throwIfAborted();
+  onEvent({ type: "phase", phase: "finalizing" });
+  const receipt = await client.finalize(submission, {
+    channel,
+    report: toBase64(report),
+    identity: block ? toBase64(block) : null,
+    segments,
+    lookup_hash: lookupHash,
+    reply_recipient: replyRecipient,
+  });
+  return { receipt: code.toString(), case: receipt.case, acknowledgedOn: receipt.acknowledged_on };
+}

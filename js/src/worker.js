@@ -1,0 +1,76 @@
+// The Web Worker entry (bundled to assets/peluit/worker.js): runs one submission (submit.js)
+// off the page's thread. It encrypts AND uploads: ciphertext never travels back to the page,
+// the page stays responsive on slow phones, at most two segments are in memory, and the page
+// can stop everything at once. One worker per attempt; it holds nothing afterwards.
+//
+// Page → worker: {type: "submit", api, request} then, maybe, {type: "cancel"}.
+// Worker → page: {type: "event", event} (progress), {type: "retry", reason, delayMs},
+// then exactly one of {type: "done", result}, {type: "cancelled"}, {type: "failed", error}
+// where error is {code, messages: {id, en}} (from the server) or {key, params} (messages.js).
+import { ApiError, createClient, xhrPut } from "./api.js";
+import { EncryptionError, RecipientPolicyError } from "./encrypt.js";
+import { SubmitError, submit } from "./submit.js";
+
+/** @typedef {{code?: string, messages?: {id: string, en: string}, key?: string, params?: Record<string, string | number>}} WorkerError */
+
+const scope = /** @type {DedicatedWorkerGlobalScope} */ (/** @type {unknown} */ (self));
+const controller = new AbortController();
+let started = false;
+
+/**
+ * What the page is told about a failure: never a stack, never data.
+ * @param {unknown} err
+ * @returns {WorkerError}
+ */
+function describe(err) {
+  if (err instanceof ApiError) {
+    return { code: err.code, messages: err.messages };
+  }
+  if (err instanceof SubmitError) {
+    return { key: err.key, params: err.params };
+  }
+  if (err instanceof RecipientPolicyError) {
+    return { key: "recipient_policy" };
+  }
+  if (err instanceof EncryptionError) {
+    return { key: "encryption_failed" };
+  }
+  return { key: "worker_failed" };
+}
+
+/** @param {{api: string, request: import("./submit.js").SubmitRequest}} message */
+async function run({ api, request }) {
+  const client = createClient({
+    api,
+    put: typeof XMLHttpRequest === "function" ? xhrPut : undefined,
+    onRetry: (retry) => scope.postMessage({ type: "retry", ...retry }),
+  });
+  let finalizing = false; // from then on a cancel is too late: the outcome is reported as it is
+  try {
+    const result = await submit(request, {
+      client,
+      signal: controller.signal,
+      onEvent: (event) => {
+        finalizing ||= event.type === "phase" && event.phase === "finalizing";
+        scope.postMessage({ type: "event", event });
+      },
+    });
+    scope.postMessage({ type: "done", result });
+  } catch (err) {
+    if (controller.signal.aborted && !finalizing) {
+      scope.postMessage({ type: "cancelled" });
+    } else {
+      scope.postMessage({ type: "failed", error: describe(err) });
+    }
+  }
+}
+
+scope.onmessage = (event) => {
+  const message = event.data;
+  if (message?.type === "submit" && !started) {
+    started = true;
+    run(message);
+  } else if (message?.type === "cancel") {
+    controller.abort(new DOMException("cancelled by the reporter", "AbortError"));
+  }
+};

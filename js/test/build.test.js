@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+
+const JS = new URL("..", import.meta.url).pathname;
+let out;
+const bundle = (/** @type {string} */ name) => readFileSync(join(out, `${name}.js`), "utf8");
+
+describe("the bundles", () => {
+  before(() => {
+    out = mkdtempSync(join(tmpdir(), "peluit-build-"));
+    execFileSync(process.execPath, ["build.mjs", out], { cwd: JS, stdio: "pipe" });
+  });
+  after(() => rmSync(out, { recursive: true, force: true }));
+
+  it("are self-contained, minified IIFE scripts (no module loading at run time)", () => {
+    for (const name of ["form", "worker"]) {
+      const code = bundle(name);
+      assert.match(code, /^"use strict";\(\(\)=>\{|^\(\(\)=>\{/);
+      assert.doesNotMatch(code, /\bimport\s*\(|\bimportScripts\b|\brequire\(/);
+    }
+  });
+
+  it("keep the encryption library out of the page script and in the worker", () => {
+    assert.doesNotMatch(bundle("form"), /mlkem768x25519/);
+    assert.match(bundle("worker"), /mlkem768x25519/);
+  });
+
+  it("stay small", () => {
+    assert.ok(bundle("form").length < 24 * 1024, `form.js is ${bundle("form").length} bytes`);
+    assert.ok(bundle("worker").length < 128 * 1024, `worker.js is ${bundle("worker").length} bytes`);
+  });
+
+  it("contain no storage and no code built from strings", () => {
+    for (const name of ["form", "worker"]) {
+      assert.doesNotMatch(bundle(name), /localStorage|sessionStorage|indexedDB|document\.cookie|\beval\(|new Function\(/);
+    }
+  });
+});

@@ -1,0 +1,180 @@
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { before, describe, it } from "node:test";
+import { Decrypter, generateHybridIdentity, generateX25519Identity, identityToRecipient } from "age-encryption";
+import { createClient } from "../src/api.js";
+import { hybridFileSize } from "../src/encrypt.js";
+import { ReceiptCode } from "../src/receipt.js";
+import { SubmitError, submit } from "../src/submit.js";
+import { FakeServer, fakeSleep } from "./support/fakes.js";
+
+const KiB = 1024;
+const LIMITS = { report_max_bytes: 64 * KiB, file_max_bytes: 256 * KiB, files_per_report: 3, total_max_bytes: 512 * KiB, segment_bytes: 64 * KiB };
+
+/** @type {{reviewers: string[], custodian: string, recipients: string[], custodianRecipient: string}} */
+let keys;
+before(async () => {
+  const reviewers = [await generateHybridIdentity(), await generateHybridIdentity()];
+  const custodian = await generateHybridIdentity();
+  keys = {
+    reviewers,
+    custodian,
+    recipients: await Promise.all(reviewers.map((i) => identityToRecipient(i))),
+    custodianRecipient: await identityToRecipient(custodian),
+  };
+});
+
+/** @param {Uint8Array} ciphertext @param {string} identity */
+async function open(ciphertext, identity) {
+  const d = new Decrypter();
+  d.addIdentity(identity);
+  return JSON.parse(await d.decrypt(ciphertext, "text"));
+}
+
+const b64 = (/** @type {string} */ s) => new Uint8Array(Buffer.from(s, "base64"));
+const file = (/** @type {number} */ size, /** @type {string} */ name, type = "application/pdf") =>
+  new File([Uint8Array.from({ length: size }, (_, i) => (i * 13) & 255)], name, { type });
+
+function request(overrides = {}) {
+  return {
+    channel: "pengaduan",
+    spec: { identity: "optional", report_recipients: keys.recipients, identity_recipients: [keys.custodianRecipient] },
+    limits: LIMITS,
+    lang: "id",
+    answers: { what: "Volume pekerjaan jalan dikurangi.", area: "pengadaan", consent_reward: false },
+    identityChoice: "anonymous",
+    identity: { reporter_name: "Ani" },
+    files: [],
+    ...overrides,
+  };
+}
+
+function setup(server = new FakeServer()) {
+  const events = [];
+  const client = createClient({ api: "/api/v1", base: "http://127.0.0.1:8000/", fetch: server.fetch, sleep: fakeSleep().sleep });
+  return { server, client, events, onEvent: (e) => events.push(e) };
+}
+
+describe("submitting a report", () => {
+  it("uploads every segment, then finalizes with a manifest that matches what was stored", async () => {
+    const { server, client, events, onEvent } = setup();
+    const files = [file(150 * KiB, "foto jalan.jpg", "image/jpeg"), file(10, "catatan.txt", "text/plain")];
+    const result = await submit(request({ files }), { client, onEvent });
+
+    assert.equal(result.case, "K3V9-2M7Q-X0AB-4FZT");
+    assert.equal(result.acknowledgedOn, "2025-11-28");
+    const [body] = server.finalized;
+    assert.equal(body.channel, "pengaduan");
+    assert.equal(body.identity, null);
+    assert.deepEqual(body.segments.map((s) => [s.file, s.index]), [[0, 0], [0, 1], [0, 2], [1, 0]]);
+    const plain = [64 * KiB, 64 * KiB, 22 * KiB, 10];
+    assert.deepEqual(body.segments.map((s) => s.size), plain.map((p) => hybridFileSize(2, p)));
+
+    // The receipt shown is the one whose lookup hash and reply key were sent.
+    const code = await ReceiptCode.parse(result.receipt);
+    assert.equal(body.lookup_hash, await code.lookupHash());
+    assert.equal(body.reply_recipient, await code.replyRecipient());
+
+    const report = await open(b64(body.report), keys.reviewers[1]);
+    assert.deepEqual(report.answers, request().answers);
+    assert.equal(report.identity_choice, "anonymous");
+    assert.equal(report.identity, null, "an anonymous reporter's identity fields are not sent");
+    assert.deepEqual(report.files.map((f) => [f.name, f.type, f.size]), [["foto jalan.jpg", "image/jpeg", 150 * KiB], ["catatan.txt", "text/plain", 10]]);
+    const manifest = report.files.flatMap((f) => f.segments);
+    assert.deepEqual(manifest, body.segments.map((s) => ({ size: s.size, sha256: s.sha256 })));
+
+    // Each stored segment decrypts to its slice of the file.
+    const original = Buffer.from(await files[0].arrayBuffer());
+    const d = new Decrypter();
+    d.addIdentity(keys.reviewers[0]);
+    const stored = [...server.objects.entries()].filter(([k]) => k.includes("/0/")).sort().map(([, v]) => v);
+    for (const ciphertext of stored) {
+      assert.equal(createHash("sha256").update(ciphertext).digest("hex"), manifest[stored.indexOf(ciphertext)].sha256);
+    }
+    const joined = Buffer.concat(await Promise.all(stored.map((c) => d.decrypt(c))));
+    assert.ok(joined.equals(original));
+
+    assert.deepEqual(events.filter((e) => e.type === "phase").map((e) => e.phase), ["preparing", "report", "finalizing"]);
+    const last = events.filter((e) => e.type === "progress").at(-1);
+    assert.equal(last.overallSent, last.overallTotal);
+  });
+
+  it("sends a confidential identity to the custodians only", async () => {
+    const { server, client } = setup();
+    await submit(request({ identityChoice: "confidential" }), { client });
+    const [body] = server.finalized;
+    assert.equal((await open(b64(body.report), keys.reviewers[0])).identity, null);
+    const block = await open(b64(body.identity), keys.custodian);
+    assert.deepEqual(block, { format: "peluit-identity/1", channel: "pengaduan", fields: { reporter_name: "Ani" } });
+    await assert.rejects(open(b64(body.identity), keys.reviewers[0]), /no identity matched/);
+  });
+
+  it("puts an open identity in the report, and also in the block where the channel requires one", async () => {
+    const { server, client } = setup();
+    await submit(request({ identityChoice: "open" }), { client });
+    await submit(request({ identityChoice: "open", spec: { ...request().spec, identity: "required" } }), { client });
+    const [optional, required] = server.finalized;
+    assert.deepEqual((await open(b64(optional.report), keys.reviewers[0])).identity, { reporter_name: "Ani" });
+    assert.equal(optional.identity, null);
+    assert.deepEqual((await open(b64(required.identity), keys.custodian)).fields, { reporter_name: "Ani" });
+  });
+
+  it("sends a report without files with no segments", async () => {
+    const { server, client } = setup();
+    await submit(request(), { client });
+    assert.deepEqual(server.finalized[0].segments, []);
+    assert.equal(server.count("plan"), 0);
+  });
+
+  it("completes through network errors, 5xx and an expired upload URL", async () => {
+    const server = new FakeServer().fail("put", "network", { status: 503 }, { status: 403 }).fail("finalize", { status: 502 });
+    const { client } = setup(server);
+    const result = await submit(request({ files: [file(70 * KiB, "a.pdf")] }), { client });
+    assert.equal(result.case, "K3V9-2M7Q-X0AB-4FZT");
+    assert.equal(server.finalized.length, 1);
+  });
+
+  it("refuses a classic or mixed recipient before sending anything", async () => {
+    const classic = await identityToRecipient(await generateX25519Identity());
+    for (const recipients of [[classic], [keys.recipients[0], classic]]) {
+      const { server, client } = setup();
+      await assert.rejects(submit(request({ spec: { ...request().spec, report_recipients: recipients } }), { client }), { name: "RecipientPolicyError" });
+      assert.equal(server.requests.length, 0);
+    }
+    const { server, client } = setup();
+    const spec = { ...request().spec, identity_recipients: [classic] };
+    await assert.rejects(submit(request({ spec, identityChoice: "confidential" }), { client }), { name: "RecipientPolicyError" });
+    assert.equal(server.requests.length, 0);
+  });
+
+  it("refuses a report that would be too large before uploading anything", async () => {
+    const { server, client } = setup();
+    const answers = { what: "x".repeat(70 * KiB) };
+    await assert.rejects(submit(request({ answers, files: [file(10, "a")] }), { client }), (err) => err instanceof SubmitError && err.key === "report_too_large");
+    assert.equal(server.requests.length, 0);
+  });
+
+  it("refuses files over the limits and an identity choice the channel does not offer", async () => {
+    const { server, client } = setup();
+    await assert.rejects(submit(request({ files: [file(300 * KiB, "besar.mp4")] }), { client }), (err) => err.key === "file_too_large");
+    await assert.rejects(submit(request({ spec: { ...request().spec, identity: "required" } }), { client }), (err) => err.key === "identity_choice");
+    assert.equal(server.requests.length, 0);
+  });
+
+  it("stops on cancel and never finalizes", async () => {
+    const server = new FakeServer();
+    const controller = new AbortController();
+    server.onRequest = ({ route }) => route === "put" && server.count("put") === 2 && controller.abort(new DOMException("cancelled", "AbortError"));
+    const { client } = setup(server);
+    await assert.rejects(submit(request({ files: [file(200 * KiB, "a.pdf")] }), { client, signal: controller.signal }), { name: "AbortError" });
+    assert.equal(server.count("finalize"), 0);
+    assert.equal(server.count("put"), 2);
+  });
+
+  it("says which file could not be read", async () => {
+    const { client } = setup();
+    const broken = file(10, "hilang.pdf");
+    broken.slice = () => ({ arrayBuffer: () => Promise.reject(new DOMException("gone", "NotReadableError")) });
+    await assert.rejects(submit(request({ files: [broken] }), { client }), (err) => err.key === "file_unreadable" && err.params.name === "hilang.pdf");
+  });
+});

@@ -1,0 +1,161 @@
+"""Request and response bodies of the reviewer API. Uploads are age ciphertext in base64,
+encrypted on the reviewer's machine; the server never sees a reason or message in clear."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from peluit.core.casestate import CaseState
+from peluit.core.identity_requests import IdentityRequestView
+from peluit.core.ids import case_reference
+
+from .models import MAX_BLOB_BASE64, Base64Bytes
+
+Status = Literal["diterima", "diverifikasi", "ditelaah", "diteruskan", "selesai", "ditolak"]
+Target = Literal["apip", "kpk", "aph"]
+Ciphertext = Annotated[Base64Bytes, Field(max_length=MAX_BLOB_BASE64)]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StatusChangeIn(_Body):
+    status: Status
+    target: Target | None = None
+    reason: Annotated[
+        Ciphertext, Field(description="age file to the channel's reviewers and oversight, base64")
+    ]
+
+
+class MessageIn(_Body):
+    message: Annotated[
+        Ciphertext,
+        Field(description="age file to the reporter's reply key, reviewers and oversight"),
+    ]
+
+
+class IdentityRequestIn(_Body):
+    reason: Annotated[
+        Ciphertext,
+        Field(description="age file to the channel's reviewers, oversight and custodians"),
+    ]
+
+
+class ApproveIn(_Body):
+    grant: Annotated[
+        Ciphertext, Field(description="the identity block re-encrypted to the requester alone")
+    ]
+
+
+class DenyIn(_Body):
+    reason: Annotated[
+        Ciphertext,
+        Field(description="age file to the channel's reviewers, oversight and custodians"),
+    ]
+
+
+class MeOut(_Body):
+    id: str
+    name: str
+    roles: list[str]
+    reviews: list[str]
+    oversees: list[str]
+    guards: list[str]
+
+
+class CaseSummaryOut(_Body):
+    case: str
+    reference: str
+    channel: str
+    status: str
+    received: str
+    files: int
+    identity: bool
+    tags: list[str]
+    target: str | None
+
+    @classmethod
+    def of(cls, case: str, state: CaseState) -> CaseSummaryOut:
+        return cls(
+            case=case,
+            reference=case_reference(case),
+            channel=state.channel,
+            status=state.status,
+            received=state.received,
+            files=state.files,
+            identity=state.identity,
+            tags=state.tags,
+            target=state.target,
+        )
+
+
+class CasePageOut(_Body):
+    cases: list[CaseSummaryOut]
+    next_cursor: str | None
+
+
+class CaseObjectOut(_Body):
+    key: str
+    size: int
+    url: str | None = Field(description="presigned GET (15 minutes); null: fetch via /object")
+
+
+class CaseOut(CaseSummaryOut):
+    etag: str
+    history: list[dict[str, Any]]
+    reply_recipient: str | None
+    objects: list[CaseObjectOut]
+    identity_request: str | None
+
+
+class StateOut(CaseSummaryOut):
+    etag: str
+    history: list[dict[str, Any]]
+
+
+class ObjectOut(_Body):
+    key: str
+    data: str = Field(description="the object's bytes, base64")
+
+
+class MessageOut(_Body):
+    key: str
+
+
+class IdentityRequestOut(_Body):
+    case: str
+    channel: str
+    reviewer: str
+    status: str
+    requested_on: str | None
+    reason: str | None
+    decided_by: str | None
+    decided_on: str | None
+    decision_note: str | None
+
+    @classmethod
+    def of(cls, request: IdentityRequestView) -> IdentityRequestOut:
+        raw = request.raw
+
+        def text(name: str) -> str | None:
+            value = raw.get(name)
+            return value if isinstance(value, str) else None
+
+        return cls(
+            case=request.case,
+            channel=request.channel,
+            reviewer=request.reviewer,
+            status=request.status,
+            requested_on=text("requested_on"),
+            reason=text("reason"),
+            decided_by=text("decided_by"),
+            decided_on=text("decided_on"),
+            decision_note=text("decision_note"),
+        )
+
+
+class IdentityRequestsOut(_Body):
+    requests: list[IdentityRequestOut]

@@ -1,0 +1,261 @@
+"""The reviewer API (`/api/v1/review/…`): what the review team's tool talks to.
+
+Every request must carry an RFC 9421 signature by a roster key (`peluit.httpsig.verify`).
+It is checked before any route, validation or lookup runs, so an unsigned request learns
+nothing, not even which paths exist. The route's service then authorises by role and
+spends the request's nonce just before its first write (`Actor.admit`): a refused or
+replayed request changes nothing in the store. Nothing of a request is logged.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+from collections.abc import Mapping
+from typing import Annotated, Any, cast
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from cryptography.hazmat.primitives.asymmetric import ed25519
+
+from peluit.config import Config
+from peluit.core.access import Actor
+from peluit.core.dates import Clock
+from peluit.core.errors import ReplayedRequestError
+from peluit.core.identity_access import IdentityAccessService
+from peluit.core.nonces import NonceLedger
+from peluit.core.review import CaseView, ReviewService
+from peluit.httpsig.errors import SignatureError, SignatureMalformedError
+from peluit.httpsig.message import Message
+from peluit.httpsig.verify import RequestVerifier
+from peluit.keys.signing import parse_public_key
+from peluit.store.port import ObjectStore
+
+from . import errors
+from .public import quiet_powertools
+from .review_models import (
+    ApproveIn,
+    CaseObjectOut,
+    CaseOut,
+    CasePageOut,
+    CaseSummaryOut,
+    DenyIn,
+    IdentityRequestIn,
+    IdentityRequestOut,
+    IdentityRequestsOut,
+    MeOut,
+    MessageIn,
+    MessageOut,
+    ObjectOut,
+    StateOut,
+    Status,
+    StatusChangeIn,
+)
+
+PREFIX = "/api/v1/review"
+CaseId = Annotated[str, Path(pattern=r"^[0-9a-hjkmnp-tv-z]{16}$", description="case id")]
+PersonId = Annotated[str, Path(pattern=r"^[a-z][a-z0-9-]{0,31}$", description="roster id")]
+ChannelQuery = Annotated[str | None, Query(pattern=r"^[a-z][a-z0-9-]{0,31}$")]
+StatusQuery = Annotated[Status | None, Query()]
+CursorQuery = Annotated[str | None, Query(max_length=64)]
+LimitQuery = Annotated[int, Query(ge=1, le=100)]
+ObjectKeyQuery = Annotated[str, Query(max_length=200)]
+
+
+class Services:
+    """What the reviewer API is built on; `build` wires it from a configuration."""
+
+    def __init__(
+        self,
+        review: ReviewService,
+        identity: IdentityAccessService,
+        verifier: RequestVerifier,
+        nonces: NonceLedger,
+    ) -> None:
+        self.review = review
+        self.identity = identity
+        self.verifier = verifier
+        self.nonces = nonces
+
+    @classmethod
+    def build(cls, config: Config, store: ObjectStore, clock: Clock) -> Services:
+        keys = {
+            person.id: parse_public_key(person.signing_key)
+            for person in config.people
+            if person.signing_key is not None
+        }
+
+        def lookup(key_id: str) -> ed25519.Ed25519PublicKey | None:
+            return keys.get(key_id)
+
+        return cls(
+            ReviewService(config, store, clock),
+            IdentityAccessService(config, store, clock),
+            RequestVerifier(lookup, clock),
+            NonceLedger(store),
+        )
+
+
+def request_message(event: Mapping[str, Any], origin: str | None) -> tuple[Message, bytes]:
+    """The request as the client signed it: method, absolute URL and headers, and the body.
+
+    The target URI is rebuilt from `origin` (the API's public origin, configured) or else
+    from the host name API Gateway reports, never from a header the client controls."""
+    context = event.get("requestContext") or {}
+    method = str((context.get("http") or {}).get("method", ""))
+    base = origin.rstrip("/") if origin else f"https://{context.get('domainName', '')}"
+    query = str(event.get("rawQueryString") or "")
+    url = base + str(event.get("rawPath") or "/") + (f"?{query}" if query else "")
+    headers = {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
+    raw = event.get("body") or ""
+    body = base64.b64decode(raw) if event.get("isBase64Encoded") else str(raw).encode("utf-8")
+    return Message(method, url, headers), body
+
+
+class ReviewerResolver(APIGatewayHttpResolver):
+    """A Powertools resolver that admits only signed requests."""
+
+    def __init__(self, services: Services, origin: str | None) -> None:
+        # debug=False: Powertools' debug mode prints every event.
+        super().__init__(enable_validation=True, debug=False)
+        self._services = services
+        self.origin = origin  # settable: `peluit serve` knows its port only once bound
+
+    def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
+        try:
+            message, body = request_message(event, self.origin)
+            verified = self._services.verifier.verify(message, body)
+            self._services.nonces.check_unused(verified.key_id, verified.nonce)
+        except (SignatureError, ReplayedRequestError) as exc:
+            problem = errors.problem_for(exc) or errors.INTERNAL
+            return errors.problem_result(problem, str(exc))
+        except (ValueError, TypeError, AttributeError):  # an event we cannot even read
+            malformed = errors.PROBLEMS[SignatureMalformedError]
+            return errors.problem_result(malformed, "the request could not be read")
+        except Exception as exc:  # noqa: BLE001 - the store failed: 500, the type logged only
+            errors.log.error("unhandled %s before routing", type(exc).__name__)
+            return errors.problem_result(errors.INTERNAL)
+        admit = functools.partial(self._services.nonces.spend, verified.key_id, verified.nonce)
+        self.context["actor"] = Actor(verified.key_id, admit)  # cleared after each request
+        return super().resolve(event, context)
+
+    def actor(self) -> Actor:
+        return cast(Actor, self.context["actor"])
+
+
+def _no_store(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[Any]:
+    response: Response[Any] = next_middleware(app)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Response[str]:
+    return Response(
+        status_code=status,
+        content_type="application/json",
+        body=body.model_dump_json(),
+        headers=headers or {},
+    )
+
+
+def _case_out(view: CaseView) -> CaseOut:
+    summary = CaseSummaryOut.of(view.case, view.state)
+    return CaseOut(
+        **summary.model_dump(),
+        etag=view.etag,
+        history=view.state.history,
+        reply_recipient=view.reply_recipient,
+        objects=[CaseObjectOut(key=o.key, size=o.size, url=o.url) for o in view.objects],
+        identity_request=view.identity_request,
+    )
+
+
+def build_reviewer_app(services: Services, origin: str | None = None) -> ReviewerResolver:
+    """`origin`: the API's public origin (`https://review.example.go.id`) when it is served
+    under another host name than API Gateway's (a custom domain or CloudFront)."""
+    quiet_powertools()
+    app = ReviewerResolver(services, origin)
+    errors.install(app)
+    app.use(middlewares=[_no_store])
+    review, identity = services.review, services.identity
+
+    @app.get(f"{PREFIX}/me", summary="Who the signing key belongs to, and their channels")
+    def me() -> MeOut:
+        view = review.me(app.actor())
+        return MeOut(
+            id=view.id,
+            name=view.name,
+            roles=list(view.roles),
+            reviews=list(view.reviews),
+            oversees=list(view.oversees),
+            guards=list(view.guards),
+        )
+
+    @app.get(f"{PREFIX}/cases", summary="List cases (metadata only), newest first")
+    def list_cases(
+        channel: ChannelQuery = None,
+        status: StatusQuery = None,
+        cursor: CursorQuery = None,
+        limit: LimitQuery = 50,
+    ) -> CasePageOut:
+        page = review.list_cases(app.actor(), channel, status, cursor, limit)
+        return CasePageOut(
+            cases=[CaseSummaryOut.of(c.case, c.state) for c in page.cases],
+            next_cursor=page.next_cursor,
+        )
+
+    @app.get(f"{PREFIX}/cases/<case>", summary="A case: state, etag and downloadable objects")
+    def get_case(case: CaseId) -> Response[str]:
+        view = review.get_case(app.actor(), case)
+        return _json(200, _case_out(view), {"ETag": view.etag})
+
+    @app.get(f"{PREFIX}/cases/<case>/object", summary="One small object of a case, base64")
+    def get_object(case: CaseId, key: ObjectKeyQuery) -> ObjectOut:
+        data = review.read_object(app.actor(), case, key)
+        return ObjectOut(key=key, data=base64.b64encode(data).decode("ascii"))
+
+    @app.post(f"{PREFIX}/cases/<case>/status", summary="Change status (If-Match: etag)")
+    def change_status(case: CaseId, body: StatusChangeIn) -> Response[str]:
+        if_match = app.current_event.headers.get("if-match")
+        state, etag = review.change_status(
+            app.actor(), case, if_match, body.status, body.target, body.reason
+        )
+        summary = CaseSummaryOut.of(case, state)
+        out = StateOut(**summary.model_dump(), etag=etag, history=state.history)
+        return _json(200, out, {"ETag": etag})
+
+    @app.post(f"{PREFIX}/cases/<case>/messages", summary="Write to the reporter (ciphertext)")
+    def post_message(case: CaseId, body: MessageIn) -> Response[str]:
+        key = review.post_message(app.actor(), case, body.message)
+        return _json(201, MessageOut(key=key))
+
+    @app.post(f"{PREFIX}/cases/<case>/identity-requests", summary="Ask to see the identity")
+    def request_identity(case: CaseId, body: IdentityRequestIn) -> Response[str]:
+        request = identity.request(app.actor(), case, body.reason)
+        return _json(201, IdentityRequestOut.of(request))
+
+    @app.get(f"{PREFIX}/identity-requests", summary="Identity requests you may see")
+    def list_requests(
+        channel: ChannelQuery = None,
+        status: Annotated[str | None, Query(pattern=r"^(pending|approved|denied)$")] = None,
+    ) -> IdentityRequestsOut:
+        found = identity.list_requests(app.actor(), channel, status)
+        return IdentityRequestsOut(requests=[IdentityRequestOut.of(r) for r in found])
+
+    @app.post(
+        f"{PREFIX}/cases/<case>/identity-requests/<reviewer>/approve",
+        summary="Approve: store the identity re-encrypted to the requester",
+    )
+    def approve(case: CaseId, reviewer: PersonId, body: ApproveIn) -> IdentityRequestOut:
+        return IdentityRequestOut.of(identity.approve(app.actor(), case, reviewer, body.grant))
+
+    @app.post(
+        f"{PREFIX}/cases/<case>/identity-requests/<reviewer>/deny",
+        summary="Deny, with an encrypted reason",
+    )
+    def deny(case: CaseId, reviewer: PersonId, body: DenyIn) -> IdentityRequestOut:
+        return IdentityRequestOut.of(identity.deny(app.actor(), case, reviewer, body.reason))
+
+    return app

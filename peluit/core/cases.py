@@ -1,0 +1,92 @@
+"""Reading a case's stored parts for the review side: state, reply key, objects, index."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+
+from peluit.store.errors import ObjectExistsError, ObjectNotFoundError
+from peluit.store.port import ObjectInfo, ObjectStore
+
+from . import layout
+from .casestate import CaseState
+from .errors import CaseNotFoundError, ReplyKeyMissingError, StateConflictError
+
+CASE_ID = re.compile(r"[0-9a-hjkmnp-tv-z]{16}")
+_INDEX_KEY = re.compile(r"index/cases/([a-z][a-z0-9-]{0,31})/([0-9]{4}-[0-9]{2}-[0-9]{2})/(.+)")
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """A case as the channel index lists it: the day it was received, its id, its channel."""
+
+    received: str
+    case: str
+    channel: str
+
+
+class CaseFiles:
+    def __init__(self, store: ObjectStore) -> None:
+        self._store = store
+
+    def load(self, case: str) -> tuple[CaseState, ObjectInfo]:
+        """The case's state and its version; `CaseNotFoundError` until it is complete."""
+        if not CASE_ID.fullmatch(case):
+            raise CaseNotFoundError("no such case")
+        try:
+            data, info = self._store.get_with_info(layout.case_state(case))
+        except ObjectNotFoundError:
+            raise CaseNotFoundError("no such case") from None
+        return CaseState.parse(data), info
+
+    def reply_recipient(self, case: str) -> str:
+        try:
+            entry = json.loads(self._store.get(layout.case_reply(case)))
+        except ObjectNotFoundError:
+            raise ReplyKeyMissingError("this case has no reply key") from None
+        return str(entry["reply_recipient"])
+
+    def objects(self, case: str) -> list[ObjectInfo]:
+        """Every stored object of the case, keys relative to `cases/{case}/`."""
+        prefix = layout.case_prefix(case)
+        return [
+            ObjectInfo(info.key.removeprefix(prefix), info.size, info.etag)
+            for info in self._store.list(prefix)
+        ]
+
+    def put_note(self, case: str, data: bytes) -> str:
+        """Store an encrypted reason under its SHA-256 (create-only, a retry is fine)."""
+        digest = hashlib.sha256(data).digest()
+        put_same(self._store, layout.case_note(case, digest), data)
+        return digest.hex()
+
+    def index(self, channels: list[str]) -> list[IndexEntry]:
+        """Every indexed case of `channels`, newest day first, each case once."""
+        entries: dict[str, IndexEntry] = {}
+        for channel in channels:
+            for info in self._store.list(layout.case_index_prefix(channel)):
+                match = _INDEX_KEY.fullmatch(info.key)
+                if not match or match.group(1) != channel or not CASE_ID.fullmatch(match[3]):
+                    continue
+                entry = IndexEntry(match.group(2), match.group(3), channel)
+                known = entries.get(entry.case)
+                if known is None or entry.received > known.received:
+                    entries[entry.case] = entry
+        return sorted(entries.values(), key=order_key)
+
+
+def order_key(entry: IndexEntry) -> tuple[int, str]:
+    """Newest first, then by case id."""
+    year, month, day = (int(part) for part in entry.received.split("-"))
+    return (-(year * 10000 + month * 100 + day), entry.case)
+
+
+def put_same(store: ObjectStore, key: str, data: bytes) -> None:
+    """Create-only write that accepts an identical object already there (a retry)."""
+    try:
+        store.put_new(key, data)
+    except ObjectExistsError:
+        if store.sha256(key) != hashlib.sha256(data).digest():
+            raise StateConflictError("a different object is already stored there") from None

@@ -1,0 +1,328 @@
+"""The review team's side of a case: list, read, change status, write to the reporter.
+
+Every method authorises first (reads only), then calls `actor.admit()`, then writes: the
+audit event first, then the change it records. A refused request therefore changes
+nothing, and a crash or a lost race after the audit event leaves an event for a change
+that did not happen (visible against `state.json`), never a change without its event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from peluit.config import Config
+from peluit.store.errors import (
+    ObjectExistsError,
+    ObjectNotFoundError,
+    PreconditionFailedError,
+)
+from peluit.store.port import ObjectStore
+
+from . import layout, recipients, workflow
+from .access import Access, Actor
+from .audit import AuditLog
+from .cases import CaseFiles, IndexEntry, order_key
+from .casestate import CaseState, StateFormatError
+from .dates import Clock, local_date
+from .errors import (
+    CaseNotFoundError,
+    InvalidCursorError,
+    LimitExceededError,
+    NotPermittedError,
+    ObjectUnavailableError,
+    PreconditionRequiredError,
+    ReplyKeyMissingError,
+    StateConflictError,
+    TransitionInputError,
+)
+from .identity_requests import IdentityRequests, IdentityRequestView
+
+INLINE_MAX = 4 * 1024 * 1024  # larger objects, and all attachment segments, go by URL
+DOWNLOAD_TTL = timedelta(minutes=15)
+PAGE_MAX = 100
+SCAN_MAX = 500  # states read for one page at most; a filtered page may come back short
+_CURSOR = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})\.([0-9a-hjkmnp-tv-z]{16})")
+_OBJECT = re.compile(
+    r"report\.age|identity\.age|files/[0-9]{2}/[0-9]{5}\.age"
+    r"|thread/[0-9]{5}-[a-z][a-z0-9-]{0,31}\.age|notes/[0-9a-f]{64}\.age"
+    r"|identity-grants/[a-z][a-z0-9-]{0,31}\.age"
+)
+_THREAD = re.compile(r"thread/([0-9]{5})-[a-z][a-z0-9-]{0,31}\.age")
+
+
+@dataclass(frozen=True)
+class PersonView:
+    id: str
+    name: str
+    roles: tuple[str, ...]
+    reviews: tuple[str, ...]
+    oversees: tuple[str, ...]
+    guards: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    case: str
+    state: CaseState
+
+
+@dataclass(frozen=True)
+class CasePage:
+    cases: list[CaseSummary]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class CaseObject:
+    key: str  # relative to the case: "report.age", "files/00/00000.age", …
+    size: int
+    url: str | None  # a presigned GET for attachments and large objects; else via the API
+
+
+@dataclass(frozen=True)
+class CaseView:
+    case: str
+    state: CaseState
+    etag: str
+    reply_recipient: str | None
+    objects: list[CaseObject]
+    identity_request: str | None  # the caller's own request: pending, approved, denied
+
+
+def public_etag(store_etag: str) -> str:
+    """The version of a state.json as the API shows it: a quoted strong entity tag."""
+    return '"' + store_etag.strip('"') + '"'
+
+
+class ReviewService:
+    def __init__(self, config: Config, store: ObjectStore, clock: Clock) -> None:
+        self._config = config
+        self._store = store
+        self._clock = clock
+        self._access = Access(config)
+        self._cases = CaseFiles(store)
+        self._requests = IdentityRequests(store)
+        self._audit = AuditLog(store, clock, config.organisation.timezone)
+
+    # -- who am I ------------------------------------------------------------------------
+
+    def me(self, actor: Actor) -> PersonView:
+        person = self._access.person(actor.id)
+        channels = self._config.channels
+        view = PersonView(
+            person.id,
+            person.name,
+            tuple(person.roles),
+            tuple(c.id for c in channels if person.id in c.reviewers),
+            tuple(c.id for c in channels if person.id in c.oversight),
+            tuple(c.id for c in channels if person.id in c.custodians),
+        )
+        actor.admit()
+        self._audit.append(actor.id, "me.read")
+        return view
+
+    # -- listing -------------------------------------------------------------------------
+
+    def list_cases(
+        self,
+        actor: Actor,
+        channel: str | None = None,
+        status: str | None = None,
+        cursor: str | None = None,
+        limit: int = 50,
+    ) -> CasePage:
+        readable = self._access.reader_channels(actor.id)
+        if channel is not None and channel not in readable:
+            raise NotPermittedError("only reviewers and oversight of a channel list its cases")
+        if not readable:
+            raise NotPermittedError("only reviewers and oversight list cases")
+        if status is not None and status not in workflow.STATUSES:
+            raise TransitionInputError("unknown status")
+        if not 1 <= limit <= PAGE_MAX:
+            raise TransitionInputError(f"limit must be between 1 and {PAGE_MAX}")
+        entries = self._after(self._cases.index([channel] if channel else readable), cursor)
+        found: list[CaseSummary] = []
+        scanned = 0
+        for entry in entries:
+            if len(found) == limit or scanned == SCAN_MAX:
+                break
+            scanned += 1
+            state = self._state_if_complete(entry)
+            if state is not None and (status is None or state.status == status):
+                found.append(CaseSummary(entry.case, state))
+        more = scanned < len(entries)
+        next_cursor = _cursor(entries[scanned - 1]) if more and scanned else None
+        actor.admit()
+        self._audit.append(actor.id, "cases.list")
+        return CasePage(found, next_cursor)
+
+    @staticmethod
+    def _after(entries: list[IndexEntry], cursor: str | None) -> list[IndexEntry]:
+        if cursor is None:
+            return entries
+        match = _CURSOR.fullmatch(cursor)
+        if not match:
+            raise InvalidCursorError("this paging cursor was not given out by the server")
+        mark = order_key(IndexEntry(match.group(1), match.group(2), ""))
+        return [e for e in entries if order_key(e) > mark]
+
+    def _state_if_complete(self, entry: IndexEntry) -> CaseState | None:
+        try:
+            state, _ = self._cases.load(entry.case)
+        except (CaseNotFoundError, StateFormatError):  # not complete yet, or damaged
+            return None
+        return state if state.channel == entry.channel else None
+
+    # -- reading a case ------------------------------------------------------------------
+
+    def get_case(self, actor: Actor, case: str) -> CaseView:
+        state, info = self._cases.load(case)
+        self._access.require_any(actor.id, state.channel)
+        reader = self._access.is_reader(actor.id, state.channel)
+        requests = self._requests.of_case(case)
+        objects = [
+            CaseObject(obj.key, obj.size, None)
+            for obj in self._cases.objects(case)
+            if _OBJECT.fullmatch(obj.key) and self._may_read(actor.id, state, obj.key, requests)
+        ]
+        own = next((r for r in requests if r.reviewer == actor.id), None)
+        reply = self._reply_if_any(case) if reader else None
+        actor.admit()
+        self._audit.append(actor.id, "case.read", case)
+        return CaseView(
+            case=case,
+            state=state,
+            etag=public_etag(info.etag),
+            reply_recipient=reply,
+            objects=[self._with_url(case, obj) for obj in objects],
+            identity_request=own.status if own else None,
+        )
+
+    def read_object(self, actor: Actor, case: str, key: str) -> bytes:
+        """The bytes of one object of a case (ciphertext), if the actor may read it."""
+        state, _ = self._cases.load(case)
+        self._access.require_any(actor.id, state.channel)
+        if not _OBJECT.fullmatch(key) or not self._may_read(
+            actor.id, state, key, self._requests.of_case(case)
+        ):
+            raise ObjectUnavailableError("no such object, or not one you may read")
+        try:
+            info = self._store.head(f"{layout.case_prefix(case)}{key}")
+        except ObjectNotFoundError:
+            raise ObjectUnavailableError("no such object, or not one you may read") from None
+        if info.size > INLINE_MAX:
+            raise LimitExceededError("this object is too large for the API: use its URL")
+        actor.admit()
+        self._audit.append(actor.id, "object.read", case, object=key)
+        return self._store.get(info.key)
+
+    def _may_read(
+        self, person: str, state: CaseState, key: str, requests: list[IdentityRequestView]
+    ) -> bool:
+        channel = state.channel
+        reader = self._access.is_reader(person, channel)
+        custodian = self._access.is_custodian(person, channel)
+        if key == "report.age" or key.startswith(("files/", "thread/")):
+            return reader
+        if key.startswith("notes/"):
+            noted = {n for r in requests for n in r.notes}
+            return reader or (custodian and key.removeprefix("notes/")[:64] in noted)
+        if key == "identity.age":
+            return custodian and any(
+                r.status == "pending" and r.reviewer != person for r in requests
+            )
+        if key.startswith("identity-grants/"):
+            return (
+                key == f"identity-grants/{person}.age"
+                and self._access.is_reviewer(person, channel)
+                and any(r.reviewer == person and r.status == "approved" for r in requests)
+            )
+        return False
+
+    def _with_url(self, case: str, obj: CaseObject) -> CaseObject:
+        if not (obj.key.startswith("files/") or obj.size > INLINE_MAX):
+            return obj
+        url = self._store.presign_get(f"{layout.case_prefix(case)}{obj.key}", DOWNLOAD_TTL)
+        return CaseObject(obj.key, obj.size, url)
+
+    def _reply_if_any(self, case: str) -> str | None:
+        try:
+            return self._cases.reply_recipient(case)
+        except ReplyKeyMissingError:
+            return None
+
+    # -- changing a case -----------------------------------------------------------------
+
+    def change_status(
+        self,
+        actor: Actor,
+        case: str,
+        if_match: str | None,
+        to: str,
+        target: str | None,
+        reason: bytes,
+    ) -> tuple[CaseState, str]:
+        """Move the case to `to`; `reason` is age ciphertext to the channel's reviewers and
+        oversight. Returns the new state and its etag."""
+        state, info = self._cases.load(case)
+        self._access.require_reviewer(actor.id, state.channel)
+        if if_match is None:
+            raise PreconditionRequiredError("a status change needs If-Match with the case etag")
+        if if_match.strip() != public_etag(info.etag):
+            raise StateConflictError("the case changed since you read it; read it again")
+        workflow.check_transition(state.status, to, target)
+        channel = self._access.channel(state.channel)
+        count = len(recipients.note_recipients(self._config, channel))
+        recipients.check_ciphertext(reason, count, self._config.limits.report_max_bytes)
+        day = local_date(self._clock, self._config.organisation.timezone)
+        note = hashlib.sha256(reason).hexdigest()
+        new = workflow.apply_transition(state, workflow.Transition(to, target, actor.id, day, note))
+        actor.admit()
+        self._cases.put_note(case, reason)
+        detail = {"from": state.status, "to": to, "reason_sha256": note}
+        if target is not None:
+            detail["target"] = target
+        self._audit.append(actor.id, "status.change", case, **detail)
+        try:
+            written = self._store.replace(layout.case_state(case), new.to_bytes(), info.etag)
+        except PreconditionFailedError:
+            raise StateConflictError("the case changed meanwhile; read it again") from None
+        return new, public_etag(written.etag)
+
+    def post_message(self, actor: Actor, case: str, message: bytes) -> str:
+        """Store a message to the reporter (age ciphertext to the reply key, the reviewers and
+        oversight) as the next `thread/{seq}-{reviewer}.age`; returns that relative key."""
+        state, _ = self._cases.load(case)
+        self._access.require_reviewer(actor.id, state.channel)
+        reply = self._cases.reply_recipient(case)
+        channel = self._access.channel(state.channel)
+        count = len(recipients.message_recipients(self._config, channel, reply))
+        recipients.check_ciphertext(message, count, self._config.limits.report_max_bytes)
+        actor.admit()
+        digest = hashlib.sha256(message).hexdigest()
+        self._audit.append(actor.id, "message.post", case, object_sha256=digest)
+        seq = self._next_message_seq(case)
+        while True:
+            key = layout.case_message(case, seq, actor.id)
+            try:
+                self._store.put_new(key, message)
+            except ObjectExistsError:
+                seq += 1
+                continue
+            return key.removeprefix(layout.case_prefix(case))
+
+    def _next_message_seq(self, case: str) -> int:
+        prefix = layout.case_prefix(case)
+        seqs = [
+            int(match.group(1))
+            for info in self._store.list(layout.case_thread_prefix(case))
+            if (match := _THREAD.fullmatch(info.key.removeprefix(prefix)))
+        ]
+        return max(seqs, default=0) + 1
+
+
+def _cursor(entry: IndexEntry) -> str:
+    return f"{entry.received}.{entry.case}"

@@ -1,0 +1,53 @@
+"""What the review tool encrypts and decrypts on the person's own machine.
+
+Recipients come from the configuration the tool was given (`peluit.toml`: public keys
+only), never from the server, except the reporter's reply key, which only the case knows.
+The server checks each upload's recipient count (`peluit.core.recipients`), not who they
+are: encrypting to the wrong people cannot be caught there.
+"""
+
+from __future__ import annotations
+
+from peluit import age
+from peluit.config import Channel, Config
+from peluit.core import recipients
+from peluit.keys import KeyFile
+
+
+def _channel(config: Config, channel_id: str) -> Channel:
+    channel = config.channel(channel_id)
+    if channel is None:
+        raise ValueError(f"the configuration has no channel {channel_id!r}")
+    return channel
+
+
+def _seal(text: str | bytes, keys: list[str]) -> bytes:
+    plaintext = text.encode("utf-8") if isinstance(text, str) else text
+    return age.encrypt(plaintext, [age.HybridRecipient.parse(k) for k in keys])
+
+
+def status_reason(config: Config, channel_id: str, text: str) -> bytes:
+    """A status change's reason, for the channel's reviewers and oversight."""
+    return _seal(text, recipients.note_recipients(config, _channel(config, channel_id)))
+
+
+def access_reason(config: Config, channel_id: str, text: str) -> bytes:
+    """An identity request's (or refusal's) reason, for reviewers, oversight, custodians."""
+    return _seal(text, recipients.access_recipients(config, _channel(config, channel_id)))
+
+
+def message(config: Config, channel_id: str, reply_recipient: str, text: str) -> bytes:
+    """A message to the reporter, also readable by the channel's reviewers and oversight."""
+    channel = _channel(config, channel_id)
+    return _seal(text, recipients.message_recipients(config, channel, reply_recipient))
+
+
+def grant(config: Config, reviewer: str, identity_block: bytes, custodian: KeyFile) -> bytes:
+    """The identity block, decrypted with the custodian's key, re-encrypted to `reviewer`."""
+    plaintext = age.decrypt(identity_block, [custodian.identity])
+    return _seal(plaintext, [config.person(reviewer).age_recipient])
+
+
+def open_file(key: KeyFile, ciphertext: bytes) -> bytes:
+    """Decrypt a case file (report, segment, message, note or grant) with the person's key."""
+    return age.decrypt(ciphertext, [key.identity])

@@ -1,0 +1,279 @@
+"""The report form as HTML, and `channels.json`, both generated from the configuration.
+
+What is emitted here is the contract with `form.js` (docs/site-and-form.md): element ids,
+classes, `data-*` attributes and the order of the sections. Every text that comes from the
+configuration is HTML-escaped; nothing here is trusted markup.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+from peluit.config.models import Channel, Config, FieldSpec
+
+from .errors import FormError
+from .texts import FORM_TEXTS, FormTexts, Lang, format_size, pick
+
+API_BASE = "/api/v1"
+CHANNELS_JSON = "assets/peluit/channels.json"
+WORKER_JS = "assets/peluit/worker.js"
+FORM_JS = "assets/peluit/form.js"
+CHANNELS_VERSION = 1
+
+# Ids the form's own elements use (`pf-files`, `pf-submit`, … and `pf-form-error`, which a
+# question "form" would also claim for its error) and the identity radios' name: a question
+# with one of these ids would collide with them.
+RESERVED_FIELD_IDS = frozenset(
+    {"files", "submit", "cancel", "progress", "status", "receipt", "copy", "case", "date"}
+    | {"form", "identity_choice"}
+)
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def root_prefix(page_url: str) -> str:
+    """The relative URL from a page to its language's site root: "" for the home page,
+    "../../" for `lapor/pengaduan/` (mkdocs page URLs never start with a slash)."""
+    return "../" * page_url.count("/")
+
+
+# -- the form ------------------------------------------------------------------------------
+
+
+def render_form(config: Config, channel: Channel, lang: Lang, root: str) -> str:
+    """The form for `channel` in `lang`, for a page whose site root is at `root` ("../../")."""
+    _check_field_ids(channel)
+    t = FORM_TEXTS[lang]
+    parts = [
+        f'<form class="peluit-form" id="peluit-form" data-channel="{_e(channel.id)}" '
+        f'data-lang="{lang}" novalidate method="post" autocomplete="off" '
+        f'data-config="{_e(root + CHANNELS_JSON)}" data-worker="{_e(root + WORKER_JS)}">',
+        f'<noscript><p class="peluit-noscript">{_e(t.noscript)}</p></noscript>',
+        _report_section(config, channel, lang, t),
+    ]
+    if channel.identity != "none":
+        parts.append(_identity_choice_section(channel, t))
+        parts.append(_identity_section(config, channel, lang, t))
+    parts += [
+        _files_section(config, lang, t),
+        '<div class="peluit-actions">',
+        # Disabled until form.js is ready: without the script nothing may be submitted, since
+        # a plain HTML submission would carry the report unencrypted.
+        f'<button type="submit" id="pf-submit" class="md-button md-button--primary" disabled>'
+        f"{_e(t.submit)}</button>",
+        f'<button type="button" id="pf-cancel" class="md-button" hidden>{_e(t.cancel)}</button>',
+        "</div>",
+        '<div class="peluit-progress" id="pf-progress" hidden aria-live="polite">',
+        '<progress id="pf-progress-total" max="100" value="0"></progress>',
+        '<p id="pf-status"></p>',
+        "</div>",
+        '<p class="peluit-error" id="pf-form-error" role="alert" hidden></p>',
+        "</form>",
+        _receipt_section(t),
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def _check_field_ids(channel: Channel) -> None:
+    clashes = sorted(f.id for f in channel.fields if f.id in RESERVED_FIELD_IDS)
+    if clashes:
+        raise FormError(
+            f"channel {channel.id}: field id(s) {', '.join(clashes)} clash with the form's own "
+            f"elements; rename them (reserved: {', '.join(sorted(RESERVED_FIELD_IDS))})"
+        )
+
+
+def _report_section(config: Config, channel: Channel, lang: Lang, t: FormTexts) -> str:
+    fields = [_field(config, f, lang, t) for f in channel.fields if not f.identity]
+    return "\n".join(
+        [
+            '<fieldset class="peluit-section" data-section="report">',
+            f"<legend>{_e(t.report_legend)}</legend>",
+            f'<p class="peluit-note">{_e(t.required_note)}</p>',
+            *fields,
+            "</fieldset>",
+        ]
+    )
+
+
+def _identity_choice_section(channel: Channel, t: FormTexts) -> str:
+    choices = [("confidential", t.confidential, t.confidential_help), ("open", t.open, t.open_help)]
+    if channel.identity == "optional":
+        choices.insert(0, ("anonymous", t.anonymous, t.anonymous_help))
+    default = choices[0][0]
+    rows = []
+    for value, label, help_text in choices:
+        rid = f"pf-identity-{value}"
+        checked = " checked" if value == default else ""
+        rows.append(
+            f'<div class="peluit-choice">\n'
+            f'<input type="radio" id="{rid}" name="identity_choice" value="{value}"{checked} '
+            f'aria-describedby="{rid}-help">\n'
+            f'<label for="{rid}">{_e(label)}</label>\n'
+            f'<p class="peluit-help" id="{rid}-help">{_e(help_text)}</p>\n'
+            f"</div>"
+        )
+    return "\n".join(
+        [
+            '<fieldset class="peluit-section" data-section="identity-choice">',
+            f"<legend>{_e(t.identity_choice_legend)}</legend>",
+            *rows,
+            '<p class="peluit-error" id="pf-identity-choice-error" role="alert" hidden></p>',
+            "</fieldset>",
+        ]
+    )
+
+
+def _identity_section(config: Config, channel: Channel, lang: Lang, t: FormTexts) -> str:
+    # Shown from the start when the first (checked) choice is not "anonymous".
+    hidden = " hidden" if channel.identity == "optional" else ""
+    note = t.identity_help_optional if channel.identity == "optional" else t.identity_help_required
+    fields = [_field(config, f, lang, t) for f in channel.fields if f.identity]
+    return "\n".join(
+        [
+            f'<fieldset class="peluit-section" data-section="identity"{hidden}>',
+            f"<legend>{_e(t.identity_legend)}</legend>",
+            f'<p class="peluit-note">{_e(note)}</p>',
+            *fields,
+            "</fieldset>",
+        ]
+    )
+
+
+def _files_section(config: Config, lang: Lang, t: FormTexts) -> str:
+    limits = config.limits
+    help_text = t.files_help.format(
+        count=limits.files_per_report,
+        size=format_size(limits.file_max_bytes, lang),
+        total=format_size(limits.total_max_bytes, lang),
+    )
+    off = limits.files_per_report == 0
+    return "\n".join(
+        [
+            f'<fieldset class="peluit-section" data-section="files"{" hidden" if off else ""}>',
+            f"<legend>{_e(t.files_legend)}</legend>",
+            f'<p class="peluit-help" id="pf-files-help">{_e(help_text)}</p>',
+            f'<p class="peluit-help peluit-warning">{_e(t.files_metadata)}</p>',
+            f'<label for="pf-files" class="peluit-files-label">{_e(t.files_label)}</label>',
+            f'<input type="file" id="pf-files" multiple aria-describedby="pf-files-help '
+            f'pf-files-error"{" disabled" if off else ""}>',
+            '<ul class="peluit-files" id="pf-file-list"></ul>',
+            '<p class="peluit-error" id="pf-files-error" role="alert" hidden></p>',
+            "</fieldset>",
+        ]
+    )
+
+
+def _receipt_section(t: FormTexts) -> str:
+    case_line = _e(t.receipt_case).format(
+        case='<output id="pf-case"></output>', date='<output id="pf-date"></output>'
+    )
+    return "\n".join(
+        [
+            '<section class="peluit-receipt" id="pf-receipt" hidden aria-live="assertive">',
+            f"<h2>{_e(t.receipt_title)}</h2>",
+            f"<p>{_e(t.receipt_body)}</p>",
+            '<p class="peluit-receipt-code"><output id="pf-receipt-code"></output> '
+            f'<button type="button" id="pf-copy" class="md-button">{_e(t.receipt_copy)}</button>'
+            "</p>",
+            f"<p>{case_line}</p>",
+            "</section>",
+        ]
+    )
+
+
+# -- one question --------------------------------------------------------------------------
+
+
+def _field(config: Config, field: FieldSpec, lang: Lang, t: FormTexts) -> str:
+    fid = f"pf-{field.id}"
+    required = " required" if field.required else ""
+    described = f"{fid}-help {fid}-error" if field.help else f"{fid}-error"
+    common = f'id="{fid}" name="{_e(field.id)}"{required} aria-describedby="{described}"'
+    mark = ' <span class="peluit-required" aria-hidden="true">*</span>' if field.required else ""
+    label = f'<label for="{fid}">{_e(pick(field.label, lang))}{mark}</label>'
+    help_html = (
+        f'<p class="peluit-help" id="{fid}-help">{_e(pick(field.help, lang))}</p>'
+        if field.help
+        else ""
+    )
+    control = _control(config, field, lang, t, common)
+    error = f'<p class="peluit-error" id="{fid}-error" role="alert" hidden></p>'
+    body = [control, label] if field.kind == "boolean" else [label, help_html, control]
+    if field.kind == "boolean":
+        body.append(help_html)
+    return "\n".join(
+        [
+            f'<div class="peluit-field" data-field="{_e(field.id)}" data-kind="{field.kind}" '
+            f'data-required="{"true" if field.required else "false"}">',
+            *(part for part in body if part),
+            error,
+            "</div>",
+        ]
+    )
+
+
+def _control(config: Config, field: FieldSpec, lang: Lang, t: FormTexts, common: str) -> str:
+    length = f'maxlength="{field.max_length}"'
+    match field.kind:
+        case "text":
+            return f'<input type="text" {common} {length} spellcheck="false">'
+        case "textarea":
+            return f'<textarea {common} {length} rows="5" spellcheck="false"></textarea>'
+        case "date":
+            return f'<input type="date" {common}>'
+        case "money":
+            return f'<input type="text" inputmode="numeric" {common} {length}>'
+        case "boolean":
+            return f'<input type="checkbox" {common} value="yes">'
+        case "select":
+            options = [(o.id, pick(o.label, lang)) for o in field.options]
+        case "kpk_area":
+            options = [(a.id, pick(a.label, lang)) for a in config.kpk_areas]
+    rows = [f'<option value="">{_e(t.choose)}</option>']
+    rows += [f'<option value="{_e(value)}">{_e(label)}</option>' for value, label in options]
+    return f"<select {common}>\n" + "\n".join(rows) + "\n</select>"
+
+
+# -- channels.json -------------------------------------------------------------------------
+
+
+def channels_document(config: Config) -> dict[str, Any]:
+    """What `form.js` needs besides the markup: recipients, limits and the questions' rules."""
+    return {
+        "version": CHANNELS_VERSION,
+        "api": API_BASE,
+        "limits": config.limits.model_dump(),
+        "channels": {
+            channel.id: {
+                "identity": channel.identity,
+                "report_recipients": config.report_recipients(channel),
+                "identity_recipients": config.identity_recipients(channel),
+                "fields": [_field_rules(config, f) for f in channel.fields],
+            }
+            for channel in config.channels
+        },
+    }
+
+
+def _field_rules(config: Config, field: FieldSpec) -> dict[str, Any]:
+    if field.kind == "kpk_area":
+        options = [a.id for a in config.kpk_areas]
+    else:
+        options = [o.id for o in field.options]
+    return {
+        "id": field.id,
+        "kind": field.kind,
+        "required": field.required,
+        "identity": field.identity,
+        "max_length": field.max_length,
+        "options": options,
+    }
+
+
+def channels_json(config: Config) -> str:
+    return json.dumps(channels_document(config), indent=1) + "\n"

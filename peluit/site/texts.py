@@ -1,0 +1,174 @@
+"""The form's own words (legends, choices, buttons), in Indonesian and English.
+
+Labels and help of the questions come from the configuration; validation messages and
+statuses live in `form.js`. Everything here is plain text: the renderer escapes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+from peluit.config.models import Text
+
+Lang = Literal["id", "en"]
+LANGS: tuple[Lang, ...] = get_args(Lang)
+
+
+def pick(text: Text, lang: Lang) -> str:
+    """The configuration text in the page's language."""
+    return text.id if lang == "id" else text.en
+
+
+@dataclass(frozen=True)
+class FormTexts:
+    noscript: str
+    report_legend: str
+    required_note: str
+    choose: str
+    identity_choice_legend: str
+    anonymous: str
+    anonymous_help: str
+    confidential: str
+    confidential_help: str
+    open: str
+    open_help: str
+    identity_legend: str
+    identity_help_optional: str
+    identity_help_required: str
+    files_legend: str
+    files_label: str
+    files_help: str  # {count}, {size}, {total}
+    files_metadata: str
+    submit: str
+    cancel: str
+    receipt_title: str
+    receipt_body: str
+    receipt_copy: str
+    receipt_case: str  # {case}, {date}: where the two <output> elements go
+    unknown_channel: str  # {org}
+    channel_link: str
+
+
+FORM_TEXTS: dict[Lang, FormTexts] = {
+    "id": FormTexts(
+        noscript=(
+            "Formulir ini memerlukan JavaScript, karena laporan Anda dienkripsi di peramban Anda "
+            "sendiri sebelum dikirim. Aktifkan JavaScript untuk situs ini atau gunakan peramban "
+            "lain. Tanpa JavaScript tidak ada apa pun yang dikirim."
+        ),
+        report_legend="Laporan Anda",
+        required_note="Kolom bertanda * wajib diisi.",
+        choose="— Pilih —",
+        identity_choice_legend="Identitas Anda",
+        anonymous="Tanpa nama (anonim)",
+        anonymous_help=(
+            "Tidak ada yang tahu siapa Anda. Anda tetap bisa membaca balasan dengan kode tanda "
+            "terima, tetapi tidak dapat mengajukan penghargaan."
+        ),
+        confidential="Identitas dirahasiakan",
+        confidential_help=(
+            "Nama dan kontak Anda dienkripsi terpisah, hanya untuk kustodian identitas. Penelaah "
+            "baru dapat melihatnya jika kustodian menyetujui, misalnya untuk perlindungan atau "
+            "penghargaan."
+        ),
+        open="Identitas diketahui tim penelaah",
+        open_help=(
+            "Nama dan kontak Anda menjadi bagian laporan dan dapat dibaca tim penelaah dan "
+            "pengawas. Identitas Anda tetap tidak diumumkan."
+        ),
+        identity_legend="Data diri Anda",
+        identity_help_optional="Diisi hanya jika Anda tidak memilih anonim.",
+        identity_help_required="Saluran ini mewajibkan identitas pelapor.",
+        files_legend="Bukti yang Anda miliki (jika ada)",
+        files_label="Pilih berkas",
+        files_help=(
+            "Foto, dokumen, rekaman, atau berkas lain yang sudah ada pada Anda. Paling banyak "
+            "{count} berkas, masing-masing sampai {size}, seluruhnya sampai {total}. Berkas juga "
+            "dienkripsi di peramban Anda sebelum dikirim."
+        ),
+        files_metadata=(
+            "Perhatian: foto dan dokumen sering menyimpan data tersembunyi, misalnya lokasi "
+            "pemotretan, jenis ponsel, atau nama penulis dokumen. Jika data itu dapat menunjuk "
+            "kepada Anda, kirim tangkapan layar (screenshot) sebagai gantinya."
+        ),
+        submit="Kirim laporan terenkripsi",
+        cancel="Batalkan",
+        receipt_title="Laporan terkirim. Simpan kode tanda terima ini",
+        receipt_body=(
+            "Kode ini satu-satunya cara membaca balasan dan menambah keterangan. Kode ini hanya "
+            "ditampilkan sekali dan tidak dapat dipulihkan oleh siapa pun, termasuk petugas. "
+            "Tulis di kertas atau simpan di tempat aman yang hanya Anda ketahui, jangan di "
+            "perangkat kantor."
+        ),
+        receipt_copy="Salin",
+        receipt_case="Nomor perkara: {case}, diterima pada {date}.",
+        unknown_channel="Saluran ini tidak dibuka oleh {org}.",
+        channel_link="Laporkan",
+    ),
+    "en": FormTexts(
+        noscript=(
+            "This form needs JavaScript, because your report is encrypted in your own browser "
+            "before it is sent. Enable JavaScript for this site or use another browser. Without "
+            "JavaScript nothing is sent."
+        ),
+        report_legend="Your report",
+        required_note="Fields marked * are required.",
+        choose="— Choose —",
+        identity_choice_legend="Your identity",
+        anonymous="Anonymous",
+        anonymous_help=(
+            "Nobody learns who you are. You can still read replies with your receipt code, but "
+            "you cannot claim a reward."
+        ),
+        confidential="Confidential identity",
+        confidential_help=(
+            "Your name and contact details are encrypted separately, for the identity custodians "
+            "only. Reviewers can see them only if a custodian agrees, for example for your "
+            "protection or a reward."
+        ),
+        open="Known to the review team",
+        open_help=(
+            "Your name and contact details are part of the report, readable by the reviewers and "
+            "oversight. They are still not made public."
+        ),
+        identity_legend="Your details",
+        identity_help_optional="Only needed if you do not choose to stay anonymous.",
+        identity_help_required="This channel requires the reporter's identity.",
+        files_legend="Evidence you already have (if any)",
+        files_label="Choose files",
+        files_help=(
+            "Photos, documents, recordings or other files you already have. At most {count} "
+            "files, each up to {size}, {total} in all. Files are also encrypted in your browser "
+            "before they are sent."
+        ),
+        files_metadata=(
+            "Note: photos and documents often carry hidden data, such as where a photo was taken, "
+            "the phone model, or a document's author. If that could point to you, send a "
+            "screenshot instead."
+        ),
+        submit="Send encrypted report",
+        cancel="Cancel",
+        receipt_title="Report sent. Keep this receipt code",
+        receipt_body=(
+            "This code is the only way to read replies and add information. It is shown only "
+            "once and nobody, including the staff, can recover it. Write it on paper or keep it "
+            "somewhere safe that only you know, not on an office device."
+        ),
+        receipt_copy="Copy",
+        receipt_case="Case reference: {case}, received on {date}.",
+        unknown_channel="{org} does not offer this channel.",
+        channel_link="Report",
+    ),
+}
+
+
+def format_size(size: int, lang: Lang) -> str:
+    """A byte count as people read it: 500 MB, 2 GB, 1,5 GB (binary units, decimal comma in id)."""
+    for unit, factor in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if size >= factor:
+            value = f"{size / factor:.1f}".removesuffix(".0")
+            if lang == "id":
+                value = value.replace(".", ",")
+            return f"{value} {unit}"
+    return f"{size} B" if lang == "en" else f"{size} bita"
