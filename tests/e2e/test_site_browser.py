@@ -15,19 +15,9 @@ import pytest
 
 from peluit.site.build import build_site
 from peluit.web.headers import SECURITY_HEADERS
+from tests.e2e.conftest import RECORD_VIOLATIONS
 
 pytestmark = pytest.mark.e2e
-
-CHROMIUM = Path("/usr/lib/chromium/chromium")
-playwright_api = pytest.importorskip("playwright.sync_api")
-if not CHROMIUM.exists():
-    pytest.skip("Debian's chromium is not installed", allow_module_level=True)
-
-RECORD_VIOLATIONS = """
-window.__violations = [];
-document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(
-  `${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
-"""
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -52,22 +42,6 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pa
     finally:
         server.shutdown()
         server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as p:
-        launched = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run",
-            ],
-        )  # fmt: skip
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 def test_every_page_on_a_phone_breaks_no_rule(browser: Any, site_url: tuple[str, Path]) -> None:

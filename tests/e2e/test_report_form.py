@@ -1,0 +1,186 @@
+"""A person reports through the form in Chromium; Python decrypts what the browser encrypted.
+
+The form is filled the way a person fills it (typing, choosing, attaching a 30 MiB file),
+under the production security headers of `peluit serve`. The stored objects are then
+decrypted with the demo reviewers' and custodians' keys and compared with what was typed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, Route
+
+from peluit import age
+from peluit.core.receipt import ReceiptCode
+from peluit.core.report import IdentityDocument, ReportDocument
+from tests.e2e.conftest import Served, Watched, watch
+
+pytestmark = pytest.mark.e2e
+
+MIB = 1024 * 1024
+WHAT = "Volume pekerjaan jalan di Desa Sungai Baung dikurangi dari kontrak."
+WHO = "Kepala bidang dan kontraktor pelaksana"
+
+
+@pytest.fixture(scope="module")
+def evidence(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("evidence") / "foto jalan (1).jpg"
+    path.write_bytes(os.urandom(30 * MIB))
+    return path
+
+
+def open_form(watched: Watched, served: Served, path: str = "/lapor/pengaduan/") -> Page:
+    page = watched.new_page()
+    page.goto(served.base + path, wait_until="load")
+    page.wait_for_selector("#pf-submit:not([disabled])", timeout=15_000)
+    return page
+
+
+def fill_report(page: Page, evidence: Path | None) -> None:
+    page.locator("#pf-what").press_sequentially(WHAT)
+    page.locator("#pf-who").fill(WHO)
+    page.locator("#pf-where").press_sequentially("Kecamatan Muara Bulian")
+    page.locator("#pf-when").fill("Agustus 2026")
+    page.select_option("#pf-area", "pengadaan")
+    page.locator("#pf-loss").fill("250000000")
+    page.check("#pf-consent_reward")
+    page.check("#pf-identity-confidential")
+    page.locator("#pf-reporter_name").fill("Siti Aminah")
+    page.locator("#pf-reporter_contact").fill("0812-0000-0000")
+    if evidence is not None:
+        page.set_input_files("#pf-files", str(evidence))
+
+
+def submit_and_read_receipt(page: Page) -> tuple[ReceiptCode, str]:
+    page.click("#pf-submit")
+    page.wait_for_selector("#pf-receipt:not([hidden])", timeout=180_000)
+    code = ReceiptCode.parse(page.locator("#pf-receipt-code").inner_text())
+    return code, page.locator("#pf-case").inner_text()
+
+
+def case_of(served: Served, code: ReceiptCode) -> str:
+    entry = served.objects()[f"lookup/{code.lookup_hash().hex()}.json"]
+    case: str = json.loads(entry.read_bytes())["case"]
+    return case
+
+
+def test_a_report_typed_in_chromium_is_readable_only_by_the_right_people(
+    browser: Browser, served: Served, evidence: Path
+) -> None:
+    watched = watch(browser, served.base, viewport={"width": 360, "height": 740})
+    page = open_form(watched, served)
+    fill_report(page, evidence)
+    code, reference = submit_and_read_receipt(page)
+
+    case = case_of(served, code)
+    assert reference.replace("-", "").lower() == case
+    stored = served.objects(f"cases/{case}/")
+    reviewer, custodian = served.keys("rina"), served.keys("agus")
+
+    report = ReportDocument.model_validate_json(
+        age.decrypt(stored[f"cases/{case}/report.age"].read_bytes(), reviewer)
+    )
+    assert report.answers["what"] == WHAT
+    assert report.answers["who"] == WHO
+    assert report.answers["area"] == "pengadaan"
+    assert report.answers["consent_reward"] is True
+    assert report.identity_choice == "confidential"
+    assert report.identity is None  # the identity is only in identity.age
+    [manifest] = report.files
+    assert manifest.name == evidence.name
+    assert manifest.size == 30 * MIB
+    assert len(manifest.segments) == 4  # 8 MiB segments
+
+    recovered = b""
+    for index, segment in enumerate(manifest.segments):
+        sealed = stored[f"cases/{case}/files/00/{index:05d}.age"].read_bytes()
+        assert hashlib.sha256(sealed).hexdigest() == segment.sha256
+        recovered += age.decrypt(sealed, reviewer)
+    assert recovered == evidence.read_bytes()
+
+    sealed_identity = stored[f"cases/{case}/identity.age"].read_bytes()
+    identity = IdentityDocument.model_validate_json(age.decrypt(sealed_identity, custodian))
+    assert identity.fields["reporter_name"] == "Siti Aminah"
+    with pytest.raises(age.NoMatchError):
+        age.decrypt(sealed_identity, reviewer)
+    assert WHAT.encode() not in b"".join(p.read_bytes() for p in served.objects().values())
+
+    # Nothing is left behind in the browser for someone who picks up the phone later.
+    assert watched.context.cookies() == []
+    leftovers = page.evaluate(
+        "async () => [localStorage.length, sessionStorage.length,"
+        " (await indexedDB.databases()).length]"
+    )
+    assert leftovers == [0, 0, 0]
+    assert page.locator("#pf-what").input_value() == ""
+    watched.assert_clean(page)
+    watched.context.close()
+
+
+def test_an_upload_cut_off_mid_way_resumes_into_one_intact_case(
+    browser: Browser, served: Served, evidence: Path
+) -> None:
+    watched = watch(browser, served.base)
+    cut: list[str] = []
+
+    def flaky_network(route: Route) -> None:
+        # The second segment's first two attempts die as if the phone lost its signal.
+        if route.request.method == "PUT" and "/00001.age" in route.request.url and len(cut) < 2:
+            cut.append(route.request.url)
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    watched.context.route("**/_upload/**", flaky_network)
+    cases_before = {k.split("/")[1] for k in served.objects("cases/")}
+    page = open_form(watched, served)
+    fill_report(page, evidence)
+    code, _ = submit_and_read_receipt(page)
+
+    assert len(cut) == 2
+    case = case_of(served, code)
+    cases_after = {k.split("/")[1] for k in served.objects("cases/")}
+    assert cases_after - cases_before == {case}
+    report = ReportDocument.model_validate_json(
+        age.decrypt(served.objects()[f"cases/{case}/report.age"].read_bytes(), served.keys("rina"))
+    )
+    recovered = b"".join(
+        age.decrypt(
+            served.objects()[f"cases/{case}/files/00/{i:05d}.age"].read_bytes(),
+            served.keys("rina"),
+        )
+        for i in range(len(report.files[0].segments))
+    )
+    assert hashlib.sha256(recovered).digest() == hashlib.sha256(evidence.read_bytes()).digest()
+    # the aborted requests are the only console errors a browser reports for them
+    watched.console_errors = [e for e in watched.console_errors if "ERR_INTERNET" not in e]
+    watched.assert_clean(page)
+    watched.context.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [("/lapor/pengaduan/", "wajib"), ("/en/lapor/pengaduan/", "required")],
+)
+def test_an_empty_form_is_not_sent_and_says_why_in_the_page_language(
+    browser: Browser, served: Served, path: str, expected: str
+) -> None:
+    watched = watch(browser, served.base)
+    posts: list[str] = []
+    watched.context.on(
+        "request", lambda r: posts.append(r.url) if r.method in {"POST", "PUT"} else None
+    )
+    page = open_form(watched, served, path)
+    page.click("#pf-submit")
+    error = page.locator("#pf-what-error")
+    error.wait_for(state="visible")
+    assert expected in error.inner_text().lower()
+    assert page.evaluate("document.activeElement.id") == "pf-what"
+    assert posts == []
+    watched.assert_clean(page)
+    watched.context.close()
