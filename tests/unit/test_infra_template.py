@@ -1,0 +1,547 @@
+"""The CloudFormation template keeps every security and privacy property it promises.
+
+Each test reads `infra/peluit.yaml` (through cfn-lint's loader) and checks one property; the
+CloudFront headers are compared with `peluit/web/headers.py`, the CORS headers with what the S3
+adapter really signs, the routes with the published OpenAPI document.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import boto3  # type: ignore[import-untyped]
+import pytest
+from cfnlint.api import ManualArgs, lint  # type: ignore[import-untyped]
+
+from peluit.store.s3 import S3Store
+from peluit.web.headers import content_security_policy, security_headers
+from tests.support.template import (
+    CASE_BUCKET_ARN,
+    TEMPLATE,
+    allowed,
+    as_list,
+    load_template,
+    object_patterns,
+    properties,
+    resource,
+    resources_of_type,
+    statements,
+    text,
+)
+
+pytestmark = pytest.mark.unit
+
+OPENAPI_DIR = Path(__file__).resolve().parents[2] / "docs" / "api"
+FUNCTION_ROLES = ("PublicFunctionRole", "ReviewerFunctionRole")
+DESTRUCTIVE = (
+    "s3:DeleteObject",
+    "s3:DeleteObjectVersion",
+    "s3:PutObjectRetention",
+    "s3:BypassGovernanceRetention",
+    "s3:PutObjectLegalHold",
+    "s3:PutBucketObjectLockConfiguration",
+    "s3:PutLifecycleConfiguration",
+)
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+
+
+@pytest.fixture
+def template() -> dict[str, Any]:
+    return load_template()
+
+
+def test_cfn_lint_finds_nothing_in_the_template() -> None:
+    matches = lint(
+        TEMPLATE.read_text(encoding="utf-8"),
+        config=ManualArgs(regions=["ap-southeast-3"]),
+    )
+    assert [str(m) for m in matches] == []
+
+
+# -- the case bucket --------------------------------------------------------------------------
+
+
+def test_case_bucket_is_versioned(template: dict[str, Any]) -> None:
+    assert properties(template, "CaseBucket")["VersioningConfiguration"] == {"Status": "Enabled"}
+
+
+def test_case_bucket_has_object_lock_with_a_parameterised_mode_governance_by_default(
+    template: dict[str, Any],
+) -> None:
+    bucket = properties(template, "CaseBucket")
+    assert bucket["ObjectLockEnabled"] is True
+    lock = bucket["ObjectLockConfiguration"]
+    assert lock["ObjectLockEnabled"] == "Enabled"
+    assert lock["Rule"]["DefaultRetention"] == {
+        "Mode": {"Ref": "ObjectLockMode"},
+        "Days": {"Ref": "ObjectLockRetentionDays"},
+    }
+    mode = template["Parameters"]["ObjectLockMode"]
+    assert mode["Default"] == "GOVERNANCE"
+    assert sorted(mode["AllowedValues"]) == ["COMPLIANCE", "GOVERNANCE"]
+
+
+def test_case_bucket_is_encrypted_with_the_rotating_customer_key_and_a_bucket_key(
+    template: dict[str, Any],
+) -> None:
+    (rule,) = properties(template, "CaseBucket")["BucketEncryption"][
+        "ServerSideEncryptionConfiguration"
+    ]
+    assert rule["ServerSideEncryptionByDefault"] == {
+        "SSEAlgorithm": "aws:kms",
+        "KMSMasterKeyID": {"Fn::GetAtt": ["CaseKey", "Arn"]},
+    }
+    assert rule["BucketKeyEnabled"] is True
+    key = resource(template, "CaseKey")
+    assert key["Type"] == "AWS::KMS::Key"
+    assert key["Properties"]["EnableKeyRotation"] is True
+
+
+def test_stack_deletion_keeps_the_case_bucket_and_its_key(template: dict[str, Any]) -> None:
+    for logical_id in ("CaseBucket", "CaseKey"):
+        assert resource(template, logical_id)["DeletionPolicy"] == "Retain"
+        assert resource(template, logical_id)["UpdateReplacePolicy"] == "Retain"
+
+
+@pytest.mark.parametrize("bucket", ["CaseBucket", "SiteBucket"])
+def test_buckets_block_every_kind_of_public_access(template: dict[str, Any], bucket: str) -> None:
+    assert properties(template, bucket)["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+    assert properties(template, bucket)["OwnershipControls"] == {
+        "Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    }
+
+
+@pytest.mark.parametrize(
+    ("policy", "bucket"), [("CaseBucketPolicy", "CaseBucket"), ("SiteBucketPolicy", "SiteBucket")]
+)
+def test_bucket_policies_refuse_requests_without_tls(
+    template: dict[str, Any], policy: str, bucket: str
+) -> None:
+    document = properties(template, policy)["PolicyDocument"]
+    denials = [
+        st
+        for st in document["Statement"]
+        if st["Effect"] == "Deny"
+        and st.get("Condition") == {"Bool": {"aws:SecureTransport": "false"}}
+    ]
+    assert len(denials) == 1
+    (deny,) = denials
+    assert deny["Principal"] == "*"
+    assert deny["Action"] == "s3:*"
+    assert deny["Resource"] == [
+        {"Fn::GetAtt": [bucket, "Arn"]},
+        {"Fn::Sub": "${" + bucket + ".Arn}/*"},
+    ]
+
+
+def test_case_bucket_refuses_puts_asking_for_other_encryption(template: dict[str, Any]) -> None:
+    document = properties(template, "CaseBucketPolicy")["PolicyDocument"]
+    conditions = [
+        st["Condition"]
+        for st in document["Statement"]
+        if st["Effect"] == "Deny" and st["Action"] == "s3:PutObject"
+    ]
+    assert {"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": "aws:kms"}} in conditions
+    assert {
+        "StringNotEqualsIfExists": {
+            "s3:x-amz-server-side-encryption-aws-kms-key-id": {"Fn::GetAtt": ["CaseKey", "Arn"]}
+        }
+    } in conditions
+    assert {"Null": {"s3:x-amz-server-side-encryption-customer-algorithm": "false"}} in conditions
+
+
+def test_lifecycle_expires_staging_and_nonces_and_aborts_multipart_uploads(
+    template: dict[str, Any],
+) -> None:
+    rules = {
+        r["Id"]: r for r in properties(template, "CaseBucket")["LifecycleConfiguration"]["Rules"]
+    }
+    assert all(r["Status"] == "Enabled" for r in rules.values())
+    by_prefix = {r.get("Prefix"): r for r in rules.values()}
+    assert by_prefix["staging/"]["ExpirationInDays"] == 2
+    assert by_prefix["nonces/"]["ExpirationInDays"] == 1
+    for prefix in ("staging/", "nonces/"):  # the expired versions go too, once unlocked
+        assert by_prefix[prefix]["NoncurrentVersionExpiration"] == {"NoncurrentDays": 1}
+    aborts = [r for r in rules.values() if "AbortIncompleteMultipartUpload" in r]
+    assert [(r.get("Prefix"), r["AbortIncompleteMultipartUpload"]) for r in aborts] == [
+        (None, {"DaysAfterInitiation": 1})
+    ]
+    # nothing under cases/, lookup/ or audit/ ever expires
+    assert not {p for p in by_prefix if p and p.startswith(("cases", "lookup", "audit"))}
+
+
+def test_case_bucket_cors_lets_only_the_site_origin_put(template: dict[str, Any]) -> None:
+    (rule,) = properties(template, "CaseBucket")["CorsConfiguration"]["CorsRules"]
+    assert rule["AllowedMethods"] == ["PUT"]
+    assert rule["AllowedOrigins"] == [
+        {
+            "Fn::If": [
+                "HasDomain",
+                {"Fn::Sub": "https://${SiteDomain}"},
+                {"Fn::Sub": "https://${Distribution.DomainName}"},
+            ]
+        }
+    ]
+    assert sorted(rule["AllowedHeaders"]) == [
+        "content-type",
+        "if-none-match",
+        "x-amz-checksum-sha256",
+    ]
+    assert "ExposedHeaders" not in rule
+
+
+def test_case_bucket_cors_allows_every_header_the_presigned_put_signs(
+    template: dict[str, Any],
+) -> None:
+    client = boto3.client(
+        "s3",
+        region_name="ap-southeast-3",
+        aws_access_key_id="AKIDEXAMPLE",
+        aws_secret_access_key="secret",  # noqa: S106 (presigning is offline)
+    )
+    ticket = S3Store(client, "peluit-cases").presign_put(
+        "staging/0123456789abcdef0123456789abcdef/00/00000.age",
+        1234,
+        bytes(32),
+        timedelta(minutes=5),
+    )
+    (rule,) = properties(template, "CaseBucket")["CorsConfiguration"]["CorsRules"]
+    assert ticket.method in rule["AllowedMethods"]
+    assert {h.lower() for h in ticket.headers} <= set(rule["AllowedHeaders"])
+
+
+# -- nothing records who a reporter is ---------------------------------------------------------
+
+
+def test_no_bucket_has_server_access_logging(template: dict[str, Any]) -> None:
+    for bucket in resources_of_type(template, "AWS::S3::Bucket").values():
+        assert "LoggingConfiguration" not in bucket["Properties"]
+
+
+def test_the_api_stage_has_no_access_log(template: dict[str, Any]) -> None:
+    for stage in resources_of_type(template, "AWS::ApiGatewayV2::Stage").values():
+        assert "AccessLogSettings" not in stage["Properties"]
+        assert stage["Properties"]["DefaultRouteSettings"]["DetailedMetricsEnabled"] is False
+    body = TEMPLATE.read_text(encoding="utf-8")
+    for variable in ("sourceIp", "userAgent", "$context.identity"):
+        assert variable not in body
+
+
+def test_cloudfront_has_no_standard_or_realtime_logging(template: dict[str, Any]) -> None:
+    config = properties(template, "Distribution")["DistributionConfig"]
+    assert "Logging" not in config
+    for behavior in [config["DefaultCacheBehavior"], *config["CacheBehaviors"]]:
+        assert "RealtimeLogConfigArn" not in behavior
+
+
+def test_no_trail_log_delivery_or_tracing_resources_exist(template: dict[str, Any]) -> None:
+    kinds = {r["Type"] for r in template["Resources"].values()}
+    forbidden = {
+        "AWS::CloudTrail::Trail",
+        "AWS::CloudFront::RealtimeLogConfig",
+        "AWS::Logs::Delivery",
+        "AWS::Logs::DeliverySource",
+        "AWS::Logs::DeliveryDestination",
+        "AWS::EC2::FlowLog",
+        "AWS::WAFv2::LoggingConfiguration",
+    }
+    assert not kinds & forbidden
+    for function in resources_of_type(template, "AWS::Lambda::Function").values():
+        assert "TracingConfig" not in function["Properties"]
+
+
+# -- CloudFront ---------------------------------------------------------------------------------
+
+
+def test_site_origin_is_read_through_origin_access_control(template: dict[str, Any]) -> None:
+    config = properties(template, "Distribution")["DistributionConfig"]
+    site = next(o for o in config["Origins"] if o["Id"] == "site")
+    assert site["OriginAccessControlId"] == {"Fn::GetAtt": ["SiteOriginAccessControl", "Id"]}
+    assert site["S3OriginConfig"] == {"OriginAccessIdentity": ""}
+    oac = properties(template, "SiteOriginAccessControl")["OriginAccessControlConfig"]
+    assert (oac["OriginAccessControlOriginType"], oac["SigningBehavior"]) == ("s3", "always")
+    assert oac["SigningProtocol"] == "sigv4"
+    (read, listing, _deny) = properties(template, "SiteBucketPolicy")["PolicyDocument"]["Statement"]
+    for grant in (read, listing):
+        assert grant["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+        assert "Distribution" in text(grant["Condition"]["StringEquals"]["AWS:SourceArn"])
+
+
+def test_every_behavior_is_https_only_and_carries_the_security_headers(
+    template: dict[str, Any],
+) -> None:
+    config = properties(template, "Distribution")["DistributionConfig"]
+    assert config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "redirect-to-https"
+    for behavior in [config["DefaultCacheBehavior"], *config["CacheBehaviors"]]:
+        assert behavior["ViewerProtocolPolicy"] in {"redirect-to-https", "https-only"}
+        assert behavior["ResponseHeadersPolicyId"] == {"Ref": "SecurityHeadersPolicy"}
+    api = next(o for o in config["Origins"] if o["Id"] == "api")
+    assert api["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+
+
+def test_response_headers_policy_equals_peluit_web_headers(template: dict[str, Any]) -> None:
+    config = properties(template, "SecurityHeadersPolicy")["ResponseHeadersPolicyConfig"]
+    security = config["SecurityHeadersConfig"]
+    hsts = security["StrictTransportSecurity"]
+    assert hsts["IncludeSubdomains"] is True
+    headers = {
+        "Content-Security-Policy": security["ContentSecurityPolicy"]["ContentSecurityPolicy"],
+        "Strict-Transport-Security": f"max-age={hsts['AccessControlMaxAgeSec']}; includeSubDomains",
+        "X-Content-Type-Options": "nosniff",  # what ContentTypeOptions sends
+        "X-Frame-Options": security["FrameOptions"]["FrameOption"],
+        "Referrer-Policy": security["ReferrerPolicy"]["ReferrerPolicy"],
+    }
+    headers |= {item["Header"]: item["Value"] for item in config["CustomHeadersConfig"]["Items"]}
+    assert set(security) == {
+        "ContentSecurityPolicy",
+        "ContentTypeOptions",
+        "FrameOptions",
+        "ReferrerPolicy",
+        "StrictTransportSecurity",
+    }
+    # The worker uploads straight to the case bucket's regional origin (virtual-host style,
+    # as peluit/store/s3.py signs it): the only addition to what peluit serve sends.
+    bucket_origin = "https://${CaseBucketName}.s3.${AWS::Region}.amazonaws.com"
+    assert headers == security_headers([bucket_origin]) | {
+        "Content-Security-Policy": {"Fn::Sub": content_security_policy([bucket_origin])}
+    }
+    overrides = [v["Override"] for v in security.values()]
+    overrides += [item["Override"] for item in config["CustomHeadersConfig"]["Items"]]
+    assert all(overrides)  # our values win over whatever an origin sends
+
+
+def test_site_has_index_root_object_and_a_404_page_only_for_404(template: dict[str, Any]) -> None:
+    config = properties(template, "Distribution")["DistributionConfig"]
+    assert config["DefaultRootObject"] == "index.html"
+    assert [(e["ErrorCode"], e["ResponsePagePath"]) for e in config["CustomErrorResponses"]] == [
+        (404, "/404.html")
+    ]  # a 403 or 409 from the API must reach the browser as the API wrote it
+
+
+def test_api_behavior_serves_the_http_api_on_the_site_origin_uncached(
+    template: dict[str, Any],
+) -> None:
+    config = properties(template, "Distribution")["DistributionConfig"]
+    (api,) = config["CacheBehaviors"]
+    assert api["PathPattern"] == "/api/*"
+    assert api["TargetOriginId"] == "api"
+    assert api["CachePolicyId"] == CACHING_DISABLED
+    assert {"GET", "POST", "PUT", "DELETE", "OPTIONS"} <= set(api["AllowedMethods"])
+    origin = next(o for o in config["Origins"] if o["Id"] == "api")
+    assert text(origin["DomainName"]) == "${HttpApi}.execute-api.${AWS::Region}.amazonaws.com"
+    assert api["OriginRequestPolicyId"] == {"Ref": "ApiOriginRequestPolicy"}
+
+
+def test_api_requests_forward_only_the_headers_the_api_reads(template: dict[str, Any]) -> None:
+    policy = properties(template, "ApiOriginRequestPolicy")["OriginRequestPolicyConfig"]
+    assert policy["CookiesConfig"] == {"CookieBehavior": "none"}
+    headers = policy["HeadersConfig"]
+    assert headers["HeaderBehavior"] == "whitelist"
+    assert sorted(headers["Headers"]) == [
+        "Content-Digest",
+        "Content-Type",
+        "Signature",
+        "Signature-Input",
+    ]
+
+
+# -- the API ------------------------------------------------------------------------------------
+
+
+def test_http_api_routes_are_exactly_the_public_and_reviewer_ones(
+    template: dict[str, Any],
+) -> None:
+    routes = {
+        r["Properties"]["RouteKey"]: text(r["Properties"]["Target"])
+        for r in resources_of_type(template, "AWS::ApiGatewayV2::Route").values()
+    }
+    assert routes == {
+        "POST /api/v1/submissions/{submission}/uploads": "integrations/${PublicIntegration}",
+        "POST /api/v1/submissions/{submission}/finalize": "integrations/${PublicIntegration}",
+        "ANY /api/v1/review/{proxy+}": "integrations/${ReviewerIntegration}",
+    }
+
+
+def route_matches(route_key: str, method: str, path: str) -> bool:
+    """API Gateway's matching: `{name}` is one segment, a final `{name+}` one or more."""
+    route_method, route_path = route_key.split(" ", 1)
+    if route_method not in {"ANY", method}:
+        return False
+    want, have = route_path.strip("/").split("/"), path.strip("/").split("/")
+    if want[-1].endswith("+}"):
+        return len(have) >= len(want) and all(
+            w.startswith("{") or w == h for w, h in zip(want[:-1], have, strict=False)
+        )
+    return len(want) == len(have) and all(
+        w.startswith("{") or w == h for w, h in zip(want, have, strict=True)
+    )
+
+
+@pytest.mark.parametrize(
+    "document", sorted(OPENAPI_DIR.glob("*-openapi.json")), ids=lambda p: p.stem
+)
+def test_every_published_api_operation_reaches_its_function(
+    template: dict[str, Any], document: Path
+) -> None:
+    integration = {"public": "PublicIntegration", "reviewer": "ReviewerIntegration"}[
+        document.stem.removesuffix("-openapi")
+    ]
+    routes = {
+        r["Properties"]["RouteKey"]: text(r["Properties"]["Target"])
+        for r in resources_of_type(template, "AWS::ApiGatewayV2::Route").values()
+    }
+    paths = json.loads(document.read_text(encoding="utf-8"))["paths"]
+    assert paths
+    for path, operations in paths.items():
+        for method in operations:
+            targets = {t for key, t in routes.items() if route_matches(key, method.upper(), path)}
+            assert targets == {f"integrations/${{{integration}}}"}, f"{method} {path}"
+
+
+def test_http_api_throttles_every_route_by_parameter(template: dict[str, Any]) -> None:
+    (stage,) = resources_of_type(template, "AWS::ApiGatewayV2::Stage").values()
+    settings = stage["Properties"]["DefaultRouteSettings"]
+    assert settings["ThrottlingBurstLimit"] == {"Ref": "ThrottleBurst"}
+    assert settings["ThrottlingRateLimit"] == {"Ref": "ThrottleRate"}
+    assert stage["Properties"]["StageName"] == "$default"
+
+
+def test_reviewer_function_checks_signatures_against_the_sites_origin(
+    template: dict[str, Any],
+) -> None:
+    variables = properties(template, "ReviewerFunction")["Environment"]["Variables"]
+    (cors,) = properties(template, "CaseBucket")["CorsConfiguration"]["CorsRules"]
+    # the console signs https://<site>/api/v1/review/…, reaching the API through CloudFront
+    assert variables["PELUIT_REVIEW_ORIGIN"] == cors["AllowedOrigins"][0]
+    assert template["Outputs"]["SiteUrl"]["Value"]["Fn::If"][0] == "HasDomain"
+
+
+def test_api_cors_allows_only_the_site_domain_when_there_is_one(template: dict[str, Any]) -> None:
+    cors = properties(template, "HttpApi")["CorsConfiguration"]["Fn::If"]
+    assert cors[0] == "HasDomain"
+    assert cors[1]["AllowOrigins"] == [{"Fn::Sub": "https://${SiteDomain}"}]
+    assert cors[2] == {"Ref": "AWS::NoValue"}  # same origin through CloudFront: no CORS needed
+
+
+# -- the functions ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("function", "handler", "role"),
+    [
+        ("PublicFunction", "functions.public.handler", "PublicFunctionRole"),
+        ("ReviewerFunction", "functions.reviewer.handler", "ReviewerFunctionRole"),
+    ],
+)
+def test_functions_run_python_313_on_arm64_with_their_own_role(
+    template: dict[str, Any], function: str, handler: str, role: str
+) -> None:
+    props = properties(template, function)
+    assert props["Runtime"] == "python3.13"
+    assert props["Architectures"] == ["arm64"]
+    assert props["Handler"] == handler
+    assert props["Role"] == {"Fn::GetAtt": [role, "Arn"]}
+    assert props["MemorySize"] == {"Ref": "FunctionMemory"}
+    assert props["Environment"]["Variables"]["PELUIT_BUCKET"] == {"Ref": "CaseBucket"}
+    assert "ReservedConcurrentExecutions" in props
+    assert props["Environment"]["Variables"]["PELUIT_CONFIG"] == "/var/task/functions/peluit.toml"
+    log_group = properties(template, resource(template, function)["DependsOn"])
+    assert text(log_group["LogGroupName"]) == f"/aws/lambda/{text(props['FunctionName'])}"
+    assert log_group["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+
+
+@pytest.mark.parametrize("role", FUNCTION_ROLES)
+def test_function_roles_never_delete_or_unlock_anything(
+    template: dict[str, Any], role: str
+) -> None:
+    for st in statements(resource(template, role)):
+        if st["Effect"] != "Allow":
+            continue
+        for action in as_list(st["Action"]):
+            assert "*" not in action, action
+            assert action not in DESTRUCTIVE
+            assert not action.startswith(("s3:Delete", "s3:PutBucket", "iam:", "kms:Create"))
+
+
+def test_bucket_policy_also_denies_the_functions_every_destructive_action(
+    template: dict[str, Any],
+) -> None:
+    document = properties(template, "CaseBucketPolicy")["PolicyDocument"]
+    (deny,) = [st for st in document["Statement"] if st["Sid"] == "FunctionsNeverDeleteOrUnlock"]
+    assert deny["Effect"] == "Deny"
+    assert deny["Principal"]["AWS"] == [{"Fn::GetAtt": [r, "Arn"]} for r in FUNCTION_ROLES]
+    assert set(DESTRUCTIVE) <= set(deny["Action"])
+
+
+def test_public_role_writes_and_reads_only_submission_keys(template: dict[str, Any]) -> None:
+    role = resource(template, "PublicFunctionRole")
+    for action in ("s3:PutObject", "s3:GetObject"):
+        for pattern in object_patterns(role, action):
+            assert pattern.startswith(("staging/", "cases/*/", "lookup/", "index/cases/"))
+            assert not pattern.startswith(("cases/*/thread", "cases/*/identity-grants"))
+            assert pattern != "cases/*"
+    assert allowed(role, "s3:ListBucket") == [CASE_BUCKET_ARN]
+
+
+def test_reviewer_role_cannot_write_what_a_reporter_sent(template: dict[str, Any]) -> None:
+    role = resource(template, "ReviewerFunctionRole")
+    writes = object_patterns(role, "s3:PutObject")
+    for reporter_key in (
+        "cases/*/report.age",
+        "cases/*/identity.age",
+        "cases/*/files/*",
+        "cases/*/submission.json",
+        "cases/*/reply.json",
+        "lookup/*",
+        "staging/*",
+    ):
+        assert reporter_key not in writes
+    assert "cases/*/state.json" in writes
+    assert "nonces/*" in writes
+    assert "audit/*" in writes
+
+
+@pytest.mark.parametrize("role", FUNCTION_ROLES)
+def test_function_roles_use_the_case_key_only_through_s3(
+    template: dict[str, Any], role: str
+) -> None:
+    (kms,) = [
+        st
+        for st in statements(resource(template, role))
+        if any(a.startswith("kms:") for a in as_list(st["Action"]))
+    ]
+    assert sorted(kms["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey"]
+    assert kms["Resource"] == {"Fn::GetAtt": ["CaseKey", "Arn"]}
+    assert text(kms["Condition"]["StringEquals"]["kms:ViaService"]) == (
+        "s3.${AWS::Region}.amazonaws.com"
+    )
+
+
+def test_every_checkov_skip_says_why(template: dict[str, Any]) -> None:
+    skips = [
+        (logical_id, skip)
+        for logical_id, res in template["Resources"].items()
+        for skip in res.get("Metadata", {}).get("checkov", {}).get("skip", [])
+    ]
+    assert skips  # the privacy rules do skip some
+    for logical_id, skip in skips:
+        assert skip["id"].startswith(("CKV_AWS_", "CKV2_AWS_")), logical_id
+        assert len(skip.get("comment", "")) > 20, f"{logical_id} {skip['id']} has no reason"
+
+
+def test_outputs_name_what_the_operator_needs(template: dict[str, Any]) -> None:
+    assert {
+        "SiteUrl",
+        "ApiUrl",
+        "CaseBucketName",
+        "SiteBucketName",
+        "DistributionId",
+    } <= set(template["Outputs"])
