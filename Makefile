@@ -29,6 +29,12 @@ js-build: $(JS_BUNDLES)
 js-test: js/node_modules/.installed
 	cd js && npm test --silent
 
+# checkov pins its own boto3, so it lives in a venv of its own (tests/functional/test_infra_checkov.py).
+.venv-checkov/.installed:
+	$(PYTHON) -m venv .venv-checkov
+	.venv-checkov/bin/python -m pip install --quiet checkov==3.3.30
+	touch $@
+
 # Debian packages the tests use as independent reference implementations.
 system-packages:
 	@command -v age >/dev/null || scripts/apt-install age
@@ -44,11 +50,11 @@ lint: deps
 typecheck: deps
 	$(BIN)/mypy
 
-test: lint typecheck js-test js-build
-	$(BIN)/pytest -m "not bench" --durations=10
+test: lint typecheck js-test js-build .venv-checkov/.installed
+	PELUIT_CHECKOV=$(CURDIR)/.venv-checkov/bin/checkov $(BIN)/pytest -m "not bench" --durations=10
 
 bench: deps
 	$(PY) -m tests.bench.bench_age
 
 clean:
-	rm -rf $(VENV) js/node_modules .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .venv-checkov js/node_modules .mypy_cache .ruff_cache .pytest_cache
