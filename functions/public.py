@@ -1,41 +1,16 @@
-"""Lambda entry point of the public (reporter-facing) API.
-
-Environment: PELUIT_CONFIG (path of the packaged peluit.toml, default beside this file),
-PELUIT_BUCKET (overrides the configured bucket). Wiring happens once per cold start.
-"""
+"""Lambda entry point of the public (reporter-facing) API; environment in `_wiring`."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-from typing import Any
-
-from peluit.api.public import build_public_app
-from peluit.config import load_config
+from peluit.api.public import PublicServices, build_public_app
 from peluit.core.dates import utc_now
-from peluit.core.submission import SubmissionService
-from peluit.store.s3 import S3Store, make_s3_client
+
+from ._wiring import Resolver, lazy_handler, packaged_config, s3_store
 
 
-def _build() -> Any:
-    config = load_config(
-        Path(os.environ.get("PELUIT_CONFIG", Path(__file__).with_name("peluit.toml")))
-    )
-    store_config = config.store
-    bucket = os.environ.get("PELUIT_BUCKET") or store_config.bucket
-    if not bucket:
-        raise RuntimeError("no bucket: set PELUIT_BUCKET or store.bucket in peluit.toml")
-    endpoint = str(store_config.endpoint_url) if store_config.endpoint_url else None
-    store = S3Store(make_s3_client(store_config.region, endpoint), bucket)
-    return build_public_app(SubmissionService(config, store, utc_now))
+def _build() -> Resolver:
+    config = packaged_config()
+    return build_public_app(PublicServices.build(config, s3_store(config), utc_now))
 
 
-_APP = None
-
-
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    global _APP  # one app per warm Lambda container
-    if _APP is None:
-        _APP = _build()
-    result: dict[str, Any] = _APP.resolve(event, context)
-    return result
+handler = lazy_handler(_build)

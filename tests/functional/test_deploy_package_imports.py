@@ -33,7 +33,7 @@ def test_every_handler_imports_from_the_package_alone(tmp_path: Path) -> None:
     package = build_lambda_package(source, example_path(), no_dependencies)
     zipfile.ZipFile(io.BytesIO(package.data)).extractall(tmp_path)
     handlers = sorted(
-        f"functions.{p.stem}" for p in source.functions.glob("*.py") if p.stem != "__init__"
+        f"functions.{p.stem}" for p in source.functions.glob("*.py") if not p.stem.startswith("_")
     )
     assert "functions.public" in handlers
     site = sysconfig.get_paths()["purelib"]
