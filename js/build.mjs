@@ -9,7 +9,12 @@ import { build } from "esbuild";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outdir = resolve(process.argv[2] ?? join(here, "..", "site", "overrides", "assets", "peluit"));
-const ENTRIES = { form: "src/form.js", worker: "src/worker.js" };
+const ENTRIES = {
+  form: "src/form.js",
+  worker: "src/worker.js",
+  followup: "src/followup.js",
+  "followup-worker": "src/followup-worker.js",
+};
 
 // What must never appear in a bundle: code from strings (the CSP forbids it anyway) and any
 // storage that would outlive the page.

@@ -7,11 +7,23 @@
 // was lost; keys are create-only and bound to the ciphertext's SHA-256): done. Other answers
 // fail with an ApiError carrying the server's code and its Indonesian and English message.
 // Everything takes an AbortSignal; an abort is never retried.
+//
+// Every POST carries a proof of work (pow.js) for its exact path and body, found before the
+// first try and reused by the retries (it stays valid for ten to twenty minutes). If the
+// server refuses it (`pow_required`, `pow_invalid`, `pow_expired`: a stale difficulty in
+// channels.json, a device clock that is wrong, a retry that outlived the window), its answer
+// names the difficulty and its own time bucket, and the work is redone once with those.
+import { solve, withPow } from "./pow.js";
 
 /** @typedef {{id: string, en: string}} Text */
 /** @typedef {{file: number, index: number, size: number, sha256: string}} SegmentIn */
 /** @typedef {{file: number, index: number, url: string, method: string, headers: Record<string, string>}} Upload */
 /** @typedef {{case: string, acknowledged_on: string}} Receipt */
+/** @typedef {{seq: number, sender: "pelapor" | "penelaah", data: string}} FollowupMessage data: base64 */
+/**
+ * @typedef {{case: string, channel: string, status: string, since: string,
+ *   messages: FollowupMessage[], more: boolean}} FollowupStatus
+ */
 /**
  * What a PUT returns: a fetch Response, or anything with the same three members.
  * @typedef {{status: number, ok: boolean, text(): Promise<string>}} PutResponse
@@ -41,10 +53,19 @@
  * @property {number} [requestTimeoutMs] per JSON request (default 60000)
  * @property {number} [minBytesPerSecond] a PUT slower than this times out (default 16384)
  * @property {(event: RetryEvent) => void} [onRetry]
+ * @property {number} [powBits] the proof-of-work difficulty (channels.json `limits.pow_bits`)
+ * @property {SolveFn} [solvePow] how a proof of work is found (default: pow.js `solve`)
  */
+/**
+ * @typedef {(request: {method: string, path: string, body: Uint8Array, bits: number},
+ *   options: {signal?: AbortSignal, bucket?: number}) => Promise<string>} SolveFn
+ */
+/** @typedef {{bits: number, bucket: number}} PowTerms the server's terms, from a refusal */
 
 const RETRY_STATUS = new Set([408, 429]);
 const DONE_STATUS = new Set([409, 412]);
+const POW_CODES = new Set(["pow_required", "pow_invalid", "pow_expired"]);
+const utf8 = new TextEncoder();
 
 export const NETWORK_ERROR = {
   id: "Koneksi ke server terputus dan tidak pulih setelah beberapa kali dicoba. Periksa koneksi internet Anda, lalu kirim lagi.",
@@ -63,14 +84,16 @@ export class ApiError extends Error {
    * @param {string} parts.code the server's stable code, or ours ("network_error", "http_403"…)
    * @param {Text} parts.messages Indonesian and English
    * @param {string} [parts.detail] the server's technical detail, if any
+   * @param {PowTerms} [parts.pow] with a proof-of-work refusal: the server's terms
    */
-  constructor({ status, code, messages, detail }) {
+  constructor({ status, code, messages, detail, pow }) {
     super(`${code}: ${messages.en}`);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
     this.messages = messages;
     this.detail = detail;
+    this.pow = pow;
   }
 }
 
@@ -84,6 +107,24 @@ function isText(value) {
     value !== null &&
     typeof (/** @type {Text} */ (value).id) === "string" &&
     typeof (/** @type {Text} */ (value).en) === "string"
+  );
+}
+
+/**
+ * @param {any} value
+ * @returns {value is FollowupStatus}
+ */
+function isStatus(value) {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    ["case", "channel", "status", "since"].every((k) => typeof value[k] === "string") &&
+    typeof value.more === "boolean" &&
+    Array.isArray(value.messages) &&
+    value.messages.every(
+      (/** @type {any} */ m) =>
+        Number.isSafeInteger(m?.seq) && (m.sender === "pelapor" || m.sender === "penelaah") && typeof m.data === "string",
+    )
   );
 }
 
@@ -103,7 +144,12 @@ export async function errorFromResponse(response) {
   const error = body && typeof body === "object" ? body.error : null;
   if (error && typeof error.code === "string" && isText(error.message)) {
     const detail = typeof error.detail === "string" ? error.detail : undefined;
-    return new ApiError({ status: response.status, code: error.code, messages: error.message, detail });
+    const terms = error.pow;
+    const pow =
+      terms && Number.isInteger(terms.bits) && Number.isInteger(terms.bucket)
+        ? { bits: terms.bits, bucket: terms.bucket }
+        : undefined;
+    return new ApiError({ status: response.status, code: error.code, messages: error.message, detail, pow });
   }
   return new ApiError({ status: response.status, code: `http_${response.status}`, messages: UNEXPECTED });
 }
@@ -224,6 +270,8 @@ export function createClient(options) {
   const minBytesPerSecond = options.minBytesPerSecond ?? 16384;
   const base = options.base ?? globalThis.location?.href;
   const api = options.api.replace(/\/+$/, "");
+  const solvePow = options.solvePow ?? solve;
+  const powBits = options.powBits ?? 0;
 
   /** @param {string} url */
   const resolve = (url) => new URL(url, base).href;
@@ -281,21 +329,35 @@ export function createClient(options) {
    */
   async function postJson(path, body, signal) {
     const payload = JSON.stringify(body);
-    const response = await retrying(
-      (timed) =>
-        fetchFn(resolve(`${api}${path}`), {
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: payload,
-          signal: timed,
-          cache: "no-store",
-          credentials: "same-origin",
-        }),
-      signal,
-      requestTimeoutMs,
-    );
-    if (!response.ok) {
-      throw await errorFromResponse(response);
+    const url = resolve(`${api}${path}`);
+    const request = { method: "POST", path: new URL(url).pathname, body: utf8.encode(payload), bits: powBits };
+    /** @type {number | undefined} */
+    let bucket;
+    let response;
+    for (let redo = 0; ; redo++) {
+      const proof = await solvePow(request, { signal, bucket });
+      response = await retrying(
+        (timed) =>
+          fetchFn(withPow(url, proof), {
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: payload,
+            signal: timed,
+            cache: "no-store",
+            credentials: "same-origin",
+          }),
+        signal,
+        requestTimeoutMs,
+      );
+      if (response.ok) {
+        break;
+      }
+      const error = await errorFromResponse(response);
+      if (redo > 0 || !POW_CODES.has(error.code) || !error.pow) {
+        throw error;
+      }
+      request.bits = error.pow.bits;
+      bucket = error.pow.bucket;
     }
     try {
       return JSON.parse(await response.text());
@@ -393,5 +455,62 @@ export function createClient(options) {
     return { case: receipt.case, acknowledged_on: receipt.acknowledged_on };
   }
 
-  return { planUploads, uploadSegment, finalize };
+  /**
+   * A case's status and thread, as ciphertext, for the receipt code's lookup token; pages
+   * through the thread until every message is there.
+   * @param {string} token the lookup token, 64 hex digits
+   * @param {AbortSignal} [signal]
+   * @returns {Promise<FollowupStatus>}
+   */
+  async function followupStatus(token, signal) {
+    /** @type {FollowupStatus | null} */
+    let status = null;
+    /** @type {FollowupMessage[]} */
+    const messages = [];
+    for (let after = 0; ; ) {
+      const answer = await postJson("/followup/status", { token, after }, signal);
+      if (!isStatus(answer)) {
+        throw new ApiError({ status: 200, code: "invalid_response", messages: UNEXPECTED });
+      }
+      status = answer;
+      messages.push(...answer.messages);
+      const last = answer.messages.at(-1);
+      if (!answer.more || !last || last.seq <= after) {
+        break;
+      }
+      after = last.seq;
+    }
+    return { ...status, messages, more: false };
+  }
+
+  /**
+   * Post the reporter's message (an age file, to the channel's reviewers and oversight).
+   * @param {string} token
+   * @param {string} message base64
+   * @param {AbortSignal} [signal]
+   * @returns {Promise<{seq: number}>}
+   */
+  async function followupMessage(token, message, signal) {
+    const answer = await postJson("/followup/messages", { token, message }, signal);
+    if (!Number.isSafeInteger(answer?.seq)) {
+      throw new ApiError({ status: 200, code: "invalid_response", messages: UNEXPECTED });
+    }
+    return { seq: answer.seq };
+  }
+
+  /**
+   * Move staged segments into the case as new files, with their manifest message.
+   * @param {{token: string, upload: string, manifest: string, segments: SegmentIn[]}} body
+   * @param {AbortSignal} [signal]
+   * @returns {Promise<{seq: number, files: number[]}>}
+   */
+  async function followupEvidence(body, signal) {
+    const answer = await postJson("/followup/evidence", body, signal);
+    if (!Number.isSafeInteger(answer?.seq) || !Array.isArray(answer?.files)) {
+      throw new ApiError({ status: 200, code: "invalid_response", messages: UNEXPECTED });
+    }
+    return { seq: answer.seq, files: answer.files };
+  }
+
+  return { planUploads, uploadSegment, finalize, postJson, followupStatus, followupMessage, followupEvidence };
 }

@@ -115,6 +115,89 @@ export const MESSAGES = {
     id: "Terjadi kesalahan di peramban. Laporan belum terkirim; silakan coba lagi.",
     en: "Something went wrong in the browser. The report was not sent; please try again.",
   },
+
+  // -- the follow-up page: the receipt code ------------------------------------------------
+  code_length: {
+    id: "Kode tanda terima terdiri dari 27 huruf dan angka; yang Anda masukkan {n}. Periksa lagi.",
+    en: "A receipt code has 27 letters and digits; you entered {n}. Please check it.",
+  },
+  code_character: {
+    id: "Kode tanda terima hanya berisi angka dan huruf A–Z (tanpa U). Periksa lagi.",
+    en: "A receipt code has only digits and the letters A–Z (no U). Please check it.",
+  },
+  code_range: {
+    id: "Ini bukan kode tanda terima Peluit. Periksa karakter pertama.",
+    en: "This is not a Peluit receipt code. Check the first character.",
+  },
+  code_check: {
+    id: "Ada salah ketik di kode ini: karakter terakhir (karakter pemeriksa) tidak cocok dengan yang lain. Periksa setiap karakter dengan teliti. Belum ada yang dikirim.",
+    en: "There is a typo in this code: its last character (the check character) does not match the rest. Check every character carefully. Nothing has been sent.",
+  },
+  opening: {
+    id: "Membuka laporan: peramban Anda menghitung kunci dan mendekripsi pesan…",
+    en: "Opening the report: your browser is deriving the keys and decrypting messages…",
+  },
+  opened: { id: "Laporan terbuka.", en: "Report opened." },
+
+  // -- the follow-up page: status and thread ----------------------------------------------
+  status_diterima: {
+    id: "Diterima: laporan Anda sudah masuk dan menunggu pemeriksaan awal.",
+    en: "Received: your report has arrived and awaits a first check.",
+  },
+  status_diverifikasi: {
+    id: "Diverifikasi: laporan Anda sudah diperiksa kelengkapannya.",
+    en: "Verified: your report has been checked for completeness.",
+  },
+  status_ditelaah: {
+    id: "Ditelaah: tim penelaah sedang menelaah laporan Anda.",
+    en: "Under review: the review team is examining your report.",
+  },
+  status_diteruskan: {
+    id: "Diteruskan: laporan Anda diteruskan kepada pihak yang berwenang menanganinya.",
+    en: "Forwarded: your report has been passed to the authority competent to handle it.",
+  },
+  status_selesai: {
+    id: "Selesai: penanganan laporan Anda sudah selesai.",
+    en: "Closed: the handling of your report is complete.",
+  },
+  status_ditolak: {
+    id: "Tidak dilanjutkan: laporan Anda tidak dapat ditindaklanjuti.",
+    en: "Not pursued: your report could not be taken further.",
+  },
+  status_other: { id: "Status: {status}", en: "Status: {status}" },
+  since: { id: "sejak {date}", en: "since {date}" },
+  from_reviewer: { id: "Tim penelaah", en: "Review team" },
+  from_you: { id: "Anda", en: "You" },
+  own_sealed: {
+    id: "Pesan Anda terenkripsi untuk tim penelaah saja, sehingga tidak dapat ditampilkan lagi di sini.",
+    en: "Your message is encrypted for the review team only, so it cannot be shown here again.",
+  },
+  unreadable: {
+    id: "Pesan ini tidak dapat dibuka dengan kode Anda.",
+    en: "This message cannot be opened with your code.",
+  },
+  thread_empty: { id: "Belum ada pesan.", en: "No messages yet." },
+  files_added: { id: "Berkas yang Anda tambahkan: {names}", en: "Files you added: {names}" },
+
+  // -- the follow-up page: answering ------------------------------------------------------
+  reply_empty: {
+    id: "Tulis pesan atau pilih berkas terlebih dahulu.",
+    en: "Write a message or choose a file first.",
+  },
+  message: { id: "Mengenkripsi dan mengirim pesan…", en: "Encrypting and sending the message…" },
+  reply_sent: {
+    id: "Terkirim dan terenkripsi untuk tim penelaah.",
+    en: "Sent, encrypted for the review team.",
+  },
+  reply_cancelled: { id: "Dibatalkan. Pesan tidak dikirim.", en: "Cancelled. The message was not sent." },
+  closed_case: {
+    id: "Laporan ini sudah selesai ditangani; pesan dan bukti baru tidak dapat ditambahkan.",
+    en: "This report has been closed; new messages and evidence cannot be added.",
+  },
+  followup_failed: {
+    id: "Terjadi kesalahan di peramban. Tidak ada yang dikirim; silakan coba lagi.",
+    en: "Something went wrong in the browser. Nothing was sent; please try again.",
+  },
 };
 
 /**

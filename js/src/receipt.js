@@ -9,44 +9,12 @@
 import { bech32 } from "@scure/base";
 import { identityToRecipient } from "age-encryption";
 import { sha256, toHex } from "./digest.js";
+import { SECRET_SIZE, checkChar, formatCode, parseCodeText } from "./receipt-text.js";
 
-export const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-/** Crockford: letters people confuse with digits read as those digits. */
-const ALIASES = new Map([["O", 0], ["I", 1], ["L", 1]]);
+export { ALPHABET, ReceiptCodeError, SECRET_SIZE } from "./receipt-text.js";
+
 const SALT = "peluit/receipt/v1";
-const CHECK_LABEL = "peluit/receipt-check/v1";
-export const SECRET_SIZE = 16;
-const DATA_CHARS = 26;
-const GROUP = 4;
-/** What parse() ignores, exactly as the Python side does. */
-const SEPARATORS = new Set([" ", "-", "\t", "\n"]);
-
 const utf8 = new TextEncoder();
-
-/** A receipt code that is malformed or whose check character does not match. */
-export class ReceiptCodeError extends Error {
-  /**
-   * @param {"length" | "character" | "range" | "check"} reason what is wrong, for a message
-   * @param {string} message
-   */
-  constructor(reason, message) {
-    super(message);
-    this.name = "ReceiptCodeError";
-    this.reason = reason;
-  }
-}
-
-/**
- * @param {Uint8Array} secret
- * @returns {Promise<string>}
- */
-async function checkChar(secret) {
-  const label = utf8.encode(CHECK_LABEL);
-  const input = new Uint8Array(label.length + secret.length);
-  input.set(label);
-  input.set(secret, label.length);
-  return ALPHABET[(await sha256(input))[0] >> 3];
-}
 
 /**
  * HKDF-SHA256 with our salt, 32 bytes of output.
@@ -100,34 +68,8 @@ export class ReceiptCode {
    * @returns {Promise<ReceiptCode>}
    */
   static async parse(text) {
-    const chars = Array.from(String(text).toUpperCase()).filter((c) => !SEPARATORS.has(c));
-    if (chars.length !== DATA_CHARS + 1) {
-      throw new ReceiptCodeError("length", `a receipt code has ${DATA_CHARS + 1} characters`);
-    }
-    const values = chars.map((c) => {
-      const value = c.length === 1 ? (ALIASES.get(c) ?? ALPHABET.indexOf(c)) : -1;
-      if (value < 0) {
-        throw new ReceiptCodeError("character", "a receipt code uses only digits and letters");
-      }
-      return value;
-    });
-    let number = 0n;
-    for (const value of values.slice(0, DATA_CHARS)) {
-      number = (number << 5n) | BigInt(value);
-    }
-    if (number >> BigInt(SECRET_SIZE * 8)) {
-      throw new ReceiptCodeError("range", "not a receipt code");
-    }
-    const secret = new Uint8Array(SECRET_SIZE);
-    for (let i = SECRET_SIZE - 1; i >= 0; i--) {
-      secret[i] = Number(number & 0xffn);
-      number >>= 8n;
-    }
-    const code = await ReceiptCode.fromSecret(secret);
-    if (ALPHABET[values[DATA_CHARS]] !== code.#check) {
-      throw new ReceiptCodeError("check", "the receipt code has a typo (its check character differs)");
-    }
-    return code;
+    const { secret, check } = await parseCodeText(text);
+    return new ReceiptCode(secret, check);
   }
 
   /** The 16 secret bytes (a copy). */
@@ -137,20 +79,7 @@ export class ReceiptCode {
 
   /** The code as people see it: 27 characters in groups of four, joined by dashes. */
   toString() {
-    let number = 0n;
-    for (const byte of this.#secret) {
-      number = (number << 8n) | BigInt(byte);
-    }
-    let data = "";
-    for (let i = DATA_CHARS - 1; i >= 0; i--) {
-      data += ALPHABET[Number((number >> BigInt(5 * i)) & 31n)];
-    }
-    const text = data + this.#check;
-    const groups = [];
-    for (let i = 0; i < text.length; i += GROUP) {
-      groups.push(text.slice(i, i + GROUP));
-    }
-    return groups.join("-");
+    return formatCode(this.#secret, this.#check);
   }
 
   /** @returns {Promise<Uint8Array>} the 32-byte lookup token */

@@ -3,17 +3,19 @@
 // the encrypted report (and identity block), finalization. Fails closed: the recipient policy
 // and the report's size are checked before anything is sent, and the case is filed only
 // after every segment is stored.
+import { toBase64 } from "./base64.js";
 import { checkRecipients, encryptTo, hybridFileSize } from "./encrypt.js";
-import { sha256Hex, toHex } from "./digest.js";
+import { toHex } from "./digest.js";
 import { ReceiptCode } from "./receipt.js";
 import { encodeDocument, fileEntry, identityDocument, reportDocument } from "./report.js";
-import { planFiles, readSlice } from "./segments.js";
+import { planFiles } from "./segments.js";
+import { SubmitError } from "./submit-error.js";
+import { uploadFiles } from "./upload.js";
 import { fileProblems, identityChoices } from "./validate.js";
 
 /** @typedef {import("./report.js").Answers} Answers */
 /** @typedef {import("./report.js").IdentityChoice} IdentityChoice */
 /** @typedef {import("./validate.js").Limits} Limits */
-/** @typedef {import("./api.js").SegmentIn} SegmentIn */
 /**
  * A channel as channels.json describes it (the parts used here).
  * @typedef {object} ChannelSpec
@@ -46,31 +48,8 @@ import { fileProblems, identityChoices } from "./validate.js";
  * @property {string} acknowledgedOn the server's date, YYYY-MM-DD
  */
 
-/** Something about this submission that the browser refuses before sending anything. */
-export class SubmitError extends Error {
-  /**
-   * @param {string} key a message key (messages.js)
-   * @param {Record<string, string | number>} [params]
-   */
-  constructor(key, params = {}) {
-    super(key);
-    this.name = "SubmitError";
-    this.key = key;
-    this.params = params;
-  }
-}
-
-/**
- * @param {Uint8Array} bytes
- * @returns {string}
- */
-export function toBase64(bytes) {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
-}
+export { toBase64 } from "./base64.js";
+export { SubmitError } from "./submit-error.js";
 
 /**
  * What the reporter chose about identity, as the documents carry it: the report's `identity`
@@ -143,53 +122,17 @@ export async function submit(request, { client, signal, onEvent = () => {} }) {
   const submission = toHex(crypto.getRandomValues(new Uint8Array(16)));
 
   // 2. Segments: encrypt the next while the current one uploads; at most two in memory.
-  const overallTotal = sizes.flat().reduce((a, b) => a + b, 0);
-  let overallDone = 0;
-  /** @type {Array<Array<{size: number, sha256: string}>>} */
-  const entries = plans.map(() => []);
-  /** @type {SegmentIn[]} */
-  const segments = [];
-  const slices = plans.flat();
-  /** @param {number} k */
-  const encryptSlice = async (k) => {
-    const slice = slices[k];
-    let plaintext;
-    try {
-      plaintext = await readSlice(files[slice.file], slice);
-    } catch {
-      throw new SubmitError("file_unreadable", { name: files[slice.file].name });
-    }
-    const body = await encryptTo(reportRecipients, plaintext);
-    return { slice, body, sha256: await sha256Hex(body) };
-  };
-  /** @type {Promise<Awaited<ReturnType<typeof encryptSlice>>> | null} */
-  let next = slices.length > 0 ? encryptSlice(0) : null;
-  for (let k = 0; next !== null; k++) {
-    const current = await next;
-    signal?.throwIfAborted();
-    next = k + 1 < slices.length ? encryptSlice(k + 1) : null;
-    next?.catch(() => {}); // awaited on the next turn; never an unhandled rejection
-    const { slice, body, sha256 } = current;
-    const segment = { file: slice.file, index: slice.index, size: body.length, sha256 };
-    const fileTotal = sizes[slice.file].reduce((a, b) => a + b, 0);
-    const fileBefore = sizes[slice.file].slice(0, slice.index).reduce((a, b) => a + b, 0);
-    onEvent({ type: "segment", file: slice.file, segment: slice.index + 1, segments: plans[slice.file].length });
-    /** @param {number} sent */
-    const onProgress = (sent) =>
-      onEvent({
-        type: "progress",
-        file: slice.file,
-        sent: fileBefore + sent,
-        total: fileTotal,
-        overallSent: overallDone + sent,
-        overallTotal,
-      });
-    onProgress(0);
-    await client.uploadSegment({ submission, channel, segment, body, onProgress, signal });
-    overallDone += body.length;
-    entries[slice.file].push({ size: body.length, sha256 });
-    segments.push(segment);
-  }
+  const { entries, segments } = await uploadFiles({
+    client,
+    submission,
+    channel,
+    files,
+    plans,
+    sizes,
+    recipients: reportRecipients,
+    signal,
+    onEvent,
+  });
 
   // 3. The report and the identity block.
   signal?.throwIfAborted();

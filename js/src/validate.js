@@ -19,6 +19,7 @@
  * @property {number} files_per_report
  * @property {number} total_max_bytes
  * @property {number} segment_bytes
+ * @property {number} [pow_bits] the proof-of-work difficulty of the public API
  */
 /** @typedef {{key: string, params?: Record<string, string | number>}} Problem */
 /** @typedef {string | boolean | null} AnswerValue */

@@ -42,6 +42,7 @@ function describe(err) {
 async function run({ api, request }) {
   const client = createClient({
     api,
+    powBits: request.limits.pow_bits,
     put: typeof XMLHttpRequest === "function" ? xhrPut : undefined,
     onRetry: (retry) => scope.postMessage({ type: "retry", ...retry }),
   });

@@ -37,7 +37,9 @@ describe("api client: uploads", () => {
     const s = segment();
     assert.equal(await upload(c, s), "uploaded");
     const [plan, put] = server.requests;
-    assert.equal(plan.url, `https://wbs.example.go.id/api/v1/submissions/${SUBMISSION}/uploads`);
+    const planUrl = new URL(plan.url);
+    assert.equal(planUrl.origin + planUrl.pathname, `https://wbs.example.go.id/api/v1/submissions/${SUBMISSION}/uploads`);
+    assert.match(planUrl.search, /^\?pow=\d+-[0-9a-f]{16}$/);
     assert.deepEqual(plan.body, { channel: "pengaduan", segments: [s.segment] });
     assert.ok(put.url.startsWith(`https://wbs.example.go.id/_upload/staging/${SUBMISSION}/0/0.age?`));
     assert.equal(put.headers["x-amz-checksum-sha256"], createHash("sha256").update(s.body).digest("base64"));
@@ -174,7 +176,10 @@ describe("api client: finalize", () => {
     const { c } = client(server);
     assert.deepEqual(await c.finalize(SUBMISSION, body), { case: "K3V9-2M7Q-X0AB-4FZT", acknowledged_on: "2025-11-28" });
     assert.equal(server.count("finalize"), 3);
-    assert.ok(server.requests.every((r) => r.url === `https://wbs.example.go.id/api/v1/submissions/${SUBMISSION}/finalize`));
+    const expected = `https://wbs.example.go.id/api/v1/submissions/${SUBMISSION}/finalize?pow=`;
+    assert.ok(server.requests.every((r) => r.url.startsWith(expected)));
+    // one proof of work, found once, serves every retry of the same request
+    assert.equal(new Set(server.requests.map((r) => r.url)).size, 1);
   });
 
   it("does not retry a conflict", async () => {

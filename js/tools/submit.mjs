@@ -20,7 +20,13 @@ run(async () => {
     (request.files ?? []).map(async (f) => new File([await openAsBlob(f.path)], f.name, { type: f.type ?? "" })),
   );
   const events = { segments: 0, retries: 0 };
-  const client = createClient({ api, base, baseDelayMs: 50, onRetry: () => events.retries++ });
+  const client = createClient({
+    api,
+    base,
+    baseDelayMs: 50,
+    powBits: request.limits?.pow_bits,
+    onRetry: () => events.retries++,
+  });
   try {
     const result = await submit(
       { ...request, files },

@@ -93,6 +93,44 @@ PROBLEMS: dict[type[Exception], Problem] = {
         "Laporan dengan nomor kiriman ini sudah diterima dengan isi yang berbeda.",
         "A report with this submission number was already received with different content.",
     ),
+    # -- proof of work (every public POST): the answer also says `pow: {bits, bucket}` ------
+    core.PowRequiredError: Problem(
+        400,
+        "pow_required",
+        "Permintaan ini harus disertai bukti kerja dari peramban. Muat ulang halaman, coba lagi.",
+        "This request must carry a proof of work from the browser. Reload the page and try again.",
+    ),
+    core.PowInvalidError: Problem(
+        400,
+        "pow_invalid",
+        "Bukti kerja dari peramban tidak sah untuk permintaan ini. Muat ulang halaman, coba lagi.",
+        "The browser's proof of work is not valid for this request. Reload the page and try again.",
+    ),
+    core.PowExpiredError: Problem(
+        400,
+        "pow_expired",
+        "Bukti kerja sudah kedaluwarsa, atau jam perangkat Anda tidak tepat. Coba lagi.",
+        "The proof of work has expired, or your device's clock is wrong. Try again.",
+    ),
+    # -- the reporter's follow-up ----------------------------------------------------------
+    core.ReceiptNotFoundError: Problem(
+        404,
+        "receipt_not_found",
+        "Kode tanda terima tidak dikenali. Periksa kembali kode Anda, lalu coba lagi.",
+        "This receipt code is not recognised. Check your code and try again.",
+    ),
+    core.CaseClosedError: Problem(
+        409,
+        "case_closed",
+        "Laporan ini sudah selesai ditangani; pesan dan bukti baru tidak dapat ditambahkan.",
+        "This report has been closed; new messages and evidence cannot be added.",
+    ),
+    core.ThreadFullError: Problem(
+        409,
+        "thread_full",
+        "Laporan ini tidak dapat menerima pesan atau berkas lagi.",
+        "This report cannot take any more messages or files.",
+    ),
     store.UploadRejectedError: Problem(
         403,
         "upload_rejected",
@@ -227,6 +265,12 @@ PROBLEMS: dict[type[Exception], Problem] = {
         "Permintaan identitas ini tidak dalam keadaan yang memungkinkan tindakan ini.",
         "This identity request is not in a state that allows this.",
     ),
+    core.UnknownMessageError: Problem(
+        400,
+        "unknown_message",
+        "Pesan dengan nomor itu tidak ada di percakapan kasus ini.",
+        "The case's thread has no message with that number.",
+    ),
     core.InvalidCursorError: Problem(
         400,
         "invalid_cursor",
@@ -269,26 +313,41 @@ def problem_for(exc: Exception) -> Problem | None:
     return None
 
 
-def problem_body(problem: Problem, detail: str | None = None) -> bytes:
+def problem_body(
+    problem: Problem, detail: str | None = None, extra: dict[str, object] | None = None
+) -> bytes:
     error: dict[str, object] = {
         "code": problem.code,
         "message": {"id": problem.id, "en": problem.en},
     }
     if detail:
         error["detail"] = detail
+    error.update(extra or {})
     return json.dumps({"error": error}, ensure_ascii=False).encode()
 
 
-def respond(problem: Problem, detail: str | None = None) -> Response[str]:
+def extra_for(exc: Exception) -> dict[str, object] | None:
+    """What an answer adds for the client to act on: the proof-of-work terms, so a browser
+    with a stale difficulty or a wrong clock can redo the work once."""
+    if isinstance(exc, core.ProofOfWorkError):
+        return {"pow": {"bits": exc.bits, "bucket": exc.bucket}}
+    return None
+
+
+def respond(
+    problem: Problem, detail: str | None = None, extra: dict[str, object] | None = None
+) -> Response[str]:
     return Response(
         status_code=problem.status,
         content_type="application/json; charset=utf-8",
-        body=problem_body(problem, detail).decode(),
+        body=problem_body(problem, detail, extra).decode(),
         headers={"Cache-Control": "no-store"},
     )
 
 
-def problem_result(problem: Problem, detail: str | None = None) -> dict[str, object]:
+def problem_result(
+    problem: Problem, detail: str | None = None, extra: dict[str, object] | None = None
+) -> dict[str, object]:
     """The same answer as `respond`, as the Lambda proxy result an API Gateway HTTP API
     takes, for refusals made before a request reaches the resolver's routes."""
     return {
@@ -297,7 +356,7 @@ def problem_result(problem: Problem, detail: str | None = None) -> dict[str, obj
             "Content-Type": "application/json; charset=utf-8",
             "Cache-Control": "no-store",
         },
-        "body": problem_body(problem, detail).decode(),
+        "body": problem_body(problem, detail, extra).decode(),
         "isBase64Encoded": False,
     }
 
@@ -333,7 +392,7 @@ def install(app: APIGatewayHttpResolver) -> None:
         problem = problem_for(exc)
         if problem is not None:
             # Messages of our own errors carry no request data: they name counts and fields.
-            return respond(problem, str(exc) or None)
+            return respond(problem, str(exc) or None, extra_for(exc))
         log.error("unhandled %s", type(exc).__name__)  # the type only: messages may hold data
         return respond(INTERNAL)
 

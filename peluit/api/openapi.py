@@ -12,10 +12,9 @@ from typing import cast
 from peluit.config import parse_config
 from peluit.config.demo import example_config_text
 from peluit.core.dates import utc_now
-from peluit.core.submission import SubmissionService
 from peluit.store.port import ObjectStore
 
-from .public import build_public_app
+from .public import PublicServices, build_public_app
 from .reviewer import Services, build_reviewer_app
 
 TITLE = "Peluit public API"
@@ -26,10 +25,10 @@ VERSION = "1"
 def public_document() -> str:
     """The document Powertools generates from the routes and pydantic models."""
     # Generating the schema never calls a route, so no store is needed.
-    service = SubmissionService(
+    services = PublicServices.build(
         parse_config(example_config_text()), cast(ObjectStore, None), utc_now
     )
-    schema: str = build_public_app(service).get_openapi_json_schema(title=TITLE, version=VERSION)
+    schema: str = build_public_app(services).get_openapi_json_schema(title=TITLE, version=VERSION)
     return schema + "\n"
 
 

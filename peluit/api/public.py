@@ -1,23 +1,55 @@
-"""The public (reporter-facing) API: plan segment uploads, then finalize a submission."""
+"""The public (reporter-facing) API: plan segment uploads, finalize a submission, and the
+reporter's follow-up with the receipt code's lookup token (status and thread, a message,
+more evidence).
+
+Every POST must carry a proof of work (`?pow=`, peluit/core/pow.py). It is checked before
+any route, validation or store access runs, so a request without one costs the server one
+hash and changes nothing.
+"""
 
 from __future__ import annotations
 
+import base64
 import logging
+import re
+from collections.abc import Mapping
 from typing import Annotated, Any
+from urllib.parse import parse_qs
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from peluit.config import Config
+from peluit.core.dates import Clock
+from peluit.core.errors import ProofOfWorkError
+from peluit.core.followup import DEFAULT_FLOOR, FollowupService
+from peluit.core.pow import QUERY, ProofOfWork
 from peluit.core.submission import Finalization, SubmissionService
+from peluit.store.port import ObjectStore
 
 from . import errors
+from .followup_models import (
+    EvidenceIn,
+    EvidenceOut,
+    MessageIn,
+    PostedOut,
+    StatusIn,
+    StatusOut,
+    ThreadMessageOut,
+)
 from .models import FinalizeIn, ReceiptOut, UploadOut, UploadPlanIn, UploadPlanOut
 
 SubmissionId = Annotated[
     str, Path(pattern=r"^[0-9a-f]{32}$", description="128 random bits, 32 hex digits")
 ]
 PREFIX = "/api/v1"
+# The POST routes that need a proof of work: all of them.
+POW_ROUTES = re.compile(
+    r"/api/v1/(submissions/[^/]+/(uploads|finalize)|followup/(status|messages|evidence))"
+)
 
 
 # Powertools' event handler logs each route call with its arguments (the request body) and
@@ -50,12 +82,66 @@ def _no_store(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> R
     return response
 
 
-def build_public_app(service: SubmissionService) -> APIGatewayHttpResolver:
+class PublicServices:
+    """What the public API is built on; `build` wires it from a configuration."""
+
+    def __init__(
+        self, submissions: SubmissionService, followup: FollowupService, pow: ProofOfWork
+    ) -> None:
+        self.submissions = submissions
+        self.followup = followup
+        self.pow = pow
+
+    @classmethod
+    def build(
+        cls, config: Config, store: ObjectStore, clock: Clock, floor: float = DEFAULT_FLOOR
+    ) -> PublicServices:
+        return cls(
+            SubmissionService(config, store, clock),
+            FollowupService(config, store, clock, floor=floor),
+            ProofOfWork(config.limits.pow_bits, clock),
+        )
+
+
+def _pow_parts(event: Mapping[str, Any]) -> tuple[str, str, bytes, str | None]:
+    """Method, path, body bytes and the `pow` query value of an API Gateway v2 event."""
+    context = event.get("requestContext") or {}
+    method = str((context.get("http") or {}).get("method", "")).upper()
+    path = str(event.get("rawPath") or "")
+    raw = event.get("body") or ""
+    body = base64.b64decode(raw) if event.get("isBase64Encoded") else str(raw).encode("utf-8")
+    values = parse_qs(str(event.get("rawQueryString") or "")).get(QUERY)
+    return method, path, body, values[0] if values else None
+
+
+class PublicResolver(APIGatewayHttpResolver):
+    """A Powertools resolver that admits a POST only with a proof of work."""
+
+    def __init__(self, pow: ProofOfWork) -> None:
+        # debug=False: Powertools' debug mode (POWERTOOLS_DEV) prints every event, IP included.
+        super().__init__(enable_validation=True, debug=False)
+        self._pow = pow
+
+    def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
+        try:
+            method, path, body, value = _pow_parts(event)
+        except (ValueError, TypeError, AttributeError):  # an event we cannot even read
+            return errors.problem_result(errors.PROBLEMS[RequestValidationError])
+        if method == "POST" and POW_ROUTES.fullmatch(path):
+            try:
+                self._pow.check(method, path, body, value)
+            except ProofOfWorkError as exc:
+                problem = errors.problem_for(exc) or errors.INTERNAL
+                return errors.problem_result(problem, str(exc), errors.extra_for(exc))
+        return super().resolve(event, context)
+
+
+def build_public_app(services: PublicServices) -> PublicResolver:
     quiet_powertools()
-    # debug=False: Powertools' debug mode (POWERTOOLS_DEV) prints every event, IP included.
-    app = APIGatewayHttpResolver(enable_validation=True, debug=False)
+    app = PublicResolver(services.pow)
     errors.install(app)
     app.use(middlewares=[_no_store])
+    service, followup = services.submissions, services.followup
 
     @app.post(f"{PREFIX}/submissions/<submission>/uploads", summary="Plan segment uploads")
     def plan(submission: SubmissionId, body: UploadPlanIn) -> UploadPlanOut:
@@ -82,5 +168,33 @@ def build_public_app(service: SubmissionService) -> APIGatewayHttpResolver:
             ),
         )
         return ReceiptOut(case=receipt.reference, acknowledged_on=receipt.acknowledged_on)
+
+    @app.post(f"{PREFIX}/followup/status", summary="A case's status and thread (lookup token)")
+    def status(body: StatusIn) -> StatusOut:
+        found = followup.status(body.token, body.after)
+        return StatusOut(
+            case=found.reference,
+            channel=found.channel,
+            status=found.status,
+            since=found.since,
+            messages=[
+                ThreadMessageOut(
+                    seq=m.seq, sender=m.sender, data=base64.b64encode(m.data).decode("ascii")
+                )
+                for m in found.messages
+            ],
+            more=found.more,
+        )
+
+    @app.post(f"{PREFIX}/followup/messages", summary="The reporter writes to the reviewers")
+    def message(body: MessageIn) -> PostedOut:
+        return PostedOut(seq=followup.post_message(body.token, body.message).seq)
+
+    @app.post(f"{PREFIX}/followup/evidence", summary="Add staged files to the case")
+    def add_evidence(body: EvidenceIn) -> EvidenceOut:
+        added = followup.add_evidence(
+            body.token, body.upload, body.manifest, [s.to_core() for s in body.segments]
+        )
+        return EvidenceOut(seq=added.seq, files=added.files)
 
     return app

@@ -8,8 +8,10 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from peluit.core.casestate import CaseState
+from peluit.core.evidence import Addition
 from peluit.core.identity_requests import IdentityRequestView
 from peluit.core.ids import case_reference
+from peluit.core.review import ThreadProgress
 
 from .models import MAX_BLOB_BASE64, Base64Bytes
 
@@ -66,6 +68,18 @@ class MeOut(_Body):
     guards: list[str]
 
 
+class ThreadOut(_Body):
+    """What the caller has seen of the case's thread (`reads/{case}/{person}.json`)."""
+
+    unread: int = Field(description="the reporter's messages (and added evidence) not yet seen")
+    last_read: int = Field(description="the last message the caller marked as seen, 0: none")
+    last_seq: int = Field(description="the newest message in the thread, 0: none")
+
+    @classmethod
+    def of(cls, progress: ThreadProgress) -> ThreadOut:
+        return cls(unread=progress.unread, last_read=progress.last_read, last_seq=progress.last_seq)
+
+
 class CaseSummaryOut(_Body):
     case: str
     reference: str
@@ -92,8 +106,24 @@ class CaseSummaryOut(_Body):
         )
 
 
+class CaseListItemOut(CaseSummaryOut):
+    thread: ThreadOut
+
+
+class AdditionOut(_Body):
+    """Evidence the reporter added after the report: these file numbers, in the order the
+    manifest message lists them."""
+
+    message: str = Field(description="the manifest message, e.g. thread/00007-pelapor.age")
+    files: list[int]
+
+    @classmethod
+    def of(cls, addition: Addition) -> AdditionOut:
+        return cls(message=addition.message, files=addition.files)
+
+
 class CasePageOut(_Body):
-    cases: list[CaseSummaryOut]
+    cases: list[CaseListItemOut]
     next_cursor: str | None
 
 
@@ -109,6 +139,12 @@ class CaseOut(CaseSummaryOut):
     reply_recipient: str | None
     objects: list[CaseObjectOut]
     identity_request: str | None
+    thread: ThreadOut
+    additions: list[AdditionOut]
+
+
+class ReadIn(_Body):
+    seq: Annotated[int, Field(ge=0, le=99_999, description="seen up to this message")]
 
 
 class StateOut(CaseSummaryOut):

@@ -36,7 +36,9 @@ from peluit.store.port import ObjectStore
 from . import errors
 from .public import quiet_powertools
 from .review_models import (
+    AdditionOut,
     ApproveIn,
+    CaseListItemOut,
     CaseObjectOut,
     CaseOut,
     CasePageOut,
@@ -49,9 +51,11 @@ from .review_models import (
     MessageIn,
     MessageOut,
     ObjectOut,
+    ReadIn,
     StateOut,
     Status,
     StatusChangeIn,
+    ThreadOut,
 )
 
 PREFIX = "/api/v1/review"
@@ -169,6 +173,8 @@ def _case_out(view: CaseView) -> CaseOut:
         reply_recipient=view.reply_recipient,
         objects=[CaseObjectOut(key=o.key, size=o.size, url=o.url) for o in view.objects],
         identity_request=view.identity_request,
+        thread=ThreadOut.of(view.thread),
+        additions=[AdditionOut.of(a) for a in view.additions],
     )
 
 
@@ -202,7 +208,12 @@ def build_reviewer_app(services: Services, origin: str | None = None) -> Reviewe
     ) -> CasePageOut:
         page = review.list_cases(app.actor(), channel, status, cursor, limit)
         return CasePageOut(
-            cases=[CaseSummaryOut.of(c.case, c.state) for c in page.cases],
+            cases=[
+                CaseListItemOut(
+                    **CaseSummaryOut.of(c.case, c.state).model_dump(), thread=ThreadOut.of(c.thread)
+                )
+                for c in page.cases
+            ],
             next_cursor=page.next_cursor,
         )
 
@@ -230,6 +241,10 @@ def build_reviewer_app(services: Services, origin: str | None = None) -> Reviewe
     def post_message(case: CaseId, body: MessageIn) -> Response[str]:
         key = review.post_message(app.actor(), case, body.message)
         return _json(201, MessageOut(key=key))
+
+    @app.post(f"{PREFIX}/cases/<case>/read", summary="Mark the thread as seen up to a message")
+    def mark_read(case: CaseId, body: ReadIn) -> ThreadOut:
+        return ThreadOut.of(review.mark_read(app.actor(), case, body.seq))
 
     @app.post(f"{PREFIX}/cases/<case>/identity-requests", summary="Ask to see the identity")
     def request_identity(case: CaseId, body: IdentityRequestIn) -> Response[str]:

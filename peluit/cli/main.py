@@ -14,6 +14,8 @@ commands:
   keygen   make a person's key file and print their roster entry
   roster   add, remove or list the people of a configuration file
   audit    verify the audit log's hash chain (`peluit audit verify --store PATH`)
+  review   the review console in your browser, on 127.0.0.1 (`peluit review --key FILE`)
+  cases    list, show, export, reply to and change cases (`peluit cases --help`)
 """
 
 
@@ -43,6 +45,14 @@ def main(argv: list[str] | None = None) -> int:
         from . import audit_cmd
 
         return audit_cmd.main(rest)
+    if command == "review":
+        from . import review_cmd
+
+        return review_cmd.main(rest)
+    if command == "cases":
+        from . import cases_cmd
+
+        return cases_cmd.main(rest)
     if command == "deploy":
         from . import deploy_cmd
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from peluit.config import ConfigError
+from peluit.config.demo import DEMO_PASSPHRASE, demo_key_path, demo_keys_dir, is_outdated
 from peluit.serve.app import ServeOptions, build_server
 from peluit.site import SiteError
 
@@ -23,8 +24,22 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _print_demo(data: Path, url: str) -> None:
+    keys = demo_keys_dir(data)
+    print(f"  DEMO: kunci demo / demo keys: {keys} — bukan untuk laporan nyata / not for real use")
+    print(f'  DEMO: frasa sandi / passphrase: "{DEMO_PASSPHRASE}" (lihat / see {keys}/README.txt)')
+    print(f"  DEMO: peluit review --key {demo_key_path(data, 'rina')} --server {url.rstrip('/')}")
+
+
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
+    if args.config is None and is_outdated(args.data):
+        print(
+            f"peluit serve: note: the demo in {args.data} was made by an older Peluit and has no\n"
+            "  sealed key files, so `peluit review` cannot use it. Move that folder away to get a\n"
+            "  fresh demo (its demo reports can no longer be read).",
+            file=sys.stderr,
+        )
     options = ServeOptions(args.host, args.port, args.data, args.config, args.site)
     try:
         server, config, config_path, demo = build_server(options)
@@ -37,11 +52,9 @@ def main(argv: list[str]) -> int:
     print(f"  API:           {url}api/v1/openapi.json")
     print(f"  konfigurasi:   {config_path}")
     print(f"  data:          {args.data.resolve()}")
+    print(f"  API penelaah / reviewer API: {url}api/v1/review/")
     if demo:
-        keys = args.data / "demo-keys"
-        print(
-            f"  DEMO: kunci demo / demo keys: {keys} — bukan untuk laporan nyata / not for real use"
-        )
+        _print_demo(args.data, url)
     if server.site_dir is None:
         print("  (situs tidak ditemukan / site not found: showing a placeholder page)")
     print("Tekan Ctrl+C untuk berhenti / press Ctrl+C to stop.", flush=True)

@@ -1,52 +1,129 @@
-"""A demo configuration with fresh demo keys, so `peluit serve` works on a fresh machine.
+"""A demo configuration with fresh demo key files, so `peluit serve` and `peluit review` work
+on a fresh machine.
 
-Everything it writes says DEMO: the keys sit unencrypted on disk beside the data, which
-is fine for trying Peluit and wrong for real reports.
+Each demo person gets a real key file (`demo-keys/{id}.key`, the format `peluit keygen`
+writes: hybrid age identity + Ed25519 signing key, sealed with a passphrase) and a roster
+entry with both public keys. What makes them demo keys, and wrong for real reports:
+
+* every key file is sealed with the same passphrase, `DEMO_PASSPHRASE`, printed by
+  `peluit serve` and written in `demo-keys/README.txt` beside the keys;
+* the scrypt work factor is `DEMO_WORK_FACTOR` (2^10), cheap on purpose so that tests and
+  a first try stay fast. Real key files use 2^18 (`peluit keygen`).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import tomllib
 from importlib import resources
 from pathlib import Path
 
-from peluit import age
+from peluit.keys import KeyFile, open_key_file, seal
+
+DEMO_PASSPHRASE = "demo-peluit-bukan-rahasia"  # noqa: S105 - published on purpose: demo only
+DEMO_WORK_FACTOR = 10
+CONFIG_NAME = "peluit.demo.toml"
+KEYS_DIR = "demo-keys"
+README = "README.txt"
 
 DEMO_BANNER = (
-    "# DEMO configuration made by `peluit serve`. Its keys are in the demo-keys folder beside it,\n"
-    "# unencrypted: anyone who can read that folder can read every report. Never use it for\n"
-    "# real reports; write your own peluit.toml (see docs/operator-guide.md).\n"
+    "# DEMO configuration made by `peluit serve`. Its key files are in the demo-keys folder\n"
+    f'# beside it, all sealed with the published passphrase "{DEMO_PASSPHRASE}":\n'
+    "# anyone who can read that folder can read every report. Never use it for real\n"
+    "# reports; write your own peluit.toml (see docs/operator-guide.md).\n"
 )
+
+README_TEXT = f"""DEMO KEYS — FOR TRYING PELUIT ON THIS MACHINE ONLY
+KUNCI DEMO — HANYA UNTUK MENCOBA PELUIT DI KOMPUTER INI
+
+Every key file here is sealed with the same passphrase, published here and printed by
+`peluit serve`:
+
+    {DEMO_PASSPHRASE}
+
+Semua berkas kunci di sini memakai frasa sandi yang sama, yang tertulis di atas.
+
+Try the review console (with `peluit serve` running):
+
+    peluit review --key {KEYS_DIR}/rina.key --server http://127.0.0.1:8000
+
+People: rina (reviewer), agus (reviewer and identity custodian), dewi (gratification
+reviewer and custodian), kpk-liaison (oversight, read only).
+
+Why these keys must never protect real reports:
+* the passphrase is public, so the key files protect nothing;
+* they are sealed with a cheap scrypt work factor (2^{DEMO_WORK_FACTOR}) so that demos and tests
+  open them instantly. A real key file (`peluit keygen`) uses 2^18, which makes every guess
+  at its passphrase cost about a quarter of a second and 256 MiB. A cheap work factor is
+  NOT acceptable for a real key file.
+
+Real reviewers make their own key files on their own machines with `peluit keygen`,
+choose their own passphrase, and give the operator only the printed public entry.
+"""
 
 
 def example_config_text() -> str:
     return resources.files("peluit.config").joinpath("example.toml").read_text(encoding="utf-8")
 
 
+def demo_keys_dir(data_dir: Path) -> Path:
+    return data_dir / KEYS_DIR
+
+
+def demo_key_path(data_dir: Path, person: str) -> Path:
+    return demo_keys_dir(data_dir) / f"{person}.key"
+
+
+def open_demo_key(data_dir: Path, person: str) -> KeyFile:
+    """A demo person's key file, opened with the demo passphrase."""
+    return open_key_file(demo_key_path(data_dir, person).read_bytes(), DEMO_PASSPHRASE)
+
+
+def is_outdated(data_dir: Path) -> bool:
+    """A demo made by an older Peluit: a configuration, but no sealed demo key files."""
+    return (data_dir / CONFIG_NAME).exists() and not (demo_keys_dir(data_dir) / README).exists()
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+
+
 def ensure_demo(data_dir: Path, site_url: str) -> Path:
-    """Return the demo config under `data_dir`, creating it and its keys on first use."""
-    config_path = data_dir / "peluit.demo.toml"
+    """Return the demo config under `data_dir`, creating it and its key files on first use.
+
+    The key files are made in a temporary folder renamed into place, and the configuration
+    written last, so an interrupted first run leaves no half-made demo behind."""
+    config_path = data_dir / CONFIG_NAME
     if config_path.exists():
         return config_path
     text = example_config_text()
-    keys_dir = data_dir / "demo-keys"
-    keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    making = Path(tempfile.mkdtemp(prefix=f".{KEYS_DIR}.", dir=data_dir))  # mode 0700
     for person in tomllib.loads(text)["people"]:
-        identity = age.HybridIdentity.generate()
-        recipient = identity.recipient().encode()
-        text = text.replace(person["age_recipient"], recipient)
-        key_file = keys_dir / f"{person['id']}.txt"
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as out:
-            out.write(
-                f"# DEMO KEY for {person['name']} — for trying Peluit locally only.\n"
-                f"# public key: {recipient}\n{identity.encode()}\n"
-            )
+        key = KeyFile.generate(person["id"], person["name"], tuple(person["roles"]))
+        text = text.replace(
+            f'age_recipient = "{person["age_recipient"]}"',
+            f'age_recipient = "{key.age_recipient}"\nsigning_key = "{key.signing_public_key}"',
+        )
+        _write_new(making / f"{key.person}.key", seal(key, DEMO_PASSPHRASE, DEMO_WORK_FACTOR))
+    _write_new(making / README, README_TEXT.encode("utf-8"))
+    try:
+        making.rename(demo_keys_dir(data_dir))
+    except OSError:
+        shutil.rmtree(making)
+        raise OSError(
+            f"{demo_keys_dir(data_dir)} exists without {CONFIG_NAME}: move it away and start again"
+        ) from None
     text = text.replace('site_url = "https://wbs.batangharikab.go.id"', f'site_url = "{site_url}"')
     text = text.replace(
         'name = { id = "Pemerintah Kabupaten Batanghari", en = "Batanghari Regency Government" }',
         'name = { id = "DEMO Pemerintah Kabupaten Batanghari", en = "DEMO Batanghari Regency" }',
     )
-    config_path.write_text(DEMO_BANNER + text, encoding="utf-8")
+    partial = config_path.with_name(f".{CONFIG_NAME}.part")
+    partial.write_text(DEMO_BANNER + text, encoding="utf-8")
+    partial.replace(config_path)
     return config_path

@@ -134,6 +134,10 @@ class Limits(_Strict):
     files_per_report: Annotated[int, Field(ge=0, le=100)] = 10
     total_max_bytes: Annotated[int, Field(ge=1)] = 2 * 1024 * MiB
     segment_bytes: Annotated[int, Field(ge=64 * 1024, le=64 * MiB)] = 8 * MiB
+    # Proof of work on every public POST (docs/adr/0009-proof-of-work.md): the browser finds a
+    # hash with this many leading zero bits; each bit doubles the work. 19: about a second on a
+    # mid-range phone.
+    pow_bits: Annotated[int, Field(ge=1, le=32)] = 19
 
     @model_validator(mode="after")
     def _segments_whole_chunks(self) -> Limits:

@@ -53,6 +53,7 @@ ACTIONS = frozenset(
         "object.read",
         "status.change",
         "message.post",
+        "thread.read",
         "identity.request",
         "identity.approve",
         "identity.deny",

@@ -66,8 +66,8 @@ class CaseFiles:
         """Every indexed case of `channels`, newest day first, each case once."""
         entries: dict[str, IndexEntry] = {}
         for channel in channels:
-            for info in self._store.list(layout.case_index_prefix(channel)):
-                match = _INDEX_KEY.fullmatch(info.key)
+            for key in self._store.list_keys(layout.case_index_prefix(channel)):
+                match = _INDEX_KEY.fullmatch(key)
                 if not match or match.group(1) != channel or not CASE_ID.fullmatch(match[3]):
                     continue
                 entry = IndexEntry(match.group(2), match.group(3), channel)

@@ -45,6 +45,49 @@ class SubmissionConflictError(SubmissionError):
     """The submission id was already finalized with different content."""
 
 
+class ProofOfWorkError(SubmissionError):
+    """A public request without a valid proof of work (peluit/core/pow.py); nothing was done.
+
+    Carries what the client needs to try again: the difficulty and the server's time bucket."""
+
+    def __init__(self, message: str, bits: int, bucket: int) -> None:
+        super().__init__(message)
+        self.bits = bits
+        self.bucket = bucket
+
+
+class PowRequiredError(ProofOfWorkError):
+    """The request carries no proof of work."""
+
+
+class PowInvalidError(ProofOfWorkError):
+    """The proof of work is malformed or does not have enough leading zero bits."""
+
+
+class PowExpiredError(ProofOfWorkError):
+    """The proof of work was made for a time bucket that is no longer (or not yet) accepted."""
+
+
+# -- the reporter's follow-up ------------------------------------------------------------------
+
+
+class FollowupError(Exception):
+    """Base of errors a reporter's follow-up request can cause; nothing stored changes."""
+
+
+class ReceiptNotFoundError(FollowupError):
+    """No case answers to this lookup token. Deliberately the same for every reason: an
+    unknown token, a case not yet complete, a damaged entry (it never says which)."""
+
+
+class CaseClosedError(FollowupError):
+    """The case's status is final: it takes no new messages or evidence."""
+
+
+class ThreadFullError(FollowupError):
+    """The case's thread has as many messages, or files, as it may ever hold."""
+
+
 # -- the review side ---------------------------------------------------------------------------
 
 
@@ -102,6 +145,10 @@ class NoIdentityBlockError(ReviewError):
 
 class IdentityRequestStateError(ReviewError):
     """The identity request is not in a state that allows this (pending, decided, granted)."""
+
+
+class UnknownMessageError(ReviewError):
+    """A thread message number that the case's thread does not have."""
 
 
 class InvalidCursorError(ReviewError):

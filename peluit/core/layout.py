@@ -48,6 +48,26 @@ def case_message(case: str, seq: int, sender: str) -> str:
     return f"cases/{case}/thread/{seq:05d}-{sender}.age"
 
 
+def case_message_claim(case: str, seq: int) -> str:
+    """Empty: claims sequence number `seq` for one message, whoever writes it."""
+    return f"cases/{case}/thread/{seq:05d}.seq"
+
+
+def case_additions_prefix(case: str) -> str:
+    return f"cases/{case}/additions/"
+
+
+def case_addition(case: str, first: int) -> str:
+    """Evidence the reporter added later: claims file numbers `first`… and names the
+    manifest message that describes them (peluit/core/evidence.py)."""
+    return f"cases/{case}/additions/{first:02d}.json"
+
+
+def read_marker(case: str, person: str) -> str:
+    """The last thread message a reviewer or overseer has seen (peluit/core/reads.py)."""
+    return f"reads/{case}/{person}.json"
+
+
 def case_note(case: str, sha256: bytes) -> str:
     """An encrypted reason (status change, identity request or refusal), named by its hash."""
     return f"cases/{case}/notes/{sha256.hex()}.age"

@@ -1,4 +1,5 @@
-"""The documents inside `report.age` and `identity.age` (their plaintext), version 1.
+"""The documents inside `report.age`, `identity.age` and the reporter's thread messages
+(their plaintext), version 1.
 
 The browser writes them (js/src/report.js); reviewers' tools read them. The server never
 sees them. Unknown top-level keys are refused so a newer writer is noticed, not misread.
@@ -51,3 +52,14 @@ class IdentityDocument(_Doc):
     format: Literal["peluit-identity/1"]
     channel: str
     fields: dict[str, AnswerValue]
+
+
+class MessageDocument(_Doc):
+    """Plaintext of a reporter's message (`thread/{seq}-pelapor.age`, to the channel's
+    reviewers and oversight). With evidence added later, `files` is the manifest of the new
+    files, in the order of the case's file numbers its `additions/{first}.json` claims."""
+
+    format: Literal["peluit-message/1"]
+    lang: Literal["id", "en"]
+    text: Annotated[str, Field(max_length=20000)]
+    files: list[FileEntry] = []

@@ -15,13 +15,12 @@ from datetime import timedelta
 
 from peluit.config import Config
 from peluit.store.errors import (
-    ObjectExistsError,
     ObjectNotFoundError,
     PreconditionFailedError,
 )
 from peluit.store.port import ObjectStore
 
-from . import layout, recipients, workflow
+from . import evidence, layout, recipients, thread, workflow
 from .access import Access, Actor
 from .audit import AuditLog
 from .cases import CaseFiles, IndexEntry, order_key
@@ -37,8 +36,10 @@ from .errors import (
     ReplyKeyMissingError,
     StateConflictError,
     TransitionInputError,
+    UnknownMessageError,
 )
 from .identity_requests import IdentityRequests, IdentityRequestView
+from .reads import ReadMarkers, unread
 
 INLINE_MAX = 4 * 1024 * 1024  # larger objects, and all attachment segments, go by URL
 DOWNLOAD_TTL = timedelta(minutes=15)
@@ -50,7 +51,6 @@ _OBJECT = re.compile(
     r"|thread/[0-9]{5}-[a-z][a-z0-9-]{0,31}\.age|notes/[0-9a-f]{64}\.age"
     r"|identity-grants/[a-z][a-z0-9-]{0,31}\.age"
 )
-_THREAD = re.compile(r"thread/([0-9]{5})-[a-z][a-z0-9-]{0,31}\.age")
 
 
 @dataclass(frozen=True)
@@ -64,9 +64,20 @@ class PersonView:
 
 
 @dataclass(frozen=True)
+class ThreadProgress:
+    """What the person has seen of the thread: unread = the reporter's messages after
+    `last_read`; `last_seq` is the newest message of anyone."""
+
+    unread: int
+    last_read: int
+    last_seq: int
+
+
+@dataclass(frozen=True)
 class CaseSummary:
     case: str
     state: CaseState
+    thread: ThreadProgress
 
 
 @dataclass(frozen=True)
@@ -90,6 +101,8 @@ class CaseView:
     reply_recipient: str | None
     objects: list[CaseObject]
     identity_request: str | None  # the caller's own request: pending, approved, denied
+    thread: ThreadProgress
+    additions: list[evidence.Addition]  # evidence the reporter added: files and manifest
 
 
 def public_etag(store_etag: str) -> str:
@@ -106,6 +119,7 @@ class ReviewService:
         self._cases = CaseFiles(store)
         self._requests = IdentityRequests(store)
         self._audit = AuditLog(store, clock, config.organisation.timezone)
+        self._reads = ReadMarkers(store)
 
     # -- who am I ------------------------------------------------------------------------
 
@@ -152,7 +166,7 @@ class ReviewService:
             scanned += 1
             state = self._state_if_complete(entry)
             if state is not None and (status is None or state.status == status):
-                found.append(CaseSummary(entry.case, state))
+                found.append(CaseSummary(entry.case, state, self._progress(actor.id, entry.case)))
         more = scanned < len(entries)
         next_cursor = _cursor(entries[scanned - 1]) if more and scanned else None
         actor.admit()
@@ -190,6 +204,8 @@ class ReviewService:
         ]
         own = next((r for r in requests if r.reviewer == actor.id), None)
         reply = self._reply_if_any(case) if reader else None
+        progress = self._progress(actor.id, case) if reader else ThreadProgress(0, 0, 0)
+        additions = evidence.additions(self._store, case) if reader else []
         actor.admit()
         self._audit.append(actor.id, "case.read", case)
         return CaseView(
@@ -199,6 +215,8 @@ class ReviewService:
             reply_recipient=reply,
             objects=[self._with_url(case, obj) for obj in objects],
             identity_request=own.status if own else None,
+            thread=progress,
+            additions=additions,
         )
 
     def read_object(self, actor: Actor, case: str, key: str) -> bytes:
@@ -304,24 +322,29 @@ class ReviewService:
         actor.admit()
         digest = hashlib.sha256(message).hexdigest()
         self._audit.append(actor.id, "message.post", case, object_sha256=digest)
-        seq = self._next_message_seq(case)
-        while True:
-            key = layout.case_message(case, seq, actor.id)
-            try:
-                self._store.put_new(key, message)
-            except ObjectExistsError:
-                seq += 1
-                continue
-            return key.removeprefix(layout.case_prefix(case))
+        return thread.append(self._store, case, actor.id, message).key
 
-    def _next_message_seq(self, case: str) -> int:
-        prefix = layout.case_prefix(case)
-        seqs = [
-            int(match.group(1))
-            for info in self._store.list(layout.case_thread_prefix(case))
-            if (match := _THREAD.fullmatch(info.key.removeprefix(prefix)))
-        ]
-        return max(seqs, default=0) + 1
+    # -- what each person has seen -------------------------------------------------------
+
+    def mark_read(self, actor: Actor, case: str, seq: int) -> ThreadProgress:
+        """Record that the person has seen the thread up to message `seq` (never backwards;
+        at most the newest message)."""
+        state, _ = self._cases.load(case)
+        self._access.require_reader(actor.id, state.channel)
+        messages = thread.messages(self._store, case)
+        newest = max((m.seq for m in messages), default=0)
+        if not 0 <= seq <= newest:
+            raise UnknownMessageError("that message is not in the thread")
+        actor.admit()
+        self._audit.append(actor.id, "thread.read", case, object=f"thread/{seq:05d}")
+        last = self._reads.advance(case, actor.id, seq)
+        return ThreadProgress(unread(messages, last), last, newest)
+
+    def _progress(self, person: str, case: str) -> ThreadProgress:
+        messages = thread.messages(self._store, case)
+        last = self._reads.last_read(case, person)
+        newest = max((m.seq for m in messages), default=0)
+        return ThreadProgress(unread(messages, last), last, newest)
 
 
 def _cursor(entry: IndexEntry) -> str:

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 
 from peluit import age
 from peluit.config import Channel, Config
+from peluit.config.models import Limits
 from peluit.store.errors import ObjectExistsError, ObjectNotFoundError
 from peluit.store.port import ObjectStore, UploadTicket
 
@@ -100,25 +101,7 @@ class SubmissionService:
         ]
 
     def _segment_plaintext(self, segment: Segment, recipients: int) -> int:
-        """Check a segment's numbering and size; return its exact plaintext size."""
-        limits = self._config.limits
-        if not 0 <= segment.file < limits.files_per_report:
-            raise LimitExceededError(f"at most {limits.files_per_report} files per report")
-        max_segments = -(-limits.file_max_bytes // limits.segment_bytes)
-        if not 0 <= segment.index < max_segments:
-            raise LimitExceededError("the file is larger than allowed")
-        if len(segment.sha256) != 32:
-            raise InvalidUploadPlanError("a segment's SHA-256 must be 32 bytes")
-        header = age.hybrid_header_size(recipients)
-        try:
-            plain = age.HeaderInfo((), header).payload_plaintext_size(segment.size)
-        except age.PayloadError:
-            raise InvalidUploadPlanError(
-                "a segment's size is not the size of an age file for this channel"
-            ) from None
-        if plain > limits.segment_bytes:
-            raise LimitExceededError("a segment is larger than the segment size")
-        return plain
+        return segment_plaintext(self._config.limits, segment, recipients)
 
     # -- finalizing -----------------------------------------------------------------------
 
@@ -249,20 +232,7 @@ class SubmissionService:
             raise InvalidReplyKeyError("the reply key must be an age1pq1… recipient") from None
 
     def _check_segment_plan(self, segments: Sequence[Segment], recipients: int) -> None:
-        limits = self._config.limits
-        by_file: dict[int, list[tuple[int, int]]] = {}
-        for segment in segments:
-            plain = self._segment_plaintext(segment, recipients)
-            by_file.setdefault(segment.file, []).append((segment.index, plain))
-        if sorted(by_file) != list(range(len(by_file))):
-            raise InvalidUploadPlanError("files must be numbered 0, 1, 2, … without gaps")
-        for parts in by_file.values():
-            if sorted(index for index, _ in parts) != list(range(len(parts))):
-                raise InvalidUploadPlanError("a file's segments must be numbered without gaps")
-            if sum(plain for _, plain in parts) > limits.file_max_bytes:
-                raise LimitExceededError("a file is larger than allowed")
-        if sum(plain for parts in by_file.values() for _, plain in parts) > limits.total_max_bytes:
-            raise LimitExceededError("the attachments are larger than allowed in all")
+        check_segment_plan(self._config.limits, segments, recipients)
 
     def _claimed_with(self, case: str, digest: str) -> bool:
         """Whether this exact submission already claimed the case; a different one conflicts."""
@@ -279,19 +249,7 @@ class SubmissionService:
     ) -> None:
         if resuming and self._exists(layout.case_segment(case, segment.file, segment.index)):
             return
-        key = layout.staging_segment(submission, segment.file, segment.index)
-        try:
-            info = self._store.head(key)
-        except ObjectNotFoundError:
-            raise SegmentMissingError(
-                f"segment {segment.index} of file {segment.file} was not uploaded"
-            ) from None
-        if info.size != segment.size or self._store.sha256(key) != segment.sha256:
-            raise SegmentMismatchError(
-                f"segment {segment.index} of file {segment.file} differs from the declaration"
-            )
-        header = self._store.read_range(key, 0, age.hybrid_header_size(recipients))
-        _require_age(header, recipients, complete=False)
+        check_staged(self._store, submission, segment, recipients)
 
     def _exists(self, key: str) -> bool:
         try:
@@ -309,6 +267,63 @@ class SubmissionService:
                 raise SubmissionConflictError(
                     "stored object differs from this submission"
                 ) from None
+
+
+def segment_plaintext(limits: Limits, segment: Segment, recipients: int) -> int:
+    """Check a segment's numbering and size; return its exact plaintext size."""
+    if not 0 <= segment.file < limits.files_per_report:
+        raise LimitExceededError(f"at most {limits.files_per_report} files per report")
+    max_segments = -(-limits.file_max_bytes // limits.segment_bytes)
+    if not 0 <= segment.index < max_segments:
+        raise LimitExceededError("the file is larger than allowed")
+    if len(segment.sha256) != 32:
+        raise InvalidUploadPlanError("a segment's SHA-256 must be 32 bytes")
+    header = age.hybrid_header_size(recipients)
+    try:
+        plain = age.HeaderInfo((), header).payload_plaintext_size(segment.size)
+    except age.PayloadError:
+        raise InvalidUploadPlanError(
+            "a segment's size is not the size of an age file for this channel"
+        ) from None
+    if plain > limits.segment_bytes:
+        raise LimitExceededError("a segment is larger than the segment size")
+    return plain
+
+
+def check_segment_plan(limits: Limits, segments: Sequence[Segment], recipients: int) -> None:
+    """Files numbered 0, 1, … and each file's segments likewise, within every limit: what a
+    finalization (of a report, or of evidence added later) may declare."""
+    by_file: dict[int, list[tuple[int, int]]] = {}
+    for segment in segments:
+        plain = segment_plaintext(limits, segment, recipients)
+        by_file.setdefault(segment.file, []).append((segment.index, plain))
+    if sorted(by_file) != list(range(len(by_file))):
+        raise InvalidUploadPlanError("files must be numbered 0, 1, 2, … without gaps")
+    for parts in by_file.values():
+        if sorted(index for index, _ in parts) != list(range(len(parts))):
+            raise InvalidUploadPlanError("a file's segments must be numbered without gaps")
+        if sum(plain for _, plain in parts) > limits.file_max_bytes:
+            raise LimitExceededError("a file is larger than allowed")
+    if sum(plain for parts in by_file.values() for _, plain in parts) > limits.total_max_bytes:
+        raise LimitExceededError("the attachments are larger than allowed in all")
+
+
+def check_staged(store: ObjectStore, submission: str, segment: Segment, recipients: int) -> None:
+    """The staged upload of `segment` is there, has the declared size and SHA-256, and its
+    header is an age header for exactly `recipients` hybrid recipients."""
+    key = layout.staging_segment(submission, segment.file, segment.index)
+    try:
+        info = store.head(key)
+    except ObjectNotFoundError:
+        raise SegmentMissingError(
+            f"segment {segment.index} of file {segment.file} was not uploaded"
+        ) from None
+    if info.size != segment.size or store.sha256(key) != segment.sha256:
+        raise SegmentMismatchError(
+            f"segment {segment.index} of file {segment.file} differs from the declaration"
+        )
+    header = store.read_range(key, 0, age.hybrid_header_size(recipients))
+    _require_age(header, recipients, complete=False)
 
 
 def _require_age(data: bytes, recipients: int, complete: bool = True) -> None:

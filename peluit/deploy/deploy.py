@@ -35,7 +35,12 @@ STACK_NAME = re.compile(r"^[a-z][a-z0-9-]{1,29}$")  # also the template's Prefix
 # Parameters `peluit deploy` sets itself on every deploy; the rest the operator may set.
 MANAGED = frozenset({"Prefix", "OrgName", "CaseBucketName", "ArtifactBucket", "ArtifactKey"})
 _ORG_NAME_MAX = 100
-FORM_SCRIPTS = ("assets/peluit/form.js", "assets/peluit/worker.js")
+FORM_SCRIPTS = (
+    "assets/peluit/form.js",
+    "assets/peluit/worker.js",
+    "assets/peluit/followup.js",
+    "assets/peluit/followup-worker.js",
+)
 
 
 def build_site_with_mkdocs(config_path: Path, out_dir: Path) -> None:

@@ -132,6 +132,14 @@ class ReviewClient:
         path = f"/cases/{_segment(case)}/messages"
         return _object(self.call("POST", path, body={"message": _b64(message)}))
 
+    def mark_read(self, case: str, seq: int) -> dict[str, Any]:
+        """Record that this person has seen the thread up to message `seq`; the answer is the
+        case's `thread` progress afterwards: `{"unread", "last_read", "last_seq"}`. The case
+        list and case view carry the same object; `unread` counts the reporter's messages
+        (and evidence they added, whose manifest is a message) after `last_read`."""
+        path = f"/cases/{_segment(case)}/read"
+        return _object(self.call("POST", path, body={"seq": seq}))
+
     def request_identity(self, case: str, reason: bytes) -> dict[str, Any]:
         path = f"/cases/{_segment(case)}/identity-requests"
         return _object(self.call("POST", path, body={"reason": _b64(reason)}))

@@ -18,3 +18,11 @@ class ReviewApiError(ReviewClientError):
 
 class TransportError(ReviewClientError):
     """The API could not be reached, or answered something that is not HTTP."""
+
+
+class IntegrityError(ReviewClientError):
+    """What the server handed over does not match the report's manifest or fails to decrypt."""
+
+
+class ReviewInputError(ReviewClientError):
+    """The person's input cannot be used (a case id, an empty text, an unknown file)."""

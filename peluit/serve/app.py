@@ -8,12 +8,11 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from peluit.api.public import build_public_app
+from peluit.api.public import PublicServices, build_public_app
 from peluit.api.reviewer import Services, build_reviewer_app
 from peluit.config import Config, load_config
 from peluit.config.demo import ensure_demo
 from peluit.core.dates import utc_now
-from peluit.core.submission import SubmissionService
 from peluit.site import build_site
 from peluit.store.local import LocalStore
 
@@ -62,7 +61,7 @@ def build_server(options: ServeOptions) -> tuple[PeluitServer, Config, Path, boo
         clock=utc_now,
         download_base_url=DOWNLOAD_PREFIX.rstrip("/"),
     )
-    app = build_public_app(SubmissionService(config, store, utc_now))
+    app = build_public_app(PublicServices.build(config, store, utc_now))
     reviewer = build_reviewer_app(Services.build(config, store, utc_now))
     if options.site is None:
         # The site carries the configuration's forms and keys: build it for this one.

@@ -51,6 +51,10 @@ class PeluitServer(ThreadingHTTPServer):
         self.store = store
         self.site_dir = site_dir
         self.openapi = app.get_openapi_json_schema(title=openapi.TITLE, version=openapi.VERSION)
+        # A Powertools resolver keeps the request it is handling on itself (current_event,
+        # context: the reviewer API's actor), as one Lambda instance handles one event at a
+        # time. This server is threaded, so the resolvers run one request at a time.
+        self.api_lock = threading.Lock()
         super().__init__(address, _Handler)
 
     def handle_error(self, request: object, client_address: object) -> None:
@@ -123,7 +127,9 @@ class _Handler(BaseHTTPRequestHandler):
         split = urlsplit(self.path)
         event = http_api_event(self.command, split.path, split.query, dict(self.headers), body)
         context = cast(LambdaContext, _LambdaContext())  # Powertools reads only these fields
-        status, headers, data = response_parts(app.resolve(event, context))
+        with self.server.api_lock:
+            result = app.resolve(event, context)
+        status, headers, data = response_parts(result)
         self._send(status, headers, data)
 
     def _download(self, key: str) -> None:

@@ -11,6 +11,7 @@ A page written in Markdown keeps an HTML comment where configured content goes:
 | `<!-- peluit:channels -->`                | a button and the description of every channel   |
 | `<!-- peluit:description CHANNEL -->`     | the channel's description                       |
 | `<!-- peluit:csp -->`                     | the site's Content-Security-Policy              |
+| `<!-- peluit:followup -->`                | the follow-up page (`followup.render_followup`) |
 
 The first two are text and may stand anywhere, even in a heading or at the start of a line
 (where Markdown would take a bare comment for a block of its own): `expand_text_markers`
@@ -32,6 +33,7 @@ from peluit.config.models import Channel, Config, Sla
 from peluit.web.headers import CONTENT_SECURITY_POLICY
 
 from .errors import MarkerError
+from .followup import render_followup
 from .forms import render_form
 from .texts import FORM_TEXTS, Lang, pick
 
@@ -39,7 +41,7 @@ MARKER = re.compile(r"<!--\s*peluit:([a-z-]+)((?:[ \t]+[A-Za-z0-9_-]+)*)\s*-->")
 CHANNEL_PAGE = "lapor/{channel}.md"
 CHANNEL_URL = "lapor/{channel}/"
 _TEXT_ARITY = {"org": 0, "sla": 2}
-_ARITY = {**_TEXT_ARITY, "form": 1, "channels": 0, "description": 1, "csp": 0}
+_ARITY = {**_TEXT_ARITY, "form": 1, "channels": 0, "description": 1, "csp": 0, "followup": 0}
 # What Python-Markdown (with its tables extension) treats as syntax in running text.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 
@@ -48,6 +50,7 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 class RenderedPage:
     html: str
     form_channel: str | None  # the channel whose form the page now holds, if any
+    followup: bool = False  # the page now holds the follow-up markup
 
 
 def _arguments(match: re.Match[str]) -> tuple[str, list[str]]:
@@ -81,6 +84,7 @@ def expand_text_markers(markdown: str, config: Config, lang: Lang) -> str:
 def expand_markers(page_html: str, config: Config, lang: Lang, root: str) -> RenderedPage:
     """Replace every `peluit:` marker; `root` is the relative URL to the language's root."""
     forms: list[str] = []
+    followups: list[bool] = []
 
     def replace(match: re.Match[str]) -> str:
         name, args = _arguments(match)
@@ -96,6 +100,9 @@ def expand_markers(page_html: str, config: Config, lang: Lang, root: str) -> Ren
             return render_form(config, channel, lang, root)
         if name == "channels":
             return _channel_list(config, lang, root)
+        if name == "followup":
+            followups.append(True)
+            return render_followup(config, lang, root)
         if name == "description":
             channel = config.channel(args[0])
             return f"<p>{html.escape(pick(channel.description, lang))}</p>" if channel else ""
@@ -104,7 +111,9 @@ def expand_markers(page_html: str, config: Config, lang: Lang, root: str) -> Ren
     out = MARKER.sub(replace, page_html)
     if len(forms) > 1:
         raise MarkerError(f"one form per page, found {len(forms)}: {', '.join(forms)}")
-    return RenderedPage(out, forms[0] if forms else None)
+    if len(followups) > 1 or (followups and forms):
+        raise MarkerError("a follow-up page holds one follow-up and no report form")
+    return RenderedPage(out, forms[0] if forms else None, bool(followups))
 
 
 def _sla_days(channel: Channel | None, which: str, marker: str) -> int:

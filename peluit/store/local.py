@@ -349,6 +349,11 @@ class LocalStore:
         validate_prefix(prefix)
         return self._list(prefix)
 
+    def list_keys(self, prefix: str) -> Iterator[str]:
+        """As `list`, without opening the files (the etag is a hash of the content)."""
+        validate_prefix(prefix)
+        return (key for key, _ in self._walk(prefix, temps=False) if key is not None)
+
     # -- internals ----------------------------------------------------------------------
 
     def _list(self, prefix: str) -> Iterator[ObjectInfo]:

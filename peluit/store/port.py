@@ -63,6 +63,9 @@ class ObjectStore(Protocol):
     def copy_new(self, source: str, dest: str) -> ObjectInfo:
         """Server-side copy to a new key; `ObjectExistsError` if `dest` exists."""
 
+    def list_keys(self, prefix: str) -> Iterator[str]:
+        """The keys `list` would give, without sizes or etags (cheap on every adapter)."""
+
     def list(self, prefix: str) -> Iterator[ObjectInfo]:
         """Every object whose key starts with `prefix` (a plain string prefix: "a/b" also
         matches "a/bc"), in key order. The prefix is validated at the call, the store read

@@ -267,6 +267,10 @@ class S3Store:
 
     # -- listing (last: the method name `list` shadows the builtin in this class body) ---
 
+    def list_keys(self, prefix: str) -> Iterator[str]:
+        validate_prefix(prefix)
+        return (info.key for info in self._list(prefix))
+
     def list(self, prefix: str) -> Iterator[ObjectInfo]:
         """Every object whose key starts with `prefix`, in key order; keys outside the key
         grammar (console "folder" markers, say) are skipped. The prefix is checked now

@@ -147,6 +147,8 @@ def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files
         raise PluginError(f"{page.file.src_uri}: {exc}") from None
     if rendered.form_channel is not None:
         page.meta["peluit_form"] = rendered.form_channel
+    if rendered.followup:
+        page.meta["peluit_followup"] = True
     return rendered.html
 
 

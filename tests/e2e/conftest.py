@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from peluit import age
 from peluit.config import Config
+from peluit.config.demo import open_demo_key
 from peluit.serve.app import ServeOptions, build_server
 from peluit.serve.server import PeluitServer
 
@@ -58,8 +59,7 @@ class Served:
 
     def keys(self, person: str) -> list[age.AnyIdentity]:
         """A demo person's identities (the demo key files, see peluit/config/demo.py)."""
-        path = self.data / "demo-keys" / f"{person}.txt"
-        return age.parse_identity_file(path.read_text())
+        return [open_demo_key(self.data, person).identity]
 
     def objects(self, prefix: str = "") -> dict[str, Path]:
         root = self.data / "store" / "objects"

@@ -21,6 +21,7 @@ import pytest
 
 from peluit import age
 from peluit.config import Config
+from peluit.config.demo import open_demo_key
 from peluit.core import layout
 from peluit.core.ids import case_reference
 from peluit.core.receipt import ReceiptCode
@@ -40,7 +41,7 @@ class Running:
     base: str
 
     def keys(self, person: str) -> list[age.AnyIdentity]:
-        return age.parse_identity_file((self.data / "demo-keys" / f"{person}.txt").read_text())
+        return [open_demo_key(self.data, person).identity]
 
     def object(self, key: str) -> bytes:
         return (self.data / "store" / "objects" / key).read_bytes()

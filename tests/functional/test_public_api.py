@@ -24,11 +24,11 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from peluit import age
-from peluit.api.public import build_public_app
-from peluit.core.submission import SubmissionService
+from peluit.api.public import PublicServices, build_public_app
 from tests.support import agefiles
 from tests.support.factory import EncryptedSegment, Team, make_team, reply_recipient, submission_id
 from tests.support.fakes import FixedClock, MemoryStore
+from tests.support.pow import pow_query
 
 pytestmark = pytest.mark.functional
 
@@ -43,10 +43,13 @@ def recorded_event() -> dict[str, Any]:
     return event
 
 
-def make_event(path: str, body: str | None, method: str = "POST") -> dict[str, Any]:
-    """The recorded event with only the path, the method and the body changed."""
+def make_event(
+    path: str, body: str | None, method: str = "POST", query: str = ""
+) -> dict[str, Any]:
+    """The recorded event with only the path, the query, the method and the body changed."""
     event = copy.deepcopy(recorded_event())
     event["rawPath"] = path
+    event["rawQueryString"] = query
     event["requestContext"]["http"]["path"] = path
     event["requestContext"]["http"]["method"] = method
     event["body"] = body
@@ -96,10 +99,13 @@ class Api:
     def __repr__(self) -> str:
         return f"Api(<{len(self.store.objects)} stored objects>)"
 
-    def call(self, path: str, body: object, method: str = "POST") -> Reply:
-        """Send `body` (JSON-encoded unless it is already a str or None) to `path`."""
+    def call(self, path: str, body: object, method: str = "POST", pow: bool = True) -> Reply:
+        """Send `body` (JSON-encoded unless it is already a str or None) to `path`, with a
+        proof of work unless `pow` is false."""
         text = body if body is None or isinstance(body, str) else json.dumps(body)
-        result = self.app.resolve(make_event(path, text, method), lambda_context())
+        bits = self.team.config.limits.pow_bits
+        query = pow_query(path, (text or "").encode(), bits, self.clock()) if pow else ""
+        result = self.app.resolve(make_event(path, text, method, query), lambda_context())
         raw = result.get("body") or ""
         if result.get("isBase64Encoded"):
             raw = base64.b64decode(raw).decode()
@@ -142,7 +148,7 @@ def two_files(team: Team) -> list[EncryptedSegment]:
 def make_api(team: Team, report: bytes) -> Api:
     clock = FixedClock()
     store = MemoryStore(clock)
-    app = build_public_app(SubmissionService(team.config, store, clock))
+    app = build_public_app(PublicServices.build(team.config, store, clock, floor=0))
     return Api(team, store, clock, app, report)
 
 
@@ -412,7 +418,7 @@ def test_server_fault_is_a_500_that_logs_only_the_error_type(
 ) -> None:
     clock = FixedClock()
     store = ExplodingStore(clock)
-    app = build_public_app(SubmissionService(team.config, store, clock))
+    app = build_public_app(PublicServices.build(team.config, store, clock, floor=0))
     api = Api(team, store, clock, app, report)
     caplog.set_level(logging.DEBUG)
     reply = api.call(finalize_path(submission_id()), api.finalize_body())

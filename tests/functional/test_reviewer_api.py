@@ -643,7 +643,9 @@ def test_listing_pages_newest_first_and_filters_by_channel_and_status(
         "identity",
         "tags",
         "target",
+        "thread",
     }
+    assert summary["thread"] == {"unread": 0, "last_read": 0, "last_seq": 0}
     channels = {c["channel"] for c in deployment.client("kpk-liaison").list_cases()["cases"]}
     assert channels == {"pengaduan", "gratifikasi"}
     assert {c["channel"] for c in rina.list_cases()["cases"]} == {"pengaduan"}

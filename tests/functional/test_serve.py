@@ -12,6 +12,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,10 @@ import pytest
 
 from peluit import age
 from peluit.config import Config
+from peluit.config.demo import DEMO_PASSPHRASE, open_demo_key
 from peluit.serve.app import ServeOptions, build_server
 from peluit.serve.server import PeluitServer
+from tests.support.pow import with_pow
 
 pytestmark = pytest.mark.functional
 
@@ -35,7 +38,7 @@ class Running:
     base: str
 
     def keys(self, person: str) -> list[age.AnyIdentity]:
-        return age.parse_identity_file((self.data / "demo-keys" / f"{person}.txt").read_text())
+        return [open_demo_key(self.data, person).identity]
 
 
 @pytest.fixture
@@ -79,12 +82,9 @@ def announce_huge_body(running: Running, path: str) -> int:
 
 
 def post_json(running: Running, path: str, payload: object) -> tuple[int, dict[str, Any]]:
-    status, _, body = call(
-        "POST",
-        running.base + path,
-        json.dumps(payload).encode(),
-        {"Content-Type": "application/json"},
-    )
+    data = json.dumps(payload).encode()
+    url = with_pow(running.base + path, data, running.config.limits.pow_bits, datetime.now(UTC))
+    status, _, body = call("POST", url, data, {"Content-Type": "application/json"})
     return status, json.loads(body)
 
 
@@ -93,13 +93,18 @@ def stored(running: Running) -> list[str]:
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 
 
-def test_demo_serve_creates_demo_keys_that_match_the_roster(running: Running) -> None:
+def test_demo_serve_creates_sealed_demo_key_files_that_match_the_roster(running: Running) -> None:
     for person in running.config.people:
-        [identity] = running.keys(person.id)
-        assert identity.recipient().encode() == person.age_recipient
-    text = (running.data / "demo-keys" / "rina.txt").read_text()
-    assert "DEMO" in text
-    assert oct((running.data / "demo-keys" / "rina.txt").stat().st_mode)[-3:] == "600"
+        key = open_demo_key(running.data, person.id)
+        assert (key.person, key.age_recipient) == (person.id, person.age_recipient)
+        assert key.signing_public_key == person.signing_key
+    sealed = (running.data / "demo-keys" / "rina.key").read_bytes()
+    assert age.is_armored(sealed)
+    assert age.inspect(age.dearmor(sealed)).stanza_types == ("scrypt",)
+    assert oct((running.data / "demo-keys" / "rina.key").stat().st_mode)[-3:] == "600"
+    readme = (running.data / "demo-keys" / "README.txt").read_text()
+    assert DEMO_PASSPHRASE in readme
+    assert "NOT acceptable for a real key file" in readme
 
 
 def test_pages_carry_the_security_headers_and_traversal_finds_nothing(running: Running) -> None:
@@ -199,7 +204,14 @@ def test_an_upload_that_breaks_its_signed_terms_is_refused_and_stores_nothing(
 
 def test_bad_api_input_gets_a_4xx_with_a_stable_code(running: Running) -> None:
     url = f"{running.base}/api/v1/submissions/{SUBMISSION}/finalize"
-    status, _, body = call("POST", url, b"{not json", {"Content-Type": "application/json"})
+    headers = {"Content-Type": "application/json"}
+    status, _, body = call("POST", url, b"{not json", headers)
+    assert status == 400
+    assert json.loads(body)["error"]["code"] == "pow_required"
+    bits = running.config.limits.pow_bits
+    status, _, body = call(
+        "POST", with_pow(url, b"{not json", bits, datetime.now(UTC)), b"{not json", headers
+    )
     assert status == 400
     assert json.loads(body)["error"]["code"] == "invalid_request"
     assert b"not json" not in body

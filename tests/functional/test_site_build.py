@@ -261,3 +261,36 @@ def test_bad_configuration_fails_before_anything_is_built(tmp_path: Path) -> Non
     with pytest.raises(ConfigError, match="not found"):
         build_site(tmp_path / "missing.toml", tmp_path / "site")
     assert not (tmp_path / "site").exists()
+
+
+# -- the follow-up page -------------------------------------------------------------------
+
+
+FOLLOWUP_PAGE = "tindak-lanjut/index.html"
+
+
+def test_the_follow_up_page_holds_its_markup_and_loads_only_its_own_script(site: Path) -> None:
+    for root, lang in ((site, "id"), (site / "en", "en")):
+        page = root / FOLLOWUP_PAGE
+        found = elements(page)
+        box = next(e for e in found if e.attrs.get("id") == "peluit-followup")
+        assert box.attrs["data-lang"] == lang
+        for attribute, target in (
+            ("data-config", "channels.json"),
+            ("data-worker", "followup-worker.js"),
+        ):
+            assert (page.parent / (box.attrs[attribute] or "")).resolve() == (
+                root / "assets" / "peluit" / target
+            ).resolve()
+        ids = {e.attrs.get("id") for e in found}
+        assert {"fu-code", "fu-open", "fu-case", "fu-thread", "fu-text", "fu-files"} <= ids
+        scripts = [e.attrs.get("src") or "" for e in found if e.tag == "script"]
+        assert any(s.endswith("assets/peluit/followup.js") for s in scripts)
+        assert not any(
+            "form.js" in s or "worker.js" in s.replace("followup-worker", "") for s in scripts
+        )
+        assert any(e.tag == "link" and "form.css" in (e.attrs.get("href") or "") for e in found)
+    for page in pages(site):
+        relative = str(page.relative_to(site)).removeprefix("en/")
+        loads = "assets/peluit/followup.js" in page.read_text(encoding="utf-8")
+        assert loads is (relative == FOLLOWUP_PAGE), page

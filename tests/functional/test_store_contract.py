@@ -615,3 +615,14 @@ def test_s3_list_skips_keys_outside_the_grammar(s3: tuple[S3Store, S3Client, str
         client.put_object(Bucket=bucket, Key=key, Body=b"")
 
     assert keys_of(store, "reports/") == ["reports/r1"]
+
+
+def test_list_keys_names_exactly_what_list_lists(store: ObjectStore) -> None:
+    for key in ("index/a/2026-11-01/x", "index/a/2026-11-02/y", "index/b/z", "other"):
+        store.put_new(key, b"")
+    assert list(store.list_keys("index/a/")) == [i.key for i in store.list("index/a/")]
+    assert list(store.list_keys("index/")) == [
+        "index/a/2026-11-01/x",
+        "index/a/2026-11-02/y",
+        "index/b/z",
+    ]

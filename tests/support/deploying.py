@@ -45,6 +45,8 @@ SITE = {
     "assets/javascripts/bundle.0123abcd.min.js": "/* bundle */",
     "assets/peluit/form.js": "/* form */",
     "assets/peluit/worker.js": "/* worker */",
+    "assets/peluit/followup.js": "/* follow-up page */",
+    "assets/peluit/followup-worker.js": "/* follow-up worker */",
     "assets/peluit/channels.json": '{"version": 1}',
     "assets/images/logo.png": "\x89PNG",
 }

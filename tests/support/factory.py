@@ -38,6 +38,7 @@ SMALL_LIMITS: dict[str, int] = {
     "files_per_report": 3,
     "total_max_bytes": 512 * KiB,
     "segment_bytes": 64 * KiB,
+    "pow_bits": 4,  # a proof of work is still required, but costs 16 tries (tests.support.pow)
 }
 
 PELAYANAN: dict[str, Any] = {

@@ -152,6 +152,10 @@ class MemoryStore:
         validate_prefix(prefix)
         return iter([self._info(k) for k in self.keys(prefix)])
 
+    def list_keys(self, prefix: str) -> Iterator[str]:
+        validate_prefix(prefix)
+        return iter(self.keys(prefix))
+
     def presign_put(
         self, key: str, size: int, sha256: bytes, expires_in: timedelta
     ) -> UploadTicket:
@@ -249,6 +253,9 @@ class CrashingStore:
 
     def list(self, prefix: str) -> Iterator[ObjectInfo]:
         return self.inner.list(prefix)
+
+    def list_keys(self, prefix: str) -> Iterator[str]:
+        return self.inner.list_keys(prefix)
 
     def presign_put(
         self, key: str, size: int, sha256: bytes, expires_in: timedelta

@@ -16,6 +16,8 @@ from typing import Any, BinaryIO
 
 import pytest
 
+from peluit.core.followup import FollowupService
+from peluit.core.receipt import ReceiptCode
 from peluit.core.submission import SubmissionService
 from peluit.store.port import ObjectInfo, UploadTicket
 from tests.support.factory import Team, finalization, make_team, submission_id
@@ -83,6 +85,10 @@ class RecordingStore:
         self.listed.append(prefix)
         return self.inner.list(prefix)
 
+    def list_keys(self, prefix: str) -> Iterator[str]:
+        self.listed.append(prefix)
+        return self.inner.list_keys(prefix)
+
     def presign_put(
         self, key: str, size: int, sha256: bytes, expires_in: timedelta
     ) -> UploadTicket:
@@ -121,6 +127,32 @@ def recorded(team: Team) -> RecordingStore:
     )
     first = service.finalize(submission, request)
     assert service.finalize(submission, request) == first
+
+    # The reporter comes back with the receipt code: reads, writes, adds a file.
+    code = ReceiptCode.generate()
+    request = finalization(
+        "pengaduan",
+        team.report("pengaduan"),
+        lookup_hash=code.lookup_hash(),
+        reply=code.reply_identity().recipient().encode(),
+    )
+    service.finalize(submission_id(), request)
+    followup = FollowupService(team.config, store, clock, floor=0)
+    token = code.lookup_token()
+    followup.post_message(token, team.report("pengaduan"))
+    followup.status(token)
+    upload = submission_id()
+    extra = team.attachment("pengaduan", 0, b"foto tambahan")
+    for part, ticket in zip(
+        extra,
+        service.plan_uploads(upload, "pengaduan", [p.segment for p in extra]),
+        strict=True,
+    ):
+        memory.upload(ticket.url, part.data)
+    manifest = team.report("pengaduan")
+    added = followup.add_evidence(token, upload, manifest, [p.segment for p in extra])
+    # the phone lost the answer and sends it again: the same files, nothing twice
+    assert followup.add_evidence(token, upload, manifest, [p.segment for p in extra]) == added
     return store
 
 
@@ -151,9 +183,16 @@ def test_every_key_pattern_granted_to_the_public_role_is_used(
         assert unused == [], f"{action} granted but never needed"
 
 
-def test_the_public_function_never_lists_the_bucket(recorded: RecordingStore) -> None:
-    # s3:ListBucket is granted only so that a HEAD of a missing key answers 404, not 403
-    assert recorded.listed == []
+def test_the_public_function_lists_only_a_case_thread_and_additions(
+    recorded: RecordingStore,
+) -> None:
+    # s3:ListBucket is granted so that a HEAD of a missing key answers 404, not 403; the
+    # follow-up lists the messages and added files of the reporter's own case, nothing else
+    assert recorded.listed
+    assert all(
+        iam_match("cases/*/thread/", p) or iam_match("cases/*/additions/", p)
+        for p in recorded.listed
+    ), recorded.listed
 
 
 def test_iam_wildcards_match_across_slashes_like_aws() -> None:

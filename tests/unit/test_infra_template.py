@@ -366,6 +366,9 @@ def test_http_api_routes_are_exactly_the_public_and_reviewer_ones(
     assert routes == {
         "POST /api/v1/submissions/{submission}/uploads": "integrations/${PublicIntegration}",
         "POST /api/v1/submissions/{submission}/finalize": "integrations/${PublicIntegration}",
+        "POST /api/v1/followup/status": "integrations/${PublicIntegration}",
+        "POST /api/v1/followup/messages": "integrations/${PublicIntegration}",
+        "POST /api/v1/followup/evidence": "integrations/${PublicIntegration}",
         "ANY /api/v1/review/{proxy+}": "integrations/${ReviewerIntegration}",
     }
 
@@ -486,8 +489,12 @@ def test_public_role_writes_and_reads_only_submission_keys(template: dict[str, A
     for action in ("s3:PutObject", "s3:GetObject"):
         for pattern in object_patterns(role, action):
             assert pattern.startswith(("staging/", "cases/*/", "lookup/", "index/cases/"))
-            assert not pattern.startswith(("cases/*/thread", "cases/*/identity-grants"))
+            assert not pattern.startswith(("cases/*/identity-grants", "cases/*/notes"))
             assert pattern != "cases/*"
+    # In the thread, the public function writes only the reporter's messages and the empty
+    # claims that number them, never a reviewer's message.
+    thread_writes = [p for p in object_patterns(role, "s3:PutObject") if "/thread/" in p]
+    assert sorted(thread_writes) == ["cases/*/thread/*-pelapor.age", "cases/*/thread/*.seq"]
     assert allowed(role, "s3:ListBucket") == [CASE_BUCKET_ARN]
 
 

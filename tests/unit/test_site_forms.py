@@ -310,6 +310,7 @@ def test_channels_json_carries_the_configured_limits_and_api(config: Config) -> 
         "files_per_report": 10,
         "total_max_bytes": 2147483648,
         "segment_bytes": 8388608,
+        "pow_bits": 19,
     }
 
 

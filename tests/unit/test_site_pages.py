@@ -15,6 +15,7 @@ from peluit.site.pages import (
     expand_markers,
     expand_text_markers,
 )
+from peluit.site.texts import Lang
 from peluit.web.headers import CONTENT_SECURITY_POLICY
 from tests.support.factory import PELAYANAN, example_raw, example_text
 from tests.support.sitehtml import parse
@@ -169,3 +170,25 @@ def test_generated_channel_page_title_is_escaped() -> None:
     assert channel_page_markdown(pelayanan, "id").startswith(
         '---\ntitle: "a&quot;\\n&lt;b&gt;"\n---'
     )
+
+
+def test_followup_marker_becomes_the_follow_up_markup(config: Config) -> None:
+    cases: tuple[tuple[Lang, str], ...] = (("id", "Kode tanda terima"), ("en", "Receipt code"))
+    for lang, label in cases:
+        rendered = expand_markers("<p>x</p>\n<!-- peluit:followup -->\n", config, lang, "../")
+        assert rendered.followup is True
+        assert rendered.form_channel is None
+        assert label in rendered.html
+        assert 'data-worker="../assets/peluit/followup-worker.js"' in rendered.html
+        assert 'data-config="../assets/peluit/channels.json"' in rendered.html
+        assert 'id="fu-send" class="md-button md-button--primary" disabled' in rendered.html
+    assert expand_markers("<p>x</p>", config, "id", "").followup is False
+
+
+def test_followup_beside_a_form_is_refused(config: Config) -> None:
+    with pytest.raises(MarkerError, match="follow-up"):
+        expand_markers(
+            "<!-- peluit:followup -->\n<!-- peluit:form pengaduan -->\n", config, "id", "../"
+        )
+    with pytest.raises(MarkerError):
+        expand_markers("<!-- peluit:followup x -->", config, "id", "")

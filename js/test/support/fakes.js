@@ -2,8 +2,9 @@
 // it keeps uploads in memory, enforces the presigned terms (size, SHA-256, create-only) and
 // can be told to fail chosen requests in chosen ways.
 import { createHash } from "node:crypto";
+import { bucketOf, challenge, verify } from "../../src/pow.js";
 
-/** @typedef {"plan" | "put" | "finalize"} Route */
+/** @typedef {"plan" | "put" | "finalize" | "status" | "message" | "evidence"} Route */
 /** @typedef {"network" | "hang" | {status: number, body?: unknown}} Fault */
 
 /** @param {number} status @param {unknown} body */
@@ -23,13 +24,24 @@ export class FakeServer {
     /** @type {Array<{route: Route, method: string, url: string, body?: unknown, headers: Record<string, string>}>} */
     this.requests = [];
     /** @type {Record<Route, Fault[]>} */
-    this.faults = { plan: [], put: [], finalize: [] };
+    this.faults = { plan: [], put: [], finalize: [], status: [], message: [], evidence: [] };
     /** @type {unknown[]} */
     this.finalized = [];
     this.tickets = 0;
     /** @type {(request: {route: Route, url: string}) => void} */
     this.onRequest = () => {};
     this.fetch = this.fetch.bind(this);
+    /** @type {number | undefined} proof-of-work difficulty the fake demands, if any */
+    this.powBits = undefined;
+    this.bucket = bucketOf(Date.now());
+    /** @type {Set<string>} */
+    this.tokens = new Set();
+    /** @type {Array<{seq: number, sender: string, data: string}>} */
+    this.thread = [];
+    this.pageSize = 100;
+    this.caseStatus = { case: "K3V9-2M7Q-X0AB-4FZT", channel: "pengaduan", status: "ditelaah", since: "2025-12-01" };
+    /** @type {Array<{route: Route, body: any}>} */
+    this.posted = [];
   }
 
   /**
@@ -61,6 +73,9 @@ export class FakeServer {
     if (method === "POST" && /\/uploads$/.test(url.pathname)) route = "plan";
     else if (method === "POST" && /\/finalize$/.test(url.pathname)) route = "finalize";
     else if (method === "PUT" && url.pathname.startsWith("/_upload/")) route = "put";
+    else if (method === "POST" && url.pathname.endsWith("/followup/status")) route = "status";
+    else if (method === "POST" && url.pathname.endsWith("/followup/messages")) route = "message";
+    else if (method === "POST" && url.pathname.endsWith("/followup/evidence")) route = "evidence";
     if (route === null) {
       return json(404, problem(404, "not_found").body);
     }
@@ -78,9 +93,61 @@ export class FakeServer {
     if (fault) {
       return json(fault.status, fault.body ?? {});
     }
+    if (route !== "put") {
+      const refused = await this.checkPow(url, String(init.body ?? ""));
+      if (refused) return refused;
+    }
     if (route === "plan") return this.plan(url, body);
     if (route === "put") return this.put(url, headers, /** @type {Uint8Array} */ (body));
-    return this.finalize(url, body);
+    if (route === "finalize") return this.finalize(url, body);
+    return this.followup(route, body);
+  }
+
+  /**
+   * With `powBits` set, refuse a POST without a valid proof of work as the server does.
+   * @param {URL} url
+   * @param {string} body
+   * @returns {Promise<Response | null>}
+   */
+  async checkPow(url, body) {
+    if (this.powBits === undefined) {
+      return null;
+    }
+    const refuse = (/** @type {string} */ code) =>
+      json(400, { error: { ...problem(400, code).body.error, pow: { bits: this.powBits, bucket: this.bucket } } });
+    const value = url.searchParams.get("pow");
+    if (!value) return refuse("pow_required");
+    const match = /^(\d+)-([0-9a-f]{16})$/.exec(value);
+    if (!match) return refuse("pow_invalid");
+    if (Number(match[1]) !== this.bucket && Number(match[1]) !== this.bucket - 1) return refuse("pow_expired");
+    const bytes = await challenge("POST", url.pathname, new TextEncoder().encode(body), Number(match[1]));
+    return (await verify(bytes, match[2], this.powBits)) ? null : refuse("pow_invalid");
+  }
+
+  /**
+   * The follow-up routes over `this.thread` (messages as the server lists them).
+   * @param {Route} route
+   * @param {any} body
+   */
+  followup(route, body) {
+    if (!this.tokens.has(body.token)) {
+      return json(404, problem(404, "receipt_not_found").body);
+    }
+    if (route === "status") {
+      const later = this.thread.filter((m) => m.seq > body.after);
+      const page = later.slice(0, this.pageSize);
+      return json(200, { ...this.caseStatus, messages: page, more: page.length < later.length });
+    }
+    const seq = Math.max(0, ...this.thread.map((m) => m.seq)) + 1;
+    const data = route === "message" ? body.message : body.manifest;
+    this.thread.push({ seq, sender: "pelapor", data });
+    this.posted.push({ route, body });
+    if (route === "message") {
+      return json(200, { seq });
+    }
+    // the case already holds 7 files: the new ones are numbered from 7
+    const files = [...new Set(body.segments.map((/** @type {any} */ s) => s.file))].map((f) => f + 7);
+    return json(200, { seq, files });
   }
 
   /** @param {URL} url @param {any} body */

@@ -1,0 +1,103 @@
+// The follow-up page's Web Worker (bundled to assets/peluit/followup-worker.js): everything
+// that touches the receipt code's secrets or the age library runs here, off the page's
+// thread — deriving the lookup token and the reply identity, the proofs of work, decrypting
+// the reviewers' messages, encrypting and uploading the reporter's answer. The token and the
+// identity live in this worker's memory only; the page ends the worker to forget them.
+//
+// Page → worker: {type: "open", api, code, powBits}, then any number of {type: "refresh"}
+// and {type: "send", request} (followup-client.js ReplyRequest), and {type: "cancel"} to
+// stop a send before its last request.
+// Worker → page: {type: "case", view} after "open" and "refresh"; {type: "sent", result,
+// view} after "send"; {type: "event", event} and {type: "retry", …} as it goes; {type:
+// "failed", error} where error is {code, messages} (the server's) or {key, params}.
+import { ApiError, createClient, xhrPut } from "./api.js";
+import { EncryptionError, RecipientPolicyError } from "./encrypt.js";
+import { openSession, readCase, sendReply } from "./followup-client.js";
+import { ReceiptCodeError } from "./receipt-text.js";
+import { SubmitError } from "./submit-error.js";
+
+const scope = /** @type {DedicatedWorkerGlobalScope} */ (/** @type {unknown} */ (self));
+/** @type {{client: ReturnType<typeof createClient>, session: import("./followup-client.js").Session} | null} */
+let opened = null;
+/** @type {AbortController | null} */
+let sending = null;
+
+/**
+ * What the page is told about a failure: never a stack, never data.
+ * @param {unknown} err
+ */
+function describe(err) {
+  if (err instanceof ApiError) {
+    return { code: err.code, messages: err.messages };
+  }
+  if (err instanceof ReceiptCodeError) {
+    return { key: `code_${err.reason}` };
+  }
+  if (err instanceof SubmitError) {
+    return { key: err.key, params: err.params };
+  }
+  if (err instanceof RecipientPolicyError) {
+    return { key: "recipient_policy" };
+  }
+  if (err instanceof EncryptionError) {
+    return { key: "encryption_failed" };
+  }
+  if (err instanceof DOMException && err.name === "AbortError") {
+    return { key: "reply_cancelled" };
+  }
+  return { key: "worker_failed" };
+}
+
+/** @param {{api: string, code: string, powBits?: number}} message */
+async function open({ api, code, powBits }) {
+  const session = await openSession(code);
+  const client = createClient({
+    api,
+    powBits,
+    put: typeof XMLHttpRequest === "function" ? xhrPut : undefined,
+    onRetry: (retry) => scope.postMessage({ type: "retry", ...retry }),
+  });
+  const view = await readCase(client, session);
+  opened = { client, session };
+  scope.postMessage({ type: "case", view });
+}
+
+async function refresh() {
+  if (opened) {
+    scope.postMessage({ type: "case", view: await readCase(opened.client, opened.session) });
+  }
+}
+
+/** @param {import("./followup-client.js").ReplyRequest} request */
+async function send(request) {
+  if (!opened || sending) {
+    return;
+  }
+  sending = new AbortController();
+  try {
+    const result = await sendReply(opened.client, opened.session, request, {
+      signal: sending.signal,
+      onEvent: (event) => scope.postMessage({ type: "event", event }),
+    });
+    const view = await readCase(opened.client, opened.session);
+    scope.postMessage({ type: "sent", result, view });
+  } finally {
+    sending = null;
+  }
+}
+
+scope.onmessage = (event) => {
+  const message = event.data;
+  /** @type {Promise<void> | null} */
+  let work = null;
+  if (message?.type === "open" && !opened) {
+    work = open(message);
+  } else if (message?.type === "refresh") {
+    work = refresh();
+  } else if (message?.type === "send") {
+    work = send(message.request);
+  } else if (message?.type === "cancel") {
+    sending?.abort(new DOMException("cancelled by the reporter", "AbortError"));
+  }
+  work?.catch((err) => scope.postMessage({ type: "failed", error: describe(err) }));
+};

@@ -1,0 +1,370 @@
+// The follow-up page entry (bundled to assets/peluit/followup.js): the reporter types or
+// pastes the receipt code, the page checks its check character (receipt-text.js) before
+// anything is sent, then a Web Worker (followup-worker.js) derives the keys, opens the case
+// and decrypts the thread; the page shows it and sends the reporter's answer to the worker.
+//
+// Nothing is written to cookies, localStorage, sessionStorage or IndexedDB; no text from the
+// reporter or the server is ever parsed as HTML. "Done" ends the worker, which forgets the
+// token and the reply identity, and clears the page.
+import { attachCodeEntry } from "./code-entry.js";
+import { formatBytes, formatDate, pick, t } from "./messages.js";
+import { ReceiptCodeError, codeChars, parseCodeText } from "./receipt-text.js";
+import { renderThread } from "./thread-view.js";
+import { fileProblems } from "./validate.js";
+
+/** @typedef {import("./messages.js").Lang} Lang */
+/** @typedef {import("./followup-client.js").CaseView} CaseView */
+/**
+ * @typedef {object} SiteConfig channels.json (the parts used here)
+ * @property {string} api
+ * @property {import("./validate.js").Limits} limits
+ * @property {Record<string, {report_recipients: string[]}>} channels
+ */
+
+const FINAL = new Set(["selesai", "ditolak"]);
+const INVALID = "peluit-invalid";
+
+/**
+ * @param {URL} url
+ * @returns {Promise<SiteConfig>}
+ */
+async function loadConfig(url) {
+  const response = await fetch(url, { cache: "no-cache", credentials: "same-origin" });
+  if (!response.ok) {
+    throw new Error(`channels.json: HTTP ${response.status}`);
+  }
+  const config = await response.json();
+  if (config?.version !== 1 || typeof config.api !== "string" || !config.limits || !config.channels) {
+    throw new Error("channels.json: not what this script understands");
+  }
+  return config;
+}
+
+function supported() {
+  return (
+    globalThis.isSecureContext !== false &&
+    typeof Worker === "function" &&
+    typeof crypto?.subtle?.digest === "function"
+  );
+}
+
+/**
+ * @param {HTMLElement | null} el
+ * @param {string} text
+ */
+function show(el, text) {
+  if (el) {
+    el.textContent = text;
+    el.hidden = text === "";
+  }
+}
+
+class FollowupPage {
+  /** @param {HTMLElement} root `#peluit-followup` */
+  constructor(root) {
+    /** @type {Lang} */
+    this.lang = root.dataset.lang === "en" ? "en" : "id";
+    this.workerUrl = new URL(root.dataset.worker ?? "../assets/peluit/followup-worker.js", document.baseURI);
+    const el = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+    this.openForm = /** @type {HTMLFormElement} */ (el("fu-open-form"));
+    this.code = /** @type {HTMLInputElement} */ (el("fu-code"));
+    this.codeField = /** @type {HTMLElement} */ (this.code.closest(".peluit-field"));
+    this.codeError = el("fu-code-error");
+    this.openButton = /** @type {HTMLButtonElement} */ (el("fu-open"));
+    this.openStatus = el("fu-open-status");
+    this.openError = el("fu-open-error");
+    this.caseSection = el("fu-case");
+    this.replyForm = /** @type {HTMLFormElement} */ (el("fu-reply-form"));
+    this.text = /** @type {HTMLTextAreaElement} */ (el("fu-text"));
+    this.files = /** @type {HTMLInputElement} */ (el("fu-files"));
+    this.fileList = el("fu-file-list");
+    this.sendButton = /** @type {HTMLButtonElement} */ (el("fu-send"));
+    this.cancelButton = /** @type {HTMLButtonElement} */ (el("fu-cancel"));
+    this.progress = el("fu-progress");
+    this.progressBar = /** @type {HTMLProgressElement} */ (el("fu-progress-total"));
+    this.progressStatus = el("fu-progress-status");
+    this.replyError = el("fu-reply-error");
+    this.replyDone = el("fu-reply-done");
+    /** @type {Worker | null} */
+    this.worker = null;
+    /** @type {CaseView | null} */
+    this.view = null;
+    /** What this page sent in this session, by message number: shown instead of "sealed". */
+    /** @type {Map<number, {text: string, files: string[]}>} */
+    this.sent = new Map();
+    /** @type {{text: string, files: string[]} | null} */
+    this.pending = null;
+    this.config = loadConfig(new URL(root.dataset.config ?? "../assets/peluit/channels.json", document.baseURI));
+  }
+
+  start() {
+    if (!supported()) {
+      show(this.openError, t(this.lang, "unsupported"));
+      return;
+    }
+    attachCodeEntry(this.code);
+    this.code.addEventListener("input", () => this.codeProblem(""));
+    this.openForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.open();
+    });
+    this.replyForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.send();
+    });
+    this.files.addEventListener("change", () => this.listFiles());
+    this.cancelButton.addEventListener("click", () => this.worker?.postMessage({ type: "cancel" }));
+    document.getElementById("fu-refresh")?.addEventListener("click", () => this.worker?.postMessage({ type: "refresh" }));
+    document.getElementById("fu-forget")?.addEventListener("click", () => this.forget());
+    this.config.then(
+      () => {
+        this.openButton.disabled = false;
+      },
+      () => show(this.openError, t(this.lang, "config_failed")),
+    );
+  }
+
+  // -- the code ------------------------------------------------------------------------
+
+  /** @param {string} text empty to clear */
+  codeProblem(text) {
+    show(this.codeError, text);
+    this.codeField.classList.toggle(INVALID, text !== "");
+    if (text) {
+      this.code.setAttribute("aria-invalid", "true");
+    } else {
+      this.code.removeAttribute("aria-invalid");
+    }
+  }
+
+  async open() {
+    if (this.worker) {
+      return;
+    }
+    show(this.openError, "");
+    try {
+      await parseCodeText(this.code.value); // a typo is caught here, before any request
+    } catch (err) {
+      const reason = err instanceof ReceiptCodeError ? err.reason : "character";
+      this.codeProblem(t(this.lang, `code_${reason}`, { n: codeChars(this.code.value).length }));
+      this.code.focus();
+      return;
+    }
+    let config;
+    try {
+      config = await this.config;
+    } catch {
+      return;
+    }
+    this.openButton.disabled = true;
+    show(this.openStatus, t(this.lang, "opening"));
+    const worker = this.startWorker();
+    if (worker) {
+      worker.postMessage({ type: "open", api: config.api, code: this.code.value, powBits: config.limits.pow_bits });
+    }
+  }
+
+  startWorker() {
+    try {
+      this.worker = new Worker(this.workerUrl);
+    } catch {
+      this.failed({ key: "followup_failed" });
+      return null;
+    }
+    this.worker.onmessage = (event) => this.fromWorker(event.data);
+    this.worker.onerror = (event) => {
+      event.preventDefault();
+      this.failed({ key: "followup_failed" });
+    };
+    return this.worker;
+  }
+
+  // -- what the worker says ------------------------------------------------------------
+
+  /** @param {any} message */
+  fromWorker(message) {
+    switch (message?.type) {
+      case "case":
+        this.showCase(message.view);
+        break;
+      case "sent":
+        this.sentReply(message.result, message.view);
+        break;
+      case "event":
+        this.onEvent(message.event);
+        break;
+      case "retry":
+        show(this.progressStatus, t(this.lang, message.reason === "network" ? "retry_network" : "retry_server", {
+          seconds: Math.max(1, Math.round(message.delayMs / 1000)),
+        }));
+        break;
+      case "failed":
+        this.failed(message.error);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** @param {{key?: string, params?: Record<string, string | number>, messages?: {id: string, en: string}}} error */
+  failed(error) {
+    const text = error?.messages ? pick(this.lang, error.messages) : t(this.lang, error?.key ?? "followup_failed", error?.params);
+    if (this.view) {
+      this.busy(false);
+      show(this.replyError, text);
+      return;
+    }
+    // Not opened: nothing is kept; a new attempt starts a new worker.
+    this.worker?.terminate();
+    this.worker = null;
+    this.openButton.disabled = false;
+    show(this.openStatus, "");
+    show(this.openError, text);
+    this.code.focus();
+  }
+
+  /** @param {CaseView} view */
+  showCase(view) {
+    this.view = view;
+    show(this.openStatus, "");
+    this.openForm.hidden = true;
+    show(document.getElementById("fu-reference"), view.case);
+    const known = ["diterima", "diverifikasi", "ditelaah", "diteruskan", "selesai", "ditolak"];
+    show(document.getElementById("fu-status"), known.includes(view.status) ? t(this.lang, `status_${view.status}`) : t(this.lang, "status_other", { status: view.status }));
+    show(document.getElementById("fu-since"), t(this.lang, "since", { date: formatDate(this.lang, view.since) }));
+    renderThread(/** @type {HTMLElement} */ (document.getElementById("fu-thread")), this.lang, view.messages, this.sent);
+    show(document.getElementById("fu-thread-empty"), view.messages.length === 0 ? t(this.lang, "thread_empty") : "");
+    const closed = FINAL.has(view.status);
+    this.replyForm.hidden = closed;
+    show(document.getElementById("fu-closed"), closed ? t(this.lang, "closed_case") : "");
+    this.sendButton.disabled = closed || Boolean(this.pending);
+    if (this.caseSection.hidden) {
+      this.caseSection.hidden = false;
+      this.caseSection.setAttribute("tabindex", "-1");
+      this.caseSection.focus();
+    }
+  }
+
+  // -- answering -----------------------------------------------------------------------
+
+  listFiles() {
+    const files = Array.from(this.files.files ?? []);
+    this.fileList?.replaceChildren(
+      ...files.map((file) => {
+        const row = document.createElement("li");
+        row.textContent = `${file.name} (${formatBytes(this.lang, file.size)})`;
+        return row;
+      }),
+    );
+    this.config.then((config) => {
+      const problems = fileProblems(files, config.limits, (b) => formatBytes(this.lang, b));
+      show(document.getElementById("fu-files-error"), problems.map((p) => t(this.lang, p.key, p.params)).join(" "));
+    }, () => {});
+  }
+
+  async send() {
+    const view = this.view;
+    if (!view || !this.worker || this.pending) {
+      return;
+    }
+    const config = await this.config;
+    const spec = config.channels[view.channel];
+    if (!spec) {
+      show(this.replyError, t(this.lang, "config_failed"));
+      return;
+    }
+    const files = Array.from(this.files.files ?? []);
+    show(this.replyError, "");
+    show(this.replyDone, "");
+    this.pending = { text: this.text.value.trim(), files: files.map((f) => f.name) };
+    this.busy(true);
+    this.worker.postMessage({
+      type: "send",
+      request: {
+        channel: view.channel,
+        spec: { report_recipients: spec.report_recipients },
+        limits: config.limits,
+        lang: this.lang,
+        text: this.text.value,
+        files,
+      },
+    });
+  }
+
+  /** @param {boolean} on */
+  busy(on) {
+    this.sendButton.disabled = on;
+    this.cancelButton.hidden = !on;
+    this.progress.hidden = !on;
+    for (const fieldset of this.replyForm.querySelectorAll("fieldset")) {
+      fieldset.disabled = on;
+    }
+    if (on) {
+      this.progressBar.value = 0;
+      show(this.progressStatus, t(this.lang, "preparing"));
+    } else {
+      this.pending = null;
+    }
+  }
+
+  /** @param {any} event */
+  onEvent(event) {
+    if (event.type === "segment") {
+      const name = this.pending?.files[event.file] ?? "";
+      show(this.progressStatus, t(this.lang, "uploading", { name, segment: event.segment, segments: event.segments }));
+    } else if (event.type === "progress") {
+      this.progressBar.value = Math.floor((90 * event.overallSent) / Math.max(1, event.overallTotal));
+    } else if (event.type === "phase") {
+      this.cancelButton.hidden = true; // too late to cancel: the last request is going out
+      this.progressBar.value = 95;
+      show(this.progressStatus, t(this.lang, "message"));
+    }
+  }
+
+  /**
+   * @param {{seq: number, files: number[]}} result
+   * @param {CaseView} view
+   */
+  sentReply(result, view) {
+    if (this.pending) {
+      this.sent.set(result.seq, this.pending);
+    }
+    this.busy(false);
+    this.replyForm.reset();
+    this.fileList?.replaceChildren();
+    show(this.replyDone, t(this.lang, "reply_sent"));
+    this.showCase(view);
+  }
+
+  /** End the session: the worker (and the keys it holds) goes, the page is cleared. */
+  forget() {
+    this.worker?.terminate();
+    this.worker = null;
+    this.view = null;
+    this.sent.clear();
+    this.pending = null;
+    this.replyForm.reset();
+    this.fileList?.replaceChildren();
+    document.getElementById("fu-thread")?.replaceChildren();
+    show(this.replyDone, "");
+    show(this.replyError, "");
+    this.caseSection.hidden = true;
+    this.openForm.reset();
+    this.openForm.hidden = false;
+    this.openButton.disabled = false;
+    this.code.focus();
+  }
+}
+
+function init() {
+  const root = document.getElementById("peluit-followup");
+  if (root) {
+    new FollowupPage(root).start();
+  }
+}
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", init, { once: true });
+} else {
+  init();
+}

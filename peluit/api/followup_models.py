@@ -1,0 +1,68 @@
+"""Request and response bodies of the reporter's follow-up (`/api/v1/followup/…`).
+
+The token is the receipt code's 32-byte lookup token in hex, never the code itself; it goes
+in the body of a POST, never in a URL (URLs end up in logs)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from .models import MAX_BLOB_BASE64, Base64Bytes, SegmentIn, Sha256Hex, _Body
+
+Token = Annotated[
+    Sha256Hex, Field(description="the receipt code's lookup token (HKDF), 64 hex digits")
+]
+Ciphertext = Annotated[Base64Bytes, Field(max_length=MAX_BLOB_BASE64)]
+
+
+class StatusIn(_Body):
+    token: Token
+    after: Annotated[
+        int, Field(ge=0, le=99_999, description="only messages after this one (paging)")
+    ] = 0
+
+
+class ThreadMessageOut(_Body):
+    seq: int
+    sender: Literal["pelapor", "penelaah"]
+    data: str = Field(description="the message: an age file, base64")
+
+
+class StatusOut(_Body):
+    case: str = Field(description="case reference, e.g. K3V9-2M7Q-X0AB-4FZT")
+    channel: str
+    status: str = Field(description="a workflow status: diterima, ditelaah, selesai, …")
+    since: str = Field(description="the day the current status was set, YYYY-MM-DD")
+    messages: list[ThreadMessageOut]
+    more: bool = Field(description="more messages follow: ask again with `after`")
+
+
+class MessageIn(_Body):
+    token: Token
+    message: Annotated[
+        Ciphertext, Field(description="age file to the channel's reviewers and oversight")
+    ]
+
+
+class PostedOut(_Body):
+    seq: int
+
+
+class EvidenceIn(_Body):
+    token: Token
+    upload: Annotated[
+        str,
+        Field(pattern=r"^[0-9a-f]{32}$", description="the id the segments were staged under"),
+    ]
+    manifest: Annotated[
+        Ciphertext,
+        Field(description="the reporter's message describing the files (age, base64)"),
+    ]
+    segments: Annotated[list[SegmentIn], Field(min_length=1, max_length=10_000)]
+
+
+class EvidenceOut(_Body):
+    seq: int = Field(description="the manifest message's number in the thread")
+    files: list[int] = Field(description="the case's file numbers, in the manifest's order")

@@ -1,0 +1,117 @@
+"""`peluit cases`: the review console's operations from the command line.
+
+    peluit cases list   [--channel C] [--status S] [--all] [--no-areas]
+    peluit cases show   CASE
+    peluit cases export CASE -o BUNDLE.zip
+    peluit cases reply  CASE [--text TEXT | --file FILE]       (else standard input)
+    peluit cases status CASE STATUS [--target apip|kpk|aph] (--reason TEXT | --reason-file F)
+
+each with --key KEYFILE [--server URL] [--config peluit.toml] [--passphrase-file FILE].
+CASE is a case id or its reference (`ABCD-EFGH-JKMN-PQRS`). The passphrase is read from the
+terminal unless --passphrase-file is given. On failure: a one-line error, exit status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from peluit import age
+from peluit.config import ConfigError
+from peluit.core import workflow
+from peluit.keys import KeyFileError
+from peluit.review.desk import ReviewDesk, case_id
+from peluit.review.errors import ReviewClientError
+from peluit.review.export import export_time, write_bundle
+
+from . import cases_text
+from .atomic import atomic_output
+from .passphrase import PassphraseError
+from .reviewer_args import add_common, open_desk
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="peluit cases", description="Work on cases.")
+    sub = p.add_subparsers(dest="action", required=True)
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        parser = sub.add_parser(name, help=help_text)
+        add_common(parser)
+        parser.add_argument("--passphrase-file", type=Path, help="read the passphrase from a file")
+        return parser
+
+    listing = command("list", "cases with status, KPK area, age and due dates")
+    listing.add_argument("--channel")
+    listing.add_argument("--status", choices=workflow.STATUSES)
+    listing.add_argument("--all", action="store_true", help="every page, not only the newest 50")
+    listing.add_argument(
+        "--no-areas", action="store_true", help="do not decrypt reports for their KPK area"
+    )
+    show = command("show", "a case, decrypted: report, attachments, thread, history")
+    show.add_argument("case")
+    export = command("export", "a ZIP bundle for forwarding, with a SHA-256 manifest")
+    export.add_argument("case")
+    export.add_argument("-o", "--output", type=Path, required=True)
+    reply = command("reply", "write to the reporter (encrypted here)")
+    reply.add_argument("case")
+    source = reply.add_mutually_exclusive_group()
+    source.add_argument("--text")
+    source.add_argument("--file", type=Path)
+    status = command("status", "change a case's status, with a reason")
+    status.add_argument("case")
+    status.add_argument("status", choices=workflow.STATUSES)
+    status.add_argument("--target", choices=workflow.TARGETS)
+    reason = status.add_mutually_exclusive_group(required=True)
+    reason.add_argument("--reason")
+    reason.add_argument("--reason-file", type=Path)
+    return p
+
+
+def _text(inline: str | None, path: Path | None) -> str:
+    if inline is not None:
+        return inline
+    if path is not None:
+        return path.read_text(encoding="utf-8")
+    return sys.stdin.read()
+
+
+def _run(desk: ReviewDesk, args: argparse.Namespace) -> None:
+    if args.action == "list":
+        if args.all:
+            rows = desk.all_cases(args.channel, args.status)
+        else:
+            rows = desk.list_cases(args.channel, args.status, areas=not args.no_areas).rows
+        print(cases_text.table(desk.config, rows), end="")
+    elif args.action == "show":
+        print(cases_text.case(desk.config, desk.open_case(case_id(args.case))), end="")
+    elif args.action == "export":
+        case = case_id(args.case)
+        with atomic_output(args.output, mode=0o600) as out:
+            files = write_bundle(desk, case, out, export_time(desk.config))
+        print(f"{args.output}: {len(files)} files, MANIFEST.sha256 inside", file=sys.stderr)
+    elif args.action == "reply":
+        key = desk.reply(case_id(args.case), _text(args.text, args.file))
+        print(f"sent: {key}")
+    else:
+        text = _text(args.reason, args.reason_file)
+        state = desk.change_status(case_id(args.case), args.status, text, args.target)
+        print(f"status: {state['status']}")
+
+
+def main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        desk = open_desk(args)
+        _run(desk, args)
+    except (
+        ReviewClientError,
+        KeyFileError,
+        ConfigError,
+        PassphraseError,
+        age.AgeError,
+        OSError,
+    ) as exc:
+        print(f"peluit cases: error: {exc}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,246 @@
+"""The reporter's side of a case, reached with the receipt code's lookup token only.
+
+The browser derives the 32-byte lookup token from the receipt code (peluit/core/receipt.py)
+and sends it, never the code. The server hashes it and reads `lookup/{sha256(token)}.json`:
+there is no other way from a token to a case, and nothing compares the token itself (the
+store finds the entry by its hash; an attacker controls that hash only through SHA-256).
+
+What the reporter gets: the case reference, its channel (to encrypt to the channel's keys),
+the status name and the day it was set, and the thread as ciphertext. Nothing else of
+`state.json` (no tags, no reviewer ids, no history) and no sender names: a reviewer's
+message is "penelaah", the reporter's own is "pelapor".
+
+A token that finds no case, for whatever reason, is `ReceiptNotFoundError`, and costs what a
+found one costs: every request does the same store calls in the same order up to the
+thread listing — the lookup entry, a `state.json`, the thread listing — for a decoy case id
+derived from the token's hash when the entry is missing. And every request, found or not,
+answers no sooner than `floor` after it started (`DEFAULT_FLOOR`), which hides the store's
+own latency differences (a miss is faster than a hit). Reading the messages of a found
+case comes after that point and is covered by the floor for ordinary threads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Literal
+
+from peluit.config import Channel, Config
+from peluit.store.errors import ObjectNotFoundError
+from peluit.store.port import ObjectStore
+
+from . import evidence, layout, recipients, thread, workflow
+from .cases import CASE_ID
+from .casestate import CaseState, StateFormatError
+from .dates import Clock
+from .errors import (
+    CaseClosedError,
+    InvalidUploadPlanError,
+    ReceiptNotFoundError,
+    ThreadFullError,
+)
+from .ids import case_id, case_reference, is_submission_id
+from .submission import Segment, check_segment_plan, check_staged
+
+DEFAULT_FLOOR = 0.4  # seconds: well above a few S3 reads, small next to the proof of work
+INLINE_BUDGET = 3 * 1024 * 1024  # ciphertext per answer (base64 makes it 4 MiB < Lambda's 6)
+MAX_REPORTER_MESSAGES = 1000
+TOKEN_BYTES = 32
+REVIEWER: Literal["penelaah"] = "penelaah"
+Sender = Literal["pelapor", "penelaah"]
+
+
+@dataclass(frozen=True)
+class ThreadItem:
+    seq: int
+    sender: Sender  # never a reviewer's id
+    data: bytes
+
+
+@dataclass(frozen=True)
+class CaseStatus:
+    reference: str
+    channel: str
+    status: str
+    since: str  # the day the current status was set
+    messages: list[ThreadItem]
+    more: bool  # messages after the last one returned did not fit: ask again with `after`
+
+
+@dataclass(frozen=True)
+class Posted:
+    seq: int
+
+
+@dataclass(frozen=True)
+class EvidenceAdded:
+    seq: int  # the manifest message
+    files: list[int]  # the case's file numbers, in the manifest's order
+
+
+@dataclass(frozen=True)
+class _Case:
+    case: str
+    state: CaseState
+    channel: Channel
+    thread: list[thread.Message]
+
+
+class FollowupService:
+    def __init__(
+        self,
+        config: Config,
+        store: ObjectStore,
+        clock: Clock,
+        floor: float = DEFAULT_FLOOR,
+        sleep: Callable[[float], None] = time.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._config = config
+        self._store = store
+        self._clock = clock
+        self._floor = floor
+        self._sleep = sleep
+        self._monotonic = monotonic
+
+    # -- the three things a reporter does ------------------------------------------------
+
+    def status(self, token: bytes, after: int = 0) -> CaseStatus:
+        """The case's public status and its thread after message `after`, as ciphertext."""
+        with self._paced():
+            found = self._open(token)
+            items: list[ThreadItem] = []
+            budget = INLINE_BUDGET
+            later = [m for m in found.thread if m.seq > after]
+            for message in later:
+                if items and message.size > budget:
+                    break
+                data = self._store.get(layout.case_prefix(found.case) + message.key)
+                sender: Sender = "pelapor" if message.from_reporter else REVIEWER
+                items.append(ThreadItem(message.seq, sender, data))
+                budget -= len(data)
+            return CaseStatus(
+                reference=case_reference(found.case),
+                channel=found.channel.id,
+                status=found.state.status,
+                since=_since(found.state),
+                messages=items,
+                more=len(items) < len(later),
+            )
+
+    def post_message(self, token: bytes, message: bytes) -> Posted:
+        """Store the reporter's message: one age file to the channel's reviewers and
+        oversight. Stored once per ciphertext: a retry returns the same message."""
+        with self._paced():
+            found = self._writable(token)
+            self._check_message(found, message)
+            posted = thread.append(self._store, found.case, thread.REPORTER, message, once=True)
+            return Posted(posted.seq)
+
+    def add_evidence(
+        self, token: bytes, upload: str, manifest: bytes, segments: Sequence[Segment]
+    ) -> EvidenceAdded:
+        """Move the segments staged under `upload` into the case as new files, with the
+        reporter's manifest message (encrypted like any message of theirs). Idempotent."""
+        with self._paced():
+            found = self._writable(token)
+            if not is_submission_id(upload):
+                raise InvalidUploadPlanError("the upload id must be 32 lower-case hex digits")
+            if not segments:
+                raise InvalidUploadPlanError("no files to add")
+            self._check_message(found, manifest)
+            count = len(self._config.report_recipients(found.channel))
+            check_segment_plan(self._config.limits, segments, count)
+            request = evidence.digest(upload, manifest, segments)
+            claims = evidence.additions(self._store, found.case)
+            mine = evidence.own_claim(claims, upload, request)
+            if mine is None:
+                files = len({s.file for s in segments})
+                evidence.check_room(found.state.files, claims, files)
+                for segment in segments:
+                    check_staged(self._store, upload, segment, count)
+                message = thread.append(
+                    self._store, found.case, thread.REPORTER, manifest, once=True
+                )
+                wanted = evidence.Addition(0, files, upload, request, message.key)
+                mine = evidence.claim(self._store, found.case, found.state.files, wanted, claims)
+            evidence.move_segments(self._store, found.case, upload, mine, segments)
+            seq = int(mine.message.removeprefix("thread/")[:5])
+            return EvidenceAdded(seq, mine.files)
+
+    # -- finding the case ----------------------------------------------------------------
+
+    def _open(self, token: bytes) -> _Case:
+        """The case the token leads to, with the same store calls whether there is one or
+        not (see the module's docstring)."""
+        lookup_hash = hashlib.sha256(token).digest()
+        entry = self._get_or_none(layout.lookup(lookup_hash))
+        case = _case_of(entry) if len(token) == TOKEN_BYTES else None
+        probe = case if case is not None else _decoy(lookup_hash)
+        state_data = self._get_or_none(layout.case_state(probe))
+        messages = thread.messages(self._store, probe)
+        if case is None or state_data is None:
+            raise ReceiptNotFoundError("no case answers to this receipt code")
+        try:
+            state = CaseState.parse(state_data)
+        except StateFormatError:
+            raise ReceiptNotFoundError("no case answers to this receipt code") from None
+        channel = self._config.channel(state.channel)
+        if channel is None:
+            raise ReceiptNotFoundError("no case answers to this receipt code")
+        return _Case(case, state, channel, messages)
+
+    def _writable(self, token: bytes) -> _Case:
+        found = self._open(token)
+        if found.state.status in workflow.FINAL:
+            raise CaseClosedError("the case is closed: it takes no new messages")
+        return found
+
+    def _check_message(self, found: _Case, message: bytes) -> None:
+        count = len(self._config.report_recipients(found.channel))
+        recipients.check_ciphertext(message, count, self._config.limits.report_max_bytes)
+        if sum(1 for m in found.thread if m.from_reporter) >= MAX_REPORTER_MESSAGES:
+            raise ThreadFullError("this case takes no more messages from the reporter")
+
+    def _get_or_none(self, key: str) -> bytes | None:
+        try:
+            return self._store.get(key)
+        except ObjectNotFoundError:
+            return None
+
+    @contextmanager
+    def _paced(self) -> Iterator[None]:
+        """Answer no sooner than `floor` seconds after the start, whatever happened."""
+        start = self._monotonic()
+        try:
+            yield
+        finally:
+            rest = self._floor - (self._monotonic() - start)
+            if rest > 0:
+                self._sleep(rest)
+
+
+def _case_of(entry: bytes | None) -> str | None:
+    if entry is None:
+        return None
+    try:
+        case = json.loads(entry).get("case")
+    except (ValueError, AttributeError):
+        return None
+    return case if isinstance(case, str) and CASE_ID.fullmatch(case) else None
+
+
+def _decoy(lookup_hash: bytes) -> str:
+    """A well-formed case id that stands in for a missing one (80 bits: never a real case)."""
+    return case_id(hashlib.sha256(b"peluit/decoy/v1\x00" + lookup_hash).hexdigest()[:32])
+
+
+def _since(state: CaseState) -> str:
+    for entry in reversed(state.history):
+        if entry.get("status") == state.status and isinstance(entry.get("on"), str):
+            return str(entry["on"])
+    return state.received

@@ -1,0 +1,68 @@
+"""Decrypting an attachment as a stream, checked against the report's manifest.
+
+The manifest inside `report.age` (authenticated by its decryption) names every segment's
+ciphertext size and SHA-256, in order, and the plaintext size. Each segment is fetched
+whole (about 8 MiB), checked against its entry before a byte of it is decrypted, then
+decrypted chunk by chunk with `age.iter_decrypt`, which yields only authenticated chunks.
+
+The iterator ends normally only when every segment matched and authenticated to its
+final chunk and the plaintext has exactly the manifest's size; otherwise it raises
+`IntegrityError` part-way. A consumer must treat what it got as incomplete and unusable
+unless iteration ended without an exception. The server can therefore neither swap,
+reorder, drop nor append segments, even ones encrypted to the same people.
+
+The next segment is fetched and checked while the current one is decrypted (one ahead at
+most).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from peluit import age
+from peluit.core.report import FileEntry
+
+from .errors import IntegrityError
+
+FetchSegment = Callable[[int], bytes]
+
+
+def _checked(entry: FileEntry, index: int, data: bytes) -> bytes:
+    expected = entry.segments[index]
+    if len(data) != expected.size or hashlib.sha256(data).hexdigest() != expected.sha256:
+        raise IntegrityError(
+            f"segment {index} of {entry.name!r} is not the one the report's manifest names"
+        )
+    return data
+
+
+def decrypt_attachment(
+    entry: FileEntry, fetch: FetchSegment, identity: age.Identity
+) -> Iterator[bytes]:
+    """Authenticated plaintext chunks of the attachment; see the module docstring."""
+    if not entry.segments:
+        raise IntegrityError(f"the manifest of {entry.name!r} lists no segments")
+
+    def fetched(index: int) -> bytes:
+        return _checked(entry, index, fetch(index))
+
+    total = 0
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="peluit-segment") as pool:
+        ahead: Future[bytes] = pool.submit(fetched, 0)
+        for index in range(len(entry.segments)):
+            data = ahead.result()
+            if index + 1 < len(entry.segments):
+                ahead = pool.submit(fetched, index + 1)
+            try:
+                for chunk in age.iter_decrypt(io.BytesIO(data), [identity]):
+                    total += len(chunk)
+                    if total > entry.size:
+                        raise IntegrityError(f"{entry.name!r} is longer than its manifest says")
+                    yield chunk
+            except age.AgeError as exc:
+                raise IntegrityError(f"segment {index} of {entry.name!r}: {exc}") from None
+    if total != entry.size:
+        raise IntegrityError(f"{entry.name!r} is shorter than its manifest says")

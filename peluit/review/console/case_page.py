@@ -1,0 +1,234 @@
+"""One case, decrypted: the report with its questions' labels, attachments, the thread with
+the reporter, the status history, and the forms that act on the case."""
+
+from __future__ import annotations
+
+from string import Template
+
+from peluit.config import Config
+from peluit.core import workflow
+from peluit.review.desk import ReviewDesk
+from peluit.review.reading import REPORTER, Answer, answer_rows
+from peluit.review.views import CaseFile
+
+from .guard import Session
+from .html import Html, bi, fill, h, join, template
+from .labels import IDENTITY_CHOICE, REQUEST, STATUS, TARGET, word
+from .layout import csrf_field
+
+_ANSWER = Template('<dt>$label</dt><dd class="$css">$value</dd>')
+_FILE = Template(
+    "<tr><td>$name</td><td>$type</td><td>$size</td>"
+    '<td><a href="/cases/$case/files/$index">Unduh <span class="en" lang="en">Download</span></a>'
+    "</td></tr>"
+)
+_MESSAGE = Template(
+    '<div class="message"><div class="from">#$seq · $sender</div>'
+    '<div class="long">$text</div></div>'
+)
+_HISTORY = Template(
+    '<tr><td>$status</td><td>$on</td><td>$by</td><td class="long">$reason</td></tr>'
+)
+
+
+def _dl(rows: list[Answer]) -> Html:
+    items = []
+    for row in rows:
+        value = bi(row.value, row.value_en) if row.value_en else h(row.value)
+        items.append(
+            fill(
+                _ANSWER,
+                label=bi(row.label_id, row.label_en),
+                value=value,
+                css="long" if row.long else "",
+            )
+        )
+    return Html(f'<dl class="answers">{join(items)}</dl>')
+
+
+def _size(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    value = size / 1024
+    for unit in ("KiB", "MiB"):
+        if value < 1024:
+            return f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GiB"
+
+
+def _report(config: Config, case: CaseFile) -> Html:
+    heading = f"<h2>{bi('Laporan', 'Report')}</h2>"
+    if case.report is None:
+        return Html(
+            heading + "<p>Anda tidak berhak membaca laporan ini. <span lang='en'>"
+            "You may not read this report.</span></p>"
+        )
+    document = case.report.document
+    if document is None:
+        raw = case.report.plaintext.decode("utf-8", "replace")
+        return Html(f"{heading}<p class='error'>{h(case.report.problem)}</p><pre>{h(raw)}</pre>")
+    choice = fill(
+        _ANSWER,
+        label=bi("Pilihan identitas pelapor", "Identity choice"),
+        value=word(IDENTITY_CHOICE, document.identity_choice),
+        css="",
+    )
+    rows = _dl(answer_rows(config, document.channel, document.answers, False))
+    parts = [heading, Html(rows.replace("</dl>", f"{choice}</dl>"))]
+    if document.identity:
+        parts.append(f"<h2>{bi('Identitas (dibuka oleh pelapor)', 'Identity (given openly)')}</h2>")
+        parts.append(_dl(answer_rows(config, document.channel, document.identity, True)))
+    return Html("".join(parts))
+
+
+def _files(case: CaseFile) -> Html:
+    if not case.files:
+        return Html("")
+    rows = [
+        fill(
+            _FILE,
+            name=entry.name,
+            type=entry.type,
+            size=_size(entry.size),
+            case=case.row.case,
+            index=str(index),
+        )
+        for index, entry in enumerate(case.files)
+    ]
+    return Html(
+        f"<h2>{bi('Lampiran', 'Attachments')}</h2>"
+        "<p class='small'>Didekripsi saat diunduh; unduhan hanya selesai bila setiap bagian "
+        "terautentikasi. <span lang='en'>Decrypted as it downloads; a download completes only "
+        "if every part authenticates.</span></p>"
+        f"<table><thead><tr><th>{bi('Nama', 'Name')}</th><th>{bi('Jenis', 'Type')}</th>"
+        f"<th>{bi('Ukuran', 'Size')}</th><th></th></tr></thead><tbody>{join(rows)}</tbody></table>"
+    )
+
+
+def _sender(config: Config, sender: str) -> Html:
+    if sender == REPORTER:
+        return bi("Pelapor", "Reporter")
+    person = next((p for p in config.people if p.id == sender), None)
+    return h(f"{person.name} ({sender})" if person else sender)
+
+
+def _thread(desk: ReviewDesk, session: Session, case: CaseFile) -> Html:
+    messages = [
+        fill(
+            _MESSAGE,
+            seq=str(m.seq),
+            sender=_sender(desk.config, m.sender),
+            text=m.text if m.text is not None else "(tidak dapat didekripsi / cannot be decrypted)",
+        )
+        for m in case.messages
+    ]
+    body = join(messages) or Html(f"<p>{bi('Belum ada pesan.', 'No messages yet.')}</p>")
+    form = Html("")
+    if desk.reviews(case.row.channel) and case.reply_recipient:
+        form = fill(template("reply_form.html"), case=case.row.case, csrf=csrf_field(session))
+    return Html(
+        f"<h2>{bi('Percakapan dengan pelapor', 'Thread with the reporter')}</h2>{body}{form}"
+    )
+
+
+def _history(case: CaseFile) -> Html:
+    rows = [
+        fill(
+            _HISTORY,
+            status=word(STATUS, e.status)
+            if not e.target
+            else Html(f"{word(STATUS, e.status)} ({h(e.target.upper())})"),
+            on=e.on,
+            by=e.by or "—",
+            reason=e.reason if e.reason is not None else "—",
+        )
+        for e in case.history
+    ]
+    return Html(
+        f"<h2>{bi('Riwayat status', 'Status history')}</h2><table><thead><tr>"
+        f"<th>Status</th><th>{bi('Tanggal', 'Day')}</th><th>{bi('Oleh', 'By')}</th>"
+        f"<th>{bi('Alasan', 'Reason')}</th></tr></thead><tbody>{join(rows)}</tbody></table>"
+    )
+
+
+def _status_form(desk: ReviewDesk, session: Session, case: CaseFile) -> Html:
+    allowed = workflow.TRANSITIONS.get(case.row.status, frozenset())
+    if not desk.reviews(case.row.channel) or not allowed:
+        return Html("")
+    statuses = [
+        Html(f'<option value="{s}">{h(STATUS[s][0])} / {h(STATUS[s][1])}</option>')
+        for s in workflow.STATUSES
+        if s in allowed
+    ]
+    targets = [Html('<option value="">—</option>')] + [
+        Html(f'<option value="{t}">{h(TARGET[t][0])} / {h(TARGET[t][1])}</option>')
+        for t in workflow.TARGETS
+    ]
+    form = fill(
+        template("status_form.html"),
+        case=case.row.case,
+        csrf=csrf_field(session),
+        etag=case.etag,
+        statuses=join(statuses),
+        targets=join(targets),
+    )
+    return Html(f"<h2>{bi('Ubah status', 'Change status')}</h2>{form}")
+
+
+def _identity(desk: ReviewDesk, session: Session, case: CaseFile, config: Config) -> Html:
+    if not case.row.identity:
+        return Html("")
+    parts = [f"<h2>{bi('Identitas pelapor', 'Identity of the reporter')}</h2>"]
+    if case.identity is not None:
+        parts.append(
+            "<p>Disetujui kustodian; didekripsi di komputer ini. "
+            "<span lang='en'>Approved by a custodian; decrypted on this computer.</span></p>"
+        )
+        parts.append(_dl(answer_rows(config, case.row.channel, case.identity.fields, True)))
+    elif case.identity_request in {"pending", "approved"}:
+        parts.append(f"<p>{word(REQUEST, case.identity_request)}</p>")
+    elif desk.reviews(case.row.channel):
+        if case.identity_request == "denied":
+            parts.append(f"<p>{word(REQUEST, 'denied')}</p>")
+        parts.append(
+            fill(template("identity_form.html"), case=case.row.case, csrf=csrf_field(session))
+        )
+    return Html("".join(parts))
+
+
+def case_content(desk: ReviewDesk, session: Session, case: CaseFile) -> Html:
+    config = desk.config
+    row = case.row
+    channel = config.channel(row.channel)
+    due = row.deadlines
+    status = word(STATUS, row.status)
+    if row.target:
+        status = Html(f"{status} ({h(row.target.upper())})")
+
+    def due_text(day: object, late: bool) -> Html:
+        if day is None:
+            return Html("—")
+        mark = f' <span class="late">{bi("terlambat", "overdue")}</span>' if late else ""
+        return Html(f"{h(day)}{mark}")
+
+    head = fill(
+        template("case_head.html"),
+        reference=row.reference,
+        case=row.case,
+        channel=bi(channel.name.id, channel.name.en) if channel else row.channel,
+        status=status,
+        received=row.received,
+        age=f"{due.age_days} hari / days" if due else "—",
+        acknowledge=due_text(due.acknowledge_due, due.acknowledge_overdue) if due else "—",
+        feedback=due_text(due.feedback_due, due.feedback_overdue) if due else "—",
+    )
+    sections = [
+        ("laporan", _report(config, case)),
+        ("lampiran", _files(case)),
+        ("percakapan", _thread(desk, session, case)),
+        ("riwayat", _history(case)),
+        ("ubah-status", _status_form(desk, session, case)),
+        ("identitas", _identity(desk, session, case, config)),
+    ]
+    return join([head, *(Html(f'<section id="{n}">{c}</section>') for n, c in sections if c)])

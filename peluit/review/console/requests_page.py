@@ -1,0 +1,62 @@
+"""Identity requests: custodians decide them; reviewers see their own."""
+
+from __future__ import annotations
+
+from string import Template
+
+from peluit.config import Config
+from peluit.review.desk import ReviewDesk
+from peluit.review.views import RequestRow
+
+from .guard import Session
+from .html import Html, bi, fill, join, template
+from .labels import REQUEST, word
+from .layout import csrf_field
+
+_ROW = Template("""<tr><td>$reference</td><td>$channel</td><td>$reviewer</td><td>$requested_on</td>
+<td class="long">$reason</td><td>$status</td><td>$actions</td></tr>""")
+
+
+def _row(desk: ReviewDesk, session: Session, config: Config, row: RequestRow) -> Html:
+    channel = config.channel(row.channel)
+    actions = Html("")
+    if (
+        row.status == "pending"
+        and row.reviewer != desk.key.person
+        and row.channel in desk.custodian_channels()
+    ):
+        actions = fill(
+            template("decide_forms.html"),
+            case=row.case,
+            reviewer=row.reviewer,
+            csrf=csrf_field(session),
+        )
+    return fill(
+        _ROW,
+        reference=row.reference,
+        channel=bi(channel.name.id, channel.name.en) if channel else row.channel,
+        reviewer=row.reviewer,
+        requested_on=row.requested_on or "—",
+        reason=row.reason if row.reason is not None else "—",
+        status=word(REQUEST, row.status),
+        actions=actions,
+    )
+
+
+def requests_content(desk: ReviewDesk, session: Session, rows: list[RequestRow]) -> Html:
+    ordered = sorted(rows, key=lambda r: (r.status != "pending", r.requested_on or ""))
+    body = join([_row(desk, session, desk.config, r) for r in ordered]) or Html(
+        f'<tr><td colspan="7">{bi("Tidak ada permintaan.", "No requests.")}</td></tr>'
+    )
+    title = bi("Permintaan identitas pelapor", "Requests to see a reporter's identity")
+    return Html(
+        f"<h1>{title}</h1>"
+        "<p>Menyetujui berarti komputer ini mendekripsi blok identitas dan mengenkripsinya ulang "
+        "hanya untuk penelaah yang meminta. <span class='en' lang='en'>Approving decrypts the "
+        "identity block on this computer and re-encrypts it to the requesting reviewer alone."
+        "</span></p>"
+        f"<table><thead><tr><th>{bi('Referensi', 'Reference')}</th><th>{bi('Saluran', 'Channel')}"
+        f"</th><th>{bi('Penelaah', 'Reviewer')}</th><th>{bi('Tanggal', 'Day')}</th>"
+        f"<th>{bi('Alasan', 'Reason')}</th><th>Status</th><th></th></tr></thead>"
+        f"<tbody>{body}</tbody></table>"
+    )

@@ -1,0 +1,150 @@
+"""The console's HTTP server: the standard library's, on 127.0.0.1 only, logging nothing."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Protocol
+from urllib.parse import parse_qsl, urlsplit
+
+from .guard import parse_cookies
+from .web import Request, Response, text
+
+LOOPBACK = "127.0.0.1"
+MAX_FORM_BYTES = 256 * 1024
+STREAM_PIECE = 1024 * 1024  # bytes per write: fewer system calls than 64 KiB age chunks
+
+
+class ConsoleApp(Protocol):
+    def handle(self, request: Request) -> Response: ...
+
+
+class ConsoleServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, app: ConsoleApp, port: int = 0, host: str = LOOPBACK) -> None:
+        if host != LOOPBACK:
+            raise ValueError(
+                "the review console listens on 127.0.0.1 only: it shows decrypted reports"
+            )
+        self.app = app
+        super().__init__((host, port), _Handler)
+
+    @property
+    def port(self) -> int:
+        return int(self.server_address[1])
+
+    @property
+    def origin(self) -> str:
+        return f"http://{LOOPBACK}:{self.port}"
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Name the failure only: the default prints a traceback that may hold case data."""
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, ConnectionError | TimeoutError):
+            print(f"peluit review: a request failed ({type(exc).__name__})", file=sys.stderr)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: ConsoleServer
+    protocol_version = "HTTP/1.1"
+    server_version = "Peluit-review"
+    sys_version = ""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Log nothing: paths name cases."""
+
+    def do_GET(self) -> None:
+        self._handle()
+
+    def do_POST(self) -> None:
+        self._handle()
+
+    def do_HEAD(self) -> None:
+        self._send(text(405, "Method not allowed"))
+
+    def _handle(self) -> None:
+        request = self._request()
+        if request is None:
+            return
+        self._send(self.server.app.handle(request))
+
+    def _request(self) -> Request | None:
+        split = urlsplit(self.path)
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        form: dict[str, str] = {}
+        if self.command == "POST":
+            length = headers.get("content-length", "")
+            if "transfer-encoding" in headers or not length.isdigit():
+                self.close_connection = True
+                self._send(text(411, "Content-Length required"))
+                return None
+            if int(length) > MAX_FORM_BYTES:
+                self.close_connection = True
+                self._send(text(413, "Request too large / permintaan terlalu besar"))
+                return None
+            body = self.rfile.read(int(length))
+            if headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+                form = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        return Request(
+            method=self.command,
+            path=split.path,
+            query=dict(parse_qsl(split.query, keep_blank_values=True)),
+            headers=headers,
+            form=form,
+            cookies=parse_cookies(headers.get("cookie", "")),
+        )
+
+    def _send(self, response: Response) -> None:
+        self.send_response(response.status)
+        for name, value in response.all_headers().items():
+            self.send_header(name, value)
+        if response.stream is not None:
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            self._send_stream(response)
+            return
+        if response.file is not None:
+            source, size = response.file
+            self.send_header("Content-Length", str(size))
+            self.end_headers()
+            with source:
+                while piece := source.read(STREAM_PIECE):
+                    self.wfile.write(piece)
+            return
+        self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        self.wfile.write(response.body)
+
+    def _send_stream(self, response: Response) -> None:
+        assert response.stream is not None  # noqa: S101 - checked by the caller
+        pending: list[bytes] = []
+        size = 0
+        try:
+            for chunk in response.stream:
+                pending.append(chunk)
+                size += len(chunk)
+                if size >= STREAM_PIECE:
+                    self._write_chunk(b"".join(pending))
+                    pending, size = [], 0
+            if size:
+                self._write_chunk(b"".join(pending))
+        except Exception as exc:  # noqa: BLE001 - any failure: cut the connection, name it
+            self._abort()
+            print(
+                f"peluit review: a download was stopped and left incomplete ({type(exc).__name__})",
+                file=sys.stderr,
+            )
+            return
+        self.wfile.write(b"0\r\n\r\n")
+
+    def _write_chunk(self, data: bytes) -> None:
+        self.wfile.write(b"%x\r\n%b\r\n" % (len(data), data))
+
+    def _abort(self) -> None:
+        """End the connection without the last chunk: the browser sees a failed download."""
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)

@@ -1,0 +1,340 @@
+"""A person's work on cases, on their own machine: what the console and `peluit cases` do.
+
+`ReviewDesk` holds the unlocked key file, the local configuration and a signing client.
+It reads through the reviewer API and decrypts here; it encrypts here (`compose`) and
+writes through the API. Recipients come from the local configuration, never the server.
+Decrypted reports are kept in memory for the desk's lifetime (they never change), nothing
+decrypted is written to disk by the desk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from typing import Any, TypeVar
+
+from peluit import age
+from peluit.config import Config
+from peluit.core import workflow
+from peluit.core.dates import Clock, local_date, utc_now
+from peluit.core.ids import case_reference
+from peluit.core.report import FileEntry
+from peluit.keys import KeyFile
+
+from . import compose
+from .attachments import decrypt_attachment
+from .client import ReviewClient
+from .errors import ReviewApiError, ReviewInputError
+from .reading import ReportReading, kpk_area, read_identity, read_report
+from .sla import deadlines
+from .views import CaseFile, CaseListing, CaseRow, HistoryEntry, Message, RequestRow
+
+_CASE = re.compile(r"[0-9a-hjkmnp-tv-z]{16}")
+_THREAD = re.compile(r"thread/([0-9]{5})-([a-z][a-z0-9-]{0,31})\.age")
+MAX_TEXT = 20_000  # characters of a reply or reason; the API's ciphertext limit is larger
+PARALLEL = 4  # requests in flight when one page needs several objects
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def case_id(text: str) -> str:
+    """A case id from what a person typed: the id, or its reference (`ABCD-EFGH-…`)."""
+    candidate = text.strip().replace("-", "").lower()
+    if not _CASE.fullmatch(candidate):
+        raise ReviewInputError(f"{text!r} is not a case id or reference (16 characters)")
+    return candidate
+
+
+def _unread(summary: dict[str, Any]) -> int:
+    thread = summary.get("thread")
+    return int(thread.get("unread", 0)) if isinstance(thread, dict) else 0
+
+
+def _text(text: str, what: str) -> str:
+    cleaned = text.replace("\r\n", "\n").strip()
+    if not cleaned:
+        raise ReviewInputError(f"the {what} is empty")
+    if len(cleaned) > MAX_TEXT:
+        raise ReviewInputError(f"the {what} is longer than {MAX_TEXT} characters")
+    return cleaned
+
+
+class ReviewDesk:
+    def __init__(
+        self, config: Config, key: KeyFile, client: ReviewClient, clock: Clock = utc_now
+    ) -> None:
+        self.config = config
+        self.key = key
+        self.client = client
+        self._clock = clock
+        self._reports: dict[str, ReportReading] = {}
+        self._lock = threading.Lock()
+
+    # -- who I am on which channel (from the local roster; the server decides again) -------
+
+    def today(self) -> date:
+        return local_date(self._clock, self.config.organisation.timezone)
+
+    def reviews(self, channel: str) -> bool:
+        found = self.config.channel(channel)
+        return found is not None and self.key.person in found.reviewers
+
+    def reads(self, channel: str) -> bool:
+        found = self.config.channel(channel)
+        return found is not None and self.key.person in (*found.reviewers, *found.oversight)
+
+    def reader_channels(self) -> list[str]:
+        return [c.id for c in self.config.channels if self.reads(c.id)]
+
+    def custodian_channels(self) -> list[str]:
+        return [c.id for c in self.config.channels if self.key.person in c.custodians]
+
+    # -- listing ---------------------------------------------------------------------------
+
+    def list_cases(
+        self,
+        channel: str | None = None,
+        status: str | None = None,
+        cursor: str | None = None,
+        limit: int = 50,
+        areas: bool = True,
+    ) -> CaseListing:
+        """One page, newest first. With `areas`, each listed report is fetched (once per
+        desk) and decrypted to show its KPK area: an `object.read` in the audit log."""
+        page = self.client.list_cases(channel, status, cursor, limit)
+        summaries: list[dict[str, Any]] = list(page["cases"])
+        if areas:
+            self._parallel(self._report_if_readable, [str(s["case"]) for s in summaries])
+        rows = [self._row(s) for s in summaries]
+        return CaseListing(rows, page.get("next_cursor"))
+
+    def all_cases(self, channel: str | None = None, status: str | None = None) -> list[CaseRow]:
+        rows: list[CaseRow] = []
+        cursor: str | None = None
+        while True:
+            listing = self.list_cases(channel, status, cursor, limit=100)
+            rows.extend(listing.rows)
+            if listing.next_cursor is None:
+                return rows
+            cursor = listing.next_cursor
+
+    def _row(self, summary: dict[str, Any]) -> CaseRow:
+        case = str(summary["case"])
+        channel, status = str(summary["channel"]), str(summary["status"])
+        found = self.config.channel(channel)
+        try:
+            received = date.fromisoformat(str(summary["received"]))
+        except ValueError:
+            received = None
+        due = (
+            deadlines(status, received, found.sla, self.today())
+            if found is not None and received is not None
+            else None
+        )
+        with self._lock:
+            reading = self._reports.get(case)
+        document = reading.document if reading else None
+        return CaseRow(
+            case=case,
+            reference=case_reference(case),
+            channel=channel,
+            status=status,
+            target=summary.get("target"),
+            received=str(summary["received"]),
+            files=int(summary.get("files", 0)),
+            identity=bool(summary.get("identity", False)),
+            deadlines=due,
+            area=kpk_area(self.config, document) if document else None,
+            unread=_unread(summary),
+        )
+
+    # -- reading a case --------------------------------------------------------------------
+
+    def report(self, case: str) -> ReportReading:
+        with self._lock:
+            known = self._reports.get(case)
+        if known is not None:
+            return known
+        reading = read_report(self._open(self.client.read_object(case, "report.age")))
+        with self._lock:
+            self._reports[case] = reading
+        return reading
+
+    def _report_if_readable(self, case: str) -> ReportReading | None:
+        try:
+            return self.report(case)
+        except (ReviewApiError, age.AgeError):
+            return None  # the listing still shows the case, without its area
+
+    def open_case(self, case: str) -> CaseFile:
+        view = self.client.get_case(case)
+        objects = {str(o["key"]): o for o in view["objects"]}
+        report = self.report(case) if "report.age" in objects else None
+        row = self._row(view)
+        thread = sorted((int(m[1]), m[2], key) for key in objects if (m := _THREAD.fullmatch(key)))
+        texts = self._parallel(lambda key: self._decrypt_text(case, key), [t[2] for t in thread])
+        messages = [
+            Message(seq, sender, text, key)
+            for (seq, sender, key), text in zip(thread, texts, strict=True)
+        ]
+        self._mark_seen(case, view)
+        history = self._history(case, view.get("history") or [], objects)
+        grant_key = f"identity-grants/{self.key.person}.age"
+        grant = self._decrypt_bytes(case, grant_key) if grant_key in objects else None
+        return CaseFile(
+            row=row,
+            etag=str(view["etag"]),
+            report=report,
+            messages=messages,
+            history=history,
+            reply_recipient=view.get("reply_recipient"),
+            identity_request=view.get("identity_request"),
+            identity=read_identity(grant) if grant is not None else None,
+            objects=objects,
+        )
+
+    def _mark_seen(self, case: str, view: dict[str, Any]) -> None:
+        """Opening a case shows its whole thread: record that, so its unread count clears."""
+        progress = view.get("thread")
+        if not isinstance(progress, dict) or not progress.get("unread"):
+            return
+        # if it fails the view stays readable; the count clears next time
+        with contextlib.suppress(ReviewApiError):
+            self.client.mark_read(case, int(progress["last_seq"]))
+
+    def _history(
+        self, case: str, entries: Sequence[dict[str, Any]], objects: dict[str, dict[str, Any]]
+    ) -> list[HistoryEntry]:
+        notes = [
+            f"notes/{e['note']}.age" if f"notes/{e.get('note')}.age" in objects else None
+            for e in entries
+        ]
+        reasons = self._parallel(lambda key: self._decrypt_text(case, key) if key else None, notes)
+        return [
+            HistoryEntry(
+                status=str(e.get("status")),
+                on=str(e.get("on")),
+                by=e.get("by"),
+                target=e.get("target"),
+                reason=reason,
+            )
+            for e, reason in zip(entries, reasons, strict=True)
+        ]
+
+    def attachment(self, case: str, index: int) -> tuple[FileEntry, Iterator[bytes]]:
+        """A file of the case's manifest and its authenticated plaintext chunks (see
+        `peluit.review.attachments`: incomplete unless the iteration ends normally)."""
+        files = self.report(case).document
+        if files is None or not 0 <= index < len(files.files):
+            raise ReviewInputError("this case has no such attachment")
+        view = self.client.get_case(case)  # fresh presigned URLs, valid 15 minutes
+        objects = {str(o["key"]): o for o in view["objects"]}
+
+        def fetch(segment: int) -> bytes:
+            key = f"files/{index:02d}/{segment:05d}.age"
+            if key not in objects:
+                raise ReviewInputError(f"segment {segment} of attachment {index} is missing")
+            return self.client.download(case, objects[key])
+
+        entry = files.files[index]
+        return entry, decrypt_attachment(entry, fetch, self.key.identity)
+
+    def _open(self, ciphertext: bytes) -> bytes:
+        return compose.open_file(self.key, ciphertext)
+
+    def _decrypt_bytes(self, case: str, key: str) -> bytes | None:
+        try:
+            return self._open(self.client.read_object(case, key))
+        except (age.AgeError, ReviewApiError):
+            return None
+
+    def _decrypt_text(self, case: str, key: str) -> str | None:
+        data = self._decrypt_bytes(case, key)
+        return data.decode("utf-8", errors="replace") if data is not None else None
+
+    # -- changing a case -------------------------------------------------------------------
+
+    def reply(self, case: str, text: str) -> str:
+        """Write to the reporter; returns the stored message's key."""
+        view = self.client.get_case(case)
+        reply = view.get("reply_recipient")
+        if not reply:
+            raise ReviewInputError("this case has no reply key: the reporter cannot be answered")
+        sealed = compose.message(self.config, str(view["channel"]), reply, _text(text, "message"))
+        return str(self.client.post_message(case, sealed)["key"])
+
+    def change_status(
+        self, case: str, status: str, reason: str, target: str | None, etag: str | None = None
+    ) -> dict[str, Any]:
+        """Move the case on. `etag`: the version the person saw (a page's hidden field), so
+        a change made meanwhile by someone else is refused (409) rather than overwritten."""
+        if status not in workflow.STATUSES:
+            raise ReviewInputError(f"unknown status {status!r}")
+        view = self.client.get_case(case)
+        sealed = compose.status_reason(self.config, str(view["channel"]), _text(reason, "reason"))
+        return self.client.change_status(
+            case, etag or str(view["etag"]), status, sealed, target or None
+        )
+
+    def request_identity(self, case: str, reason: str) -> dict[str, Any]:
+        view = self.client.get_case(case)
+        sealed = compose.access_reason(self.config, str(view["channel"]), _text(reason, "reason"))
+        return self.client.request_identity(case, sealed)
+
+    # -- identity requests (custodians) ----------------------------------------------------
+
+    def identity_requests(self, status: str | None = None) -> list[RequestRow]:
+        found = self.client.list_identity_requests(status=status)["requests"]
+        reasons = self._parallel(
+            lambda r: (
+                self._decrypt_text(r["case"], f"notes/{r['reason']}.age")
+                if r.get("reason")
+                else None
+            ),
+            found,
+        )
+        return [
+            RequestRow(
+                case=str(r["case"]),
+                reference=case_reference(str(r["case"])),
+                channel=str(r["channel"]),
+                reviewer=str(r["reviewer"]),
+                status=str(r["status"]),
+                requested_on=r.get("requested_on"),
+                reason=reason,
+                decided_by=r.get("decided_by"),
+            )
+            for r, reason in zip(found, reasons, strict=True)
+        ]
+
+    def approve_identity(self, case: str, reviewer: str) -> dict[str, Any]:
+        """Decrypt the identity block here and re-encrypt it to the requester alone."""
+        if reviewer not in {p.id for p in self.config.people}:
+            raise ReviewInputError(f"{reviewer!r} is not on this configuration's roster")
+        block = self.client.read_object(case, "identity.age")
+        grant = compose.grant(self.config, reviewer, block, self.key)
+        return self.client.approve_identity(case, reviewer, grant)
+
+    def deny_identity(self, case: str, reviewer: str, reason: str) -> dict[str, Any]:
+        view = self.client.get_case(case)
+        sealed = compose.access_reason(self.config, str(view["channel"]), _text(reason, "reason"))
+        return self.client.deny_identity(case, reviewer, sealed)
+
+    # -- plumbing --------------------------------------------------------------------------
+
+    def forget(self) -> None:
+        """Drop every decrypted report this desk keeps."""
+        with self._lock:
+            self._reports.clear()
+
+    @staticmethod
+    def _parallel(fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
+        items = list(items)
+        if len(items) <= 1:
+            return [fn(item) for item in items]
+        with ThreadPoolExecutor(max_workers=PARALLEL, thread_name_prefix="peluit-desk") as pool:
+            return list(pool.map(fn, items))

@@ -1,0 +1,154 @@
+"""A case as a ZIP bundle for forwarding (to KPK, APH or APIP), made on the reviewer's machine.
+
+    ABCD-EFGH-JKMN-PQRS/README.txt        what this is, and how to check it
+    ABCD-EFGH-JKMN-PQRS/report.json       the decrypted report, exactly as the browser wrote it
+    ABCD-EFGH-JKMN-PQRS/report.txt        the same, laid out with the questions' labels
+    ABCD-EFGH-JKMN-PQRS/state.json        status, dates, history with the decrypted reasons
+    ABCD-EFGH-JKMN-PQRS/thread.json       the messages with the reporter, decrypted
+    ABCD-EFGH-JKMN-PQRS/attachments/00-…  the decrypted attachments, names made safe
+    ABCD-EFGH-JKMN-PQRS/MANIFEST.sha256   SHA-256 of every other file (`sha256sum -c`)
+
+The reporter's identity is never exported, even by a reviewer who was granted it.
+Attachments are decrypted straight into the ZIP, chunk by chunk; one that fails to match
+its manifest or to authenticate fails the whole export (`IntegrityError`), so a bundle
+that was written at all is complete. Write it to a temporary or atomic file: on failure,
+what is in `out` is not a bundle.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, BinaryIO
+from zoneinfo import ZoneInfo
+
+from peluit.config import Config
+from peluit.core.dates import Clock, utc_now
+
+from .desk import ReviewDesk
+from .names import numbered_name
+from .reading import answer_rows
+from .views import CaseFile
+
+FORMAT = "peluit-export/1"
+MANIFEST = "MANIFEST.sha256"
+
+
+@dataclass(frozen=True)
+class BundleFile:
+    path: str  # relative to the bundle's folder
+    size: int
+    sha256: str
+
+
+def _json(value: object) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+class _Bundle:
+    def __init__(self, zf: zipfile.ZipFile, folder: str, moment: datetime) -> None:
+        self._zf = zf
+        self._folder = folder
+        self._stamp = moment.timetuple()[:6]
+        self.files: list[BundleFile] = []
+
+    def _info(self, path: str, compress: int) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(f"{self._folder}/{path}", date_time=self._stamp)
+        info.compress_type = compress
+        info.external_attr = 0o600 << 16
+        return info
+
+    def add(self, path: str, data: bytes) -> None:
+        self._zf.writestr(self._info(path, zipfile.ZIP_DEFLATED), data)
+        self.files.append(BundleFile(path, len(data), hashlib.sha256(data).hexdigest()))
+
+    def add_stream(self, path: str, chunks: Any) -> None:
+        digest, size = hashlib.sha256(), 0
+        info = self._info(path, zipfile.ZIP_STORED)  # evidence is mostly compressed already
+        with self._zf.open(info, "w", force_zip64=True) as out:
+            for chunk in chunks:
+                out.write(chunk)
+                digest.update(chunk)
+                size += len(chunk)
+        self.files.append(BundleFile(path, size, digest.hexdigest()))
+
+    def close(self) -> None:
+        lines = "".join(f"{f.sha256}  {f.path}\n" for f in self.files)
+        self._zf.writestr(self._info(MANIFEST, zipfile.ZIP_DEFLATED), lines.encode("utf-8"))
+
+
+def _when(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def _readme(desk: ReviewDesk, case: CaseFile, moment: datetime) -> bytes:
+    return f"""Peluit — berkas perkara / case bundle {case.row.reference}
+Format: {FORMAT}
+Diekspor oleh / exported by: {desk.key.name} ({desk.key.person}), {_when(moment)}
+
+RAHASIA. Berkas ini berisi laporan yang sudah didekripsi. Identitas pelapor tidak disertakan.
+CONFIDENTIAL. This bundle holds the decrypted report. The reporter's identity is not included.
+
+Periksa keutuhan / check integrity (inside this folder):  sha256sum -c {MANIFEST}
+""".encode()
+
+
+def _report_text(desk: ReviewDesk, case: CaseFile) -> bytes:
+    document = case.report.document if case.report else None
+    if document is None:
+        return b"(laporan tidak dapat dibaca / the report could not be read)\n"
+    lines = []
+    for row in answer_rows(desk.config, document.channel, document.answers, identity=False):
+        value = row.value if row.value_en is None else f"{row.value} / {row.value_en}"
+        lines.append(f"{row.label_id} / {row.label_en}:\n{value}\n")
+    return "\n".join(lines).encode("utf-8")
+
+
+def _state(desk: ReviewDesk, case: CaseFile, moment: datetime) -> dict[str, Any]:
+    row = case.row
+    return {
+        "format": FORMAT,
+        "case": row.case,
+        "reference": row.reference,
+        "channel": row.channel,
+        "status": row.status,
+        "target": row.target,
+        "received": row.received,
+        "files": row.files,
+        "identity_given": row.identity,
+        "history": [
+            {"status": h.status, "on": h.on, "by": h.by, "target": h.target, "reason": h.reason}
+            for h in case.history
+        ],
+        "exported_by": desk.key.person,
+        "exported_at": moment.isoformat(timespec="seconds"),
+    }
+
+
+def export_time(config: Config, clock: Clock = utc_now) -> datetime:
+    """Now, in the organisation's time zone: what the bundle records as its making."""
+    return clock().astimezone(ZoneInfo(config.organisation.timezone))
+
+
+def write_bundle(
+    desk: ReviewDesk, case_id: str, out: BinaryIO, moment: datetime
+) -> list[BundleFile]:
+    """Write the case's bundle to `out` (seekable); returns the files the manifest lists."""
+    case = desk.open_case(case_id)
+    with zipfile.ZipFile(out, "w", allowZip64=True) as zf:
+        bundle = _Bundle(zf, case.row.reference, moment)
+        bundle.add("README.txt", _readme(desk, case, moment))
+        if case.report is not None:
+            bundle.add("report.json", case.report.plaintext)
+            bundle.add("report.txt", _report_text(desk, case))
+        bundle.add("state.json", _json(_state(desk, case, moment)))
+        thread = [{"seq": m.seq, "from": m.sender, "text": m.text} for m in case.messages]
+        bundle.add("thread.json", _json(thread))
+        for index, entry in enumerate(case.files):
+            _, chunks = desk.attachment(case_id, index)
+            bundle.add_stream(f"attachments/{numbered_name(index, entry.name)}", chunks)
+        bundle.close()
+    return bundle.files

@@ -1,0 +1,85 @@
+"""What the review desk hands to the console and the command line: cases as people see them,
+decrypted, with their deadlines. Plain data, no behaviour beyond derived properties."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from peluit.config.models import KpkArea
+from peluit.core.report import FileEntry, IdentityDocument
+
+from .reading import ReportReading
+from .sla import Deadlines
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    case: str
+    reference: str
+    channel: str
+    status: str
+    target: str | None
+    received: str
+    files: int
+    identity: bool
+    deadlines: Deadlines | None
+    area: KpkArea | None
+    unread: int = 0  # the reporter's messages this person has not marked as seen
+
+
+@dataclass(frozen=True)
+class CaseListing:
+    rows: list[CaseRow]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class Message:
+    seq: int
+    sender: str
+    text: str | None  # None: it does not decrypt with this key
+    key: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    status: str
+    on: str
+    by: str | None
+    target: str | None
+    reason: str | None  # decrypted; None when there is none or it is not readable
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    """A case as its reader sees it, decrypted."""
+
+    row: CaseRow
+    etag: str
+    report: ReportReading | None  # None: this person may not read the report
+    messages: list[Message]
+    history: list[HistoryEntry]
+    reply_recipient: str | None
+    identity_request: str | None
+    identity: IdentityDocument | None  # the caller's approved grant, decrypted
+    objects: dict[str, dict[str, Any]]
+
+    @property
+    def files(self) -> list[FileEntry]:
+        document = self.report.document if self.report else None
+        return list(document.files) if document else []
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    """An identity request as a custodian (or the requester) sees it."""
+
+    case: str
+    reference: str
+    channel: str
+    reviewer: str
+    status: str
+    requested_on: str | None
+    reason: str | None
+    decided_by: str | None

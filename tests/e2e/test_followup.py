@@ -1,0 +1,284 @@
+"""The reporter's follow-up in Chromium, against a real `peluit serve` with the demo keys.
+
+A report is sent through the form; a reviewer answers with the review client (signed
+requests, the demo key file); the reporter opens the follow-up page, types the receipt code,
+reads the answer (decrypted in the browser) and answers with a new file; the reviewer sees
+it as unread, decrypts the message and the file, and the added file's number is recorded.
+A wrong code gets the neutral answer, a typo is caught before any request, and requests
+without a valid proof of work are refused with a clear error, storing nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, Request
+
+from peluit import age
+from peluit.config.demo import open_demo_key
+from peluit.core import layout
+from peluit.core.pow import bucket_of
+from peluit.core.receipt import ReceiptCode, ReceiptCodeError
+from peluit.core.report import MessageDocument, ReportDocument
+from peluit.review import compose
+from peluit.review.client import ReviewClient
+from peluit.review.transport import UrllibTransport
+from tests.e2e.conftest import Served, Watched, watch
+from tests.support.pow import pow_query
+
+pytestmark = pytest.mark.e2e
+
+KiB = 1024
+QUESTION = "Terima kasih. Apakah Anda punya foto kontrak pekerjaan jalan itu?"
+ANSWER = "Ada. Saya lampirkan salinan kontraknya.\nHalaman 3 memuat volumenya."
+FOLLOWUP = "/tindak-lanjut/"
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("followup-files")
+    paths = {"photo": folder / "foto jalan.jpg", "contract": folder / "kontrak (salinan).pdf"}
+    for path in paths.values():
+        path.write_bytes(os.urandom(150 * KiB))
+    return paths
+
+
+def reviewer(served: Served, person: str = "rina") -> ReviewClient:
+    return ReviewClient(served.base, open_demo_key(served.data, person), UrllibTransport())
+
+
+def report_through_the_form(watched: Watched, served: Served, evidence: Path) -> str:
+    """Send an anonymous report with one file through the form; returns the receipt code."""
+    page = watched.new_page()
+    page.goto(served.base + "/lapor/pengaduan/", wait_until="load")
+    page.wait_for_selector("#pf-submit:not([disabled])", timeout=15_000)
+    page.locator("#pf-what").fill("Volume pekerjaan jalan di Desa Sungai Baung dikurangi.")
+    page.locator("#pf-who").fill("Kepala bidang dan kontraktor pelaksana")
+    page.locator("#pf-where").fill("Kecamatan Muara Bulian")
+    page.locator("#pf-when").fill("Agustus 2026")
+    page.select_option("#pf-area", "pengadaan")
+    page.set_input_files("#pf-files", str(evidence))
+    page.click("#pf-submit")
+    page.wait_for_selector("#pf-receipt:not([hidden])", timeout=120_000)
+    code = page.locator("#pf-receipt-code").inner_text()
+    page.close()
+    return code
+
+
+def case_of(served: Served, code: str) -> str:
+    entry = served.objects()[layout.lookup(ReceiptCode.parse(code).lookup_hash())]
+    case: str = json.loads(entry.read_bytes())["case"]
+    return case
+
+
+def open_followup(watched: Watched, served: Served, path: str = FOLLOWUP) -> Page:
+    page = watched.new_page()
+    page.goto(served.base + path, wait_until="load")
+    page.wait_for_selector("#fu-open:not([disabled])", timeout=15_000)
+    return page
+
+
+def api_posts(watched: Watched) -> list[str]:
+    seen: list[str] = []
+
+    def note(request: Request) -> None:
+        if request.method == "POST":
+            seen.append(request.url)
+
+    watched.context.on("request", note)
+    return seen
+
+
+def test_reporter_and_reviewer_talk_through_the_receipt_code(
+    browser: Browser, served: Served, files: dict[str, Path]
+) -> None:
+    watched = watch(browser, served.base, viewport={"width": 360, "height": 740})
+    code = report_through_the_form(watched, served, files["photo"])
+    case = case_of(served, code)
+
+    # The reviewer writes to the reporter, encrypted to the reply key and the team.
+    rina = reviewer(served)
+    view = rina.get_case(case)
+    assert view["thread"] == {"unread": 0, "last_read": 0, "last_seq": 0}
+    sealed = compose.message(served.config, "pengaduan", view["reply_recipient"], QUESTION)
+    rina.post_message(case, sealed)
+
+    # The reporter types the code the way people do: lower case, no dashes, spaces.
+    page = open_followup(watched, served)
+    posts = api_posts(watched)
+    page.locator("#fu-code").press_sequentially(code.lower().replace("-", " ", 3).replace("-", ""))
+    assert page.locator("#fu-code").input_value() == code  # shown grouped, upper case
+    page.click("#fu-open")
+    page.wait_for_selector("#fu-case:not([hidden])", timeout=60_000)
+    thread = page.locator("#fu-thread li")
+    assert thread.count() == 1
+    assert QUESTION in thread.nth(0).inner_text()
+    assert "Diterima" in page.locator("#fu-status").inner_text()
+    assert page.locator("#fu-reference").inner_text().replace("-", "").lower() == case
+    assert posts
+    assert all("/api/v1/followup/status?pow=" in url for url in posts)
+    assert code not in "".join(posts)
+
+    # The reporter answers with a new file.
+    page.locator("#fu-text").fill(ANSWER)
+    page.set_input_files("#fu-files", str(files["contract"]))
+    page.click("#fu-send")
+    page.wait_for_selector("#fu-reply-done:not([hidden])", timeout=60_000)
+    assert thread.count() == 2
+    assert "Halaman 3" in thread.nth(1).inner_text()  # shown from this session's memory
+    assert files["contract"].name in thread.nth(1).inner_text()
+
+    # The reviewer sees one unread message with one added file, and reads both.
+    view = rina.get_case(case)
+    assert view["thread"]["unread"] == 1
+    [addition] = view["additions"]
+    assert addition["files"] == [1]  # the report's own file is 0
+    identity = [open_demo_key(served.data, "rina").identity]
+    document = MessageDocument.model_validate_json(
+        age.decrypt(rina.read_object(case, addition["message"]), identity)
+    )
+    assert document.text == ANSWER
+    [entry] = document.files
+    assert entry.name == files["contract"].name
+    [segment_object] = [o for o in view["objects"] if o["key"] == "files/01/00000.age"]
+    sealed_file = rina.download(case, segment_object)
+    assert hashlib.sha256(sealed_file).hexdigest() == entry.segments[0].sha256
+    assert age.decrypt(sealed_file, identity) == files["contract"].read_bytes()
+    report = ReportDocument.model_validate_json(
+        age.decrypt(rina.read_object(case, "report.age"), identity)
+    )
+    assert report.files[0].name == files["photo"].name
+    progress = rina.mark_read(case, view["thread"]["last_seq"])
+    assert progress["unread"] == 0
+    assert rina.get_case(case)["thread"]["unread"] == 0
+
+    # A reload shows the reporter's own message as sealed: nothing of it is kept here.
+    page.click("#fu-forget")
+    assert page.locator("#fu-case").is_hidden()
+    assert page.locator("#fu-thread li").count() == 0
+    page.locator("#fu-code").fill(code)
+    page.click("#fu-open")
+    page.wait_for_selector("#fu-case:not([hidden])", timeout=60_000)
+    assert "terenkripsi untuk tim penelaah" in page.locator("#fu-thread li").nth(1).inner_text()
+    assert watched.context.cookies() == []
+    leftovers = page.evaluate(
+        "async () => [localStorage.length, sessionStorage.length,"
+        " (await indexedDB.databases()).length]"
+    )
+    assert leftovers == [0, 0, 0]
+    watched.assert_clean(page)
+    watched.context.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"), [(FOLLOWUP, "tidak dikenali"), ("/en" + FOLLOWUP, "not recognised")]
+)
+def test_a_wrong_code_gets_the_neutral_answer(
+    browser: Browser, served: Served, path: str, expected: str
+) -> None:
+    watched = watch(browser, served.base)
+    page = open_followup(watched, served, path)
+    statuses: list[int] = []
+    page.on(
+        "response", lambda r: statuses.append(r.status) if "/api/v1/followup/" in r.url else None
+    )
+    page.locator("#fu-code").fill(str(ReceiptCode.generate()))  # well-formed, but no case
+    page.click("#fu-open")
+    error = page.locator("#fu-open-error")
+    error.wait_for(state="visible", timeout=60_000)
+    assert expected in error.inner_text()
+    assert statuses == [404]
+    assert page.locator("#fu-case").is_hidden()
+    assert page.locator("#fu-open").is_enabled()  # free to try again
+    # the browser reports the 404 itself; nothing else may be logged
+    watched.console_errors = [e for e in watched.console_errors if "404" not in e]
+    watched.assert_clean(page)
+    watched.context.close()
+
+
+def typo_of(code: str) -> str:
+    """`code` with one character changed so that its check character no longer matches."""
+    chars = list(code)
+    for position in (5, 11, 17, 0, 2):
+        for replacement in "0123456789ABCDEFGHJKMNPQRSTVWXYZ":
+            if chars[position] == replacement:
+                continue
+            candidate = "".join([*chars[:position], replacement, *chars[position + 1 :]])
+            try:
+                ReceiptCode.parse(candidate)
+            except ReceiptCodeError as exc:
+                if "typo" in str(exc):
+                    return candidate
+    raise AssertionError("no typo found")  # pragma: no cover
+
+
+def test_a_typo_is_caught_by_the_check_character_before_any_request(
+    browser: Browser, served: Served
+) -> None:
+    watched = watch(browser, served.base)
+    page = open_followup(watched, served)
+    requests: list[str] = []
+    watched.context.on("request", lambda r: requests.append(r.url))
+    page.locator("#fu-code").fill(typo_of(str(ReceiptCode.generate())))
+    page.click("#fu-open")
+    error = page.locator("#fu-code-error")
+    error.wait_for(state="visible")
+    assert "salah ketik" in error.inner_text()
+    assert page.locator("#fu-code").get_attribute("aria-invalid") == "true"
+    page.wait_for_timeout(300)
+    assert requests == []  # not the API, not even the worker's script
+    watched.assert_clean(page)
+    watched.context.close()
+
+
+def test_requests_without_a_valid_proof_of_work_are_refused_and_store_nothing(
+    browser: Browser, served: Served
+) -> None:
+    watched = watch(browser, served.base)
+    page = open_followup(watched, served)
+    before = sorted(served.objects())
+    body = json.dumps({"token": "ab" * 32})
+    bits = served.config.limits.pow_bits
+    now = datetime.now(UTC)
+    good = pow_query("/api/v1/followup/status", body.encode(), bits, now)
+    stale = pow_query(
+        "/api/v1/followup/status", body.encode(), bits, now, bucket=bucket_of(now) - 5
+    )
+    other = pow_query("/api/v1/followup/messages", body.encode(), bits, now)
+    cases = {
+        "": "pow_required",
+        "?pow=12-zz": "pow_invalid",
+        "?" + other: "pow_invalid",  # made for another endpoint
+        "?" + stale: "pow_expired",
+    }
+    for query, code in cases.items():
+        answer: dict[str, Any] = page.evaluate(
+            """async ([url, body]) => {
+                 const r = await fetch(url, {method: "POST", body,
+                   headers: {"Content-Type": "application/json"}});
+                 return {status: r.status, body: await r.json()};
+               }""",
+            [served.base + "/api/v1/followup/status" + query, body],
+        )
+        assert answer["status"] == 400, query
+        error = answer["body"]["error"]
+        assert error["code"] == code
+        assert "bukti kerja" in error["message"]["id"].lower()
+        assert "proof of work" in error["message"]["en"]
+        assert error["pow"]["bits"] == bits
+    status: int = page.evaluate(
+        """async ([url, body]) => (await fetch(url, {method: "POST", body,
+             headers: {"Content-Type": "application/json"}})).status""",
+        [served.base + "/api/v1/followup/status?" + good, body],
+    )
+    assert status == 404  # with a valid proof: the neutral answer for an unknown token
+    assert sorted(served.objects()) == before
+    watched.console_errors = [e for e in watched.console_errors if "40" not in e]
+    watched.assert_clean(page)
+    watched.context.close()
