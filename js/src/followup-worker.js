@@ -10,11 +10,9 @@
 // Worker → page: {type: "case", view} after "open" and "refresh"; {type: "sent", result,
 // view} after "send"; {type: "event", event} and {type: "retry", …} as it goes; {type:
 // "failed", error} where error is {code, messages} (the server's) or {key, params}.
-import { ApiError, createClient, xhrPut } from "./api.js";
-import { EncryptionError, RecipientPolicyError } from "./encrypt.js";
+import { createClient, xhrPut } from "./api.js";
+import { describeFailure } from "./failure.js";
 import { openSession, readCase, sendReply } from "./followup-client.js";
-import { ReceiptCodeError } from "./receipt-text.js";
-import { SubmitError } from "./submit-error.js";
 
 const scope = /** @type {DedicatedWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 /** @type {{client: ReturnType<typeof createClient>, session: import("./followup-client.js").Session} | null} */
@@ -27,25 +25,10 @@ let sending = null;
  * @param {unknown} err
  */
 function describe(err) {
-  if (err instanceof ApiError) {
-    return { code: err.code, messages: err.messages };
-  }
-  if (err instanceof ReceiptCodeError) {
-    return { key: `code_${err.reason}` };
-  }
-  if (err instanceof SubmitError) {
-    return { key: err.key, params: err.params };
-  }
-  if (err instanceof RecipientPolicyError) {
-    return { key: "recipient_policy" };
-  }
-  if (err instanceof EncryptionError) {
-    return { key: "encryption_failed" };
-  }
   if (err instanceof DOMException && err.name === "AbortError") {
     return { key: "reply_cancelled" };
   }
-  return { key: "worker_failed" };
+  return describeFailure(err) ?? { key: "worker_failed" };
 }
 
 /** @param {{api: string, code: string, powBits?: number}} message */

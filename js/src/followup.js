@@ -7,6 +7,7 @@
 // reporter or the server is ever parsed as HTML. "Done" ends the worker, which forgets the
 // token and the reply identity, and clears the page.
 import { attachCodeEntry } from "./code-entry.js";
+import { canEncryptHere } from "./support.js";
 import { formatBytes, formatDate, pick, t } from "./messages.js";
 import { ReceiptCodeError, codeChars, parseCodeText } from "./receipt-text.js";
 import { renderThread } from "./thread-view.js";
@@ -40,13 +41,6 @@ async function loadConfig(url) {
   return config;
 }
 
-function supported() {
-  return (
-    globalThis.isSecureContext !== false &&
-    typeof Worker === "function" &&
-    typeof crypto?.subtle?.digest === "function"
-  );
-}
 
 /**
  * @param {HTMLElement | null} el
@@ -98,7 +92,7 @@ class FollowupPage {
   }
 
   start() {
-    if (!supported()) {
+    if (!canEncryptHere()) {
       show(this.openError, t(this.lang, "unsupported"));
       return;
     }

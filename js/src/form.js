@@ -6,6 +6,7 @@
 // Nothing is written to cookies, localStorage, sessionStorage or IndexedDB; no inline style
 // is set (only `hidden`, `disabled` and classes); no text from the reporter or the server is
 // ever parsed as HTML.
+import { canEncryptHere } from "./support.js";
 import { formatBytes, pick, t } from "./messages.js";
 import { copyReceipt, showReceipt } from "./receipt-view.js";
 import { fieldValue, fileProblems, identityChoice } from "./validate.js";
@@ -56,15 +57,6 @@ async function loadConfig(url, channel) {
   return config;
 }
 
-/** @returns {boolean} whether this browser can encrypt here (secure context, WebCrypto, workers) */
-function supported() {
-  return (
-    globalThis.isSecureContext !== false &&
-    typeof Worker === "function" &&
-    typeof crypto?.getRandomValues === "function" &&
-    typeof crypto?.subtle?.digest === "function"
-  );
-}
 
 /**
  * @template {Element} T
@@ -134,7 +126,7 @@ class ReportForm {
   }
 
   start() {
-    if (!supported()) {
+    if (!canEncryptHere()) {
       this.fail(t(this.lang, "unsupported"), true);
       return;
     }

@@ -7,9 +7,9 @@
 // Worker → page: {type: "event", event} (progress), {type: "retry", reason, delayMs},
 // then exactly one of {type: "done", result}, {type: "cancelled"}, {type: "failed", error}
 // where error is {code, messages: {id, en}} (from the server) or {key, params} (messages.js).
-import { ApiError, createClient, xhrPut } from "./api.js";
-import { EncryptionError, RecipientPolicyError } from "./encrypt.js";
-import { SubmitError, submit } from "./submit.js";
+import { createClient, xhrPut } from "./api.js";
+import { describeFailure } from "./failure.js";
+import { submit } from "./submit.js";
 
 /** @typedef {{code?: string, messages?: {id: string, en: string}, key?: string, params?: Record<string, string | number>}} WorkerError */
 
@@ -23,19 +23,7 @@ let started = false;
  * @returns {WorkerError}
  */
 function describe(err) {
-  if (err instanceof ApiError) {
-    return { code: err.code, messages: err.messages };
-  }
-  if (err instanceof SubmitError) {
-    return { key: err.key, params: err.params };
-  }
-  if (err instanceof RecipientPolicyError) {
-    return { key: "recipient_policy" };
-  }
-  if (err instanceof EncryptionError) {
-    return { key: "encryption_failed" };
-  }
-  return { key: "worker_failed" };
+  return describeFailure(err) ?? { key: "worker_failed" };
 }
 
 /** @param {{api: string, request: import("./submit.js").SubmitRequest}} message */
