@@ -179,6 +179,9 @@ class FollowupPage {
   fromWorker(message) {
     switch (message?.type) {
       case "case":
+        // The worker holds the code now; it need not sit in the page any longer (a wrong
+        // code keeps it in the field, so a typo can be corrected rather than retyped).
+        this.code.value = "";
         this.showCase(message.view);
         break;
       case "sent":

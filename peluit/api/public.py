@@ -10,6 +10,7 @@ hash and changes nothing.
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import re
 from collections.abc import Mapping
@@ -114,6 +115,16 @@ def _pow_parts(event: Mapping[str, Any]) -> tuple[str, str, bytes, str | None]:
     return method, path, body, values[0] if values else None
 
 
+def _readable_json(body: bytes) -> bool:
+    """Whether the body is UTF-8 JSON that Python can parse at all (not, say, nested 100,000
+    deep): anything else is refused here as a 400, before any route could fail on it."""
+    try:
+        json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return False
+    return True
+
+
 class PublicResolver(APIGatewayHttpResolver):
     """A Powertools resolver that admits a POST only with a proof of work."""
 
@@ -127,6 +138,10 @@ class PublicResolver(APIGatewayHttpResolver):
             method, path, body, value = _pow_parts(event)
         except (ValueError, TypeError, AttributeError):  # an event we cannot even read
             return errors.problem_result(errors.PROBLEMS[RequestValidationError])
+        if method == "POST" and not _readable_json(body):
+            return errors.problem_result(
+                errors.PROBLEMS[RequestValidationError], "the body is not valid JSON"
+            )
         if method == "POST" and POW_ROUTES.fullmatch(path):
             try:
                 self._pow.check(method, path, body, value)

@@ -133,6 +133,16 @@ def export_time(config: Config, clock: Clock = utc_now) -> datetime:
     return clock().astimezone(ZoneInfo(config.organisation.timezone))
 
 
+def _without_identity(plaintext: bytes) -> bytes:
+    """The report document with the identity a reporter gave "open" removed: a bundle for
+    KPK or APH never carries who reported (its README says so)."""
+    document = json.loads(plaintext)
+    if isinstance(document, dict) and document.get("identity") is not None:
+        document["identity"] = None
+        document["identity_withheld"] = True
+    return _json(document)
+
+
 def write_bundle(
     desk: ReviewDesk, case_id: str, out: BinaryIO, moment: datetime
 ) -> list[BundleFile]:
@@ -142,7 +152,7 @@ def write_bundle(
         bundle = _Bundle(zf, case.row.reference, moment)
         bundle.add("README.txt", _readme(desk, case, moment))
         if case.report is not None:
-            bundle.add("report.json", case.report.plaintext)
+            bundle.add("report.json", _without_identity(case.report.plaintext))
             bundle.add("report.txt", _report_text(desk, case))
         bundle.add("state.json", _json(_state(desk, case, moment)))
         thread = [{"seq": m.seq, "from": m.sender, "text": m.text} for m in case.messages]

@@ -64,7 +64,8 @@ def _channel(config: Config, channel_id: str) -> Channel | None:
 
 def _money(text: str) -> str:
     digits = text.strip()
-    if not digits.isdigit():
+    # ASCII digits only (isdigit() also accepts "²"), and no more than any real amount has
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 30:
         return text
     return "Rp " + f"{int(digits):,}".replace(",", ".")
 

@@ -30,6 +30,12 @@ NONCE_EXPIRY = timedelta(days=1)
 _PAYLOAD_TOO_LARGE = errors.Problem(
     413, "payload_too_large", "Permintaan terlalu besar.", "The request is too large."
 )
+_SHORT_BODY = errors.Problem(
+    400,
+    "short_body",
+    "Unggahan terputus sebelum selesai.",
+    "The upload ended before it was complete.",
+)
 _LENGTH_REQUIRED = errors.Problem(
     411, "length_required", "Panjang isi permintaan wajib ada.", "Content-Length is required."
 )
@@ -159,6 +165,10 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {k.lower(): v for k, v in self.headers.items()}
         try:
             info = self.server.store.accept_upload(key, query, headers, self.rfile, int(length))
+        except ValueError:  # the body ended before its announced length
+            self.close_connection = True
+            self._problem(_SHORT_BODY)
+            return
         except Exception as exc:
             problem = errors.problem_for(exc)
             if problem is None:

@@ -687,3 +687,18 @@ def test_openapi_document_describes_both_operations(api: Api) -> None:
     schemas = document["components"]["schemas"]
     assert {"UploadPlanIn", "FinalizeIn", "SegmentIn"} <= set(schemas)
     assert schemas["FinalizeIn"]["additionalProperties"] is False
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"\xff\xfe{not utf-8}", b"[" * 100_000 + b"]" * 100_000],
+    ids=["not-utf-8", "nested-100000-deep"],
+)
+def test_a_body_python_cannot_read_is_a_400_not_a_500(api: Api, raw: bytes) -> None:
+    before = api.store.snapshot()
+    event = make_event(finalize_path(submission_id()), base64.b64encode(raw).decode())
+    event["isBase64Encoded"] = True
+    result = api.app.resolve(event, lambda_context())
+    assert result["statusCode"] == 400
+    assert json.loads(result["body"])["error"]["code"] == "invalid_request"
+    assert api.store.snapshot() == before

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import zipfile
 
 import pytest
@@ -113,3 +114,17 @@ def test_an_attachment_that_fails_to_authenticate_fails_the_whole_export(
     deployment.store.objects[key] = bytes(data)
     with pytest.raises(IntegrityError):
         write_bundle(_desk(deployment), case, io.BytesIO(), deployment.clock())
+
+
+def test_an_identity_given_openly_stays_out_of_the_bundle(deployment: Deployment) -> None:
+    case = submit_case(
+        deployment.config, deployment.store, {"what": "pungli"},
+        open_identity={"reporter_name": "Budi Santoso"}, clock=deployment.clock,
+    ).case  # fmt: skip
+    with _bundle(deployment, case) as zf:
+        everything = b"".join(zf.read(name) for name in zf.namelist())
+        report = json.loads(zf.read(f"{case_reference(case)}/report.json"))
+    assert b"Budi Santoso" not in everything
+    assert report["identity"] is None
+    assert report["identity_withheld"] is True
+    assert report["answers"]["what"] == "pungli"

@@ -61,9 +61,11 @@ def submit_case(
     channel: str = "pengaduan",
     attachments: Sequence[Attachment] = (),
     identity: Mapping[str, str] | None = None,
+    open_identity: Mapping[str, str] | None = None,
     clock: Clock = utc_now,
 ) -> Submitted:
-    """A finalized case; `identity`: a confidential identity block for the custodians."""
+    """A finalized case; `identity`: a confidential identity block for the custodians;
+    `open_identity`: an identity given openly, inside the report."""
     recipients = _recipients(config, channel)
     submission = os.urandom(16).hex()
     segments: list[Segment] = []
@@ -89,8 +91,10 @@ def submit_case(
         "channel": channel,
         "lang": "id",
         "answers": dict(answers),
-        "identity_choice": "confidential" if identity else "anonymous",
-        "identity": None,
+        "identity_choice": (
+            "confidential" if identity else "open" if open_identity else "anonymous"
+        ),
+        "identity": dict(open_identity) if open_identity else None,
         "files": manifest,
     }
     block = None

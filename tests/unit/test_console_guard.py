@@ -80,6 +80,19 @@ def test_an_idle_session_is_dropped_and_its_desk_forgets_what_it_decrypted() -> 
     assert session.desk is None
 
 
+def test_an_idle_session_is_locked_even_if_no_request_comes() -> None:
+    now = [1000.0]
+    sessions = Sessions(idle_seconds=60, clock=lambda: now[0])
+    desk = Mock(spec=ReviewDesk)
+    session = sessions.unlock(sessions.new(), desk)
+    sessions.expire()
+    desk.forget.assert_not_called()
+    now[0] += 61
+    sessions.expire()  # what the console server does between requests
+    desk.forget.assert_called_once()
+    assert session.desk is None
+
+
 def test_cookies_parse_and_the_session_cookie_is_strict_and_http_only() -> None:
     session = Sessions().new()
     cookie = guard.session_cookie(5123, session)

@@ -552,3 +552,12 @@ def test_outputs_name_what_the_operator_needs(template: dict[str, Any]) -> None:
         "SiteBucketName",
         "DistributionId",
     } <= set(template["Outputs"])
+
+
+@pytest.mark.parametrize("function", ["PublicFunction", "ReviewerFunction"])
+def test_functions_log_no_per_invocation_platform_lines(
+    template: dict[str, Any], function: str
+) -> None:
+    # START/END/REPORT lines would time every submission to the millisecond
+    logging = properties(template, function)["LoggingConfig"]
+    assert logging == {"LogFormat": "JSON", "ApplicationLogLevel": "WARN", "SystemLogLevel": "WARN"}

@@ -67,3 +67,11 @@ def test_a_plaintext_that_is_not_a_report_document_is_kept_with_the_reason() -> 
     assert reading.document is None
     assert reading.problem is not None
     assert reading.plaintext == b'{"what": "bukan dokumen"}'
+
+
+@pytest.mark.parametrize("hostile", ["²", "9" * 5000, "١٢٣"])
+def test_a_money_answer_that_is_not_plain_digits_is_shown_as_typed(hostile: str) -> None:
+    reading = read_report(_report({"loss": hostile}))
+    assert reading.document is not None
+    [row] = answer_rows(CONFIG, "pengaduan", reading.document.answers, identity=False)
+    assert row.value == hostile

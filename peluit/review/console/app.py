@@ -85,6 +85,9 @@ class ReviewConsole:
             ("POST", re.compile(rf"/identity-requests/{_CASE}/{_PERSON}/deny"), self._route_deny),
         ]
 
+    def expire_sessions(self) -> None:
+        self._sessions.expire()
+
     @property
     def origin(self) -> str:
         return f"http://127.0.0.1:{self.port}"

@@ -69,8 +69,7 @@ class Sessions:
             return None
         with self._lock:
             now = self._clock()
-            for stale in [s for s in self._sessions.values() if now - s.last_seen > self._idle]:
-                self._drop(stale)
+            self._drop_idle(now)
             found = next(
                 (s for k, s in self._sessions.items() if _same(k, session_id)),
                 None,
@@ -78,6 +77,15 @@ class Sessions:
             if found is not None:
                 found.last_seen = now
             return found
+
+    def expire(self) -> None:
+        """Forget idle sessions' keys now, even if no request ever comes again."""
+        with self._lock:
+            self._drop_idle(self._clock())
+
+    def _drop_idle(self, now: float) -> None:
+        for stale in [s for s in self._sessions.values() if now - s.last_seen > self._idle]:
+            self._drop(stale)
 
     def new(self) -> Session:
         with self._lock:

@@ -20,6 +20,8 @@ STREAM_PIECE = 1024 * 1024  # bytes per write: fewer system calls than 64 KiB ag
 class ConsoleApp(Protocol):
     def handle(self, request: Request) -> Response: ...
 
+    def expire_sessions(self) -> None: ...
+
 
 class ConsoleServer(ThreadingHTTPServer):
     daemon_threads = True
@@ -39,6 +41,11 @@ class ConsoleServer(ThreadingHTTPServer):
     @property
     def origin(self) -> str:
         return f"http://{LOOPBACK}:{self.port}"
+
+    def service_actions(self) -> None:
+        """Between requests (about every half second): lock sessions that went idle, so an
+        unlocked key does not stay in memory until someone next uses the console."""
+        self.app.expire_sessions()
 
     def handle_error(self, request: object, client_address: object) -> None:
         """Name the failure only: the default prints a traceback that may hold case data."""
