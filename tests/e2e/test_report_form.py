@@ -184,3 +184,25 @@ def test_an_empty_form_is_not_sent_and_says_why_in_the_page_language(
     assert posts == []
     watched.assert_clean(page)
     watched.context.close()
+
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [("/lapor/pengaduan/", "form-id-360.png"), ("/en/lapor/pengaduan/", "form-en-360.png")],
+)
+def test_the_form_fits_a_360_px_phone_and_is_photographed(
+    browser: Browser, served: Served, path: str, name: str
+) -> None:
+    watched = watch(browser, served.base, viewport={"width": 360, "height": 740})
+    page = open_form(watched, served, path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shot = page.locator("#peluit-form").screenshot(path=SCREENSHOTS / name)
+    assert shot[:8] == b"\x89PNG\r\n\x1a\n"
+    width = int.from_bytes(shot[16:20], "big")  # the PNG header's width field
+    assert 300 <= width <= 360
+    watched.assert_clean(page)
+    watched.context.close()
