@@ -138,16 +138,16 @@ class PublicResolver(APIGatewayHttpResolver):
             method, path, body, value = _pow_parts(event)
         except (ValueError, TypeError, AttributeError):  # an event we cannot even read
             return errors.problem_result(errors.PROBLEMS[RequestValidationError])
-        if method == "POST" and not _readable_json(body):
-            return errors.problem_result(
-                errors.PROBLEMS[RequestValidationError], "the body is not valid JSON"
-            )
-        if method == "POST" and POW_ROUTES.fullmatch(path):
+        if method == "POST" and POW_ROUTES.fullmatch(path):  # unpaid requests cost us nothing
             try:
                 self._pow.check(method, path, body, value)
             except ProofOfWorkError as exc:
                 problem = errors.problem_for(exc) or errors.INTERNAL
                 return errors.problem_result(problem, str(exc), errors.extra_for(exc))
+        if method == "POST" and not _readable_json(body):
+            return errors.problem_result(
+                errors.PROBLEMS[RequestValidationError], "the body is not valid JSON"
+            )
         return super().resolve(event, context)
 
 

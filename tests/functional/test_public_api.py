@@ -696,7 +696,9 @@ def test_openapi_document_describes_both_operations(api: Api) -> None:
 )
 def test_a_body_python_cannot_read_is_a_400_not_a_500(api: Api, raw: bytes) -> None:
     before = api.store.snapshot()
-    event = make_event(finalize_path(submission_id()), base64.b64encode(raw).decode())
+    path = finalize_path(submission_id())
+    query = pow_query(path, raw, api.team.config.limits.pow_bits, api.clock())
+    event = make_event(path, base64.b64encode(raw).decode(), query=query)
     event["isBase64Encoded"] = True
     result = api.app.resolve(event, lambda_context())
     assert result["statusCode"] == 400
