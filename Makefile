@@ -56,6 +56,7 @@ test: lint typecheck js-test js-build .venv-checkov/.installed
 bench: deps
 	$(PY) -m tests.bench.bench_age
 	$(PY) -m tests.bench.bench_review
+	$(PY) -m tests.bench.bench_submit
 
 clean:
 	rm -rf $(VENV) .venv-checkov js/node_modules .mypy_cache .ruff_cache .pytest_cache

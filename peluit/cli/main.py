@@ -16,6 +16,7 @@ commands:
   audit    verify the audit log's hash chain (`peluit audit verify --store PATH`)
   review   the review console in your browser, on 127.0.0.1 (`peluit review --key FILE`)
   cases    list, show, export, reply to and change cases (`peluit cases --help`)
+  submit   file a report from the command line, as the browser does (`peluit submit --help`)
 """
 
 
@@ -53,6 +54,10 @@ def main(argv: list[str] | None = None) -> int:
         from . import cases_cmd
 
         return cases_cmd.main(rest)
+    if command == "submit":
+        from . import submit_cmd
+
+        return submit_cmd.main(rest)
     if command == "deploy":
         from . import deploy_cmd
 

@@ -1,0 +1,266 @@
+"""One submission, start to finish, as js/src/submit.js does it: everything that can be
+refused without the network is refused first; segments are encrypted and uploaded one by one;
+then the report (and identity block) are encrypted and the case is finalized, with retries.
+Nothing is filed unless every segment is stored."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+import mimetypes
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from peluit import age
+from peluit.core.receipt import ReceiptCode
+from peluit.core.report import (
+    AnswerValue,
+    FileEntry,
+    IdentityChoice,
+    IdentityDocument,
+    ReportDocument,
+    SegmentEntry,
+)
+
+from .api import ApiClient, SegmentOut
+from .channels import ChannelsDocument, ChannelSpec, FieldRules, fetch_channels, hybrid_recipients
+from .errors import SubmitError
+from .http import Transport
+
+MAX_NAME = 255
+DEFAULT_TYPE = "application/octet-stream"
+_TRUE = {"true", "1", "yes", "ya", "on"}
+_FALSE = {"false", "0", "no", "tidak", "off", ""}
+
+
+@dataclass(frozen=True)
+class SubmitRequest:
+    """What the reporter entered: raw field texts by id, the identity choice, file paths."""
+
+    channel: str
+    fields: Mapping[str, str]
+    identity_choice: IdentityChoice = "anonymous"
+    identity_fields: Mapping[str, str] = field(default_factory=dict)
+    files: Sequence[Path] = ()
+    lang: Literal["id", "en"] = "id"
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    case: str
+    receipt: str
+    acknowledged_on: str
+
+    def json(self) -> dict[str, str]:
+        return {"case": self.case, "receipt": self.receipt, "acknowledged_on": self.acknowledged_on}
+
+
+def identity_choices(mode: str) -> tuple[IdentityChoice, ...]:
+    if mode == "none":
+        return ("anonymous",)
+    if mode == "required":
+        return ("confidential", "open")
+    return ("anonymous", "confidential", "open")
+
+
+def file_name(name: str) -> str:
+    """At most 255 code points, keeping a short extension; never empty (report.js)."""
+    if not name:
+        return "lampiran"
+    if len(name) <= MAX_NAME:
+        return name
+    dot = name.rfind(".")
+    ext = name[dot:] if dot > 0 and len(name) - dot <= 16 else ""
+    return name[: MAX_NAME - len(ext) - 1] + "…" + ext
+
+
+def _value(rules: FieldRules, raw: str | None) -> AnswerValue:
+    if rules.kind == "boolean":
+        text = (raw or "").strip().lower()
+        if text not in _TRUE | _FALSE:
+            raise SubmitError(f"field {rules.id!r} takes true or false")
+        checked = text in _TRUE
+        if rules.required and not checked:
+            raise SubmitError(f"field {rules.id!r} must be true")
+        return checked
+    text = (raw or "").strip()
+    if text == "":
+        if rules.required:
+            raise SubmitError(f"field {rules.id!r} is required")
+        return None
+    if len(text) > rules.max_length:
+        raise SubmitError(f"field {rules.id!r} is longer than {rules.max_length} characters")
+    if rules.options and rules.kind in {"select", "kpk_area"} and text not in rules.options:
+        raise SubmitError(f"field {rules.id!r} must be one of: {', '.join(rules.options)}")
+    return text
+
+
+def answers_for(
+    spec: ChannelSpec, given: Mapping[str, str], identity: bool
+) -> dict[str, AnswerValue]:
+    """Every field of the channel of this kind (identity or not), checked; unknown refused."""
+    rules = [f for f in spec.fields if f.identity == identity]
+    known = {f.id for f in rules}
+    unknown = sorted(set(given) - known)
+    if unknown:
+        what = "identity field" if identity else "field"
+        raise SubmitError(f"the channel has no {what} {unknown[0]!r}")
+    return {f.id: _value(f, given.get(f.id)) for f in rules}
+
+
+def _encode(doc: ReportDocument | IdentityDocument) -> bytes:
+    return json.dumps(
+        doc.model_dump(mode="json"), separators=(",", ":"), ensure_ascii=False
+    ).encode()
+
+
+@dataclass(frozen=True)
+class _Plan:
+    path: Path
+    size: int
+    segments: int
+
+
+def _plan_files(files: Sequence[Path], doc: ChannelsDocument) -> list[_Plan]:
+    limits = doc.limits
+    if len(files) > limits.files_per_report:
+        raise SubmitError(f"at most {limits.files_per_report} files per report")
+    plans = []
+    for path in files:
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise SubmitError(f"cannot read {path}: {exc.strerror}") from None
+        if not path.is_file():
+            raise SubmitError(f"not a file: {path}")
+        if size > limits.file_max_bytes:
+            raise SubmitError(f"{path.name} is larger than {limits.file_max_bytes} bytes")
+        plans.append(_Plan(path, size, max(1, math.ceil(size / limits.segment_bytes))))
+    if sum(p.size for p in plans) > limits.total_max_bytes:
+        raise SubmitError(f"the files together are larger than {limits.total_max_bytes} bytes")
+    return plans
+
+
+def _file_entry(plan: _Plan, segments: list[SegmentEntry]) -> FileEntry:
+    kind = mimetypes.guess_type(plan.path.name)[0] or DEFAULT_TYPE
+    return FileEntry(
+        name=file_name(plan.path.name),
+        type=kind if len(kind) <= MAX_NAME else DEFAULT_TYPE,
+        size=plan.size,
+        segments=segments,
+    )
+
+
+def submit(
+    server: str,
+    request: SubmitRequest,
+    transport: Transport | None = None,
+    channels: ChannelsDocument | None = None,
+) -> SubmitResult:
+    """Submit one report to the Peluit site at `server`; raises a ClientError with nothing
+    filed, or returns the receipt."""
+    transport = transport or Transport()
+    doc = channels or fetch_channels(server, transport)
+    spec = doc.channels.get(request.channel)
+    if spec is None:
+        raise SubmitError(f"no channel {request.channel!r} (have: {', '.join(doc.channels)})")
+
+    # 1. Everything that can be refused without the network, refused first.
+    recipients = hybrid_recipients(spec.report_recipients)
+    choice = request.identity_choice
+    if choice not in identity_choices(spec.identity):
+        allowed = ", ".join(identity_choices(spec.identity))
+        raise SubmitError(f"this channel takes identity choice {allowed}")
+    answers = answers_for(spec, request.fields, identity=False)
+    if choice == "anonymous":
+        if request.identity_fields:
+            raise SubmitError("identity fields need --identity-choice confidential or open")
+        in_report, block = None, None
+    else:
+        given = answers_for(spec, request.identity_fields, identity=True)
+        in_report = given if choice == "open" else None
+        block = given if choice == "confidential" or spec.identity == "required" else None
+    identity_recipients = hybrid_recipients(spec.identity_recipients) if block is not None else []
+    plans = _plan_files(request.files, doc)
+    segment_bytes = doc.limits.segment_bytes
+    count = len(recipients)
+
+    def report(entries: list[list[SegmentEntry]]) -> ReportDocument:
+        return ReportDocument(
+            format="peluit-report/1",
+            channel=request.channel,
+            lang=request.lang,
+            answers=answers,
+            identity_choice=choice,
+            identity=in_report,
+            files=[_file_entry(p, e) for p, e in zip(plans, entries, strict=True)],
+        )
+
+    placeholder = [
+        [
+            SegmentEntry(
+                size=age.hybrid_file_size(
+                    count, min(segment_bytes, p.size - i * segment_bytes) if p.size else 0
+                ),
+                sha256="0" * 64,
+            )
+            for i in range(p.segments)
+        ]
+        for p in plans
+    ]
+    if age.hybrid_file_size(count, len(_encode(report(placeholder)))) > doc.limits.report_max_bytes:
+        raise SubmitError("the report is too large")
+
+    code = ReceiptCode.generate()
+    submission = secrets.token_hex(16)
+    client = ApiClient(server, doc.api, doc.limits.pow_bits, transport)
+
+    # 2. Segments, one by one.
+    entries: list[list[SegmentEntry]] = []
+    uploaded: list[SegmentOut] = []
+    for number, plan in enumerate(plans):
+        entries.append([])
+        with plan.path.open("rb") as src:
+            for index in range(plan.segments):
+                want = min(segment_bytes, plan.size - index * segment_bytes)
+                plaintext = src.read(want)
+                if len(plaintext) != want:
+                    raise SubmitError(f"{plan.path.name} changed while it was being read")
+                body = age.encrypt(plaintext, recipients)
+                digest = hashlib.sha256(body).hexdigest()
+                segment = SegmentOut(number, index, len(body), digest)
+                client.upload_segment(submission, request.channel, segment, body)
+                entries[-1].append(SegmentEntry(size=len(body), sha256=digest))
+                uploaded.append(segment)
+
+    # 3. The report and the identity block.
+    report_age = age.encrypt(_encode(report(entries)), recipients)
+    identity_age = (
+        age.encrypt(
+            _encode(
+                IdentityDocument(format="peluit-identity/1", channel=request.channel, fields=block)
+            ),
+            identity_recipients,
+        )
+        if block is not None
+        else None
+    )
+
+    # 4. Finalize, retried (idempotent on the server).
+    case, acknowledged = client.finalize(
+        submission,
+        {
+            "channel": request.channel,
+            "report": base64.b64encode(report_age).decode(),
+            "identity": base64.b64encode(identity_age).decode() if identity_age else None,
+            "segments": [s.json() for s in uploaded],
+            "lookup_hash": code.lookup_hash().hex(),
+            "reply_recipient": code.reply_identity().recipient().encode(),
+        },
+    )
+    return SubmitResult(case=case, receipt=str(code), acknowledged_on=acknowledged)
