@@ -57,6 +57,7 @@ bench: deps
 	$(PY) -m tests.bench.bench_age
 	$(PY) -m tests.bench.bench_review
 	$(PY) -m tests.bench.bench_submit
+	$(PY) -m tests.bench.bench_form
 
 clean:
 	rm -rf $(VENV) .venv-checkov js/node_modules .mypy_cache .ruff_cache .pytest_cache

@@ -193,11 +193,13 @@ class _Handler(BaseHTTPRequestHandler):
             data = missing.read_bytes() if missing else b"Not found"
             self._send(404, {"Content-Type": static.TYPES[".html"]}, data, head)
             return
+        body, encoding = static.body_for(file, self.headers.get("Accept-Encoding", ""))
         headers = {
             "Content-Type": static.content_type(file),
             "Cache-Control": static.cache_control(file),
+            **encoding,
         }
-        self._send(200, headers, file.read_bytes(), head)
+        self._send(200, headers, body, head)
 
     # -- plumbing -------------------------------------------------------------------------
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import gzip
 import mimetypes
 import posixpath
 from pathlib import Path
@@ -60,3 +62,24 @@ def content_type(path: Path) -> str:
 
 def cache_control(path: Path) -> str:
     return "no-cache" if path.suffix == ".html" else "public, max-age=3600"
+
+
+_COMPRESSIBLE = (".html", ".js", ".mjs", ".css", ".json", ".svg", ".txt", ".xml", ".webmanifest")
+
+
+@functools.lru_cache(maxsize=256)
+def _gzipped(path: Path, mtime_ns: int, size: int) -> bytes:
+    # mtime and size are part of the key: a rebuilt site is compressed again
+    return gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+
+
+def body_for(path: Path, accept_encoding: str) -> tuple[bytes, dict[str, str]]:
+    """The file's bytes, gzipped when the browser accepts it and it is text (as the CDN does:
+    the form page must load on a slow rural link)."""
+    if path.suffix not in _COMPRESSIBLE:
+        return path.read_bytes(), {}
+    vary = {"Vary": "Accept-Encoding"}
+    if "gzip" not in accept_encoding.lower():
+        return path.read_bytes(), vary
+    stat = path.stat()
+    return _gzipped(path, stat.st_mtime_ns, stat.st_size), {**vary, "Content-Encoding": "gzip"}

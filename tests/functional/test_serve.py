@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import http.client
 import json
@@ -226,3 +227,33 @@ def test_the_openapi_document_is_served(running: Running) -> None:
     assert status == 200
     paths = json.loads(body)["paths"]
     assert "/api/v1/submissions/{submission}/finalize" in paths
+
+
+def test_text_assets_are_gzipped_for_browsers_that_accept_it(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "assets").mkdir(parents=True)
+    script = b"console.log('peluit');\n" * 2000
+    (site / "assets" / "app.js").write_bytes(script)
+    (site / "assets" / "logo.png").write_bytes(b"\x89PNG" + bytes(100))
+    options = ServeOptions("127.0.0.1", 0, tmp_path / "var", None, site)
+    server, _, _, _ = build_server(options)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        status, headers, body = call(
+            "GET", base + "/assets/app.js", None, {"Accept-Encoding": "gzip"}
+        )
+        assert status == 200
+        assert headers["Content-Encoding"] == "gzip"
+        assert gzip.decompress(body) == script
+        assert len(body) < len(script) // 10
+        _, plain_headers, plain = call("GET", base + "/assets/app.js")
+        assert "Content-Encoding" not in plain_headers
+        assert plain == script
+        _, png_headers, _ = call(
+            "GET", base + "/assets/logo.png", None, {"Accept-Encoding": "gzip"}
+        )
+        assert "Content-Encoding" not in png_headers
+    finally:
+        server.shutdown()
+        server.server_close()
