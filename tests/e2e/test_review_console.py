@@ -28,11 +28,8 @@ EVIDENCE = os.urandom(9 * 1024 * 1024 + 12345)  # two segments
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
-    server = DemoServer(tmp_path_factory.mktemp("review-e2e") / "var")
-    try:
+    with DemoServer(tmp_path_factory.mktemp("review-e2e") / "var") as server:
         yield server
-    finally:
-        server.close()
 
 
 @pytest.fixture(scope="module")

@@ -41,11 +41,8 @@ def peluit(*args: str | Path, cwd: Path, stdin: bytes = b"") -> subprocess.Compl
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
-    server = DemoServer(tmp_path_factory.mktemp("cli") / "var")
-    try:
+    with DemoServer(tmp_path_factory.mktemp("cli") / "var") as server:
         yield server
-    finally:
-        server.close()
 
 
 @pytest.fixture(scope="module")

@@ -35,11 +35,8 @@ ANSWERS = {
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
-    server = DemoServer(tmp_path_factory.mktemp("console") / "var")
-    try:
+    with DemoServer(tmp_path_factory.mktemp("console") / "var") as server:
         yield server
-    finally:
-        server.close()
 
 
 @pytest.fixture(scope="module")

@@ -51,6 +51,12 @@ class DemoServer:
         self.server.shutdown()
         self.server.server_close()
 
+    def __enter__(self) -> DemoServer:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
 
 class ConsoleUnderTest:
     def __init__(self, served: DemoServer, person: str, config: Config | None = None) -> None:
