@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from peluit.config.models import Config
 
 from .forms import CHANNELS_JSON
-from .texts import Lang, format_size
+from .texts import Lang, files_help
 
 FOLLOWUP_WORKER_JS = "assets/peluit/followup-worker.js"
 MAX_TEXT = 20000  # characters of one message (js/src/followup-client.js, core/report.py)
@@ -188,11 +188,7 @@ def _case_section(config: Config, lang: Lang, t: FollowupTexts) -> str:
 
 def _reply_form(config: Config, lang: Lang, t: FollowupTexts) -> str:
     limits = config.limits
-    files_help = t.files_help.format(
-        count=limits.files_per_report,
-        size=format_size(limits.file_max_bytes, lang),
-        total=format_size(limits.total_max_bytes, lang),
-    )
+    help_text = files_help(t.files_help, limits, lang)
     off = limits.files_per_report == 0
     return "\n".join(
         [
@@ -208,7 +204,7 @@ def _reply_form(config: Config, lang: Lang, t: FollowupTexts) -> str:
             "</div>",
             f'<div class="peluit-field" data-field="files"{" hidden" if off else ""}>',
             f'<label for="fu-files" class="peluit-files-label">{_e(t.files_label)}</label>',
-            f'<p class="peluit-help" id="fu-files-help">{_e(files_help)}</p>',
+            f'<p class="peluit-help" id="fu-files-help">{_e(help_text)}</p>',
             f'<p class="peluit-help peluit-warning">{_e(t.files_metadata)}</p>',
             '<input type="file" id="fu-files" multiple '
             f'aria-describedby="fu-files-help fu-files-error"{" disabled" if off else ""}>',

@@ -14,7 +14,7 @@ from typing import Any
 from peluit.config.models import Channel, Config, FieldSpec
 
 from .errors import FormError
-from .texts import FORM_TEXTS, FormTexts, Lang, format_size, pick
+from .texts import FORM_TEXTS, FormTexts, Lang, files_help, pick
 
 API_BASE = "/api/v1"
 CHANNELS_JSON = "assets/peluit/channels.json"
@@ -146,11 +146,7 @@ def _identity_section(config: Config, channel: Channel, lang: Lang, t: FormTexts
 
 def _files_section(config: Config, lang: Lang, t: FormTexts) -> str:
     limits = config.limits
-    help_text = t.files_help.format(
-        count=limits.files_per_report,
-        size=format_size(limits.file_max_bytes, lang),
-        total=format_size(limits.total_max_bytes, lang),
-    )
+    help_text = files_help(t.files_help, limits, lang)
     off = limits.files_per_report == 0
     return "\n".join(
         [

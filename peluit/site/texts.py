@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from peluit.config.models import Text
+from peluit.config.models import Limits, Text
 
 Lang = Literal["id", "en"]
 LANGS: tuple[Lang, ...] = get_args(Lang)
@@ -172,3 +172,12 @@ def format_size(size: int, lang: Lang) -> str:
                 value = value.replace(".", ",")
             return f"{value} {unit}"
     return f"{size} B" if lang == "en" else f"{size} bita"
+
+
+def files_help(template: str, limits: Limits, lang: Lang) -> str:
+    """A files section's help text with the configured count and sizes filled in."""
+    return template.format(
+        count=limits.files_per_report,
+        size=format_size(limits.file_max_bytes, lang),
+        total=format_size(limits.total_max_bytes, lang),
+    )
