@@ -31,7 +31,7 @@ import { solve, withPow } from "./pow.js";
 /**
  * How a segment is sent. The default uses fetch; the worker passes `xhrPut`, which reports
  * upload progress (fetch cannot).
- * @typedef {(url: string, init: {method: string, headers: Record<string, string>, body: Uint8Array,
+ * @typedef {(url: string, init: {method: string, headers: Record<string, string>, body: Blob,
  *   signal: AbortSignal, onProgress?: (sent: number) => void}) => Promise<PutResponse>} PutFn
  */
 /**
@@ -403,13 +403,14 @@ export function createClient(options) {
    * @param {string} job.submission
    * @param {string} job.channel
    * @param {SegmentIn} job.segment
-   * @param {Uint8Array} job.body the ciphertext (size and SHA-256 as in `segment`)
+   * @param {Blob} job.body the ciphertext (size and SHA-256 as in `segment`); a Blob, whose
+   *   bytes the browser keeps outside the page's memory and sends without copying them here
    * @param {(sent: number) => void} [job.onProgress] bytes of this segment sent so far
    * @param {AbortSignal} [job.signal]
    * @returns {Promise<"uploaded" | "already">}
    */
   async function uploadSegment({ submission, channel, segment, body, onProgress, signal }) {
-    const timeoutMs = 60000 + Math.ceil((body.length * 1000) / minBytesPerSecond);
+    const timeoutMs = 60000 + Math.ceil((body.size * 1000) / minBytesPerSecond);
     for (let replans = 0; ; replans++) {
       const [upload] = await planUploads(submission, channel, [segment], signal);
       const response = await retrying(
@@ -425,11 +426,11 @@ export function createClient(options) {
         timeoutMs,
       );
       if (response.ok) {
-        onProgress?.(body.length);
+        onProgress?.(body.size);
         return "uploaded";
       }
       if (DONE_STATUS.has(response.status)) {
-        onProgress?.(body.length);
+        onProgress?.(body.size);
         return "already";
       }
       if (response.status !== 403 || replans >= maxReplans) {

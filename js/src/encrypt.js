@@ -57,12 +57,11 @@ export function hybridFileSize(recipients, plaintext) {
 }
 
 /**
- * Encrypt `plaintext` to every recipient (all hybrid) as one binary age file.
+ * An Encrypter for `recipients`, refused under the policy before anything is encrypted.
  * @param {string[]} recipients
- * @param {Uint8Array} plaintext
- * @returns {Promise<Uint8Array>}
+ * @returns {{encrypter: Encrypter, count: number}}
  */
-export async function encryptTo(recipients, plaintext) {
+function encrypterFor(recipients) {
   const checked = checkRecipients(recipients);
   const encrypter = new Encrypter();
   for (const recipient of checked) {
@@ -72,9 +71,68 @@ export async function encryptTo(recipients, plaintext) {
       throw new RecipientPolicyError("a recipient key is malformed: refusing to encrypt");
     }
   }
+  return { encrypter, count: checked.length };
+}
+
+/**
+ * Encrypt `plaintext` to every recipient (all hybrid) as one binary age file.
+ * @param {string[]} recipients
+ * @param {Uint8Array} plaintext
+ * @returns {Promise<Uint8Array>}
+ */
+export async function encryptTo(recipients, plaintext) {
+  const { encrypter, count } = encrypterFor(recipients);
   const ciphertext = await encrypter.encrypt(plaintext);
-  if (ciphertext.length !== hybridFileSize(checked.length, plaintext.length)) {
+  if (ciphertext.length !== hybridFileSize(count, plaintext.length)) {
     throw new EncryptionError("the encrypted file does not have the size the policy implies");
   }
   return ciphertext;
+}
+
+/** The Blob did not give the bytes it announced: the file changed or became unreadable. */
+export class FileChangedError extends Error {
+  constructor() {
+    super("the file changed while it was being read");
+    this.name = "FileChangedError";
+  }
+}
+
+/**
+ * Encrypt the bytes of `blob` (a slice of a File) to every recipient as one binary age file,
+ * streaming: the plaintext is read from `blob.stream()` 64 KiB at a time and never held whole,
+ * and the ciphertext is written straight into `buffer` when it is large enough (so one buffer
+ * serves every segment of an upload and nothing segment-sized is left for the garbage
+ * collector). The result is a view of `buffer`, valid until `buffer` is written again.
+ * @param {string[]} recipients
+ * @param {Blob} blob
+ * @param {Uint8Array} [buffer]
+ * @returns {Promise<Uint8Array>} exactly `hybridFileSize(recipients.length, blob.size)` bytes
+ */
+export async function encryptBlob(recipients, blob, buffer) {
+  const { encrypter, count } = encrypterFor(recipients);
+  const size = hybridFileSize(count, blob.size);
+  const out = buffer && buffer.length >= size ? buffer.subarray(0, size) : new Uint8Array(size);
+  const reader = (await encrypter.encrypt(blob.stream())).getReader();
+  let offset = 0;
+  for (;;) {
+    let chunk;
+    try {
+      chunk = await reader.read();
+    } catch {
+      throw new FileChangedError(); // NotReadableError: the file was moved, changed or removed
+    }
+    if (chunk.done) {
+      break;
+    }
+    if (offset + chunk.value.length > size) {
+      await reader.cancel().catch(() => {});
+      throw new FileChangedError();
+    }
+    out.set(chunk.value, offset);
+    offset += chunk.value.length;
+  }
+  if (offset !== size) {
+    throw new FileChangedError();
+  }
+  return out;
 }

@@ -40,19 +40,3 @@ export function planSegments(file, size, segmentBytes) {
 export function planFiles(files, segmentBytes) {
   return files.map((f, i) => planSegments(i, f.size, segmentBytes));
 }
-
-/**
- * Read one slice of a Blob (a File is a Blob) into memory: only this slice is read, so memory
- * stays bounded by the segment size whatever the file's size. Fails if the file changed
- * (became shorter) since it was chosen.
- * @param {Blob} blob
- * @param {SegmentSlice} slice
- * @returns {Promise<Uint8Array>}
- */
-export async function readSlice(blob, slice) {
-  const bytes = new Uint8Array(await blob.slice(slice.start, slice.end).arrayBuffer());
-  if (bytes.length !== slice.end - slice.start) {
-    throw new RangeError("the file changed while it was being read");
-  }
-  return bytes;
-}

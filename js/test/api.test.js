@@ -23,9 +23,9 @@ function client(server, extra = {}) {
   return { c, delays, retries };
 }
 
-function segment(body = new Uint8Array([1, 2, 3])) {
-  const sha256 = createHash("sha256").update(body).digest("hex");
-  return { body, segment: { file: 0, index: 0, size: body.length, sha256 } };
+function segment(bytes = new Uint8Array([1, 2, 3])) {
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  return { bytes, body: new Blob([bytes]), segment: { file: 0, index: 0, size: bytes.length, sha256 } };
 }
 
 const upload = (c, s, more = {}) => c.uploadSegment({ submission: SUBMISSION, channel: "pengaduan", ...s, ...more });
@@ -42,7 +42,7 @@ describe("api client: uploads", () => {
     assert.match(planUrl.search, /^\?pow=\d+-[0-9a-f]{16}$/);
     assert.deepEqual(plan.body, { channel: "pengaduan", segments: [s.segment] });
     assert.ok(put.url.startsWith(`https://wbs.example.go.id/_upload/staging/${SUBMISSION}/0/0.age?`));
-    assert.equal(put.headers["x-amz-checksum-sha256"], createHash("sha256").update(s.body).digest("base64"));
+    assert.equal(put.headers["x-amz-checksum-sha256"], createHash("sha256").update(s.bytes).digest("base64"));
     assert.equal(server.objects.size, 1);
   });
 
@@ -82,7 +82,7 @@ describe("api client: uploads", () => {
     assert.equal(server.count("plan"), 3);
     const puts = server.requests.filter((r) => r.route === "put");
     assert.equal(new Set(puts.map((p) => p.url)).size, 3, "a fresh URL each time");
-    assert.ok(puts.every((p) => Buffer.from(p.body).equals(Buffer.from(s.body))));
+    assert.ok(puts.every((p) => Buffer.from(p.body).equals(Buffer.from(s.bytes))));
     assert.deepEqual(retries.map((r) => r.reason), ["replan", "replan"]);
   });
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Decrypter, generateHybridIdentity, generateX25519Identity, identityToRecipient } from "age-encryption";
-import { RecipientPolicyError, checkRecipients, encryptTo, hybridFileSize } from "../src/encrypt.js";
+import { FileChangedError, RecipientPolicyError, checkRecipients, encryptBlob, encryptTo, hybridFileSize } from "../src/encrypt.js";
 
 const hybrid = async () => {
   const identity = await generateHybridIdentity();
@@ -38,5 +38,53 @@ describe("encryption under the recipient policy", () => {
     await assert.rejects(encryptTo([broken], new Uint8Array(1)), RecipientPolicyError);
     assert.throws(() => checkRecipients("age1pq1…"), RecipientPolicyError);
     assert.throws(() => checkRecipients([recipient, 7]), RecipientPolicyError);
+  });
+
+  it("streams a Blob into the caller's buffer, which serves segment after segment", async () => {
+    const people = [await hybrid(), await hybrid()];
+    const recipients = people.map((p) => p.recipient);
+    const data = Uint8Array.from({ length: 200_000 }, (_, i) => (i * 31) & 255);
+    const file = new Blob([data]);
+    const buffer = new Uint8Array(hybridFileSize(2, 131_072));
+    const first = await encryptBlob(recipients, file.slice(0, 131_072), buffer);
+    assert.equal(first.buffer, buffer.buffer, "written into the buffer given");
+    assert.equal(first.length, hybridFileSize(2, 131_072));
+    const firstCopy = first.slice();
+    const second = await encryptBlob(recipients, file.slice(131_072), buffer);
+    assert.equal(second.buffer, buffer.buffer);
+    for (const [ciphertext, plaintext] of [[firstCopy, data.subarray(0, 131_072)], [second, data.subarray(131_072)]]) {
+      for (const p of people) {
+        const d = new Decrypter();
+        d.addIdentity(p.identity);
+        assert.deepEqual(await d.decrypt(ciphertext), plaintext);
+      }
+    }
+    const small = await encryptBlob(recipients, file, new Uint8Array(10));
+    assert.notEqual(small.buffer.byteLength, 10, "a buffer too small is not used");
+    assert.equal(small.length, hybridFileSize(2, data.length));
+    const empty = await encryptBlob(recipients, new Blob([]));
+    assert.equal(empty.length, hybridFileSize(2, 0));
+  });
+
+  it("refuses a file that changes while it is read, and the policy's refusals still hold", async () => {
+    const { recipient } = await hybrid();
+    /** @param {number} size @param {Uint8Array[]} chunks @param {boolean} [fail] a Blob-like that lies */
+    const lying = (size, chunks, fail = false) =>
+      /** @type {Blob} */ (/** @type {unknown} */ ({
+        size,
+        stream: () =>
+          new ReadableStream({
+            start(controller) {
+              chunks.forEach((c) => controller.enqueue(c));
+              if (fail) controller.error(new DOMException("gone", "NotReadableError"));
+              else controller.close();
+            },
+          }),
+      }));
+    await assert.rejects(encryptBlob([recipient], lying(100, [new Uint8Array(60)])), FileChangedError);
+    await assert.rejects(encryptBlob([recipient], lying(10, [new Uint8Array(70_000)])), FileChangedError);
+    await assert.rejects(encryptBlob([recipient], lying(100, [new Uint8Array(50)], true)), FileChangedError);
+    const classic = await identityToRecipient(await generateX25519Identity());
+    await assert.rejects(encryptBlob([classic], new Blob([new Uint8Array(1)])), /not post-quantum/);
   });
 });

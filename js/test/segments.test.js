@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { planFiles, planSegments, readSlice } from "../src/segments.js";
+import { planFiles, planSegments } from "../src/segments.js";
 
 const MiB = 1024 * 1024;
 
@@ -49,14 +49,4 @@ describe("segment planning", () => {
     assert.throws(() => planSegments(0, 10, 0), RangeError);
   });
 
-  it("reads exactly one slice of a Blob", async () => {
-    const data = Uint8Array.from({ length: 300 }, (_, i) => i & 255);
-    const blob = new Blob([data]);
-    const [, second] = planSegments(0, blob.size, 256);
-    assert.deepEqual(await readSlice(blob, second), data.subarray(256));
-  });
-
-  it("notices a file that became shorter than planned", async () => {
-    await assert.rejects(readSlice(new Blob([new Uint8Array(10)]), { file: 0, index: 0, start: 0, end: 20 }), RangeError);
-  });
 });

@@ -174,7 +174,9 @@ describe("submitting a report", () => {
   it("says which file could not be read", async () => {
     const { client } = setup();
     const broken = file(10, "hilang.pdf");
-    broken.slice = () => ({ arrayBuffer: () => Promise.reject(new DOMException("gone", "NotReadableError")) });
+    const gone = () =>
+      new ReadableStream({ pull: (controller) => controller.error(new DOMException("gone", "NotReadableError")) });
+    broken.slice = () => ({ size: 10, stream: gone });
     await assert.rejects(submit(request({ files: [broken] }), { client }), (err) => err.key === "file_unreadable" && err.params.name === "hilang.pdf");
   });
 });

@@ -79,7 +79,9 @@ export class FakeServer {
     if (route === null) {
       return json(404, problem(404, "not_found").body);
     }
-    const body = typeof init.body === "string" ? JSON.parse(init.body) : init.body;
+    // an upload body is a Blob (upload.js): recorded as its bytes
+    const raw = init.body instanceof Blob ? new Uint8Array(await init.body.arrayBuffer()) : init.body;
+    const body = typeof raw === "string" ? JSON.parse(raw) : raw;
     this.requests.push({ route, method, url: url.href, body, headers });
     this.onRequest({ route, url: url.href });
     init.signal?.throwIfAborted();
