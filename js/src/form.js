@@ -109,8 +109,10 @@ class ReportForm {
     /** @type {HTMLElement | null} */
     this.choiceSection = find(form, '[data-section="identity-choice"]');
     this.receipt = document.getElementById("pf-receipt");
-    /** @type {Worker | null} */
+    /** @type {Worker | null} the running attempt's worker */
     this.worker = null;
+    /** @type {Worker | null} an idle worker, loaded ahead for the first attempt */
+    this.spare = null;
     this.finalizing = false;
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.cancelTimer = undefined;
@@ -149,10 +151,12 @@ class ReportForm {
       if (this.submitButton && !this.worker) {
         this.submitButton.disabled = false;
       }
-      // Fetch the encryption worker while the person writes (it is cached for an hour), so
-      // pressing "send" on a slow link does not wait for 46 KB more.
-      fetch(this.workerUrl, { credentials: "same-origin" }).catch(() => {});
     }, () => {});
+    // Start the first attempt's worker now, alongside the channel's keys: it downloads and
+    // compiles while the person writes, so pressing "send" on a slow link does not wait for
+    // 46 KB. It holds nothing until it is sent the report; if it fails to load, the attempt
+    // starts another.
+    this.spare = this.spawn();
   }
 
   // -- the form while it is being filled in --------------------------------------------------
@@ -387,10 +391,9 @@ class ReportForm {
       ...rest,
     };
     this.busy(true);
-    let worker;
-    try {
-      worker = new Worker(this.workerUrl);
-    } catch {
+    const worker = this.spare ?? this.spawn();
+    this.spare = null;
+    if (!worker) {
       this.failed({ key: "worker_failed" });
       return;
     }
@@ -402,6 +405,27 @@ class ReportForm {
     };
     worker.onmessageerror = () => this.failed({ key: "worker_failed" });
     worker.postMessage({ type: "submit", api: config.api, request });
+  }
+
+  /**
+   * A new, idle encryption worker; dropped if it fails to load before it is used.
+   * @returns {Worker | null}
+   */
+  spawn() {
+    let worker;
+    try {
+      worker = new Worker(this.workerUrl);
+    } catch {
+      return null;
+    }
+    worker.onerror = (event) => {
+      event.preventDefault();
+      if (this.spare === worker) {
+        worker.terminate();
+        this.spare = null;
+      }
+    };
+    return worker;
   }
 
   /** @param {boolean} on */
@@ -572,8 +596,11 @@ function init() {
   }
 }
 
-if (document.readyState === "loading") {
-  document.addEventListener("DOMContentLoaded", init, { once: true });
-} else {
+// Loaded `async` (site/overrides/main.html), so that the form is ready on a slow link without
+// waiting for the theme's scripts: it may run while the page is still being parsed. The marker
+// after the form and its receipt (peluit/site/forms.py) says all of that markup is there.
+if (document.readyState !== "loading" || document.getElementById("pf-end")) {
   init();
+} else {
+  document.addEventListener("DOMContentLoaded", init, { once: true });
 }

@@ -197,7 +197,14 @@ def test_form_pages_hold_their_form_and_load_its_script(site: Path) -> None:
             script = next(
                 e for e in found if e.tag == "script" and "form.js" in (e.attrs.get("src") or "")
             )
-            assert "defer" in script.attrs
+            # async, so the form is ready without waiting for the theme's bundle; it starts
+            # once the marker after the form and its receipt has been parsed
+            assert "async" in script.attrs and "defer" not in script.attrs
+            ids = [e.attrs.get("id") for e in found]
+            assert ids.index("pf-end") > ids.index("pf-receipt") > ids.index("peluit-form")
+            # no site search on a form page: its index and worker would compete with the form
+            assert not any(e.attrs.get("data-md-component") == "search" for e in found)
+            assert not any(e.tag == "form" and e.attrs.get("name") == "search" for e in found)
             assert (page.parent / (script.attrs["src"] or "")).resolve() == (
                 root / "assets" / "peluit" / "form.js"
             ).resolve()
@@ -210,6 +217,9 @@ def test_only_form_pages_load_the_form_script(site: Path) -> None:
         relative = str(page.relative_to(site)).removeprefix("en/")
         loads = "assets/peluit/form.js" in page.read_text(encoding="utf-8")
         assert loads is (relative in FORM_PAGES), page
+        # and every other page has the site search
+        searchable = any(e.attrs.get("data-md-component") == "search" for e in elements(page))
+        assert searchable is (relative not in FORM_PAGES), page
 
 
 def test_channels_json_describes_the_configuration(site: Path) -> None:
