@@ -18,12 +18,15 @@ dir) runs in this process on 127.0.0.1, port 0; Debian's Chromium is driven by P
    auto-attaches to the worker target and asks for the same conditions there, and prints
    Chromium's answer. Time runs from `page.goto` to the receipt being visible; the form is
    filled with `fill` (no typing delay), as the e2e tests fill it, without an attachment.
-   The per-request durations (Playwright request → requestfinished) show whether the
-   worker's own requests were throttled. "worker start → first POST" is the worker's own
-   work before it sends anything: receipt code, encrypting report and identity block, and
-   the proof of work (`pow_bits`) for the finalize request.
+   The request timeline (Playwright request → requestfinished) shows what waited for what
+   and whether the worker's own requests were throttled. "worker loaded → first POST" is the
+   worker's own work before it sends anything: receipt code, encrypting report and identity
+   block, and the proof of work (`pow_bits`) for the finalize request. It is run REPEATS
+   times (a fresh context each time; the proof of work's time varies) and the target is
+   checked against the worst run; the first run's details are printed.
 3. 200 MiB: a file of random bytes attached through the form and submitted without network
-   emulation (25 segments of 8 MiB: encrypt, plan POST with its proof of work, PUT to
+   emulation (25 segments of 8 MiB, each streamed from the file into one reused buffer and
+   uploaded as a Blob (ADR 0011): encrypt, plan POST with its proof of work, PUT to
    `peluit serve`, then finalize). MiB/s = 200 MiB / (click → receipt). While it runs, a
    thread samples VmRSS (/proc/<pid>/status) of Chromium's renderer processes (descendants
    of this process whose command line has `--type=renderer`) and of all Chromium processes
@@ -44,6 +47,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import statistics
 import subprocess
 import tempfile
 import threading
@@ -69,6 +73,7 @@ CRYPTO_TARGET_KB = 60
 SLOW_3G_TARGET_S = 6.0
 GROWTH_TARGET_MIB = 100
 BIG_MIB = 200
+REPEATS = 3  # slow-3G runs: the proof of work's time varies from run to run
 SLOW_3G = {
     "offline": False,
     "latency": 400,
@@ -252,7 +257,8 @@ def page_weight(browser: Browser, base: str) -> None:
 # --- 2. slow 3G
 
 
-def slow_3g(browser: Browser, base: str) -> None:
+def slow_3g(browser: Browser, base: str, *, detail: bool = True) -> float:
+    """One text report under slow 3G; the seconds from navigation to receipt."""
     context = browser.new_context()
     page = context.new_page()
     cdp = context.new_cdp_session(page)
@@ -283,6 +289,9 @@ def slow_3g(browser: Browser, base: str) -> None:
     worker = first("/assets/peluit/worker.js")
     post = next((d for d in done if d[0].method == "POST"), None)
     total = t_receipt - t0
+    if not detail:
+        context.close()
+        return total
     print()
     print("2. Text-only report under slow 3G (400 ms latency, 50,000 bytes/s down and up)")
     print("   emulation: Network.emulateNetworkConditions on the page target;")
@@ -328,6 +337,7 @@ def slow_3g(browser: Browser, base: str) -> None:
         path = request.url.removeprefix(base).split("?", 1)[0]
         print(f"     {start - t0:5.2f} -> {end - t0:5.2f}  {request.method:4} {path}")
     context.close()
+    return total
 
 
 # --- 3. 200 MiB: memory and throughput
@@ -540,7 +550,13 @@ def main() -> None:
         print()
         try:
             page_weight(browser, base)
-            slow_3g(browser, base)
+            first = slow_3g(browser, base)
+            runs = [first] + [slow_3g(browser, base, detail=False) for _ in range(REPEATS - 1)]
+            print(
+                f"   {REPEATS} runs: {', '.join(f'{r:.2f}' for r in runs)} s; median "
+                f"{statistics.median(runs):.2f} s, worst {max(runs):.2f} s; target <= "
+                f"{SLOW_3G_TARGET_S:.0f} s: {met(max(runs) <= SLOW_3G_TARGET_S)} (worst run)"
+            )
             big = Path(tmp) / "video.mp4"
             with big.open("wb") as out:
                 for _ in range(BIG_MIB):
