@@ -199,7 +199,8 @@ def test_form_pages_hold_their_form_and_load_its_script(site: Path) -> None:
             )
             # async, so the form is ready without waiting for the theme's bundle; it starts
             # once the marker after the form and its receipt has been parsed
-            assert "async" in script.attrs and "defer" not in script.attrs
+            assert "async" in script.attrs
+            assert "defer" not in script.attrs
             ids = [e.attrs.get("id") for e in found]
             assert ids.index("pf-end") > ids.index("pf-receipt") > ids.index("peluit-form")
             # no site search on a form page: its index and worker would compete with the form
