@@ -1,7 +1,7 @@
 // The public API client: plan a segment's upload, PUT it to the presigned URL, finalize.
 //
-// Network errors, timeouts, 5xx, 408 and 429 are retried with exponential backoff and
-// jitter. A PUT refused with 403 (an expired or rejected URL: `upload_rejected` here, an XML
+// Network errors, timeouts, 5xx, 408 and 429 (and S3's 400 RequestTimeout on a PUT) are
+// retried with exponential backoff and jitter. A PUT refused with 403 (an expired or rejected URL: `upload_rejected` here, an XML
 // AccessDenied from S3) asks for a new URL for the same ciphertext, a bounded number of times.
 // A PUT answered 409 or 412 means the object is already there (an earlier attempt whose answer
 // was lost; keys are create-only and bound to the ciphertext's SHA-256): done. Other answers
@@ -255,6 +255,21 @@ export function xhrPut(url, { method, headers, body, signal, onProgress }) {
 }
 
 /**
+ * S3 answers an upload that stalled too long with 400 and an XML `RequestTimeout` code: a
+ * network condition, retried like a 408 (any other 400 stays final).
+ * @param {PutResponse} response
+ * @returns {Promise<PutResponse>}
+ */
+async function s3TimeoutAsRetry(response) {
+  if (response.status !== 400) {
+    return response;
+  }
+  const text = await response.text();
+  const status = /<Code>RequestTimeout<\/Code>/.test(text) ? 408 : 400;
+  return { status, ok: false, text: async () => text };
+}
+
+/**
  * @param {ClientOptions} options
  */
 export function createClient(options) {
@@ -414,14 +429,16 @@ export function createClient(options) {
     for (let replans = 0; ; replans++) {
       const [upload] = await planUploads(submission, channel, [segment], signal);
       const response = await retrying(
-        (timed) =>
-          put(resolve(upload.url), {
-            method: upload.method,
-            headers: upload.headers,
-            body,
-            signal: timed,
-            onProgress,
-          }),
+        async (timed) =>
+          s3TimeoutAsRetry(
+            await put(resolve(upload.url), {
+              method: upload.method,
+              headers: upload.headers,
+              body,
+              signal: timed,
+              onProgress,
+            }),
+          ),
         signal,
         timeoutMs,
       );

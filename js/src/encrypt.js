@@ -118,8 +118,10 @@ export async function encryptBlob(recipients, blob, buffer) {
     let chunk;
     try {
       chunk = await reader.read();
-    } catch {
-      throw new FileChangedError(); // NotReadableError: the file was moved, changed or removed
+    } catch (err) {
+      // The browser's file reading fails with a DOMException (NotReadableError, NotFoundError:
+      // the file was moved, changed or removed); anything else came from the encryption.
+      throw err instanceof DOMException ? new FileChangedError() : new EncryptionError("encrypting a file failed");
     }
     if (chunk.done) {
       break;

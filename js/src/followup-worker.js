@@ -62,7 +62,8 @@ async function send(request) {
       signal: sending.signal,
       onEvent: (event) => scope.postMessage({ type: "event", event }),
     });
-    const view = await readCase(opened.client, opened.session);
+    // The message is filed: say so even if reading the thread again fails now.
+    const view = await readCase(opened.client, opened.session).catch(() => null);
     scope.postMessage({ type: "sent", result, view });
   } finally {
     sending = null;

@@ -79,6 +79,8 @@ class FollowupPage {
     this.progressStatus = el("fu-progress-status");
     this.replyError = el("fu-reply-error");
     this.replyDone = el("fu-reply-done");
+    /** @type {HTMLButtonElement | null} */
+    this.refreshButton = /** @type {HTMLButtonElement | null} */ (document.getElementById("fu-refresh"));
     /** @type {Worker | null} */
     this.worker = null;
     /** @type {CaseView | null} */
@@ -108,7 +110,7 @@ class FollowupPage {
     });
     this.files.addEventListener("change", () => this.listFiles());
     this.cancelButton.addEventListener("click", () => this.worker?.postMessage({ type: "cancel" }));
-    document.getElementById("fu-refresh")?.addEventListener("click", () => this.worker?.postMessage({ type: "refresh" }));
+    this.refreshButton?.addEventListener("click", () => this.worker?.postMessage({ type: "refresh" }));
     document.getElementById("fu-forget")?.addEventListener("click", () => this.forget());
     this.config.then(
       () => {
@@ -291,6 +293,11 @@ class FollowupPage {
   /** @param {boolean} on */
   busy(on) {
     this.sendButton.disabled = on;
+    // No refresh while a message goes out: a refresh that failed meanwhile would end the send's
+    // progress on the page while the send carries on.
+    if (this.refreshButton) {
+      this.refreshButton.disabled = on;
+    }
     this.cancelButton.hidden = !on;
     this.progress.hidden = !on;
     for (const fieldset of this.replyForm.querySelectorAll("fieldset")) {
@@ -320,7 +327,8 @@ class FollowupPage {
 
   /**
    * @param {{seq: number, files: number[]}} result
-   * @param {CaseView} view
+   * @param {CaseView | null} view the case as read again after sending; null if that failed
+   *   (the message was sent all the same)
    */
   sentReply(result, view) {
     if (this.pending) {
@@ -329,8 +337,10 @@ class FollowupPage {
     this.busy(false);
     this.replyForm.reset();
     this.fileList?.replaceChildren();
-    show(this.replyDone, t(this.lang, "reply_sent"));
-    this.showCase(view);
+    show(this.replyDone, t(this.lang, view ? "reply_sent" : "reply_sent_stale"));
+    if (view) {
+      this.showCase(view);
+    }
   }
 
   /** End the session: the worker (and the keys it holds) goes, the page is cleared. */

@@ -98,6 +98,8 @@ class ReportForm {
     const el = (/** @type {string} */ id) => /** @type {HTMLElement} */ (find(form, `#${id}`));
     this.submitButton = /** @type {HTMLButtonElement} */ (el("pf-submit"));
     this.cancelButton = /** @type {HTMLButtonElement} */ (el("pf-cancel"));
+    /** @type {HTMLButtonElement | null} */
+    this.retryButton = find(form, "#pf-retry");
     this.progressBox = el("pf-progress");
     this.progressTotal = /** @type {HTMLProgressElement} */ (el("pf-progress-total"));
     this.status = el("pf-status");
@@ -139,6 +141,7 @@ class ReportForm {
     this.form.addEventListener("change", (event) => this.changed(/** @type {Element} */ (event.target)));
     this.form.addEventListener("input", (event) => this.clearError(/** @type {Element} */ (event.target)));
     this.cancelButton?.addEventListener("click", () => this.cancel());
+    this.retryButton?.addEventListener("click", () => this.finalizeAgain());
     const receipt = this.receipt;
     if (receipt) {
       find(receipt, "#pf-copy")?.addEventListener("click", () => copyReceipt(receipt, this.lang));
@@ -391,20 +394,44 @@ class ReportForm {
       ...rest,
     };
     this.busy(true);
-    const worker = this.spare ?? this.spawn();
+    const spare = this.spare;
     this.spare = null;
+    this.run({ type: "submit", api: config.api, request }, spare);
+  }
+
+  /**
+   * Hand the submission to a worker: `spare` if there is one, else a new one. A spare that
+   * fails before it has said anything (its script did not load: it was still loading on a
+   * slow link when "send" was pressed) is replaced once by a new worker.
+   * @param {{type: "submit", api: string, request: object}} message
+   * @param {Worker | null} spare
+   */
+  run(message, spare) {
+    const worker = spare ?? this.spawn();
     if (!worker) {
       this.failed({ key: "worker_failed" });
       return;
     }
     this.worker = worker;
-    worker.onmessage = (event) => this.fromWorker(event.data);
+    let heard = false;
+    worker.onmessage = (event) => {
+      heard = true;
+      this.fromWorker(event.data);
+    };
     worker.onerror = (event) => {
       event.preventDefault();
+      if (this.worker !== worker) {
+        return;
+      }
+      if (spare && !heard) {
+        worker.terminate();
+        this.run(message, null);
+        return;
+      }
       this.failed({ key: "worker_failed" });
     };
     worker.onmessageerror = () => this.failed({ key: "worker_failed" });
-    worker.postMessage({ type: "submit", api: config.api, request });
+    worker.postMessage(message);
   }
 
   /**
@@ -439,6 +466,9 @@ class ReportForm {
     if (this.cancelButton) {
       this.cancelButton.hidden = !on;
       this.cancelButton.disabled = false;
+    }
+    if (this.retryButton) {
+      this.retryButton.hidden = true;
     }
     if (this.progressBox) {
       this.progressBox.hidden = !on;
@@ -510,6 +540,9 @@ class ReportForm {
       case "failed":
         this.failed(message.error);
         break;
+      case "stalled":
+        this.stalled();
+        break;
       default:
         break;
     }
@@ -546,6 +579,31 @@ class ReportForm {
     this.stopWorker();
     this.busy(false);
     this.fail(error?.messages ? pick(this.lang, error.messages) : t(this.lang, error?.key ?? "worker_failed", error?.params));
+  }
+
+  /**
+   * Finalization failed after all its retries without an answer: the case may be filed. The
+   * worker keeps the very same finalization (same submission, same receipt code) and sends it
+   * again when the reporter asks; the page stays busy (and warns before being left).
+   */
+  stalled() {
+    this.fail(t(this.lang, "finalize_unknown"));
+    this.setStatus(t(this.lang, "finalize_stalled"));
+    if (this.retryButton) {
+      this.retryButton.hidden = false;
+      this.retryButton.focus();
+    }
+  }
+
+  finalizeAgain() {
+    if (!this.worker || !this.retryButton || this.retryButton.hidden) {
+      return;
+    }
+    this.retryButton.hidden = true;
+    if (this.formError) {
+      this.formError.hidden = true;
+    }
+    this.worker.postMessage({ type: "finalize-again" });
   }
 
   cancel() {
@@ -596,11 +654,8 @@ function init() {
   }
 }
 
-// Loaded `async` (site/overrides/main.html), so that the form is ready on a slow link without
-// waiting for the theme's scripts: it may run while the page is still being parsed. The marker
-// after the form and its receipt (peluit/site/forms.py) says all of that markup is there.
-if (document.readyState !== "loading" || document.getElementById("pf-end")) {
-  init();
-} else {
+if (document.readyState === "loading") {
   document.addEventListener("DOMContentLoaded", init, { once: true });
+} else {
+  init();
 }

@@ -111,6 +111,11 @@ export const MESSAGES = {
     id: "Laporan terlalu panjang untuk dikirim. Persingkat uraian Anda.",
     en: "The report is too long to send. Please shorten your answers.",
   },
+  finalize_unknown: {
+    id: "Laporan Anda mungkin sudah sampai, tetapi server belum mengonfirmasinya (koneksi terputus). Jangan tutup halaman ini. Saat koneksi pulih, tekan “Coba kirim lagi”: laporan yang sama dikirim ulang dan tidak akan tercatat dua kali.",
+    en: "Your report may have arrived, but the server has not confirmed it (the connection dropped). Do not close this page. When the connection is back, press “Try sending again”: the same report is sent again and will not be filed twice.",
+  },
+  finalize_stalled: { id: "Menunggu konfirmasi server…", en: "Waiting for the server's confirmation…" },
   worker_failed: {
     id: "Terjadi kesalahan di peramban. Laporan belum terkirim; silakan coba lagi.",
     en: "Something went wrong in the browser. The report was not sent; please try again.",
@@ -188,6 +193,10 @@ export const MESSAGES = {
   reply_sent: {
     id: "Terkirim dan terenkripsi untuk tim penelaah.",
     en: "Sent, encrypted for the review team.",
+  },
+  reply_sent_stale: {
+    id: "Terkirim dan terenkripsi untuk tim penelaah. Daftar pesan belum dapat dimuat ulang; tekan “Periksa pesan baru” nanti.",
+    en: "Sent, encrypted for the review team. The list of messages could not be reloaded; press “Check for new messages” later.",
   },
   reply_cancelled: { id: "Dibatalkan. Pesan tidak dikirim.", en: "Cancelled. The message was not sent." },
   closed_case: {

@@ -3,6 +3,7 @@
 // the encrypted report (and identity block), finalization. Fails closed: the recipient policy
 // and the report's size are checked before anything is sent, and the case is filed only
 // after every segment is stored.
+import { ApiError } from "./api.js";
 import { toBase64 } from "./base64.js";
 import { checkRecipients, encryptTo, hybridFileSize } from "./encrypt.js";
 import { toHex } from "./digest.js";
@@ -74,16 +75,31 @@ function identityParts(spec, choice, fields) {
 }
 
 /**
+ * Whether a failed finalization may nevertheless have filed the case: the request may have
+ * reached the server (no answer, a server error, a timeout, a refusal to be retried later).
+ * Any other answer is a definite refusal.
+ * @param {unknown} err
+ */
+export function outcomeUnknown(err) {
+  return err instanceof ApiError && (err.status === 0 || err.status >= 500 || err.status === 408 || err.status === 429);
+}
+
+/**
  * Submit one report. Resolves with the receipt, or rejects (SubmitError, ApiError,
- * RecipientPolicyError, the signal's reason…) with nothing filed.
+ * RecipientPolicyError, the signal's reason…) with nothing filed — except when finalization
+ * failed with its outcome unknown and there is no `whenStalled` to ask (see below).
  * @param {SubmitRequest} request
  * @param {object} deps
  * @param {ReturnType<typeof import("./api.js").createClient>} deps.client
  * @param {AbortSignal} [deps.signal] aborts everything before finalization
  * @param {(event: SubmitEvent) => void} [deps.onEvent]
+ * @param {(error: unknown) => Promise<void>} [deps.whenStalled] called when finalization
+ *   failed after all its retries with its outcome unknown (`outcomeUnknown`): the case may be
+ *   filed. Resolve to send the very same finalization again (idempotent on the server: no
+ *   second case, the same receipt code); reject to give up with that rejection.
  * @returns {Promise<SubmitResult>}
  */
-export async function submit(request, { client, signal, onEvent = () => {} }) {
+export async function submit(request, { client, signal, onEvent = () => {}, whenStalled }) {
   const { channel, spec, limits, files } = request;
   onEvent({ type: "phase", phase: "preparing" });
 
@@ -146,16 +162,28 @@ export async function submit(request, { client, signal, onEvent = () => {} }) {
     : null;
 
   // 4. Finalize. From here on there is no cancelling: a request that may have reached the
-  // server is completed (and retried), so the reporter never loses a filed case's receipt.
+  // server is completed (and retried; then, if its outcome is still unknown, sent again when
+  // the reporter asks), so the reporter never loses a filed case's receipt.
   signal?.throwIfAborted();
   onEvent({ type: "phase", phase: "finalizing" });
-  const receipt = await client.finalize(submission, {
+  const body = {
     channel,
     report: toBase64(report),
     identity: block ? toBase64(block) : null,
     segments,
     lookup_hash: lookupHash,
     reply_recipient: replyRecipient,
-  });
-  return { receipt: code.toString(), case: receipt.case, acknowledgedOn: receipt.acknowledged_on };
+  };
+  for (;;) {
+    try {
+      const receipt = await client.finalize(submission, body);
+      return { receipt: code.toString(), case: receipt.case, acknowledgedOn: receipt.acknowledged_on };
+    } catch (err) {
+      if (!whenStalled || !outcomeUnknown(err)) {
+        throw err;
+      }
+      await whenStalled(err);
+      onEvent({ type: "phase", phase: "finalizing" });
+    }
+  }
 }

@@ -62,7 +62,7 @@ export async function uploadFiles({ client, submission, channel, files, plans, s
     try {
       ciphertext = await encryptBlob(recipients, file.slice(slice.start, slice.end), buffer);
     } catch (err) {
-      if (err instanceof FileChangedError || slice.end > file.size) {
+      if (err instanceof FileChangedError) {
         throw new SubmitError("file_unreadable", { name: file.name });
       }
       throw err;

@@ -5,8 +5,11 @@
 //
 // Page → worker: {type: "submit", api, request} then, maybe, {type: "cancel"}.
 // Worker → page: {type: "event", event} (progress), {type: "retry", reason, delayMs},
-// then exactly one of {type: "done", result}, {type: "cancelled"}, {type: "failed", error}
-// where error is {code, messages: {id, en}} (from the server) or {key, params} (messages.js).
+// {type: "stalled", error} (finalization failed with its outcome unknown: the page asks the
+// reporter, then sends {type: "finalize-again"}, and the worker sends the same finalization
+// again), then exactly one of {type: "done", result}, {type: "cancelled"},
+// {type: "failed", error} where error is {code, messages: {id, en}} (from the server) or
+// {key, params} (messages.js).
 import { createClient, xhrPut } from "./api.js";
 import { describeFailure } from "./failure.js";
 import { submit } from "./submit.js";
@@ -16,6 +19,8 @@ import { submit } from "./submit.js";
 const scope = /** @type {DedicatedWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 const controller = new AbortController();
 let started = false;
+/** @type {(() => void) | null} resumes a stalled finalization */
+let finalizeAgain = null;
 
 /**
  * What the page is told about a failure: never a stack, never data.
@@ -43,6 +48,11 @@ async function run({ api, request }) {
         finalizing ||= event.type === "phase" && event.phase === "finalizing";
         scope.postMessage({ type: "event", event });
       },
+      whenStalled: (err) =>
+        new Promise((resolve) => {
+          finalizeAgain = resolve;
+          scope.postMessage({ type: "stalled", error: describe(err) });
+        }),
     });
     scope.postMessage({ type: "done", result });
   } catch (err) {
@@ -59,6 +69,10 @@ scope.onmessage = (event) => {
   if (message?.type === "submit" && !started) {
     started = true;
     run(message);
+  } else if (message?.type === "finalize-again" && finalizeAgain) {
+    const resume = finalizeAgain;
+    finalizeAgain = null;
+    resume();
   } else if (message?.type === "cancel") {
     controller.abort(new DOMException("cancelled by the reporter", "AbortError"));
   }

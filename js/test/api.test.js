@@ -74,6 +74,19 @@ describe("api client: uploads", () => {
     assert.equal(offline.count("put"), 0);
   });
 
+  it("retries S3's 400 RequestTimeout on a PUT, and no other 400", async () => {
+    const slow = new FakeServer().fail("put", { status: 400, body: "<Error><Code>RequestTimeout</Code></Error>" });
+    const { c, retries } = client(slow);
+    assert.equal(await upload(c, segment()), "uploaded");
+    assert.equal(slow.count("put"), 2);
+    assert.deepEqual(retries.map((r) => r.reason), ["server"]);
+
+    const bad = new FakeServer().fail("put", { status: 400, body: "<Error><Code>InvalidDigest</Code></Error>" });
+    const { c: c2 } = client(bad);
+    await assert.rejects(upload(c2, segment()), (err) => err instanceof ApiError && err.status === 400);
+    assert.equal(bad.count("put"), 1);
+  });
+
   it("asks for a new URL for the same ciphertext when the upload is refused with 403", async () => {
     const server = new FakeServer().fail("put", problem(403, "upload_rejected"), { status: 403, body: "<Error><Code>AccessDenied</Code></Error>" });
     const { c, retries } = client(server);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Decrypter, generateHybridIdentity, generateX25519Identity, identityToRecipient } from "age-encryption";
-import { FileChangedError, RecipientPolicyError, checkRecipients, encryptBlob, encryptTo, hybridFileSize } from "../src/encrypt.js";
+import { EncryptionError, FileChangedError, RecipientPolicyError, checkRecipients, encryptBlob, encryptTo, hybridFileSize } from "../src/encrypt.js";
 
 const hybrid = async () => {
   const identity = await generateHybridIdentity();
@@ -84,6 +84,12 @@ describe("encryption under the recipient policy", () => {
     await assert.rejects(encryptBlob([recipient], lying(100, [new Uint8Array(60)])), FileChangedError);
     await assert.rejects(encryptBlob([recipient], lying(10, [new Uint8Array(70_000)])), FileChangedError);
     await assert.rejects(encryptBlob([recipient], lying(100, [new Uint8Array(50)], true)), FileChangedError);
+    // a failure that is not the browser's file reading is an encryption failure
+    const broken = /** @type {Blob} */ (/** @type {unknown} */ ({
+      size: 10,
+      stream: () => new ReadableStream({ pull: (controller) => controller.error(new TypeError("boom")) }),
+    }));
+    await assert.rejects(encryptBlob([recipient], broken), EncryptionError);
     const classic = await identityToRecipient(await generateX25519Identity());
     await assert.rejects(encryptBlob([classic], new Blob([new Uint8Array(1)])), /not post-quantum/);
   });

@@ -6,7 +6,7 @@ import { createClient } from "../src/api.js";
 import { hybridFileSize } from "../src/encrypt.js";
 import { ReceiptCode } from "../src/receipt.js";
 import { SubmitError, submit } from "../src/submit.js";
-import { FakeServer, fakeSleep } from "./support/fakes.js";
+import { FakeServer, fakeSleep, problem } from "./support/fakes.js";
 
 const KiB = 1024;
 const LIMITS = { report_max_bytes: 64 * KiB, file_max_bytes: 256 * KiB, files_per_report: 3, total_max_bytes: 512 * KiB, segment_bytes: 64 * KiB };
@@ -169,6 +169,42 @@ describe("submitting a report", () => {
     await assert.rejects(submit(request({ files: [file(200 * KiB, "a.pdf")] }), { client, signal: controller.signal }), { name: "AbortError" });
     assert.equal(server.count("finalize"), 0);
     assert.equal(server.count("put"), 2);
+  });
+
+  it("when finalizing's outcome is unknown, asks, then sends the very same finalization again", async () => {
+    const server = new FakeServer().fail("finalize", ...Array(6).fill("network"));
+    const { client } = setup(server);
+    const stalls = [];
+    const result = await submit(request({ files: [file(10, "a.pdf")] }), {
+      client,
+      whenStalled: async (err) => {
+        stalls.push(err.code);
+      },
+    });
+    assert.deepEqual(stalls, ["network_error"]);
+    const tries = server.requests.filter((r) => r.route === "finalize");
+    assert.equal(tries.length, 7);
+    assert.equal(new Set(tries.map((r) => new URL(r.url).pathname)).size, 1, "the same submission");
+    assert.equal(new Set(tries.map((r) => JSON.stringify(r.body))).size, 1, "the same body, so the same receipt code");
+    assert.equal(server.finalized.length, 1);
+    assert.equal(result.case, "K3V9-2M7Q-X0AB-4FZT");
+  });
+
+  it("gives up on an unknown outcome when the caller does, and never asks about a definite refusal", async () => {
+    const unknown = new FakeServer().fail("finalize", ...Array(6).fill({ status: 503 }));
+    const { client } = setup(unknown);
+    const giveUp = new Error("the reporter left");
+    await assert.rejects(submit(request(), { client, whenStalled: () => Promise.reject(giveUp) }), giveUp);
+    await assert.rejects(submit(request(), { client: setup(new FakeServer().fail("finalize", ...Array(6).fill("network"))).client }), (err) => err.code === "network_error");
+
+    const refused = new FakeServer().fail("finalize", problem(409, "submission_conflict"));
+    let asked = false;
+    const { client: c2 } = setup(refused);
+    await assert.rejects(
+      submit(request(), { client: c2, whenStalled: async () => { asked = true; } }),
+      (err) => err.code === "submission_conflict",
+    );
+    assert.equal(asked, false);
   });
 
   it("says which file could not be read", async () => {

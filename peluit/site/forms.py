@@ -20,14 +20,13 @@ API_BASE = "/api/v1"
 CHANNELS_JSON = "assets/peluit/channels.json"
 WORKER_JS = "assets/peluit/worker.js"
 FORM_JS = "assets/peluit/form.js"
-END_MARKER = "pf-end"
 CHANNELS_VERSION = 1
 
 # Ids the form's own elements use (`pf-files`, `pf-submit`, … and `pf-form-error`, which a
 # question "form" would also claim for its error) and the identity radios' name: a question
 # with one of these ids would collide with them.
 RESERVED_FIELD_IDS = frozenset(
-    {"files", "submit", "cancel", "progress", "status", "receipt", "copy", "case", "date", "end"}
+    {"files", "submit", "cancel", "progress", "status", "receipt", "copy", "case", "date", "retry"}
     | {"form", "identity_choice"}
 )
 
@@ -67,6 +66,8 @@ def render_form(config: Config, channel: Channel, lang: Lang, root: str) -> str:
         f'<button type="submit" id="pf-submit" class="md-button md-button--primary" disabled>'
         f"{_e(t.submit)}</button>",
         f'<button type="button" id="pf-cancel" class="md-button" hidden>{_e(t.cancel)}</button>',
+        f'<button type="button" id="pf-retry" class="md-button md-button--primary" hidden>'
+        f"{_e(t.retry)}</button>",
         "</div>",
         '<div class="peluit-progress" id="pf-progress" hidden aria-live="polite">',
         '<progress id="pf-progress-total" max="100" value="0"></progress>',
@@ -75,9 +76,6 @@ def render_form(config: Config, channel: Channel, lang: Lang, root: str) -> str:
         '<p class="peluit-error" id="pf-form-error" role="alert" hidden></p>',
         "</form>",
         _receipt_section(t),
-        # form.js loads `async` and may run while the page is still being parsed: once this
-        # element exists, everything it needs above has been parsed.
-        f'<div id="{END_MARKER}" hidden></div>',
     ]
     return "\n".join(parts) + "\n"
 

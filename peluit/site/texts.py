@@ -42,6 +42,7 @@ class FormTexts:
     files_metadata: str
     submit: str
     cancel: str
+    retry: str  # finalizing again with the same report, after its outcome was unknown
     receipt_title: str
     receipt_body: str
     receipt_copy: str
@@ -94,6 +95,7 @@ FORM_TEXTS: dict[Lang, FormTexts] = {
         ),
         submit="Kirim laporan terenkripsi",
         cancel="Batalkan",
+        retry="Coba kirim lagi",
         receipt_title="Laporan terkirim. Simpan kode tanda terima ini",
         receipt_body=(
             "Kode ini satu-satunya cara membaca balasan dan menambah keterangan. Kode ini hanya "
@@ -149,6 +151,7 @@ FORM_TEXTS: dict[Lang, FormTexts] = {
         ),
         submit="Send encrypted report",
         cancel="Cancel",
+        retry="Try sending again",
         receipt_title="Report sent. Keep this receipt code",
         receipt_body=(
             "This code is the only way to read replies and add information. It is shown only "

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, Request
+from playwright.sync_api import Browser, Page, Request, Route
 
 from peluit import age
 from peluit.config.demo import open_demo_key
@@ -125,11 +125,21 @@ def test_reporter_and_reviewer_talk_through_the_receipt_code(
     assert all("/api/v1/followup/status?pow=" in url for url in posts)
     assert code not in "".join(posts)
 
-    # The reporter answers with a new file.
+    # The reporter answers with a new file; while it goes out, "check for new messages" is off
+    # (a refresh failing meanwhile would end the send's progress on the page).
+    refresh_off_while_sending: list[bool] = []
+
+    def upload(route: Route) -> None:
+        refresh_off_while_sending.append(page.locator("#fu-refresh").is_disabled())
+        route.continue_()
+
+    watched.context.route("**/_upload/**", upload)
     page.locator("#fu-text").fill(ANSWER)
     page.set_input_files("#fu-files", str(files["contract"]))
     page.click("#fu-send")
     page.wait_for_selector("#fu-reply-done:not([hidden])", timeout=60_000)
+    assert refresh_off_while_sending == [True]
+    assert page.locator("#fu-refresh").is_enabled()
     assert thread.count() == 2
     assert "Halaman 3" in thread.nth(1).inner_text()  # shown from this session's memory
     assert files["contract"].name in thread.nth(1).inner_text()

@@ -163,6 +163,50 @@ def test_an_upload_cut_off_mid_way_resumes_into_one_intact_case(
     watched.context.close()
 
 
+def test_a_filing_whose_answer_is_lost_is_sent_again_on_request_into_one_case(
+    browser: Browser, served: Served
+) -> None:
+    """The finalize request reaches the server but its answer never comes back, and the next
+    tries fail too: the page says the report may have arrived, keeps everything, and "try
+    sending again" files the very same request (one case, the receipt code it was made for).
+    """
+    watched = watch(browser, served.base)
+    bodies: list[str] = []
+
+    def answer_lost(route: Route) -> None:
+        bodies.append(route.request.post_data or "")
+        if len(bodies) == 1:
+            route.fetch()  # the server files the case...
+            route.abort("internetdisconnected")  # ...and the phone never hears back
+        elif len(bodies) <= 6:
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    watched.context.route("**/finalize*", answer_lost)
+    cases_before = set(served.objects("cases/"))
+    page = open_form(watched, served)
+    fill_report(page, None)
+    page.click("#pf-submit")
+    page.wait_for_selector("#pf-retry:not([hidden])", timeout=90_000)
+    assert "mungkin sudah sampai" in page.locator("#pf-form-error").inner_text()
+    assert page.locator("#pf-receipt").is_hidden()
+    assert len(bodies) == 6
+    filed = {k.split("/")[1] for k in set(served.objects("cases/")) - cases_before}
+    assert len(filed) == 1  # filed by the first try, whose answer was lost
+
+    page.click("#pf-retry")
+    page.wait_for_selector("#pf-receipt:not([hidden])", timeout=30_000)
+    code = ReceiptCode.parse(page.locator("#pf-receipt-code").inner_text())
+    assert {case_of(served, code)} == filed
+    assert {k.split("/")[1] for k in set(served.objects("cases/")) - cases_before} == filed
+    assert len(bodies) == 7
+    assert len({json.dumps(json.loads(b)) for b in bodies}) == 1  # the very same request
+    watched.console_errors = [e for e in watched.console_errors if "ERR_INTERNET" not in e]
+    watched.assert_clean(page)
+    watched.context.close()
+
+
 @pytest.mark.parametrize(
     ("path", "expected"),
     [("/lapor/pengaduan/", "wajib"), ("/en/lapor/pengaduan/", "required")],
