@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -30,6 +31,9 @@ class Organisation(_Strict):
     name: Text
     site_url: HttpUrl
     timezone: str = "Asia/Jakarta"
+    # Days the team does not work although they are weekdays: national holidays and cuti
+    # bersama (the year's SKB), regional ones. Working-day deadlines skip them.
+    holidays: Annotated[frozenset[date], Field(max_length=1000)] = frozenset()
 
     @field_validator("timezone")
     @classmethod

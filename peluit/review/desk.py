@@ -131,7 +131,7 @@ class ReviewDesk:
         except ValueError:
             received = None
         due = (
-            deadlines(status, received, found.sla, self.today())
+            deadlines(status, received, found.sla, self.today(), self.config.organisation.holidays)
             if found is not None and received is not None
             else None
         )

@@ -1,7 +1,7 @@
 """Deadlines of a case, from its channel's SLA (`peluit.toml`, `[channels.sla]`).
 
-* acknowledgement: `acknowledge_working_days` working days (Monday to Friday; public
-  holidays are not known) after the day received, and only while the case is still
+* acknowledgement: `acknowledge_working_days` working days (Monday to Friday, except the
+  organisation's `holidays`) after the day received, and only while the case is still
   `diterima`: moving it on is the acknowledgement;
 * feedback to the reporter: `feedback_days` calendar days after the day received, until
   the case is final (`selesai` or `ditolak`).
@@ -11,6 +11,7 @@ A deadline is overdue from the day after it.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -40,9 +41,15 @@ class Deadlines:
         return self.acknowledge_overdue or self.feedback_overdue
 
 
-def deadlines(status: str, received: date, sla: Sla, today: date) -> Deadlines:
+def deadlines(
+    status: str,
+    received: date,
+    sla: Sla,
+    today: date,
+    holidays: Collection[date] = frozenset(),
+) -> Deadlines:
     acknowledge = (
-        add_working_days(received, sla.acknowledge_working_days)
+        add_working_days(received, sla.acknowledge_working_days, holidays)
         if status == workflow.DITERIMA
         else None
     )

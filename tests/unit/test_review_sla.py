@@ -44,3 +44,16 @@ def test_feedback_is_overdue_after_feedback_days_unless_the_case_is_final() -> N
         due = deadlines(final, FRIDAY, SLA, today)
         assert due.feedback_due is None
         assert not due.overdue
+
+
+def test_acknowledgement_skips_the_organisations_holidays() -> None:
+    # Independence Day 2026 is a Monday: three working days from Friday 14 August end on Thursday
+    friday = date(2026, 8, 14)
+    plain = deadlines("diterima", friday, SLA, friday)
+    assert plain.acknowledge_due == date(2026, 8, 19)
+    due = deadlines("diterima", friday, SLA, friday, holidays={date(2026, 8, 17)})
+    assert due.acknowledge_due == date(2026, 8, 20)
+    # a holiday on a weekend changes nothing; the feedback deadline counts calendar days
+    weekend = deadlines("diterima", friday, SLA, friday, holidays={date(2026, 8, 15)})
+    assert weekend.acknowledge_due == date(2026, 8, 19)
+    assert due.feedback_due == plain.feedback_due
