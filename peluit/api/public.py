@@ -2,9 +2,9 @@
 reporter's follow-up with the receipt code's lookup token (status and thread, a message,
 more evidence).
 
-Every POST must carry a proof of work (`?pow=`, peluit/core/pow.py). It is checked before
-any route, validation or store access runs, so a request without one costs the server one
-hash and changes nothing.
+Every POST, whatever its path, must carry a proof of work (`?pow=`, peluit/core/pow.py). It
+is checked before any route, validation or store access runs, so a request without one costs
+the server one hash and changes nothing.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import re
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
@@ -47,10 +47,6 @@ SubmissionId = Annotated[
     str, Path(pattern=r"^[0-9a-f]{32}$", description="128 random bits, 32 hex digits")
 ]
 PREFIX = "/api/v1"
-# The POST routes that need a proof of work: all of them.
-POW_ROUTES = re.compile(
-    r"/api/v1/(submissions/[^/]+/(uploads|finalize)|followup/(status|messages|evidence))"
-)
 
 
 # Powertools' event handler logs each route call with its arguments (the request body) and
@@ -95,11 +91,18 @@ class PublicServices:
 
     @classmethod
     def build(
-        cls, config: Config, store: ObjectStore, clock: Clock, floor: float = DEFAULT_FLOOR
+        cls,
+        config: Config,
+        store: ObjectStore,
+        clock: Clock,
+        floor: float = DEFAULT_FLOOR,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> PublicServices:
+        """`floor` and `sleep`: the follow-up's minimum answer time and how it is waited out
+        (`peluit serve` waits after releasing its API lock: peluit/serve/server.py)."""
         return cls(
             SubmissionService(config, store, clock),
-            FollowupService(config, store, clock, floor=floor),
+            FollowupService(config, store, clock, floor=floor, sleep=sleep),
             ProofOfWork(config.limits.pow_bits, clock),
         )
 
@@ -126,7 +129,7 @@ def _readable_json(body: bytes) -> bool:
 
 
 class PublicResolver(APIGatewayHttpResolver):
-    """A Powertools resolver that admits a POST only with a proof of work."""
+    """A Powertools resolver that admits a POST, any POST, only with a proof of work."""
 
     def __init__(self, pow: ProofOfWork) -> None:
         # debug=False: Powertools' debug mode (POWERTOOLS_DEV) prints every event, IP included.
@@ -138,16 +141,20 @@ class PublicResolver(APIGatewayHttpResolver):
             method, path, body, value = _pow_parts(event)
         except (ValueError, TypeError, AttributeError):  # an event we cannot even read
             return errors.problem_result(errors.PROBLEMS[RequestValidationError])
-        if method == "POST" and POW_ROUTES.fullmatch(path):  # unpaid requests cost us nothing
+        if method == "POST":
+            # Every POST pays, whatever its path: which route a path reaches is the router's
+            # business (it strips a named stage; its `$` also matches before a trailing
+            # newline), so no list of paths here may decide that a request goes unpaid. The
+            # proof is bound to the path as sent (`rawPath`), the one the client computed it for.
             try:
                 self._pow.check(method, path, body, value)
             except ProofOfWorkError as exc:
                 problem = errors.problem_for(exc) or errors.INTERNAL
                 return errors.problem_result(problem, str(exc), errors.extra_for(exc))
-        if method == "POST" and not _readable_json(body):
-            return errors.problem_result(
-                errors.PROBLEMS[RequestValidationError], "the body is not valid JSON"
-            )
+            if not _readable_json(body):
+                return errors.problem_result(
+                    errors.PROBLEMS[RequestValidationError], "the body is not valid JSON"
+                )
         return super().resolve(event, context)
 
 

@@ -16,7 +16,13 @@ from peluit.core.dates import utc_now
 from peluit.site import build_site
 from peluit.store.local import LocalStore
 
-from .server import DOWNLOAD_PREFIX, UPLOAD_PREFIX, PeluitServer, expire_staging_periodically
+from .server import (
+    DOWNLOAD_PREFIX,
+    UPLOAD_PREFIX,
+    Pacing,
+    PeluitServer,
+    expire_staging_periodically,
+)
 
 
 @dataclass(frozen=True)
@@ -61,7 +67,9 @@ def build_server(options: ServeOptions) -> tuple[PeluitServer, Config, Path, boo
         clock=utc_now,
         download_base_url=DOWNLOAD_PREFIX.rstrip("/"),
     )
-    app = build_public_app(PublicServices.build(config, store, utc_now))
+    # The follow-up's minimum answer time is waited out after the API lock is released.
+    pacing = Pacing()
+    app = build_public_app(PublicServices.build(config, store, utc_now, sleep=pacing.defer))
     reviewer = build_reviewer_app(Services.build(config, store, utc_now))
     if options.site is None:
         # The site carries the configuration's forms and keys: build it for this one.
@@ -69,7 +77,7 @@ def build_server(options: ServeOptions) -> tuple[PeluitServer, Config, Path, boo
         build_site(config_path, options.data / "site")
     else:
         site = options.site if options.site.is_dir() else None
-    server = PeluitServer((options.host, options.port), app, store, site, reviewer)
+    server = PeluitServer((options.host, options.port), app, store, site, reviewer, pacing)
     # Signatures cover the URL the review tool called: this server's own address.
     reviewer.origin = f"http://{options.host}:{server.server_address[1]}"
     expire_staging_periodically(store, threading.Event())

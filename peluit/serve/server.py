@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
+from collections.abc import Callable
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -17,6 +19,7 @@ from peluit.api import errors, openapi
 from peluit.store.errors import ObjectNotFoundError
 from peluit.store.local import LocalStore
 from peluit.web.headers import SECURITY_HEADERS
+from peluit.web.length import content_length
 
 from . import static
 from .events import http_api_event, response_parts
@@ -39,6 +42,54 @@ _SHORT_BODY = errors.Problem(
 _LENGTH_REQUIRED = errors.Problem(
     411, "length_required", "Panjang isi permintaan wajib ada.", "Content-Length is required."
 )
+_BAD_LENGTH = errors.Problem(
+    400,
+    "invalid_content_length",
+    "Panjang isi permintaan (Content-Length) tidak sah.",
+    "The Content-Length header is not a decimal number.",
+)
+
+
+class Pacing:
+    """The follow-up's minimum answer time, waited out after the API lock is released.
+
+    `FollowupService` (peluit/core/followup.py) makes every answer wait until `floor` after
+    the request began, found or not. Its sleep would run inside `resolve`, under the API lock,
+    and stop every other API request (public and reviewer) for as long. So `peluit serve` gives
+    the service `defer` as its sleep: it only notes the moment the answer may leave, and the
+    handler waits for that moment after releasing the lock and before sending anything. The
+    service's store calls are unchanged; only where the wait happens moves.
+
+    The noted moment is one value, read and written only under the API lock (the service runs
+    inside `resolve`, which runs under it), and taken by the request that set it.
+    """
+
+    def __init__(
+        self,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._monotonic = monotonic  # the clock FollowupService measures with (its default)
+        self._sleep = sleep
+        self._deadline: float | None = None
+
+    def defer(self, seconds: float) -> None:
+        """FollowupService's `sleep`: the answer may leave `seconds` from now, not sooner."""
+        deadline = self._monotonic() + seconds
+        if self._deadline is None or deadline > self._deadline:
+            self._deadline = deadline
+
+    def take(self) -> float | None:
+        """The moment noted while the lock was held (None: no wait), and forget it."""
+        deadline, self._deadline = self._deadline, None
+        return deadline
+
+    def wait_until(self, deadline: float | None) -> None:
+        if deadline is None:
+            return
+        rest = deadline - self._monotonic()
+        if rest > 0:
+            self._sleep(rest)
 
 
 class PeluitServer(ThreadingHTTPServer):
@@ -51,6 +102,7 @@ class PeluitServer(ThreadingHTTPServer):
         store: LocalStore,
         site_dir: Path | None,
         reviewer: APIGatewayHttpResolver | None = None,
+        pacing: Pacing | None = None,
     ) -> None:
         self.app = app
         self.reviewer = reviewer
@@ -61,6 +113,8 @@ class PeluitServer(ThreadingHTTPServer):
         # context: the reviewer API's actor), as one Lambda instance handles one event at a
         # time. This server is threaded, so the resolvers run one request at a time.
         self.api_lock = threading.Lock()
+        # The public app's follow-up service sleeps with `pacing.defer` (peluit/serve/app.py).
+        self.pacing = pacing if pacing is not None else Pacing()
         super().__init__(address, _Handler)
 
     def handle_error(self, request: object, client_address: object) -> None:
@@ -133,8 +187,17 @@ class _Handler(BaseHTTPRequestHandler):
         split = urlsplit(self.path)
         event = http_api_event(self.command, split.path, split.query, dict(self.headers), body)
         context = cast(LambdaContext, _LambdaContext())  # Powertools reads only these fields
-        with self.server.api_lock:
-            result = app.resolve(event, context)
+        pacing, deadline = self.server.pacing, None
+        try:
+            with self.server.api_lock:
+                try:
+                    result = app.resolve(event, context)
+                finally:
+                    deadline = pacing.take()
+        finally:
+            # The follow-up's minimum answer time, whatever happened, without the lock: other
+            # API requests go on meanwhile (a paced request holding it would stall them all).
+            pacing.wait_until(deadline)
         status, headers, data = response_parts(result)
         self._send(status, headers, data)
 
@@ -156,15 +219,20 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, {"Content-Type": "application/octet-stream"}, data)
 
     def _upload(self, key: str) -> None:
-        length = self.headers.get("Content-Length")
-        if length is None or not length.isdigit():
+        announced = self.headers.get("Content-Length")
+        if announced is None:
             self._problem(_LENGTH_REQUIRED)
+            self.close_connection = True
+            return
+        length = content_length(announced)
+        if length is None:
+            self._problem(_BAD_LENGTH)
             self.close_connection = True
             return
         query = dict(parse_qsl(urlsplit(self.path).query))
         headers = {k.lower(): v for k, v in self.headers.items()}
         try:
-            info = self.server.store.accept_upload(key, query, headers, self.rfile, int(length))
+            info = self.server.store.accept_upload(key, query, headers, self.rfile, length)
         except ValueError:  # the body ended before its announced length
             self.close_connection = True
             self._problem(_SHORT_BODY)
@@ -208,16 +276,16 @@ class _Handler(BaseHTTPRequestHandler):
             self._problem(_LENGTH_REQUIRED)
             self.close_connection = True
             return None
-        length = self.headers.get("Content-Length", "0")
-        if not length.isdigit():
-            self._problem(_LENGTH_REQUIRED)
+        length = content_length(self.headers.get("Content-Length", "0"))
+        if length is None:
+            self._problem(_BAD_LENGTH)
             self.close_connection = True
             return None
-        if int(length) > MAX_API_BODY:
+        if length > MAX_API_BODY:
             self._problem(_PAYLOAD_TOO_LARGE)
             self.close_connection = True
             return None
-        return self.rfile.read(int(length))
+        return self.rfile.read(length)
 
     def _problem(self, problem: errors.Problem, detail: str | None = None) -> None:
         body = errors.problem_body(problem, detail)

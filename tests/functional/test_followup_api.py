@@ -17,10 +17,18 @@ from peluit import age
 from peluit.core.pow import QUERY, Proof, bucket_of, challenge, meets, solve
 from peluit.core.report import MessageDocument
 from peluit.review import compose
+from peluit.review.transport import HttpRequest, HttpResponse
 from peluit.store.port import ObjectInfo
 from tests.support import agefiles
-from tests.support.followup import FollowupWorld, manifest_entries
-from tests.support.review import ReviewTeam, make_review_team
+from tests.support.followup import PUBLIC, FollowupWorld, manifest_entries
+from tests.support.pow import pow_query
+from tests.support.review import (
+    ReviewTeam,
+    http_event,
+    lambda_context,
+    make_review_team,
+    response_of,
+)
 
 pytestmark = pytest.mark.functional
 
@@ -214,6 +222,45 @@ def test_report_submission_needs_a_proof_of_work_too(world: FollowupWorld) -> No
         assert code_of(answer.body) in {"pow_required", "pow_invalid", "pow_expired"}
     answer = world.post(path, {"channel": "pengaduan"})  # a valid proof: now the body is checked
     assert code_of(answer.body) == "invalid_request"
+
+
+@pytest.mark.parametrize(
+    ("raw_path", "stage"),
+    [
+        pytest.param(f"{STATUS}\n", "$default", id="trailing-newline"),
+        pytest.param(f"/prod{STATUS}", "prod", id="named-stage"),
+    ],
+)
+def test_a_path_the_router_still_routes_needs_a_proof_too(
+    world: FollowupWorld, raw_path: str, stage: str
+) -> None:
+    """The router reaches the status route from these paths too (its `$` matches before a
+    trailing newline; it strips a named stage): without a proof, no answer; with a proof for
+    the path as sent, the usual one."""
+    filed = world.file()
+    data = json.dumps({"token": filed.token, "after": 0}).encode()
+
+    def send(query: str) -> HttpResponse:
+        event = http_event(
+            HttpRequest(
+                "POST",
+                f"{PUBLIC}{STATUS}" + (f"?{query}" if query else ""),
+                {"content-type": "application/json"},
+                data,
+            )
+        )
+        event["rawPath"] = event["requestContext"]["http"]["path"] = raw_path
+        event["requestContext"]["stage"] = stage
+        return response_of(world.public.resolve(event, lambda_context()))
+
+    bits = world.config.limits.pow_bits
+    refused = send("")
+    assert refused.status == 400, refused.body
+    assert code_of(refused.json()) == "pow_required"
+    assert refused.json()["error"]["pow"] == {"bits": bits, "bucket": bucket_of(world.clock())}
+    paid = send(pow_query(raw_path, data, bits, world.clock()))
+    assert paid.status == 200, paid.body
+    assert paid.json()["status"] == "diterima"
 
 
 # -- the reporter writes -------------------------------------------------------------------------

@@ -147,6 +147,18 @@ def test_a_forged_post_is_refused_and_changes_nothing(
     assert _snapshot(served) == before
 
 
+@pytest.mark.parametrize("length", ["\u00b2", "+2", "2" * 5000])
+def test_a_content_length_that_is_not_ascii_decimal_is_a_400(
+    rina: ConsoleUnderTest, length: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A "²" passes str.isdigit() but not int(): it must be refused, not fail the request."""
+    client = rina.client()
+    answer = client.request("POST", "/unlock", headers={"Content-Length": length})
+    assert answer.status == 400
+    assert "failed" not in capsys.readouterr().err
+    assert client.get("/unlock").status == 200  # and the console goes on
+
+
 def test_unlocking_replaces_the_session_id_so_an_earlier_one_is_worthless(
     rina: ConsoleUnderTest,
 ) -> None:

@@ -7,8 +7,10 @@ import gzip
 import hashlib
 import http.client
 import json
+import logging
 import os
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -22,6 +24,7 @@ import pytest
 from peluit import age
 from peluit.config import Config
 from peluit.config.demo import DEMO_PASSPHRASE, open_demo_key
+from peluit.core.followup import DEFAULT_FLOOR
 from peluit.serve.app import ServeOptions, build_server
 from peluit.serve.server import PeluitServer
 from tests.support.pow import with_pow
@@ -220,6 +223,79 @@ def test_bad_api_input_gets_a_4xx_with_a_stable_code(running: Running) -> None:
     status, _, body = call("GET", running.base + "/api/v1/nothing-here")
     assert status == 404
     assert json.loads(body)["error"]["code"] == "not_found"
+
+
+def send_with_length(running: Running, method: str, path: str, length: str) -> tuple[int, bytes]:
+    """A request whose Content-Length header is exactly `length` (sent as Latin-1)."""
+    connection = http.client.HTTPConnection(
+        "127.0.0.1", running.server.server_address[1], timeout=30
+    )
+    connection.putrequest(method, path)
+    connection.putheader("Content-Type", "application/json")
+    connection.putheader("Content-Length", length)
+    connection.endheaders()
+    response = connection.getresponse()
+    answer = response.status, response.read()
+    connection.close()
+    return answer
+
+
+@pytest.mark.parametrize("length", ["\u00b2", "1\u00b3", "+2", "-1", "2" * 5000])
+def test_a_content_length_that_is_not_ascii_decimal_is_a_clear_400(
+    running: Running, length: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A "²" passes str.isdigit() but not int(); 5,000 digits are too many for int()."""
+    caplog.set_level(logging.DEBUG)
+    for method, path in (
+        ("POST", f"/api/v1/submissions/{SUBMISSION}/finalize"),
+        ("PUT", f"/_upload/staging/{SUBMISSION}/00/00000.age"),
+    ):
+        status, body = send_with_length(running, method, path, length)
+        assert status == 400, (method, body)
+        error = json.loads(body)["error"]
+        assert error["code"] == "invalid_content_length"
+        assert set(error["message"]) == {"id", "en"}
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert stored(running) == []
+
+
+def test_paced_followup_lookups_do_not_hold_up_each_other(running: Running) -> None:
+    """Every follow-up answer waits until the floor after its request began, but not with the
+    API lock held: two lookups at once are done in about one floor, not two (in a row, they
+    would take two at least, so a few tries are allowed for a slow machine)."""
+    path = "/api/v1/followup/status"
+    data = json.dumps({"token": os.urandom(32).hex(), "after": 0}).encode()
+    # One proof for both: replaying a solved request is exactly what anyone can do.
+    url = with_pow(running.base + path, data, running.config.limits.pow_bits, datetime.now(UTC))
+    headers = {"Content-Type": "application/json"}
+
+    def lookups() -> tuple[float, list[float]]:
+        gate = threading.Barrier(2)
+        took: list[float] = []
+
+        def lookup() -> None:
+            gate.wait()
+            began = time.monotonic()
+            status, _, body = call("POST", url, data, headers)
+            took.append(time.monotonic() - began)
+            assert status == 404
+            assert json.loads(body)["error"]["code"] == "receipt_not_found"
+
+        began = time.monotonic()
+        threads = [threading.Thread(target=lookup) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        return time.monotonic() - began, took
+
+    for _ in range(3):
+        total, took = lookups()
+        assert len(took) == 2  # both answered
+        assert min(took) >= DEFAULT_FLOOR  # nobody is answered before the floor
+        if total < 1.75 * DEFAULT_FLOOR:
+            return
+    raise AssertionError(f"two lookups at once took {total:.2f} s (floor {DEFAULT_FLOOR} s)")
 
 
 def test_the_openapi_document_is_served(running: Running) -> None:

@@ -9,6 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
+from peluit.web.length import content_length
+
 from .guard import parse_cookies
 from .web import Request, Response, text
 
@@ -83,16 +85,21 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {k.lower(): v for k, v in self.headers.items()}
         form: dict[str, str] = {}
         if self.command == "POST":
-            length = headers.get("content-length", "")
-            if "transfer-encoding" in headers or not length.isdigit():
+            announced = headers.get("content-length")
+            if "transfer-encoding" in headers or announced is None:
                 self.close_connection = True
                 self._send(text(411, "Content-Length required"))
                 return None
-            if int(length) > MAX_FORM_BYTES:
+            length = content_length(announced)
+            if length is None:
+                self.close_connection = True
+                self._send(text(400, "Content-Length is not a number / tidak sah"))
+                return None
+            if length > MAX_FORM_BYTES:
                 self.close_connection = True
                 self._send(text(413, "Request too large / permintaan terlalu besar"))
                 return None
-            body = self.rfile.read(int(length))
+            body = self.rfile.read(length)
             if headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
                 form = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
         return Request(
