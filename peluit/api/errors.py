@@ -51,6 +51,12 @@ PROBLEMS: dict[type[Exception], Problem] = {
         "Susunan unggahan tidak sah. Muat ulang halaman dan coba lagi.",
         "The upload plan is not valid. Reload the page and try again.",
     ),
+    core.PartialSegmentError: Problem(
+        400,
+        "partial_segment",
+        "Lampiran tidak dipotong menjadi bagian berukuran penuh. Muat ulang halaman, coba lagi.",
+        "An attachment was not cut into full-size parts. Reload the page and try again.",
+    ),
     core.NotCiphertextError: Problem(
         400,
         "not_ciphertext",
@@ -93,6 +99,14 @@ PROBLEMS: dict[type[Exception], Problem] = {
         "Laporan dengan nomor kiriman ini sudah diterima dengan isi yang berbeda.",
         "A report with this submission number was already received with different content.",
     ),
+    core.StagingClaimedError: Problem(
+        409,
+        "staging_claimed",
+        "Berkas yang diunggah dengan nomor ini sudah dipakai untuk laporan lain. "
+        "Muat ulang halaman, lalu kirim lagi.",
+        "The files uploaded under this number already belong to another report. "
+        "Reload the page and send them again.",
+    ),
     # -- proof of work (every public POST): the answer also says `pow: {bits, bucket}` ------
     core.PowRequiredError: Problem(
         400,
@@ -130,6 +144,18 @@ PROBLEMS: dict[type[Exception], Problem] = {
         "thread_full",
         "Laporan ini tidak dapat menerima pesan atau berkas lagi.",
         "This report cannot take any more messages or files.",
+    ),
+    core.ManifestInUseError: Problem(
+        409,
+        "manifest_in_use",
+        "Pesan ini sudah menjadi daftar bukti yang lain. Tulis pesan baru untuk berkas ini.",
+        "This message already lists other evidence. Write a new message for these files.",
+    ),
+    core.AdditionsBusyError: Problem(
+        503,
+        "additions_busy",
+        "Banyak bukti sedang ditambahkan ke laporan ini pada saat yang sama. Coba lagi sebentar.",
+        "Much evidence is being added to this report at the same moment. Try again shortly.",
     ),
     store.UploadRejectedError: Problem(
         403,

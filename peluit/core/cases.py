@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from peluit.store.errors import ObjectExistsError, ObjectNotFoundError
@@ -15,7 +17,7 @@ from .casestate import CaseState
 from .errors import CaseNotFoundError, ReplyKeyMissingError, StateConflictError
 
 CASE_ID = re.compile(r"[0-9a-hjkmnp-tv-z]{16}")
-_INDEX_KEY = re.compile(r"index/cases/([a-z][a-z0-9-]{0,31})/([0-9]{4}-[0-9]{2}-[0-9]{2})/(.+)")
+_INDEX_KEY = re.compile(r"index/cases/([a-z][a-z0-9-]{0,31})/([0-9]{8})/(.+)")
 
 
 @dataclass(frozen=True)
@@ -62,19 +64,24 @@ class CaseFiles:
         put_same(self._store, layout.case_note(case, digest), data)
         return digest.hex()
 
-    def index(self, channels: list[str]) -> list[IndexEntry]:
-        """Every indexed case of `channels`, newest day first, each case once."""
-        entries: dict[str, IndexEntry] = {}
-        for channel in channels:
-            for key in self._store.list_keys(layout.case_index_prefix(channel)):
-                match = _INDEX_KEY.fullmatch(key)
-                if not match or match.group(1) != channel or not CASE_ID.fullmatch(match[3]):
-                    continue
-                entry = IndexEntry(match.group(2), match.group(3), channel)
-                known = entries.get(entry.case)
-                if known is None or entry.received > known.received:
-                    entries[entry.case] = entry
-        return sorted(entries.values(), key=order_key)
+    def index(self, channels: list[str], after: IndexEntry | None = None) -> Iterator[IndexEntry]:
+        """The indexed cases of `channels` in listing order (`order_key`: newest day first,
+        then case id), only those after `after`, read lazily: the index's keys sort in that
+        order (layout.case_index), so each channel is listed from `after` on, and a caller
+        that stops early reads no further. A case indexed under two days (a finalization
+        retried across midnight) comes twice; the caller keeps the entry whose day is the
+        case's own."""
+        return heapq.merge(*(self._channel(c, after) for c in channels), key=order_key)
+
+    def _channel(self, channel: str, after: IndexEntry | None) -> Iterator[IndexEntry]:
+        start = layout.case_index(channel, after.received, after.case) if after else None
+        for key in self._store.list_keys(layout.case_index_prefix(channel), start_after=start):
+            match = _INDEX_KEY.fullmatch(key)
+            if not match or match.group(1) != channel or not CASE_ID.fullmatch(match[3]):
+                continue
+            received = layout.index_day_received(match.group(2))
+            if received is not None:
+                yield IndexEntry(received, match.group(3), channel)
 
 
 def order_key(entry: IndexEntry) -> tuple[int, str]:

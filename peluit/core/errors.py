@@ -41,8 +41,18 @@ class SegmentMismatchError(SubmissionError):
     """An uploaded segment's size or SHA-256 differs from what the finalization declares."""
 
 
+class PartialSegmentError(InvalidUploadPlanError):
+    """A segment other than a file's last is not a full `segment_bytes` of plaintext, or a
+    file's last segment after the first is empty: no honest client cuts a file that way."""
+
+
 class SubmissionConflictError(SubmissionError):
     """The submission id was already finalized with different content."""
+
+
+class StagingClaimedError(SubmissionError):
+    """The uploaded segments under this id already belong to another case (or to a report,
+    where evidence was asked for): one staging area is copied into one case only."""
 
 
 class ProofOfWorkError(SubmissionError):
@@ -86,6 +96,15 @@ class CaseClosedError(FollowupError):
 
 class ThreadFullError(FollowupError):
     """The case's thread has as many messages, or files, as it may ever hold."""
+
+
+class AdditionsBusyError(FollowupError):
+    """Too many batches of evidence raced for the case's next file numbers; the request may
+    be sent again as it is (a retry finds whatever it already stored)."""
+
+
+class ManifestInUseError(FollowupError):
+    """The manifest message of an evidence request already describes another batch."""
 
 
 # -- the review side ---------------------------------------------------------------------------

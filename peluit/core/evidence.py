@@ -14,6 +14,12 @@ Files `first`…`first + count - 1` are, in order, the files the message's manif
 Numbers are claimed by creating the claim object at `first`, computed as the end of every
 claim already there: two batches racing for the same numbers race for the same key, and
 the loser computes again. A retried finalization finds its claim by upload id and digest.
+
+A message describes one batch only: a claim naming a message that another upload's claim
+already names is refused (`ManifestInUseError`), so nobody can hang files under a manifest
+the reporter sent before (messages are stored once per ciphertext, so sending the same
+ciphertext again names the same message). Claims are contiguous, so of two racing batches
+the later one either sees the earlier claim or collides with it, and is refused either way.
 """
 
 from __future__ import annotations
@@ -30,7 +36,12 @@ from peluit.store.port import ObjectStore
 
 from . import layout
 from .canonical import canonical
-from .errors import SegmentMissingError, SubmissionConflictError, ThreadFullError
+from .errors import (
+    AdditionsBusyError,
+    ManifestInUseError,
+    SubmissionConflictError,
+    ThreadFullError,
+)
 from .submission import Segment
 
 MAX_FILES = 100  # `files/{NN}/`: two digits
@@ -106,6 +117,12 @@ def own_claim(claims: Sequence[Addition], upload: str, request_digest: str) -> A
     return None
 
 
+def check_manifest_free(claims: Sequence[Addition], upload: str, message: str) -> None:
+    """The manifest message describes no other upload's files."""
+    if any(c.message == message and c.upload != upload for c in claims):
+        raise ManifestInUseError("this message already describes other evidence")
+
+
 def next_free(original_files: int, claims: Sequence[Addition]) -> int:
     return max([original_files, *(c.first + c.count for c in claims)])
 
@@ -126,6 +143,7 @@ def claim(
     concurrent retry of the same request made it first)."""
     claims = list(known)
     for _ in range(CLAIM_ATTEMPTS):
+        check_manifest_free(claims, wanted.upload, wanted.message)
         check_room(original_files, claims, wanted.count)
         attempt = Addition(
             next_free(original_files, claims),
@@ -143,27 +161,18 @@ def claim(
                 return mine
             continue
         return attempt
-    raise ThreadFullError("too many additions at the same moment; try again")
+    raise AdditionsBusyError("too many additions at the same moment; try again")
 
 
-def move_segments(
-    store: ObjectStore, case: str, upload: str, addition: Addition, segments: Sequence[Segment]
-) -> None:
-    """Copy each staged segment to its file number under the case (create-only; a segment a
-    previous attempt copied is kept)."""
+def uncopied(
+    store: ObjectStore, case: str, addition: Addition, segments: Sequence[Segment]
+) -> list[Segment]:
+    """The segments not yet copied to their place in the case (a retry copies only these)."""
+    pending = []
     for segment in segments:
         dest = layout.case_segment(case, addition.first + segment.file, segment.index)
         try:
             store.head(dest)
-            continue
         except ObjectNotFoundError:
-            pass
-        source = layout.staging_segment(upload, segment.file, segment.index)
-        try:
-            store.copy_new(source, dest)
-        except ObjectExistsError:
-            continue  # a concurrent retry copied it
-        except ObjectNotFoundError:
-            raise SegmentMissingError(
-                f"segment {segment.index} of file {segment.file} is no longer staged"
-            ) from None
+            pending.append(segment)
+    return pending

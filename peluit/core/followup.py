@@ -33,7 +33,7 @@ from peluit.config import Channel, Config
 from peluit.store.errors import ObjectNotFoundError
 from peluit.store.port import ObjectStore
 
-from . import evidence, layout, recipients, thread, workflow
+from . import evidence, layout, recipients, staging, thread, workflow
 from .cases import CASE_ID
 from .casestate import CaseState, StateFormatError
 from .dates import Clock
@@ -44,7 +44,7 @@ from .errors import (
     ThreadFullError,
 )
 from .ids import case_id, case_reference, is_submission_id
-from .submission import Segment, check_segment_plan, check_staged
+from .submission import Segment, check_segment_plan, check_staged, copy_staged
 
 DEFAULT_FLOOR = 0.4  # seconds: well above a few S3 reads, small next to the proof of work
 INLINE_BUDGET = 3 * 1024 * 1024  # ciphertext per answer (base64 makes it 4 MiB < Lambda's 6)
@@ -158,17 +158,23 @@ class FollowupService:
             request = evidence.digest(upload, manifest, segments)
             claims = evidence.additions(self._store, found.case)
             mine = evidence.own_claim(claims, upload, request)
+            files = len({s.file for s in segments})
             if mine is None:
-                files = len({s.file for s in segments})
                 evidence.check_room(found.state.files, claims, files)
-                for segment in segments:
-                    check_staged(self._store, upload, segment, count)
+                pending = list(segments)
+            else:  # a retry: what is staged now may not be what was checked the first time
+                pending = evidence.uncopied(self._store, found.case, mine, segments)
+            for segment in pending:
+                check_staged(self._store, upload, segment, count)
+            if pending:  # the staging area is this case's, and no other's
+                staging.claim(self._store, upload, found.case, staging.EVIDENCE)
+            if mine is None:
                 message = thread.append(
                     self._store, found.case, thread.REPORTER, manifest, once=True
                 )
                 wanted = evidence.Addition(0, files, upload, request, message.key)
                 mine = evidence.claim(self._store, found.case, found.state.files, wanted, claims)
-            evidence.move_segments(self._store, found.case, upload, mine, segments)
+            copy_staged(self._store, upload, found.case, mine.first, pending)
             seq = int(mine.message.removeprefix("thread/")[:5])
             return EvidenceAdded(seq, mine.files)
 

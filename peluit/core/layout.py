@@ -1,10 +1,17 @@
 """Object keys of the storage layout (docs/format.md); the same on S3 and locally."""
 
 import hashlib
+from datetime import date
 
 
 def staging_segment(submission: str, file: int, segment: int) -> str:
     return f"staging/{submission}/{file:02d}/{segment:05d}.age"
+
+
+def staging_claim(submission: str) -> str:
+    """Which case the staging area belongs to (peluit/core/staging.py). Never presigned: a
+    browser can only PUT `staging_segment` keys."""
+    return f"staging/{submission}/claim.json"
 
 
 def case_prefix(case: str) -> str:
@@ -49,7 +56,8 @@ def case_message(case: str, seq: int, sender: str) -> str:
 
 
 def case_message_claim(case: str, seq: int) -> str:
-    """Empty: claims sequence number `seq` for one message, whoever writes it."""
+    """Claims sequence number `seq` for one message, whoever writes it; holds the sender and
+    the SHA-256 of that message (empty in claims written before Peluit stored them)."""
     return f"cases/{case}/thread/{seq:05d}.seq"
 
 
@@ -83,8 +91,29 @@ def case_index_prefix(channel: str) -> str:
 
 
 def case_index(channel: str, received: str, case: str) -> str:
-    """An empty marker listing a case under its channel and received day (YYYY-MM-DD)."""
-    return f"index/cases/{channel}/{received}/{case}"
+    """An empty marker listing a case under its channel and received day (YYYY-MM-DD). The
+    day is written as 99999999 - YYYYMMDD (`index_day`), so that the keys sort newest day
+    first, then by case id: the order a listing pages through, from any case on."""
+    return f"index/cases/{channel}/{index_day(received)}/{case}"
+
+
+def index_day(received: str) -> str:
+    """`2025-03-07` -> `79749692` (99999999 - 20250307, eight digits)."""
+    year, month, day = received.split("-")
+    return f"{99_999_999 - int(year + month + day):08d}"
+
+
+def index_day_received(name: str) -> str | None:
+    """The inverse of `index_day`; None for a name that is not one."""
+    if len(name) != 8 or not name.isascii() or not name.isdigit():
+        return None
+    value = f"{99_999_999 - int(name):08d}"
+    received = f"{value[:4]}-{value[4:6]}-{value[6:]}"
+    try:
+        date.fromisoformat(received)
+    except ValueError:
+        return None
+    return received
 
 
 def identity_request_prefix() -> str:

@@ -23,7 +23,7 @@ from peluit.store.port import ObjectStore
 from . import evidence, layout, recipients, thread, workflow
 from .access import Access, Actor
 from .audit import AuditLog
-from .cases import CaseFiles, IndexEntry, order_key
+from .cases import CaseFiles, IndexEntry
 from .casestate import CaseState, StateFormatError
 from .dates import Clock, local_date
 from .errors import (
@@ -157,38 +157,43 @@ class ReviewService:
             raise TransitionInputError("unknown status")
         if not 1 <= limit <= PAGE_MAX:
             raise TransitionInputError(f"limit must be between 1 and {PAGE_MAX}")
-        entries = self._after(self._cases.index([channel] if channel else readable), cursor)
+        entries = self._cases.index([channel] if channel else readable, self._after(cursor))
         found: list[CaseSummary] = []
-        scanned = 0
-        for entry in entries:
+        last: IndexEntry | None = None
+        more = False
+        for scanned, entry in enumerate(entries):
             if len(found) == limit or scanned == SCAN_MAX:
+                more = True  # there is at least one more entry
                 break
-            scanned += 1
+            last = entry
             state = self._state_if_complete(entry)
             if state is not None and (status is None or state.status == status):
                 found.append(CaseSummary(entry.case, state, self._progress(actor.id, entry.case)))
-        more = scanned < len(entries)
-        next_cursor = _cursor(entries[scanned - 1]) if more and scanned else None
+        next_cursor = _cursor(last) if more and last is not None else None
         actor.admit()
         self._audit.append(actor.id, "cases.list")
         return CasePage(found, next_cursor)
 
     @staticmethod
-    def _after(entries: list[IndexEntry], cursor: str | None) -> list[IndexEntry]:
+    def _after(cursor: str | None) -> IndexEntry | None:
+        """The index entry a cursor names (the last one of the previous page)."""
         if cursor is None:
-            return entries
+            return None
         match = _CURSOR.fullmatch(cursor)
         if not match:
             raise InvalidCursorError("this paging cursor was not given out by the server")
-        mark = order_key(IndexEntry(match.group(1), match.group(2), ""))
-        return [e for e in entries if order_key(e) > mark]
+        return IndexEntry(match.group(1), match.group(2), "")
 
     def _state_if_complete(self, entry: IndexEntry) -> CaseState | None:
+        """The case's state if it is complete and `entry` is its own index entry (its channel
+        and the day it was received: a second entry for another day is passed over)."""
         try:
             state, _ = self._cases.load(entry.case)
         except (CaseNotFoundError, StateFormatError):  # not complete yet, or damaged
             return None
-        return state if state.channel == entry.channel else None
+        if state.channel != entry.channel or state.received != entry.received:
+            return None
+        return state
 
     # -- reading a case ------------------------------------------------------------------
 

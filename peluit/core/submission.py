@@ -8,7 +8,6 @@ different content under the same submission id is a conflict.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 from collections.abc import Sequence
@@ -21,7 +20,7 @@ from peluit.config.models import Limits
 from peluit.store.errors import ObjectExistsError, ObjectNotFoundError
 from peluit.store.port import ObjectStore, UploadTicket
 
-from . import layout
+from . import layout, staging
 from .dates import Clock, local_date
 from .errors import (
     IdentityBlockError,
@@ -29,6 +28,7 @@ from .errors import (
     InvalidUploadPlanError,
     LimitExceededError,
     NotCiphertextError,
+    PartialSegmentError,
     SegmentMismatchError,
     SegmentMissingError,
     SubmissionConflictError,
@@ -120,12 +120,21 @@ class SubmissionService:
         digest = _digest(request)
         today = local_date(self._clock, self._config.organisation.timezone)
         resuming = self._claimed_with(case, digest)
-        for segment in request.segments:
-            self._verify_or_check_staged(submission, case, segment, recipients, resuming)
+        # Every segment still to copy is checked now, also when resuming: what is staged
+        # under the id may have expired and been uploaded again since the first attempt.
+        pending = [
+            s
+            for s in request.segments
+            if not (resuming and self._exists(layout.case_segment(case, s.file, s.index)))
+        ]
+        for segment in pending:
+            check_staged(self._store, submission, segment, recipients)
         lookup_entry = _canonical(
             {"version": 1, "case": case, "reply_recipient": request.reply_recipient}
         )
         self._check_lookup_free(request.lookup_hash, lookup_entry)
+        if pending:  # the staging area is this case's, and no other's
+            staging.claim(self._store, submission, case, staging.REPORT)
 
         if not resuming:
             marker = json.dumps({"version": 1, "digest": digest}).encode()
@@ -134,7 +143,7 @@ class SubmissionService:
             except ObjectExistsError:
                 if not self._claimed_with(case, digest):
                     raise SubmissionConflictError("submission already finalized") from None
-        return self._write_case(submission, case, channel, request, lookup_entry, today)
+        return self._write_case(submission, case, channel, request, pending, lookup_entry, today)
 
     def _check_lookup_free(self, lookup_hash: bytes, entry: bytes) -> None:
         """A receipt code belongs to one case: refuse before writing anything if it is taken."""
@@ -151,16 +160,11 @@ class SubmissionService:
         case: str,
         channel: Channel,
         request: Finalization,
+        pending: Sequence[Segment],
         lookup_entry: bytes,
         today: date,
     ) -> Receipt:
-        for segment in request.segments:
-            source = layout.staging_segment(submission, segment.file, segment.index)
-            dest = layout.case_segment(case, segment.file, segment.index)
-            if not self._exists(dest):
-                # a concurrent retry may copy it first; the source was verified above
-                with contextlib.suppress(ObjectExistsError):
-                    self._store.copy_new(source, dest)
+        copy_staged(self._store, submission, case, 0, pending)  # each was checked above
         self._put_same(layout.case_report(case), request.report)
         if request.identity is not None:
             self._put_same(layout.case_identity(case), request.identity)
@@ -244,13 +248,6 @@ class SubmissionService:
             raise SubmissionConflictError("submission already finalized with other content")
         return True
 
-    def _verify_or_check_staged(
-        self, submission: str, case: str, segment: Segment, recipients: int, resuming: bool
-    ) -> None:
-        if resuming and self._exists(layout.case_segment(case, segment.file, segment.index)):
-            return
-        check_staged(self._store, submission, segment, recipients)
-
     def _exists(self, key: str) -> bool:
         try:
             self._store.head(key)
@@ -302,10 +299,24 @@ def check_segment_plan(limits: Limits, segments: Sequence[Segment], recipients: 
     for parts in by_file.values():
         if sorted(index for index, _ in parts) != list(range(len(parts))):
             raise InvalidUploadPlanError("a file's segments must be numbered without gaps")
+        _check_full_segments(limits, sorted(parts))
         if sum(plain for _, plain in parts) > limits.file_max_bytes:
             raise LimitExceededError("a file is larger than allowed")
     if sum(plain for parts in by_file.values() for _, plain in parts) > limits.total_max_bytes:
         raise LimitExceededError("the attachments are larger than allowed in all")
+
+
+def _check_full_segments(limits: Limits, parts: Sequence[tuple[int, int]]) -> None:
+    """A file is cut as every client cuts it: each segment but the last holds exactly
+    `segment_bytes` of plaintext, and the last is empty only when it is the only one. This
+    bounds the segments of a finalization (each costs store calls) by its size."""
+    *full, (last_index, last_plain) = parts
+    if any(plain != limits.segment_bytes for _, plain in full):
+        raise PartialSegmentError(
+            f"every segment but a file's last must hold exactly {limits.segment_bytes} bytes"
+        )
+    if last_index > 0 and last_plain == 0:
+        raise PartialSegmentError("a file's last segment is empty")
 
 
 def check_staged(store: ObjectStore, submission: str, segment: Segment, recipients: int) -> None:
@@ -314,16 +325,35 @@ def check_staged(store: ObjectStore, submission: str, segment: Segment, recipien
     key = layout.staging_segment(submission, segment.file, segment.index)
     try:
         info = store.head(key)
-    except ObjectNotFoundError:
+        if info.size != segment.size or store.sha256(key) != segment.sha256:
+            raise SegmentMismatchError(
+                f"segment {segment.index} of file {segment.file} differs from the declaration"
+            )
+        header = store.read_range(key, 0, age.hybrid_header_size(recipients))
+    except ObjectNotFoundError:  # never uploaded, or expired while we looked
         raise SegmentMissingError(
             f"segment {segment.index} of file {segment.file} was not uploaded"
         ) from None
-    if info.size != segment.size or store.sha256(key) != segment.sha256:
-        raise SegmentMismatchError(
-            f"segment {segment.index} of file {segment.file} differs from the declaration"
-        )
-    header = store.read_range(key, 0, age.hybrid_header_size(recipients))
     _require_age(header, recipients, complete=False)
+
+
+def copy_staged(
+    store: ObjectStore, submission: str, case: str, first: int, segments: Sequence[Segment]
+) -> None:
+    """Copy staged segments (checked by the caller, in the same request) to the case's file
+    numbers `first + segment.file`. A segment a concurrent retry copied first is kept; one
+    that expired since it was checked is `SegmentMissingError`, as if never uploaded."""
+    for segment in segments:
+        source = layout.staging_segment(submission, segment.file, segment.index)
+        dest = layout.case_segment(case, first + segment.file, segment.index)
+        try:
+            store.copy_new(source, dest)
+        except ObjectExistsError:
+            continue
+        except ObjectNotFoundError:
+            raise SegmentMissingError(
+                f"segment {segment.index} of file {segment.file} is no longer staged"
+            ) from None
 
 
 def _require_age(data: bytes, recipients: int, complete: bool = True) -> None:

@@ -1,26 +1,35 @@
 """A case's thread: `cases/{case}/thread/{seq:05d}-{from}.age`, messages both ways.
 
 `{from}` is the writing reviewer's roster id, or `pelapor` for the reporter. A writer first
-claims its sequence number with a create-only, empty `thread/{seq:05d}.seq` (whoever the
-sender), then writes the message under it: a writer that loses a race for a number takes the
-next one, so two messages never share a number, whatever their senders, and none is
+claims its sequence number with a create-only `thread/{seq:05d}.seq` (whoever the sender),
+then writes the message under it: a writer that loses a race for a number takes the next
+one, so two messages never share a number, whatever their senders, and none is
 overwritten. A claim without a message (a writer that stopped in between) is a gap.
 
-Reporter messages are stored at most once per ciphertext (`append` finds an identical one
-first), which makes a retried or replayed post harmless: age ciphertext is random, so two
-real messages never coincide.
+A claim holds its message's sender and SHA-256 (`{"from": …, "sha256": …}`; claims written
+before Peluit stored that are empty). That is what makes reporter messages stored at most
+once per ciphertext (`append(once=True)`), also when identical requests run at the same
+time: a writer first looks for an identical message, or a claim for one whose message is
+not written yet, and when it loses a race for a number, it reads the winner's claim; either
+way an identical message's number is found and its message written (again, create-only, the
+same bytes) instead of a second copy. Numbers are claimed without holes, so of two
+identical writers the later one either sees the earlier one's claim or collides with it.
+A retried or replayed post is therefore harmless: age ciphertext is random, so two real
+messages never coincide.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from dataclasses import dataclass
 
-from peluit.store.errors import ObjectExistsError
+from peluit.store.errors import ObjectExistsError, ObjectNotFoundError
 from peluit.store.port import ObjectStore
 
 from . import layout
+from .canonical import canonical
 from .errors import ThreadFullError
 
 REPORTER = "pelapor"
@@ -43,13 +52,20 @@ class Message:
 
 def messages(store: ObjectStore, case: str) -> list[Message]:
     """The thread in order (one store listing)."""
-    return _listing(store, case)[0]
+    return _listing(store, case).messages
 
 
-def _listing(store: ObjectStore, case: str) -> tuple[list[Message], int]:
-    """The messages, and the highest sequence number claimed or used."""
+@dataclass(frozen=True)
+class _Listing:
+    messages: list[Message]
+    highest: int  # the highest sequence number claimed or used
+    unwritten: list[int]  # claims that hold a hash but have no message (yet)
+
+
+def _listing(store: ObjectStore, case: str) -> _Listing:
     prefix = layout.case_prefix(case)
     found = []
+    claimed: dict[int, int] = {}  # seq -> size of its claim
     highest = 0
     for info in store.list(layout.case_thread_prefix(case)):
         relative = info.key.removeprefix(prefix)
@@ -57,8 +73,16 @@ def _listing(store: ObjectStore, case: str) -> tuple[list[Message], int]:
             found.append(Message(int(match.group(1)), match.group(2), relative, info.size))
             highest = max(highest, int(match.group(1)))
         elif claim := _CLAIM.fullmatch(relative):
+            claimed[int(claim.group(1))] = info.size
             highest = max(highest, int(claim.group(1)))
-    return sorted(found, key=lambda m: (m.seq, m.sender)), highest
+    written = {m.seq for m in found}
+    unwritten = sorted(seq for seq, size in claimed.items() if size and seq not in written)
+    return _Listing(sorted(found, key=lambda m: (m.seq, m.sender)), highest, unwritten)
+
+
+def claim_bytes(sender: str, data: bytes) -> bytes:
+    """What the claim of a message holds: its sender and SHA-256."""
+    return canonical({"from": sender, "sha256": hashlib.sha256(data).hexdigest()})
 
 
 def append(
@@ -70,25 +94,56 @@ def append(
     once: bool = False,
 ) -> Message:
     """Store `data` as the next message of `sender`; with `once`, return an identical message
-    of the same sender that is already there instead of storing it again."""
-    thread, highest = _listing(store, case)
+    of the same sender that is already there (or being written) instead of storing it again."""
+    listing = _listing(store, case)
+    tag = claim_bytes(sender, data)
     if once:
-        digest = hashlib.sha256(data).digest()
-        for message in thread:
-            if (
-                message.sender == sender
-                and message.size == len(data)
-                and store.sha256(layout.case_prefix(case) + message.key) == digest
-            ):
-                return message
-    seq = highest + 1
+        existing = _identical(store, case, listing, sender, data, tag)
+        if existing is not None:
+            return existing
+    seq = listing.highest + 1
     while seq <= MAX_SEQ:
         try:
-            store.put_new(layout.case_message_claim(case, seq), b"")
-            key = layout.case_message(case, seq, sender)
-            store.put_new(key, data)
+            store.put_new(layout.case_message_claim(case, seq), tag)
         except ObjectExistsError:
+            if once and _claim_of(store, case, seq) == tag:
+                return _finish(store, case, seq, sender, data)  # an identical writer's number
             seq += 1
             continue
-        return Message(seq, sender, key.removeprefix(layout.case_prefix(case)), len(data))
+        # Ours; an identical writer that found our claim may have written the message first.
+        return _finish(store, case, seq, sender, data)
     raise ThreadFullError("this case's thread is full")
+
+
+def _identical(
+    store: ObjectStore, case: str, listing: _Listing, sender: str, data: bytes, tag: bytes
+) -> Message | None:
+    """An identical message of `sender`, or the number an identical writer claimed."""
+    digest = hashlib.sha256(data).digest()
+    for message in listing.messages:
+        if (
+            message.sender == sender
+            and message.size == len(data)
+            and store.sha256(layout.case_prefix(case) + message.key) == digest
+        ):
+            return message
+    for seq in listing.unwritten:
+        if _claim_of(store, case, seq) == tag:
+            return _finish(store, case, seq, sender, data)
+    return None
+
+
+def _claim_of(store: ObjectStore, case: str, seq: int) -> bytes | None:
+    try:
+        return store.get(layout.case_message_claim(case, seq))
+    except ObjectNotFoundError:
+        return None
+
+
+def _finish(store: ObjectStore, case: str, seq: int, sender: str, data: bytes) -> Message:
+    """Write the message of claim `seq`, which holds exactly this sender and hash. Only a
+    writer of these very bytes writes under such a claim, so one already there is the same."""
+    key = layout.case_message(case, seq, sender)
+    with contextlib.suppress(ObjectExistsError):
+        store.put_new(key, data)
+    return Message(seq, sender, key.removeprefix(layout.case_prefix(case)), len(data))

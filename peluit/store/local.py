@@ -349,10 +349,12 @@ class LocalStore:
         validate_prefix(prefix)
         return self._list(prefix)
 
-    def list_keys(self, prefix: str) -> Iterator[str]:
-        """As `list`, without opening the files (the etag is a hash of the content)."""
+    def list_keys(self, prefix: str, start_after: str | None = None) -> Iterator[str]:
+        """As `list`, without opening the files (the etag is a hash of the content);
+        directories wholly before `start_after` are not read."""
         validate_prefix(prefix)
-        return (key for key, _ in self._walk(prefix, temps=False) if key is not None)
+        walked = self._walk(prefix, temps=False, after=start_after or "")
+        return (key for key, _ in walked if key is not None)
 
     # -- internals ----------------------------------------------------------------------
 
@@ -369,15 +371,18 @@ class LocalStore:
                 etag = _hash_stream(f).hex()
             yield ObjectInfo(key=key, size=size, etag=etag)
 
-    def _walk(self, prefix: str, *, temps: bool) -> Iterator[tuple[str | None, Path]]:
-        """(key, path) of each regular file under `prefix` in key order; with `temps`, also
-        (None, path) of temp files in the directories visited."""
+    def _walk(
+        self, prefix: str, *, temps: bool, after: str = ""
+    ) -> Iterator[tuple[str | None, Path]]:
+        """(key, path) of each regular file under `prefix` in key order, only keys greater
+        than `after`; with `temps`, also (None, path) of temp files in the directories
+        visited."""
         base, _, name_prefix = prefix.rpartition("/")
         start = self._objects / base if base else self._objects
-        yield from self._walk_dir(start, f"{base}/" if base else "", name_prefix, temps)
+        yield from self._walk_dir(start, f"{base}/" if base else "", name_prefix, temps, after)
 
     def _walk_dir(
-        self, directory: Path, key_prefix: str, name_prefix: str, temps: bool
+        self, directory: Path, key_prefix: str, name_prefix: str, temps: bool, after: str
     ) -> Iterator[tuple[str | None, Path]]:
         try:
             with os.scandir(directory) as scan:
@@ -398,10 +403,15 @@ class LocalStore:
                 if temps and entry.is_file(follow_symlinks=False):
                     yield None, Path(entry.path)
             elif sort_name.endswith("/"):
-                yield from self._walk_dir(Path(entry.path), f"{key_prefix}{entry.name}/", "", temps)
+                below = f"{key_prefix}{entry.name}/"
+                # every key below starts with `below`: all of them sort before `after` when
+                # `after` is greater without starting with it
+                if after > below and not after.startswith(below):
+                    continue
+                yield from self._walk_dir(Path(entry.path), below, "", temps, after)
             elif entry.is_file(follow_symlinks=False):
                 key = key_prefix + entry.name
-                if _is_valid_key(key):  # anything else was not put there by this store
+                if key > after and _is_valid_key(key):  # others were not put here by this store
                     yield key, Path(entry.path)
 
     def _path(self, key: str) -> Path:

@@ -63,8 +63,10 @@ class ObjectStore(Protocol):
     def copy_new(self, source: str, dest: str) -> ObjectInfo:
         """Server-side copy to a new key; `ObjectExistsError` if `dest` exists."""
 
-    def list_keys(self, prefix: str) -> Iterator[str]:
-        """The keys `list` would give, without sizes or etags (cheap on every adapter)."""
+    def list_keys(self, prefix: str, start_after: str | None = None) -> Iterator[str]:
+        """The keys `list` would give, without sizes or etags (cheap on every adapter); with
+        `start_after`, only the keys after it in key order. Read lazily: a caller that stops
+        early pays only for what it read."""
 
     def list(self, prefix: str) -> Iterator[ObjectInfo]:
         """Every object whose key starts with `prefix` (a plain string prefix: "a/b" also

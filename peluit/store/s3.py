@@ -267,9 +267,9 @@ class S3Store:
 
     # -- listing (last: the method name `list` shadows the builtin in this class body) ---
 
-    def list_keys(self, prefix: str) -> Iterator[str]:
+    def list_keys(self, prefix: str, start_after: str | None = None) -> Iterator[str]:
         validate_prefix(prefix)
-        return (info.key for info in self._list(prefix))
+        return (info.key for info in self._list(prefix, start_after))
 
     def list(self, prefix: str) -> Iterator[ObjectInfo]:
         """Every object whose key starts with `prefix`, in key order; keys outside the key
@@ -280,10 +280,11 @@ class S3Store:
 
     # -- internals ----------------------------------------------------------------------
 
-    def _list(self, prefix: str) -> Iterator[ObjectInfo]:
+    def _list(self, prefix: str, start_after: str | None = None) -> Iterator[ObjectInfo]:
         paginator = self._client.get_paginator("list_objects_v2")
+        after = {"StartAfter": start_after} if start_after else {}
         try:
-            for page in paginator.paginate(Bucket=self._bucket, Prefix=prefix):
+            for page in paginator.paginate(Bucket=self._bucket, Prefix=prefix, **after):
                 for item in page.get("Contents", ()):
                     key = str(item["Key"])
                     if _is_valid_key(key):

@@ -13,7 +13,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -649,6 +649,35 @@ def test_listing_pages_newest_first_and_filters_by_channel_and_status(
     channels = {c["channel"] for c in deployment.client("kpk-liaison").list_cases()["cases"]}
     assert channels == {"pengaduan", "gratifikasi"}
     assert {c["channel"] for c in rina.list_cases()["cases"]} == {"pengaduan"}
+
+
+def test_listing_pages_every_case_once_across_days_channels_and_page_ends(
+    deployment: Deployment,
+) -> None:
+    """Several cases a day, two channels merged for an overseer, pages of every size: each
+    case comes once, newest day first, then by case id; a case indexed under a second day
+    (a finalization retried after midnight) comes once, under its own day."""
+    made: list[tuple[str, str]] = []  # (day, case)
+    for _ in range(3):
+        for channel in ("pengaduan", "pengaduan", "gratifikasi"):
+            case = deployment.submit(channel)
+            made.append((deployment.client("kpk-liaison").get_case(case)["received"], case))
+        deployment.clock.advance(timedelta(days=1))
+    day, twice = made[0]
+    later = (date.fromisoformat(day) + timedelta(days=2)).isoformat()
+    deployment.store.put_new(layout.case_index("pengaduan", later, twice), b"")
+    expected = [case for _, case in sorted(made, key=lambda m: (-int(m[0].replace("-", "")), m[1]))]
+
+    overseer = deployment.client("kpk-liaison")
+    for limit in (1, 2, 4, 9, 100):
+        listed, cursor = [], None
+        while True:
+            page = overseer.list_cases(cursor=cursor, limit=limit)
+            listed += [c["case"] for c in page["cases"]]
+            cursor = page["next_cursor"]
+            if cursor is None:
+                break
+        assert listed == expected, limit
 
 
 def test_listing_refuses_what_a_person_may_not_list(deployment: Deployment, case: str) -> None:

@@ -617,6 +617,23 @@ def test_s3_list_skips_keys_outside_the_grammar(s3: tuple[S3Store, S3Client, str
     assert keys_of(store, "reports/") == ["reports/r1"]
 
 
+def test_list_keys_starts_after_a_key_in_key_order(store: ObjectStore) -> None:
+    keys = [
+        "index/a/2026-11-01/x",
+        "index/a/2026-11-01/y",
+        "index/a/2026-11-02/a",
+        "index/a/2026-11-02x",
+        "index/a/2026-11-03/b",
+        "index/ab/c",
+    ]
+    for key in keys:
+        store.put_new(key, b"")
+    for start in [*keys, "index/a/", "index/a/2026-11-01/", "index/a/2026-11-015", "index/a/z"]:
+        expected = [k for k in keys if k.startswith("index/a/") and k > start]
+        assert list(store.list_keys("index/a/", start_after=start)) == expected, start
+    assert list(store.list_keys("index/a/", start_after=None)) == keys[:5]
+
+
 def test_list_keys_names_exactly_what_list_lists(store: ObjectStore) -> None:
     for key in ("index/a/2026-11-01/x", "index/a/2026-11-02/y", "index/b/z", "other"):
         store.put_new(key, b"")

@@ -152,9 +152,9 @@ class MemoryStore:
         validate_prefix(prefix)
         return iter([self._info(k) for k in self.keys(prefix)])
 
-    def list_keys(self, prefix: str) -> Iterator[str]:
+    def list_keys(self, prefix: str, start_after: str | None = None) -> Iterator[str]:
         validate_prefix(prefix)
-        return iter(self.keys(prefix))
+        return iter([k for k in self.keys(prefix) if start_after is None or k > start_after])
 
     def presign_put(
         self, key: str, size: int, sha256: bytes, expires_in: timedelta
@@ -254,8 +254,8 @@ class CrashingStore:
     def list(self, prefix: str) -> Iterator[ObjectInfo]:
         return self.inner.list(prefix)
 
-    def list_keys(self, prefix: str) -> Iterator[str]:
-        return self.inner.list_keys(prefix)
+    def list_keys(self, prefix: str, start_after: str | None = None) -> Iterator[str]:
+        return self.inner.list_keys(prefix, start_after)
 
     def presign_put(
         self, key: str, size: int, sha256: bytes, expires_in: timedelta

@@ -16,6 +16,7 @@ from peluit.core.followup import FollowupService
 from peluit.core.reads import ReadMarkers, unread
 from peluit.core.receipt import ReceiptCode
 from peluit.core.submission import SubmissionService
+from peluit.core.thread import Message
 from peluit.store.port import ObjectInfo
 from tests.support.factory import Team, finalization, make_team, submission_id
 from tests.support.fakes import FixedClock, MemoryStore
@@ -143,6 +144,61 @@ def test_thread_numbers_are_unique_whoever_writes() -> None:
         (1, "rina"),
         (3, "pelapor"),
     ]
+
+
+def test_identical_messages_racing_for_a_number_are_stored_once() -> None:
+    store = MemoryStore()
+    case = "k3v92m7qx0ab4fzt"
+    original = store.put_new
+    raced: list[Message] = []
+    started: list[str] = []
+
+    def racing_put_new(key: str, data: bytes) -> ObjectInfo:
+        if key == f"cases/{case}/thread/00001.seq" and not started:
+            started.append(key)
+            # the same post, sent twice at once, claims number 1 a moment earlier
+            raced.append(thread.append(store, case, "pelapor", b"sama", once=True))
+        return original(key, data)
+
+    store.put_new = racing_put_new  # type: ignore[method-assign]
+    mine = thread.append(store, case, "pelapor", b"sama", once=True)
+    assert [m.seq for m in raced] == [mine.seq] == [1]
+    assert [(m.seq, m.sender) for m in thread.messages(store, case)] == [(1, "pelapor")]
+    assert store.keys(f"cases/{case}/thread/") == [
+        f"cases/{case}/thread/00001-pelapor.age",
+        f"cases/{case}/thread/00001.seq",
+    ]
+
+
+def test_an_identical_message_whose_writer_is_still_writing_is_not_stored_twice() -> None:
+    store = MemoryStore()
+    case = "k3v92m7qx0ab4fzt"
+    original = store.put_new
+    raced: list[Message] = []
+    started: list[str] = []
+
+    def racing_put_new(key: str, data: bytes) -> ObjectInfo:
+        if key == f"cases/{case}/thread/00001-pelapor.age" and not started:
+            started.append(key)
+            # between this writer's claim and its message, the same post lists the thread
+            raced.append(thread.append(store, case, "pelapor", b"sama", once=True))
+        return original(key, data)
+
+    store.put_new = racing_put_new  # type: ignore[method-assign]
+    mine = thread.append(store, case, "pelapor", b"sama", once=True)
+    assert [m.seq for m in raced] == [mine.seq] == [1]
+    assert [m.seq for m in thread.messages(store, case)] == [1]
+    assert store.objects[f"cases/{case}/thread/00001-pelapor.age"] == b"sama"
+
+
+def test_a_post_whose_writer_stopped_after_claiming_is_finished_by_its_retry() -> None:
+    store = MemoryStore()
+    case = "k3v92m7qx0ab4fzt"
+    store.put_new(f"cases/{case}/thread/00001.seq", thread.claim_bytes("pelapor", b"sama"))
+    again = thread.append(store, case, "pelapor", b"sama", once=True)
+    other = thread.append(store, case, "pelapor", b"lain", once=True)
+    assert (again.seq, other.seq) == (1, 2)
+    assert store.objects[f"cases/{case}/thread/00001-pelapor.age"] == b"sama"
 
 
 def test_read_markers_move_forward_only_and_count_the_reporters_messages() -> None:

@@ -85,9 +85,9 @@ class RecordingStore:
         self.listed.append(prefix)
         return self.inner.list(prefix)
 
-    def list_keys(self, prefix: str) -> Iterator[str]:
+    def list_keys(self, prefix: str, start_after: str | None = None) -> Iterator[str]:
         self.listed.append(prefix)
-        return self.inner.list_keys(prefix)
+        return self.inner.list_keys(prefix, start_after)
 
     def presign_put(
         self, key: str, size: int, sha256: bytes, expires_in: timedelta

@@ -10,14 +10,17 @@ import os
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from peluit import age
+from peluit.api.errors import problem_for
 from peluit.core import errors, layout
 from peluit.core.ids import case_id
 from peluit.core.submission import Finalization, Segment, SubmissionService
 from peluit.store.errors import UploadRejectedError
+from peluit.store.port import ObjectInfo
 from tests.support.factory import (
     EncryptedSegment,
     Team,
@@ -712,6 +715,56 @@ def test_files_or_segments_numbered_with_gaps_are_refused(
         service.finalize(submission, request)
 
 
+def encrypted_segment(team: Team, file: int, index: int, plaintext: bytes) -> EncryptedSegment:
+    data = age.encrypt(plaintext, team.report_recipients("pengaduan"))
+    return EncryptedSegment(Segment(file, index, len(data), hashlib.sha256(data).digest()), data)
+
+
+@pytest.mark.parametrize(
+    "sizes",
+    [
+        pytest.param([1, 1], id="short-first-of-two"),
+        pytest.param([64 * KiB, 10, 64 * KiB], id="short-middle"),
+        pytest.param([0, 0], id="empty-first-of-two"),
+        pytest.param([64 * KiB, 0], id="empty-last-after-a-full-one"),
+    ],
+)
+def test_files_cut_into_other_than_full_segments_are_refused(
+    team: Team, service: SubmissionService, store: MemoryStore, sizes: list[int]
+) -> None:
+    """Only a file's last segment may hold less than `segment_bytes` (many tiny segments
+    would cost the server store calls for nothing)."""
+    submission = submission_id()
+    parts = [encrypted_segment(team, 0, i, os.urandom(n)) for i, n in enumerate(sizes)]
+    for part in parts:  # staged, so only the sizes are wrong
+        store.put_new(layout.staging_segment(submission, 0, part.segment.index), part.data)
+    request = finalization("pengaduan", team.report("pengaduan"), segments=parts)
+    with Unchanged(store, errors.PartialSegmentError):
+        service.finalize(submission, request)
+
+
+def test_a_partial_segment_is_a_stable_400() -> None:
+    problem = problem_for(errors.PartialSegmentError("x"))
+    assert problem is not None
+    assert (problem.status, problem.code) == (400, "partial_segment")
+
+
+def test_files_cut_as_every_client_cuts_them_are_accepted(
+    team: Team, service: SubmissionService, store: MemoryStore
+) -> None:
+    submission = submission_id()
+    parts = [
+        encrypted_segment(team, 0, 0, b""),  # an empty file is one empty segment
+        encrypted_segment(team, 1, 0, os.urandom(64 * KiB)),
+        encrypted_segment(team, 1, 1, os.urandom(64 * KiB)),  # a full last segment
+        encrypted_segment(team, 2, 0, os.urandom(64 * KiB)),
+        encrypted_segment(team, 2, 1, b"x"),
+    ]
+    stage(service, store, submission, parts)
+    request = finalization("pengaduan", team.report("pengaduan"), segments=parts)
+    assert service.finalize(submission, request).case == case_id(submission)
+
+
 def test_unknown_channel_and_bad_submission_id_are_refused(
     team: Team, service: SubmissionService, store: MemoryStore
 ) -> None:
@@ -723,7 +776,8 @@ def test_unknown_channel_and_bad_submission_id_are_refused(
 
 # -- crash and resume ------------------------------------------------------------------------
 
-WRITES = 11  # marker, 4 segment copies, report, identity, lookup, reply, index, state
+# staging claim, marker, 4 segment copies, report, identity, lookup, reply, index, state
+WRITES = 12
 
 
 @pytest.mark.parametrize("crash_at", range(1, WRITES + 1))
@@ -761,13 +815,55 @@ def test_every_write_of_a_finalization_is_counted(
     assert counting.writes == WRITES
 
 
+class ExpiresBeforeCopy:
+    """Staging expires between the check of a segment and its copy."""
+
+    def __init__(self, inner: MemoryStore) -> None:
+        self.inner = inner
+
+    def copy_new(self, source: str, dest: str) -> ObjectInfo:
+        self.inner.objects.pop(source, None)
+        return self.inner.copy_new(source, dest)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def test_staging_that_expires_during_the_copy_is_segment_missing_not_a_server_fault(
+    team: Team, store: MemoryStore, clock: FixedClock, complete: tuple[Upload, Finalization, bytes]
+) -> None:
+    upload, request, _ = complete
+    service = SubmissionService(team.config, ExpiresBeforeCopy(store), clock)
+    with pytest.raises(errors.SegmentMissingError):
+        service.finalize(upload.submission, request)
+
+
+def test_a_resumed_finalization_checks_again_what_is_staged(
+    team: Team, store: MemoryStore, clock: FixedClock, complete: tuple[Upload, Finalization, bytes]
+) -> None:
+    """The first attempt stopped before copying; staging then expired, and other bytes of
+    the same size were staged under the same id."""
+    upload, request, _ = complete
+    with pytest.raises(SimulatedCrashError):
+        SubmissionService(team.config, CrashingStore(store, 3), clock).finalize(
+            upload.submission, request
+        )
+    for key in store.keys(f"staging/{upload.submission}/"):
+        if key.endswith(".age"):
+            data = store.objects.pop(key)
+            store.put_new(key, data[:-1] + bytes([data[-1] ^ 1]))
+    with pytest.raises(errors.SegmentMismatchError):
+        SubmissionService(team.config, store, clock).finalize(upload.submission, request)
+    assert store.keys(f"cases/{case_id(upload.submission)}/files/") == []
+
+
 def test_resume_after_staging_was_cleaned_up_uses_the_copied_segments(
     team: Team, store: MemoryStore, clock: FixedClock, complete: tuple[Upload, Finalization, bytes]
 ) -> None:
     """The marker and all segments were copied, then the staging area expired."""
     upload, request, _ = complete
     with pytest.raises(SimulatedCrashError):
-        SubmissionService(team.config, CrashingStore(store, 6), clock).finalize(
+        SubmissionService(team.config, CrashingStore(store, 7), clock).finalize(
             upload.submission, request
         )
     for key in store.keys("staging/"):
