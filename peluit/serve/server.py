@@ -94,6 +94,9 @@ class Pacing:
 
 class PeluitServer(ThreadingHTTPServer):
     daemon_threads = True
+    # A browser opens up to six connections and a crowd of reporters more: a deeper accept
+    # queue than the default 5 keeps a burst from waiting on SYN retransmits.
+    request_queue_size = 128
 
     def __init__(
         self,
