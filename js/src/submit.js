@@ -137,7 +137,7 @@ export async function submit(request, { client, signal, onEvent = () => {}, when
   const [lookupHash, replyRecipient] = await Promise.all([code.lookupHash(), code.replyRecipient()]);
   const submission = toHex(crypto.getRandomValues(new Uint8Array(16)));
 
-  // 2. Segments: encrypt the next while the current one uploads; at most two in memory.
+  // 2. Segments: encrypt the next while the current one uploads; one ciphertext buffer, reused (upload.js).
   const { entries, segments } = await uploadFiles({
     client,
     submission,

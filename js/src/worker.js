@@ -1,6 +1,6 @@
 // The Web Worker entry (bundled to assets/peluit/worker.js): runs one submission (submit.js)
 // off the page's thread. It encrypts AND uploads: ciphertext never travels back to the page,
-// the page stays responsive on slow phones, at most two segments are in memory, and the page
+// the page stays responsive on slow phones, memory stays bounded (upload.js, ADR 0011), and the page
 // can stop everything at once. One worker per attempt; it holds nothing afterwards.
 //
 // Page → worker: {type: "submit", api, request} then, maybe, {type: "cancel"}.

@@ -39,7 +39,7 @@ from peluit.site.texts import LANGS, Lang, pick
 
 ENV_VAR = "PELUIT_CONFIG"
 # The partials in site/overrides/ replace this version's inline scripts; another version may
-# emit new ones. Re-check them (TECH-NOTES.md) before changing this and the pin.
+# emit new ones. Re-check them before changing this and the pin.
 MATERIAL_VERSION = "9.8.2"
 FORMAT_DOC = "teknis/format.md"
 # Theme files the site never loads: lunr's other languages (both builds search with lunr's
