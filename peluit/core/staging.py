@@ -9,13 +9,14 @@ under Object Lock) for the price of one upload.
 So before it copies anything out of a staging area, the server creates, create-only:
 
     staging/{upload}/claim.json
-    {"version": 1, "use": "report" | "evidence", "case": "<hex SHA-256 of the case id>"}
+    {"version": 1, "use": "report" | "evidence",
+     "case": "<hex SHA-256 of b'peluit/staging-claim/v1\\x00' + case id>"}
 
 A request for the same case and use (a retry) finds its own claim and goes on; any other
 gets `StagingClaimedError`. The claim holds nothing about the reporter (no receipt code, no
-lookup hash) and names the case only by a hash. It expires with the staging area; by then
-its segments have expired too (they were uploaded before it), so reusing the id afterwards
-means uploading everything again.
+lookup hash) and names the case only by a hash. It expires with the staging area (two days,
+in no fixed order with its segments): an id reused after that can at most have fresh uploads
+copied once more, into one case, never the same upload into many.
 
 A browser cannot write the claim itself: presigned uploads are only ever issued for
 `layout.staging_segment` keys (`{file:02d}/{segment:05d}.age`).
