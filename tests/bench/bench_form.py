@@ -423,7 +423,8 @@ def js_heap_mib(cdp: CDPSession) -> float:
     return used / MIB
 
 
-def streaming(browser: Browser, base: str, path: Path) -> None:
+def streaming(browser: Browser, base: str, path: Path) -> tuple[float, float]:
+    """(MiB/s end to end, renderer growth in MiB)."""
     context = browser.new_context()
     page = context.new_page()
     cdp = context.new_cdp_session(page)
@@ -478,6 +479,7 @@ def streaming(browser: Browser, base: str, path: Path) -> None:
         f"peak {max(page_heap, default=0):.1f} MiB; "
         f"worker peak {max(worker_heap, default=0):.1f} MiB ({len(worker_heap)} samples)"
     )
+    return BIG_MIB / seconds, growth_r
 
 
 BASELINE_JS = """async ([recipients, mib]) => {
@@ -496,7 +498,8 @@ BASELINE_JS = """async ([recipients, mib]) => {
 }"""
 
 
-def in_memory(browser: Browser, base: str) -> None:
+def in_memory(browser: Browser, base: str) -> tuple[float, float]:
+    """(MiB/s, renderer growth over idle in MiB) of typage's in-memory API."""
     bundle = subprocess.run(
         [
             str(ROOT / "js/node_modules/.bin/esbuild"),
@@ -539,6 +542,7 @@ def in_memory(browser: Browser, base: str) -> None:
         f"plaintext); target <= {GROWTH_TARGET_MIB} MiB: {met(growth <= GROWTH_TARGET_MIB)}"
     )
     print(f"   all Chromium processes RSS: growth {max(sampler.everything) - idle_a:.0f} MiB")
+    return BIG_MIB / (ms / 1000), growth
 
 
 def main() -> None:
@@ -561,8 +565,13 @@ def main() -> None:
             with big.open("wb") as out:
                 for _ in range(BIG_MIB):
                     out.write(os.urandom(MIB))
-            streaming(browser, base, big)
-            in_memory(browser, base)
+            speed, growth = streaming(browser, base, big)
+            base_speed, base_growth = in_memory(browser, base)
+            print(
+                f"   ratios streaming / in-memory baseline (same run): speed "
+                f"{speed / base_speed:.2f} x (end to end with uploads, vs encryption alone), "
+                f"renderer growth {growth / base_growth:.2f} x"
+            )
         finally:
             browser.close()
     print()
