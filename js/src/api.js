@@ -420,14 +420,17 @@ export function createClient(options) {
    * @param {SegmentIn} job.segment
    * @param {Blob} job.body the ciphertext (size and SHA-256 as in `segment`); a Blob, whose
    *   bytes the browser keeps outside the page's memory and sends without copying them here
+   * @param {Promise<Upload>} [job.planned] the first try's upload URL, asked for ahead (upload.js
+   *   plans a segment while the previous one uploads); later tries plan again
    * @param {(sent: number) => void} [job.onProgress] bytes of this segment sent so far
    * @param {AbortSignal} [job.signal]
    * @returns {Promise<"uploaded" | "already">}
    */
-  async function uploadSegment({ submission, channel, segment, body, onProgress, signal }) {
+  async function uploadSegment({ submission, channel, segment, body, planned, onProgress, signal }) {
     const timeoutMs = 60000 + Math.ceil((body.size * 1000) / minBytesPerSecond);
     for (let replans = 0; ; replans++) {
-      const [upload] = await planUploads(submission, channel, [segment], signal);
+      const upload =
+        replans === 0 && planned ? await planned : (await planUploads(submission, channel, [segment], signal))[0];
       const response = await retrying(
         async (timed) =>
           s3TimeoutAsRetry(

@@ -30,7 +30,7 @@ const sum = (list) => list.reduce((a, b) => a + b, 0);
 /**
  * Encrypt and upload every slice of every file, in order.
  * @param {object} job
- * @param {{uploadSegment: ReturnType<typeof import("./api.js").createClient>["uploadSegment"]}} job.client
+ * @param {Pick<ReturnType<typeof import("./api.js").createClient>, "uploadSegment" | "planUploads">} job.client
  * @param {string} job.submission the id the segments are staged under (32 hex digits)
  * @param {string} job.channel
  * @param {ReadonlyArray<Blob & {name: string}>} job.files
@@ -42,7 +42,26 @@ const sum = (list) => list.reduce((a, b) => a + b, 0);
  * @returns {Promise<{entries: SegmentEntry[][], segments: SegmentIn[]}>} per file, each
  *   segment's ciphertext size and SHA-256 (for the manifest); every segment as uploaded
  */
-export async function uploadFiles({ client, submission, channel, files, plans, sizes, recipients, signal, onEvent }) {
+export async function uploadFiles(job) {
+  // Requests run ahead (the next segment's plan): when this ends, by failure or cancel, they stop.
+  const { signal } = job;
+  const stop = new AbortController();
+  const forward = () => stop.abort(signal?.reason);
+  signal?.addEventListener("abort", forward, { once: true });
+  try {
+    return await uploadAll(job, stop.signal);
+  } finally {
+    signal?.removeEventListener("abort", forward);
+    stop.abort(new DOMException("the upload ended", "AbortError"));
+  }
+}
+
+/**
+ * `uploadFiles`' work; `ahead` aborts with `job.signal` and once the upload has ended.
+ * @param {Parameters<typeof uploadFiles>[0]} job
+ * @param {AbortSignal} ahead
+ */
+async function uploadAll({ client, submission, channel, files, plans, sizes, recipients, signal, onEvent }, ahead) {
   const emit = onEvent ?? (() => {});
   const overallTotal = sum(sizes.flat());
   let overallDone = 0;
@@ -68,7 +87,13 @@ export async function uploadFiles({ client, submission, channel, files, plans, s
       throw err;
     }
     const sha256 = await sha256Hex(ciphertext); // WebCrypto takes its own copy at the call
-    return { slice, body: new Blob([ciphertext]), sha256 };
+    const body = new Blob([ciphertext]);
+    const segment = { file: slice.file, index: slice.index, size: body.size, sha256 };
+    // Ask for this segment's upload URL at once: its proof of work and request then run while
+    // the previous segment is still uploading, not after it.
+    const planned = client.planUploads(submission, channel, [segment], ahead).then(([upload]) => upload);
+    planned.catch(() => {}); // awaited by uploadSegment; never an unhandled rejection
+    return { slice, segment, body, planned };
   };
   /** @type {Promise<Awaited<ReturnType<typeof encryptSlice>>> | null} */
   let next = slices.length > 0 ? encryptSlice(0) : null;
@@ -77,8 +102,7 @@ export async function uploadFiles({ client, submission, channel, files, plans, s
     signal?.throwIfAborted();
     next = k + 1 < slices.length ? encryptSlice(k + 1) : null;
     next?.catch(() => {}); // awaited on the next turn; never an unhandled rejection
-    const { slice, body, sha256 } = current;
-    const segment = { file: slice.file, index: slice.index, size: body.size, sha256 };
+    const { slice, segment, body, planned } = current;
     const fileTotal = sum(sizes[slice.file]);
     const fileBefore = sum(sizes[slice.file].slice(0, slice.index));
     emit({ type: "segment", file: slice.file, segment: slice.index + 1, segments: plans[slice.file].length });
@@ -93,9 +117,9 @@ export async function uploadFiles({ client, submission, channel, files, plans, s
         overallTotal,
       });
     onProgress(0);
-    await client.uploadSegment({ submission, channel, segment, body, onProgress, signal });
+    await client.uploadSegment({ submission, channel, segment, body, planned, onProgress, signal: ahead });
     overallDone += body.size;
-    entries[slice.file].push({ size: body.size, sha256 });
+    entries[slice.file].push({ size: body.size, sha256: segment.sha256 });
     segments.push(segment);
   }
   return { entries, segments };

@@ -207,6 +207,50 @@ describe("submitting a report", () => {
     assert.equal(asked, false);
   });
 
+  it("asks for the next segment's URL while the current one uploads, and asks nothing after a failure", async () => {
+    const server = new FakeServer();
+    const log = [];
+    let release = () => {};
+    const firstPutHeld = new Promise((resolve) => {
+      release = resolve;
+      setTimeout(resolve, 2000); // without planning ahead, nothing would release it
+    });
+    const fetchFn = async (input, init = {}) => {
+      const url = new URL(String(input));
+      const index = init.method === "PUT" ? url.pathname.match(/(\d+)\.age$/)?.[1] : JSON.parse(String(init.body ?? "{}")).segments?.[0]?.index;
+      const what = `${init.method === "PUT" ? "put" : url.pathname.endsWith("/uploads") ? "plan" : "finalize"} ${Number(index ?? -1)}`;
+      log.push(`start ${what}`);
+      if (what === "plan 1") release();
+      if (what === "put 0") await firstPutHeld;
+      const answer = await server.fetch(input, init);
+      log.push(`end ${what}`);
+      return answer;
+    };
+    const client = createClient({ api: "/api/v1", base: "http://127.0.0.1:8000/", fetch: fetchFn, sleep: fakeSleep().sleep });
+    await submit(request({ files: [file(150 * KiB, "video.mp4")] }), { client });
+    assert.ok(log.indexOf("start plan 1") < log.indexOf("end put 0"), log.join(", "));
+    assert.equal(server.finalized.length, 1);
+
+    // a PUT refused for good ends the upload: the plan already under way for the next segment
+    // is cancelled, and nothing else is asked
+    const failing = new FakeServer().fail("put", problem(400, "invalid_request"));
+    const seen = [];
+    const c2 = createClient({
+      api: "/api/v1",
+      base: "http://127.0.0.1:8000/",
+      fetch: async (input, init = {}) => {
+        seen.push(`${init.method} ${new URL(String(input)).pathname}`);
+        return failing.fetch(input, init);
+      },
+      sleep: fakeSleep().sleep,
+    });
+    await assert.rejects(submit(request({ files: [file(150 * KiB, "video.mp4")] }), { client: c2 }), (err) => err.code === "invalid_request");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.ok(seen.filter((r) => r.startsWith("PUT")).length === 1, seen.join(", "));
+    assert.ok(seen.filter((r) => r.startsWith("POST")).length <= 2, seen.join(", "));
+    assert.equal(failing.finalized.length, 0);
+  });
+
   it("says which file could not be read", async () => {
     const { client } = setup();
     const broken = file(10, "hilang.pdf");

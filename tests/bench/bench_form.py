@@ -60,6 +60,7 @@ from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Browser, CDPSession, Page, Request, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from peluit.serve.app import ServeOptions, build_server
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
@@ -449,7 +450,10 @@ def streaming(browser: Browser, base: str, path: Path) -> tuple[float, float]:
             page_heap.append(js_heap_mib(cdp))
             for session_id, url in list(targets.workers.items()):
                 if url.endswith("/worker.js"):
-                    asked[targets.send(session_id, "Runtime.getHeapUsage")] = session_id
+                    try:
+                        asked[targets.send(session_id, "Runtime.getHeapUsage")] = session_id
+                    except PlaywrightError:  # the worker just ended (the receipt is coming)
+                        targets.workers.pop(session_id, None)
             page.wait_for_timeout(200)
         t_receipt = time.monotonic()
     worker_heap = [
