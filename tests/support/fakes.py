@@ -14,7 +14,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import parse_qs, urlsplit
 
 from peluit.core.dates import Clock
@@ -269,3 +269,17 @@ class CrashingStore:
 # mypy checks here that both fakes implement the port.
 _memory_is_a_store: type[ObjectStore] = MemoryStore
 _crashing_is_a_store: type[ObjectStore] = CrashingStore
+
+
+class ExpiresBeforeCopy:
+    """Staging expires between the check of a segment and its copy."""
+
+    def __init__(self, inner: MemoryStore) -> None:
+        self.inner = inner
+
+    def copy_new(self, source: str, dest: str) -> ObjectInfo:
+        self.inner.objects.pop(source, None)
+        return self.inner.copy_new(source, dest)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)

@@ -27,7 +27,7 @@ from tests.support.factory import (
     make_team,
     submission_id,
 )
-from tests.support.fakes import FixedClock, MemoryStore, ticket_terms
+from tests.support.fakes import ExpiresBeforeCopy, FixedClock, MemoryStore, ticket_terms
 
 pytestmark = pytest.mark.unit
 
@@ -226,20 +226,6 @@ def test_a_retry_checks_again_what_is_staged(
     with pytest.raises(errors.SegmentMismatchError):
         world.followup.add_evidence(token, upload, manifest, segments)
     assert world.files_of(case) == []
-
-
-class ExpiresBeforeCopy:
-    """Staging expires between the check and the copy."""
-
-    def __init__(self, inner: MemoryStore) -> None:
-        self.inner = inner
-
-    def copy_new(self, source: str, dest: str) -> ObjectInfo:
-        self.inner.objects.pop(source, None)
-        return self.inner.copy_new(source, dest)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
 
 
 def test_staging_that_expires_during_the_copy_is_segment_missing(

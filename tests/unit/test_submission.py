@@ -10,7 +10,6 @@ import os
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 import pytest
 
@@ -20,7 +19,6 @@ from peluit.core import errors, layout
 from peluit.core.ids import case_id
 from peluit.core.submission import Finalization, Segment, SubmissionService
 from peluit.store.errors import UploadRejectedError
-from peluit.store.port import ObjectInfo
 from tests.support.factory import (
     EncryptedSegment,
     Team,
@@ -31,6 +29,7 @@ from tests.support.factory import (
 )
 from tests.support.fakes import (
     CrashingStore,
+    ExpiresBeforeCopy,
     FixedClock,
     MemoryStore,
     SimulatedCrashError,
@@ -813,20 +812,6 @@ def test_every_write_of_a_finalization_is_counted(
     counting = CrashingStore(store, crash_at=0)
     SubmissionService(team.config, counting, clock).finalize(upload.submission, request)
     assert counting.writes == WRITES
-
-
-class ExpiresBeforeCopy:
-    """Staging expires between the check of a segment and its copy."""
-
-    def __init__(self, inner: MemoryStore) -> None:
-        self.inner = inner
-
-    def copy_new(self, source: str, dest: str) -> ObjectInfo:
-        self.inner.objects.pop(source, None)
-        return self.inner.copy_new(source, dest)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
 
 
 def test_staging_that_expires_during_the_copy_is_segment_missing_not_a_server_fault(
