@@ -11,10 +11,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 from peluit.core.dates import Clock
@@ -283,3 +283,24 @@ class ExpiresBeforeCopy:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
+
+
+T = TypeVar("T")
+
+
+def before_first_write(store: MemoryStore, at: str, action: Callable[[], T]) -> list[T]:
+    """Make `store` run `action` once, just before its first create-only write of key `at`: a
+    concurrent request that gets there a moment earlier. The list receives what it returned."""
+    original = store.put_new
+    results: list[T] = []
+    started = False
+
+    def put_new(key: str, data: bytes) -> ObjectInfo:
+        nonlocal started
+        if key == at and not started:
+            started = True
+            results.append(action())
+        return original(key, data)
+
+    store.put_new = put_new  # type: ignore[method-assign]
+    return results

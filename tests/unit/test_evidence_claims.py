@@ -27,7 +27,13 @@ from tests.support.factory import (
     make_team,
     submission_id,
 )
-from tests.support.fakes import ExpiresBeforeCopy, FixedClock, MemoryStore, ticket_terms
+from tests.support.fakes import (
+    ExpiresBeforeCopy,
+    FixedClock,
+    MemoryStore,
+    before_first_write,
+    ticket_terms,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -290,16 +296,12 @@ def test_of_two_batches_racing_with_one_manifest_only_one_gets_files(
     manifest = team.report("pengaduan")
     a = world.stage(first, photo)
     b = world.stage(second, team.attachment("pengaduan", 0, b"sampah"))
-    original = world.store.put_new
-    raced: list[str] = []
-
-    def racing_put_new(key: str, data: bytes) -> ObjectInfo:
-        if key == f"cases/{case}/additions/00.json" and not raced:
-            raced.append(key)  # the other batch claims file 0 just before this one
-            world.followup.add_evidence(token, second, manifest, b)
-        return original(key, data)
-
-    world.store.put_new = racing_put_new  # type: ignore[method-assign]
+    # the other batch claims file 0 just before this one
+    raced = before_first_write(
+        world.store,
+        f"cases/{case}/additions/00.json",
+        lambda: world.followup.add_evidence(token, second, manifest, b),
+    )
     with pytest.raises(errors.ManifestInUseError):
         world.followup.add_evidence(token, first, manifest, a)
     assert raced

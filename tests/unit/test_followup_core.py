@@ -16,10 +16,9 @@ from peluit.core.followup import FollowupService
 from peluit.core.reads import ReadMarkers, unread
 from peluit.core.receipt import ReceiptCode
 from peluit.core.submission import SubmissionService
-from peluit.core.thread import Message
 from peluit.store.port import ObjectInfo
 from tests.support.factory import Team, finalization, make_team, submission_id
-from tests.support.fakes import FixedClock, MemoryStore
+from tests.support.fakes import FixedClock, MemoryStore, before_first_write
 
 pytestmark = pytest.mark.unit
 
@@ -149,18 +148,12 @@ def test_thread_numbers_are_unique_whoever_writes() -> None:
 def test_identical_messages_racing_for_a_number_are_stored_once() -> None:
     store = MemoryStore()
     case = "k3v92m7qx0ab4fzt"
-    original = store.put_new
-    raced: list[Message] = []
-    started: list[str] = []
-
-    def racing_put_new(key: str, data: bytes) -> ObjectInfo:
-        if key == f"cases/{case}/thread/00001.seq" and not started:
-            started.append(key)
-            # the same post, sent twice at once, claims number 1 a moment earlier
-            raced.append(thread.append(store, case, "pelapor", b"sama", once=True))
-        return original(key, data)
-
-    store.put_new = racing_put_new  # type: ignore[method-assign]
+    # the same post, sent twice at once, claims number 1 a moment earlier
+    raced = before_first_write(
+        store,
+        f"cases/{case}/thread/00001.seq",
+        lambda: thread.append(store, case, "pelapor", b"sama", once=True),
+    )
     mine = thread.append(store, case, "pelapor", b"sama", once=True)
     assert [m.seq for m in raced] == [mine.seq] == [1]
     assert [(m.seq, m.sender) for m in thread.messages(store, case)] == [(1, "pelapor")]
@@ -173,18 +166,12 @@ def test_identical_messages_racing_for_a_number_are_stored_once() -> None:
 def test_an_identical_message_whose_writer_is_still_writing_is_not_stored_twice() -> None:
     store = MemoryStore()
     case = "k3v92m7qx0ab4fzt"
-    original = store.put_new
-    raced: list[Message] = []
-    started: list[str] = []
-
-    def racing_put_new(key: str, data: bytes) -> ObjectInfo:
-        if key == f"cases/{case}/thread/00001-pelapor.age" and not started:
-            started.append(key)
-            # between this writer's claim and its message, the same post lists the thread
-            raced.append(thread.append(store, case, "pelapor", b"sama", once=True))
-        return original(key, data)
-
-    store.put_new = racing_put_new  # type: ignore[method-assign]
+    # between this writer's claim and its message, the same post lists the thread
+    raced = before_first_write(
+        store,
+        f"cases/{case}/thread/00001-pelapor.age",
+        lambda: thread.append(store, case, "pelapor", b"sama", once=True),
+    )
     mine = thread.append(store, case, "pelapor", b"sama", once=True)
     assert [m.seq for m in raced] == [mine.seq] == [1]
     assert [m.seq for m in thread.messages(store, case)] == [1]
