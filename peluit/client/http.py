@@ -1,7 +1,12 @@
 """One HTTP exchange, and retrying exchanges the way the browser does (js/src/api.js).
 
 Network errors, timeouts, 5xx, 408 and 429 are retried with exponential backoff and jitter;
-any other answer is returned to the caller, which decides what it means."""
+any other answer is returned to the caller, which decides what it means.
+
+A request sends the headers it is given and no Content-Type of its own: urllib would label
+every body `application/x-www-form-urlencoded`, but the browser PUTs a segment as an untyped
+Blob (no Content-Type; measured in Chromium) with only the upload ticket's headers, and S3
+keeps whatever type a PUT names as the object's metadata."""
 
 from __future__ import annotations
 
@@ -16,6 +21,23 @@ from dataclasses import dataclass, field
 from .errors import NETWORK_ERROR, ApiError
 
 RETRY_STATUS = frozenset({408, 429})
+
+
+class _NoDefaultContentType(urllib.request.BaseHandler):
+    """Undo urllib's default `Content-Type: application/x-www-form-urlencoded` on a body the
+    caller gave no type (runs after urllib's own request processing)."""
+
+    handler_order = 1000
+
+    def http_request(self, request: urllib.request.Request) -> urllib.request.Request:
+        if "Content-type" not in request.headers:
+            request.unredirected_hdrs.pop("Content-type", None)
+        return request
+
+    https_request = http_request
+
+
+_OPENER = urllib.request.build_opener(_NoDefaultContentType())
 
 
 @dataclass(frozen=True)
@@ -65,7 +87,7 @@ class Transport:
         merged = {"User-Agent": "peluit-submit", **self.headers, **headers}
         request = urllib.request.Request(url, data=body, method=method, headers=merged)  # noqa: S310
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310
+            with _OPENER.open(request, timeout=timeout) as answer:
                 return Response(answer.status, answer.read())
         except urllib.error.HTTPError as error:
             with error:
