@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from peluit.config import Config
+from peluit.review.content import UNREADABLE, Attachment, Message, printable, printable_line
 from peluit.review.reading import answer_rows
 from peluit.review.views import CaseFile, CaseRow
 
@@ -76,26 +77,76 @@ def case(config: Config, found: CaseFile) -> str:
     if found.report is None:
         lines.append("(tidak berhak membaca / you may not read the report)")
     elif document is None:
-        lines.append(found.report.plaintext.decode("utf-8", "replace"))
+        lines.append(f"(!) {found.report.problem}")
+        lines.append(printable(found.report.plaintext.decode("utf-8", "replace")))
     else:
         for answer in answer_rows(config, document.channel, document.answers, identity=False):
             value = answer.value + (f" / {answer.value_en}" if answer.value_en else "")
-            lines.append(f"{answer.label_id} / {answer.label_en}:")
-            lines.extend(f"    {part}" for part in value.splitlines() or [""])
+            lines.append(f"{printable_line(answer.label_id)} / {printable_line(answer.label_en)}:")
+            lines.extend(_indented(value))
         lines.append(f"Pilihan identitas / identity choice: {document.identity_choice}")
-    if found.files:
-        lines.append("\n== Lampiran / Attachments ==")
-        for index, entry in enumerate(found.files):
-            lines.append(f"  [{index}] {entry.name}  ({entry.type}, {entry.size} B)")
+    lines.extend(_attachments(found))
     lines.append("\n== Percakapan / Thread ==")
+    if not found.messages:
+        lines.append("  (belum ada pesan / no messages yet)")
     for message in found.messages:
-        text = message.text if message.text is not None else "(tidak terbaca / unreadable)"
-        lines.append(f"  #{message.seq} {message.sender}:")
-        lines.extend(f"    {part}" for part in text.splitlines() or [""])
+        lines.extend(_message(config, message))
     lines.append("\n== Riwayat / History ==")
     for step in found.history:
         who = f" {step.by}" if step.by else ""
         target = f" ({step.target})" if step.target else ""
-        reason = f": {step.reason}" if step.reason else ""
+        reason = f": {printable_line(step.reason)}" if step.reason else ""
         lines.append(f"  {step.on} {step.status}{target}{who}{reason}")
     return "\n".join(lines) + "\n"
+
+
+def _indented(text: str) -> list[str]:
+    return [f"    {part}" for part in printable(text).split("\n")]
+
+
+def _with(attachment: Attachment) -> str:
+    if attachment.message is None:
+        return "laporan / report"
+    return f"pesan / message #{attachment.message}"
+
+
+def _attachments(found: CaseFile) -> list[str]:
+    """Every file of the case by number, with where it came from; problems as error rows."""
+    if not found.files and not found.problems:
+        return []
+    lines = ["\n== Lampiran / Attachments =="]
+    for a in found.files:
+        entry = a.entry
+        lines.append(
+            f"  [{a.number}] {printable_line(entry.name)}  "
+            f"({printable_line(entry.type)}, {entry.size} B)"
+            f" — dikirim bersama / sent with {_with(a)}"
+        )
+    lines.extend(f"  (!) {printable_line(problem)}" for problem in found.problems)
+    return lines
+
+
+def _sender(config: Config, message: Message) -> str:
+    if message.from_reporter:
+        return "Pelapor / Reporter"
+    person = next((p for p in config.people if p.id == message.sender), None)
+    return f"{person.name} ({message.sender})" if person else message.sender
+
+
+def _message(config: Config, message: Message) -> list[str]:
+    lang = f" [{message.lang}]" if message.lang else ""
+    lines = [f"  #{message.seq} {printable_line(_sender(config, message))}{lang}:"]
+    if message.text is None:
+        lines.append(f"    (!) {message.problem or UNREADABLE}")
+        return lines
+    if message.text.strip():
+        lines.extend(_indented(message.text))
+    by_number = dict(zip(message.files, message.manifest, strict=False))
+    for number, entry in by_number.items():
+        lines.append(
+            f"    + berkas / file [{number}] {printable_line(entry.name)} ({entry.size} B)"
+        )
+    if message.manifest and not message.files:
+        names = ", ".join(printable_line(e.name) for e in message.manifest)
+        lines.append(f"    + berkas tanpa nomor / files without a number: {names}")
+    return lines

@@ -25,16 +25,16 @@ from peluit.core.ids import case_reference
 from peluit.core.report import FileEntry
 from peluit.keys import KeyFile
 
-from . import compose
+from . import compose, content
 from .attachments import decrypt_attachment
 from .client import ReviewClient
+from .content import Message
 from .errors import ReviewApiError, ReviewInputError
 from .reading import ReportReading, kpk_area, read_identity, read_report
 from .sla import deadlines
-from .views import CaseFile, CaseListing, CaseRow, HistoryEntry, Message, RequestRow
+from .views import CaseFile, CaseListing, CaseRow, HistoryEntry, RequestRow
 
 _CASE = re.compile(r"[0-9a-hjkmnp-tv-z]{16}")
-_THREAD = re.compile(r"thread/([0-9]{5})-([a-z][a-z0-9-]{0,31})\.age")
 MAX_TEXT = 20_000  # characters of a reply or reason; the API's ciphertext limit is larger
 PARALLEL = 4  # requests in flight when one page needs several objects
 T = TypeVar("T")
@@ -72,6 +72,7 @@ class ReviewDesk:
         self.client = client
         self._clock = clock
         self._reports: dict[str, ReportReading] = {}
+        self._messages: dict[tuple[str, str], Message] = {}
         self._lock = threading.Lock()
 
     # -- who I am on which channel (from the local roster; the server decides again) -------
@@ -175,12 +176,12 @@ class ReviewDesk:
         objects = {str(o["key"]): o for o in view["objects"]}
         report = self.report(case) if "report.age" in objects else None
         row = self._row(view)
-        thread = sorted((int(m[1]), m[2], key) for key in objects if (m := _THREAD.fullmatch(key)))
-        texts = self._parallel(lambda key: self._decrypt_text(case, key), [t[2] for t in thread])
-        messages = [
-            Message(seq, sender, text, key)
-            for (seq, sender, key), text in zip(thread, texts, strict=True)
-        ]
+        thread = sorted(
+            (found[0], found[1], key) for key in objects if (found := content.thread_key(key))
+        )
+        messages = self._parallel(lambda t: self._message(case, *t), thread)
+        report_files = report.document.files if report and report.document else []
+        joined = content.assemble(report_files, messages, view.get("additions"))
         self._mark_seen(case, view)
         history = self._history(case, view.get("history") or [], objects)
         grant_key = f"identity-grants/{self.key.person}.age"
@@ -189,13 +190,36 @@ class ReviewDesk:
             row=row,
             etag=str(view["etag"]),
             report=report,
-            messages=messages,
+            messages=joined.messages,
             history=history,
             reply_recipient=view.get("reply_recipient"),
             identity_request=view.get("identity_request"),
             identity=read_identity(grant) if grant is not None else None,
             objects=objects,
+            attachments=joined.attachments,
+            problems=joined.problems,
         )
+
+    def _message(self, case: str, seq: int, sender: str, key: str) -> Message:
+        """A thread message, decrypted and decoded once per desk (a stored message never
+        changes: every thread object is written create-only)."""
+        with self._lock:
+            known = self._messages.get((case, key))
+        if known is not None:
+            return known
+        try:
+            ciphertext = self.client.read_object(case, key)
+        except ReviewApiError:
+            return Message(seq, sender, None, key, problem=content.NOT_FETCHED)
+        try:
+            plaintext: bytes | None = self._open(ciphertext)
+        except age.AgeError:
+            plaintext = None
+        decoded = content.decode_message(seq, sender, key, plaintext)
+        if plaintext is not None:
+            with self._lock:
+                self._messages[(case, key)] = decoded
+        return decoded
 
     def _mark_seen(self, case: str, view: dict[str, Any]) -> None:
         """Opening a case shows its whole thread: record that, so its unread count clears."""
@@ -225,23 +249,40 @@ class ReviewDesk:
             for e, reason in zip(entries, reasons, strict=True)
         ]
 
-    def attachment(self, case: str, index: int) -> tuple[FileEntry, Iterator[bytes]]:
-        """A file of the case's manifest and its authenticated plaintext chunks (see
-        `peluit.review.attachments`: incomplete unless the iteration ends normally)."""
-        files = self.report(case).document
-        if files is None or not 0 <= index < len(files.files):
-            raise ReviewInputError("this case has no such attachment")
+    def attachment(self, case: str, number: int) -> tuple[FileEntry, Iterator[bytes]]:
+        """File `number` of the case — the report's or evidence added later — and its
+        authenticated plaintext chunks, checked segment by segment against the manifest that
+        lists it (see `peluit.review.attachments`: incomplete unless the iteration ends
+        normally)."""
         view = self.client.get_case(case)  # fresh presigned URLs, valid 15 minutes
         objects = {str(o["key"]): o for o in view["objects"]}
+        entry = self._file_entry(case, number, view)
 
         def fetch(segment: int) -> bytes:
-            key = f"files/{index:02d}/{segment:05d}.age"
+            key = f"files/{number:02d}/{segment:05d}.age"
             if key not in objects:
-                raise ReviewInputError(f"segment {segment} of attachment {index} is missing")
+                raise ReviewInputError(f"segment {segment} of attachment {number} is missing")
             return self.client.download(case, objects[key])
 
-        entry = files.files[index]
         return entry, decrypt_attachment(entry, fetch, self.key.identity)
+
+    def _file_entry(self, case: str, number: int, view: dict[str, Any]) -> FileEntry:
+        """The manifest entry of file `number`: the report's, or the one in the message the
+        file was added with (the same decoding as the case view)."""
+        document = self.report(case).document
+        report_files = document.files if document else []
+        batches, _ = content.parse_additions(view.get("additions"))
+        batch = next((b for b in batches if number in b.files), None)
+        messages = []
+        if batch is not None and number >= len(report_files):
+            found = content.thread_key(batch.message)
+            if found is not None:
+                messages.append(self._message(case, found[0], found[1], batch.message))
+        joined = content.assemble(report_files, messages, view.get("additions"))
+        attachment = next((a for a in joined.attachments if a.number == number), None)
+        if attachment is None:
+            raise ReviewInputError("this case has no such attachment")
+        return attachment.entry
 
     def _open(self, ciphertext: bytes) -> bytes:
         return compose.open_file(self.key, ciphertext)
@@ -253,6 +294,7 @@ class ReviewDesk:
             return None
 
     def _decrypt_text(self, case: str, key: str) -> str | None:
+        """A note (a reason): UTF-8 text the review tool wrote."""
         data = self._decrypt_bytes(case, key)
         return data.decode("utf-8", errors="replace") if data is not None else None
 
@@ -330,6 +372,7 @@ class ReviewDesk:
         """Drop every decrypted report this desk keeps."""
         with self._lock:
             self._reports.clear()
+            self._messages.clear()
 
     @staticmethod
     def _parallel(fn: Callable[[T], R], items: Iterable[T]) -> list[R]:

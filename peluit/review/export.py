@@ -4,10 +4,13 @@
     ABCD-EFGH-JKMN-PQRS/report.json       the decrypted report, exactly as the browser wrote it
     ABCD-EFGH-JKMN-PQRS/report.txt        the same, laid out with the questions' labels
     ABCD-EFGH-JKMN-PQRS/state.json        status, dates, history with the decrypted reasons
-    ABCD-EFGH-JKMN-PQRS/thread.json       the messages with the reporter, decrypted
-    ABCD-EFGH-JKMN-PQRS/attachments/00-…  the decrypted attachments, names made safe
+    ABCD-EFGH-JKMN-PQRS/thread.json       the messages with the reporter, decrypted and decoded
+    ABCD-EFGH-JKMN-PQRS/attachments.json  every file: number, name, size, the message it came with
+    ABCD-EFGH-JKMN-PQRS/attachments/00-…  the decrypted files, the report's and those the
+                                          reporter added later, by number, names made safe
     ABCD-EFGH-JKMN-PQRS/MANIFEST.sha256   SHA-256 of every other file (`sha256sum -c`)
 
+Messages and added evidence are decoded by `peluit.review.content`, as the console shows them.
 The reporter's identity is never exported, even by a reviewer who was granted it.
 Attachments are decrypted straight into the ZIP, chunk by chunk; one that fails to match
 its manifest or to authenticate fails the whole export (`IntegrityError`), so a bundle
@@ -28,6 +31,7 @@ from zoneinfo import ZoneInfo
 from peluit.config import Config
 from peluit.core.dates import Clock, utc_now
 
+from . import content
 from .desk import ReviewDesk
 from .names import numbered_name
 from .reading import answer_rows
@@ -155,10 +159,17 @@ def write_bundle(
             bundle.add("report.json", _without_identity(case.report.plaintext))
             bundle.add("report.txt", _report_text(desk, case))
         bundle.add("state.json", _json(_state(desk, case, moment)))
-        thread = [{"seq": m.seq, "from": m.sender, "text": m.text} for m in case.messages]
-        bundle.add("thread.json", _json(thread))
-        for index, entry in enumerate(case.files):
-            _, chunks = desk.attachment(case_id, index)
-            bundle.add_stream(f"attachments/{numbered_name(index, entry.name)}", chunks)
+        bundle.add("thread.json", _json([content.message_json(m) for m in case.messages]))
+        paths = {
+            a.number: f"attachments/{numbered_name(a.number, a.entry.name)}" for a in case.files
+        }
+        listing = {
+            "files": [content.attachment_json(a, paths[a.number]) for a in case.files],
+            "problems": case.problems,
+        }
+        bundle.add("attachments.json", _json(listing))
+        for attachment in case.files:
+            _, chunks = desk.attachment(case_id, attachment.number)
+            bundle.add_stream(paths[attachment.number], chunks)
         bundle.close()
     return bundle.files

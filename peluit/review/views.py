@@ -3,12 +3,13 @@ decrypted, with their deadlines. Plain data, no behaviour beyond derived propert
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from peluit.config.models import KpkArea
-from peluit.core.report import FileEntry, IdentityDocument
+from peluit.core.report import IdentityDocument
 
+from .content import Attachment, Message
 from .reading import ReportReading
 from .sla import Deadlines
 
@@ -35,14 +36,6 @@ class CaseListing:
 
 
 @dataclass(frozen=True)
-class Message:
-    seq: int
-    sender: str
-    text: str | None  # None: it does not decrypt with this key
-    key: str
-
-
-@dataclass(frozen=True)
 class HistoryEntry:
     status: str
     on: str
@@ -64,11 +57,13 @@ class CaseFile:
     identity_request: str | None
     identity: IdentityDocument | None  # the caller's approved grant, decrypted
     objects: dict[str, dict[str, Any]]
+    attachments: list[Attachment] = field(default_factory=list)  # report's, then added later
+    problems: list[str] = field(default_factory=list)  # added evidence that does not fit
 
     @property
-    def files(self) -> list[FileEntry]:
-        document = self.report.document if self.report else None
-        return list(document.files) if document else []
+    def files(self) -> list[Attachment]:
+        """Every file of the case by number: the report's, then evidence added later."""
+        return self.attachments
 
 
 @dataclass(frozen=True)

@@ -93,7 +93,7 @@ def test_the_manifest_lists_every_file_with_its_sha256(deployment: Deployment) -
         listed = {path: digest for digest, path in (line.split("  ", 1) for line in lines)}
         assert set(listed) == {
             "README.txt", "report.json", "report.txt", "state.json", "thread.json",
-            "attachments/00-foto.jpg",
+            "attachments.json", "attachments/00-foto.jpg",
         }  # fmt: skip
         for path, digest in listed.items():
             assert hashlib.sha256(zf.read(f"{folder}/{path}")).hexdigest() == digest

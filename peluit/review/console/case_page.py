@@ -7,6 +7,7 @@ from string import Template
 
 from peluit.config import Config
 from peluit.core import workflow
+from peluit.review.content import UNREADABLE, Attachment, Message
 from peluit.review.desk import ReviewDesk
 from peluit.review.reading import REPORTER, Answer, answer_rows
 from peluit.review.views import CaseFile
@@ -18,13 +19,17 @@ from .layout import csrf_field
 
 _ANSWER = Template('<dt>$label</dt><dd class="$css">$value</dd>')
 _FILE = Template(
-    "<tr><td>$name</td><td>$type</td><td>$size</td>"
+    '<tr data-file="$index"><td>$index</td><td>$name</td><td>$type</td><td>$size</td>'
+    "<td>$origin</td>"
     '<td><a href="/cases/$case/files/$index">Unduh <span class="en" lang="en">Download</span></a>'
     "</td></tr>"
 )
 _MESSAGE = Template(
-    '<div class="message"><div class="from">#$seq · $sender</div>'
-    '<div class="long">$text</div></div>'
+    '<div class="message $css" id="pesan-$seq" data-seq="$seq">'
+    '<div class="from">#$seq · $sender$lang</div>$body</div>'
+)
+_MESSAGE_FILE = Template(
+    '<li data-file="$index"><a href="/cases/$case/files/$index">$name</a> ($size)</li>'
 )
 _HISTORY = Template(
     '<tr><td>$status</td><td>$on</td><td>$by</td><td class="long">$reason</td></tr>'
@@ -82,27 +87,42 @@ def _report(config: Config, case: CaseFile) -> Html:
     return Html("".join(parts))
 
 
+def _origin(attachment: Attachment) -> Html:
+    if attachment.message is None:
+        return bi("Laporan", "Report")
+    seq = attachment.message
+    return Html(f'<a href="#pesan-{seq}">{bi(f"Pesan #{seq}", f"Message #{seq}")}</a>')
+
+
+def _problems(problems: list[str]) -> Html:
+    return join([Html(f'<p class="error problem">{h(p)}</p>') for p in problems])
+
+
 def _files(case: CaseFile) -> Html:
-    if not case.files:
+    if not case.files and not case.problems:
         return Html("")
     rows = [
         fill(
             _FILE,
-            name=entry.name,
-            type=entry.type,
-            size=_size(entry.size),
+            name=a.entry.name,
+            type=a.entry.type,
+            size=_size(a.entry.size),
+            origin=_origin(a),
             case=case.row.case,
-            index=str(index),
+            index=str(a.number),
         )
-        for index, entry in enumerate(case.files)
+        for a in case.files
     ]
     return Html(
         f"<h2>{bi('Lampiran', 'Attachments')}</h2>"
         "<p class='small'>Didekripsi saat diunduh; unduhan hanya selesai bila setiap bagian "
         "terautentikasi. <span lang='en'>Decrypted as it downloads; a download completes only "
         "if every part authenticates.</span></p>"
-        f"<table><thead><tr><th>{bi('Nama', 'Name')}</th><th>{bi('Jenis', 'Type')}</th>"
-        f"<th>{bi('Ukuran', 'Size')}</th><th></th></tr></thead><tbody>{join(rows)}</tbody></table>"
+        f"{_problems(case.problems)}"
+        f"<table><thead><tr><th>No.</th><th>{bi('Nama', 'Name')}</th>"
+        f"<th>{bi('Jenis', 'Type')}</th><th>{bi('Ukuran', 'Size')}</th>"
+        f"<th>{bi('Dikirim bersama', 'Sent with')}</th><th></th></tr></thead>"
+        f"<tbody>{join(rows)}</tbody></table>"
     )
 
 
@@ -113,13 +133,48 @@ def _sender(config: Config, sender: str) -> Html:
     return h(f"{person.name} ({sender})" if person else sender)
 
 
+def _message_body(case: CaseFile, message: Message) -> Html:
+    """The message's text (never its raw plaintext), the files sent with it, or its problem."""
+    if message.text is None:
+        return Html(f'<p class="error problem">{h(message.problem or UNREADABLE)}</p>')
+    parts = [Html(f'<div class="long">{h(message.text)}</div>')] if message.text.strip() else []
+    if message.files:
+        items = [
+            fill(
+                _MESSAGE_FILE,
+                case=case.row.case,
+                index=str(number),
+                name=entry.name,
+                size=_size(entry.size),
+            )
+            for number, entry in zip(message.files, message.manifest, strict=True)
+        ]
+        parts.append(
+            Html(
+                f'<p class="small">{bi("Berkas terlampir", "Files sent")}:</p>'
+                f'<ul class="message-files">{join(items)}</ul>'
+            )
+        )
+    elif message.manifest:
+        names = ", ".join(e.name for e in message.manifest)
+        parts.append(
+            Html(
+                f'<p class="error problem">{bi("Berkas tanpa nomor", "Files without a number")}'
+                f": {h(names)}</p>"
+            )
+        )
+    return join(parts)
+
+
 def _thread(desk: ReviewDesk, session: Session, case: CaseFile) -> Html:
     messages = [
         fill(
             _MESSAGE,
             seq=str(m.seq),
+            css="from-reporter" if m.from_reporter else "from-team",
             sender=_sender(desk.config, m.sender),
-            text=m.text if m.text is not None else "(tidak dapat didekripsi / cannot be decrypted)",
+            lang=f" · {m.lang}" if m.lang else "",
+            body=_message_body(case, m),
         )
         for m in case.messages
     ]
