@@ -32,6 +32,13 @@ class StatusChangeIn(_Body):
     ]
 
 
+class TagIn(_Body):
+    tag: Annotated[
+        Literal["uji"], Field(description="uji: a test report, left out of lists and statistics")
+    ]
+    present: bool = Field(default=True, description="false clears the tag")
+
+
 class MessageIn(_Body):
     message: Annotated[
         Ciphertext,

@@ -55,6 +55,7 @@ from .review_models import (
     StateOut,
     Status,
     StatusChangeIn,
+    TagIn,
     ThreadOut,
 )
 
@@ -233,6 +234,13 @@ def build_reviewer_app(services: Services, origin: str | None = None) -> Reviewe
         state, etag = review.change_status(
             app.actor(), case, if_match, body.status, body.target, body.reason
         )
+        summary = CaseSummaryOut.of(case, state)
+        out = StateOut(**summary.model_dump(), etag=etag, history=state.history)
+        return _json(200, out, {"ETag": etag})
+
+    @app.post(f"{PREFIX}/cases/<case>/tags", summary="Set or clear a tag (uji: a test report)")
+    def set_tag(case: CaseId, body: TagIn) -> Response[str]:
+        state, etag = review.set_tag(app.actor(), case, body.tag, body.present)
         summary = CaseSummaryOut.of(case, state)
         out = StateOut(**summary.model_dump(), etag=etag, history=state.history)
         return _json(200, out, {"ETag": etag})

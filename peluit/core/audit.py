@@ -52,6 +52,7 @@ ACTIONS = frozenset(
         "case.read",
         "object.read",
         "status.change",
+        "case.tag",
         "message.post",
         "thread.read",
         "identity.request",
@@ -61,7 +62,7 @@ ACTIONS = frozenset(
     }
 )
 DETAIL_FIELDS = frozenset(
-    {"from", "to", "target", "reason_sha256", "grantee", "object", "object_sha256"}
+    {"from", "to", "target", "reason_sha256", "grantee", "object", "object_sha256", "tag", "set"}
 )
 _DETAIL_VALUE = re.compile(r"[a-z0-9_.:/-]{1,160}")
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,31}")

@@ -315,6 +315,26 @@ class ReviewService:
             raise StateConflictError("the case changed meanwhile; read it again") from None
         return new, public_etag(written.etag)
 
+    def set_tag(self, actor: Actor, case: str, tag: str, present: bool) -> tuple[CaseState, str]:
+        """Set (or clear) one of `workflow.TAGS` on the case, as a reviewer of its channel.
+        Setting a tag the case has, or clearing one it lacks, writes nothing. Returns the
+        state and its etag."""
+        state, info = self._cases.load(case)
+        self._access.require_reviewer(actor.id, state.channel)
+        if tag not in workflow.TAGS:
+            raise TransitionInputError(f"unknown tag; known: {', '.join(workflow.TAGS)}")
+        actor.admit()
+        if (tag in state.tags) == present:
+            return state, public_etag(info.etag)
+        tags = [*state.tags, tag] if present else [t for t in state.tags if t != tag]
+        new = state.replaced(tags=tags)
+        self._audit.append(actor.id, "case.tag", case, tag=tag, set="yes" if present else "no")
+        try:
+            written = self._store.replace(layout.case_state(case), new.to_bytes(), info.etag)
+        except PreconditionFailedError:
+            raise StateConflictError("the case changed meanwhile; read it again") from None
+        return new, public_etag(written.etag)
+
     def post_message(self, actor: Actor, case: str, message: bytes) -> str:
         """Store a message to the reporter (age ciphertext to the reply key, the reviewers and
         oversight) as the next `thread/{seq}-{reviewer}.age`; returns that relative key."""

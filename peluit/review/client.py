@@ -128,6 +128,11 @@ class ReviewClient:
         path = f"/cases/{_segment(case)}/status"
         return _object(self.call("POST", path, body=body, headers={"If-Match": etag}))
 
+    def set_tag(self, case: str, tag: str, present: bool = True) -> dict[str, Any]:
+        """Set (or clear) a tag on the case; `uji` marks a test report (`peluit smoke`)."""
+        path = f"/cases/{_segment(case)}/tags"
+        return _object(self.call("POST", path, body={"tag": tag, "present": present}))
+
     def post_message(self, case: str, message: bytes) -> dict[str, Any]:
         path = f"/cases/{_segment(case)}/messages"
         return _object(self.call("POST", path, body={"message": _b64(message)}))
