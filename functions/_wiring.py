@@ -1,8 +1,8 @@
 """Production wiring shared by the Lambda entry points: the packaged configuration, the S3
 store, and a handler that builds its app once per warm container.
 
-Environment: PELUIT_CONFIG (path of the packaged peluit.toml, default beside this file) and
-PELUIT_BUCKET (overrides the configured bucket).
+Environment: PELUIT_CONFIG (path of the packaged peluit.toml, default beside this file),
+PELUIT_BUCKET and PELUIT_STAGING_BUCKET (override the configured case and staging buckets).
 """
 
 from __future__ import annotations
@@ -32,8 +32,9 @@ def s3_store(config: Config) -> S3Store:
     bucket = os.environ.get("PELUIT_BUCKET") or config.store.bucket
     if not bucket:
         raise RuntimeError("no bucket: set PELUIT_BUCKET or store.bucket in peluit.toml")
+    staging = os.environ.get("PELUIT_STAGING_BUCKET") or config.store.staging_bucket_name
     endpoint = str(config.store.endpoint_url) if config.store.endpoint_url else None
-    return S3Store(make_s3_client(config.store.region, endpoint), bucket)
+    return S3Store(make_s3_client(config.store.region, endpoint), bucket, staging)
 
 
 def lazy_handler(build: Callable[[], Resolver]) -> Handler:

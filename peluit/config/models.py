@@ -80,6 +80,11 @@ class Option(_Strict):
 
 
 FieldKind = Literal["text", "textarea", "date", "select", "money", "boolean", "kpk_area"]
+# What an answer means for the rules about identity (docs/site-and-form.md): "name" and
+# "contact" (a way to reach the reporter) are needed with a non-anonymous choice; "nik" is a
+# 16-digit Indonesian ID number; "consent" (reward, public recognition) needs a non-anonymous
+# choice and sits with the identity in the form, but is kept in the report for the reviewers.
+FieldPurpose = Literal["name", "contact", "nik", "consent"]
 
 
 class FieldSpec(_Strict):
@@ -93,12 +98,28 @@ class FieldSpec(_Strict):
     max_length: Annotated[int, Field(ge=1, le=100_000)] = 5000
     options: list[Option] = []
     identity: bool = False  # goes into the identity block (custodians only), not the report
+    purpose: FieldPurpose | None = None
 
     @model_validator(mode="after")
     def _options_only_for_select(self) -> FieldSpec:
         if (self.kind == "select") != bool(self.options):
             raise ValueError("a select field needs options, and only a select field has them")
+        if self.purpose == "consent" and (self.kind != "boolean" or self.identity):
+            raise ValueError("a consent is a boolean field outside the identity block")
+        if self.purpose in {"name", "contact", "nik"} and (
+            not self.identity or self.kind not in {"text", "textarea"}
+        ):
+            raise ValueError(f"a {self.purpose} field is a text field with identity = true")
         return self
+
+
+class Deadline(_Strict):
+    """A deadline the form shows under a date question: `working_days` working days (Monday
+    to Friday, except the organisation's holidays) after the date the reporter enters."""
+
+    from_field: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
+    working_days: Annotated[int, Field(ge=1, le=365)]
+    label: Text  # e.g. "to the UPG"
 
 
 class Sla(_Strict):
@@ -119,6 +140,7 @@ class Channel(_Strict):
     sla: Sla = Sla()
     retention_days: Annotated[int, Field(ge=30, le=36500)] = 3650
     fields: Annotated[list[FieldSpec], Field(min_length=1)]
+    deadlines: Annotated[list[Deadline], Field(max_length=10)] = []
 
     @model_validator(mode="after")
     def _consistent(self) -> Channel:
@@ -129,6 +151,12 @@ class Channel(_Strict):
             raise ValueError("a channel that accepts an identity block needs custodians")
         if self.identity == "none" and any(f.identity for f in self.fields):
             raise ValueError("identity fields need identity = 'optional' or 'required'")
+        if self.identity == "none" and any(f.purpose == "consent" for f in self.fields):
+            raise ValueError("a consent needs identity = 'optional' or 'required'")
+        dates = {f.id for f in self.fields if f.kind == "date"}
+        for deadline in self.deadlines:
+            if deadline.from_field not in dates:
+                raise ValueError(f"deadline from_field {deadline.from_field!r} is not a date field")
         return self
 
 
@@ -150,10 +178,16 @@ class Limits(_Strict):
         return self
 
 
+_MAX_BUCKET_NAME = 63  # S3's limit
+
+
 class StoreConfig(_Strict):
     kind: Literal["local", "s3"] = "local"
     path: str = "var"
     bucket: str | None = None
+    # Staged uploads and request nonces (peluit/store/keys.py `is_short_lived`): a bucket
+    # without Object Lock whose lifecycle rules expire them. Default: "<bucket>-staging".
+    staging_bucket: str | None = None
     region: str = "ap-southeast-3"
     endpoint_url: HttpUrl | None = None
 
@@ -161,7 +195,24 @@ class StoreConfig(_Strict):
     def _bucket_for_s3(self) -> StoreConfig:
         if self.kind == "s3" and not self.bucket:
             raise ValueError("an s3 store needs a bucket")
+        if self.kind == "s3" and len(self.staging_bucket_name or "") > _MAX_BUCKET_NAME:
+            raise ValueError(
+                f"the staging bucket's name is longer than {_MAX_BUCKET_NAME} characters: "
+                "set store.staging_bucket"
+            )
+        if self.staging_bucket is not None and self.staging_bucket == self.bucket:
+            raise ValueError(
+                "store.staging_bucket must differ from store.bucket: Object Lock on the case "
+                "bucket would keep every staged upload for years"
+            )
         return self
+
+    @property
+    def staging_bucket_name(self) -> str | None:
+        """The bucket of staged uploads and nonces (S3 only)."""
+        if self.bucket is None:
+            return None
+        return self.staging_bucket or f"{self.bucket}-staging"
 
 
 class KpkArea(_Strict):

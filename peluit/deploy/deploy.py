@@ -33,7 +33,9 @@ from .source import Source
 DEFAULT_STACK = "peluit"
 STACK_NAME = re.compile(r"^[a-z][a-z0-9-]{1,29}$")  # also the template's Prefix pattern
 # Parameters `peluit deploy` sets itself on every deploy; the rest the operator may set.
-MANAGED = frozenset({"Prefix", "OrgName", "CaseBucketName", "ArtifactBucket", "ArtifactKey"})
+MANAGED = frozenset(
+    {"Prefix", "OrgName", "CaseBucketName", "StagingBucketName", "ArtifactBucket", "ArtifactKey"}
+)
 _ORG_NAME_MAX = 100
 FORM_SCRIPTS = (
     "assets/peluit/form.js",
@@ -209,6 +211,7 @@ def _parameter_values(
         "Prefix": options.stack_name,
         "OrgName": _plain(config.organisation.name.id)[:_ORG_NAME_MAX],
         "CaseBucketName": case_bucket,
+        "StagingBucketName": str(config.store.staging_bucket_name),
         "ArtifactBucket": artifacts,
         "ArtifactKey": package.key,
         **options.parameters,

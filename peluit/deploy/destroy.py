@@ -63,9 +63,12 @@ def destroy(
     if not options.yes and not confirmed(console, "Go ahead?", expected=options.stack_name):
         raise DeployError("not confirmed: nothing was deleted")
 
-    site_bucket = resources.get("SiteBucket")
-    if site_bucket and buckets.bucket_exists(clients.s3, site_bucket):
-        buckets.empty_bucket(clients.s3, site_bucket)  # CloudFormation deletes empty buckets only
+    # CloudFormation deletes empty buckets only. The staging bucket holds unfinished uploads
+    # and nonces, never a report; it has no Object Lock, so emptying it always succeeds.
+    for name in ("SiteBucket", "StagingBucket"):
+        bucket = resources.get(name)
+        if bucket and buckets.bucket_exists(clients.s3, bucket):
+            buckets.empty_bucket(clients.s3, bucket)
     stack_id = str(cfn.describe_stacks(StackName=options.stack_name)["Stacks"][0]["StackId"])
     try:
         cfn.delete_stack(StackName=options.stack_name)

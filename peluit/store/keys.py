@@ -27,3 +27,14 @@ def validate_prefix(prefix: str) -> str:
     if prefix:
         validate_key(prefix.removesuffix("/"))
     return prefix
+
+
+# Objects that live days, not years: browser uploads until finalization copies them into a
+# case, and the nonces of signed reviewer requests. On AWS they live in a bucket of their own
+# without Object Lock (peluit/store/s3.py, infra/peluit.yaml), so that default retention never
+# holds them and lifecycle rules can expire them.
+SHORT_LIVED_PREFIXES = ("staging/", "nonces/")
+
+
+def is_short_lived(key_or_prefix: str) -> bool:
+    return key_or_prefix.startswith(SHORT_LIVED_PREFIXES)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import heapq
 import io
 import tempfile
 import time
@@ -39,7 +40,7 @@ from .errors import (
     PreconditionFailedError,
     StoreError,
 )
-from .keys import validate_key, validate_prefix
+from .keys import SHORT_LIVED_PREFIXES, is_short_lived, validate_key, validate_prefix
 from .port import ObjectInfo, UploadTicket
 
 if TYPE_CHECKING:
@@ -77,11 +78,22 @@ def make_s3_client(
 
 
 class S3Store:
-    """An `ObjectStore` in one S3 bucket (see the module docstring)."""
+    """An `ObjectStore` over S3 (see the module docstring).
 
-    def __init__(self, client: S3Client, bucket: str) -> None:
+    With `staging_bucket`, the short-lived keys (`keys.is_short_lived`: browser uploads under
+    `staging/` and reviewer nonces under `nonces/`) live in that bucket, which has no Object
+    Lock and expires them in days; everything else lives in `bucket`, the locked case bucket.
+    `copy_new` is the bridge: finalization copies staged segments into the case bucket.
+    Without it, one bucket holds both (an S3-compatible store on premises, say)."""
+
+    def __init__(self, client: S3Client, bucket: str, staging_bucket: str | None = None) -> None:
         self._client = client
         self._bucket = bucket
+        self._staging_bucket = staging_bucket or bucket
+
+    def bucket_for(self, key_or_prefix: str) -> str:
+        """The bucket that holds `key_or_prefix` (a listing prefix is routed like a key)."""
+        return self._staging_bucket if is_short_lived(key_or_prefix) else self._bucket
 
     # -- writes -------------------------------------------------------------------------
 
@@ -137,9 +149,9 @@ class S3Store:
             raise ObjectExistsError(f"an object already exists at {dest!r}")
         try:
             self._client.copy_object(
-                Bucket=self._bucket,
+                Bucket=self.bucket_for(dest),
                 Key=dest,
-                CopySource={"Bucket": self._bucket, "Key": source},
+                CopySource={"Bucket": self.bucket_for(source), "Key": source},
                 IfNoneMatch="*",
                 ChecksumAlgorithm="SHA256",
             )
@@ -231,7 +243,7 @@ class S3Store:
             url = self._client.generate_presigned_url(
                 "put_object",
                 Params={
-                    "Bucket": self._bucket,
+                    "Bucket": self.bucket_for(key),
                     "Key": key,
                     "ContentLength": size,
                     "ChecksumSHA256": checksum,
@@ -257,7 +269,7 @@ class S3Store:
         try:
             url = self._client.generate_presigned_url(
                 "get_object",
-                Params={"Bucket": self._bucket, "Key": key},
+                Params={"Bucket": self.bucket_for(key), "Key": key},
                 ExpiresIn=int(expires_in.total_seconds()),
                 HttpMethod="GET",
             )
@@ -281,10 +293,22 @@ class S3Store:
     # -- internals ----------------------------------------------------------------------
 
     def _list(self, prefix: str, start_after: str | None = None) -> Iterator[ObjectInfo]:
+        """One bucket's listing, or both merged in key order when `prefix` spans both ("" or
+        "s", say): the port's contract is about keys, not buckets."""
+        buckets = [self.bucket_for(prefix)]
+        spans = any(p.startswith(prefix) for p in SHORT_LIVED_PREFIXES)
+        if spans and self._staging_bucket != self._bucket and not is_short_lived(prefix):
+            buckets.append(self._staging_bucket)
+        listings = [self._list_bucket(b, prefix, start_after) for b in buckets]
+        return heapq.merge(*listings, key=lambda info: info.key)
+
+    def _list_bucket(
+        self, bucket: str, prefix: str, start_after: str | None
+    ) -> Iterator[ObjectInfo]:
         paginator = self._client.get_paginator("list_objects_v2")
         after = {"StartAfter": start_after} if start_after else {}
         try:
-            for page in paginator.paginate(Bucket=self._bucket, Prefix=prefix, **after):
+            for page in paginator.paginate(Bucket=bucket, Prefix=prefix, **after):
                 for item in page.get("Contents", ()):
                     key = str(item["Key"])
                     if _is_valid_key(key):
@@ -304,7 +328,7 @@ class S3Store:
                     body.seek(0)
             try:
                 response = self._client.put_object(
-                    Bucket=self._bucket,
+                    Bucket=self.bucket_for(key),
                     Key=key,
                     Body=body,
                     ContentLength=size,
@@ -339,7 +363,7 @@ class S3Store:
     def _get_object(self, key: str, **extra: str) -> Any:
         validate_key(key)
         try:
-            return self._client.get_object(Bucket=self._bucket, Key=key, **extra)
+            return self._client.get_object(Bucket=self.bucket_for(key), Key=key, **extra)
         except ClientError as e:
             code, status = _error(e)
             if code in _NOT_FOUND:
@@ -353,7 +377,7 @@ class S3Store:
     def _head_object(self, key: str, **extra: str) -> Any:
         validate_key(key)
         try:
-            return self._client.head_object(Bucket=self._bucket, Key=key, **extra)
+            return self._client.head_object(Bucket=self.bucket_for(key), Key=key, **extra)
         except ClientError as e:
             code, _ = _error(e)
             if code in _NOT_FOUND:

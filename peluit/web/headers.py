@@ -1,7 +1,7 @@
 """Security headers: one definition for `peluit serve`, the review console and the CDN.
 
 The only thing that differs between places is where the browser may upload attachments:
-`peluit serve` receives them itself ('self'); in production they go straight to the case
+`peluit serve` receives them itself ('self'); in production they go straight to the staging
 bucket's regional S3 origin, which the CDN's policy adds with `upload_origins`.
 """
 

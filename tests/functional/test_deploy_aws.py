@@ -130,6 +130,9 @@ def test_functions_get_the_package_runtime_and_bucket(rig: Rig) -> None:
     # (moto's CloudFormation ignores Architectures; arm64 is checked in the template test)
     assert function["Handler"] == "functions.public.handler"
     assert function["Environment"]["Variables"]["PELUIT_BUCKET"] == CASE_BUCKET
+    staging = function["Environment"]["Variables"]["PELUIT_STAGING_BUCKET"]
+    assert staging == f"{CASE_BUCKET}-staging"  # store.staging_bucket's default
+    rig.clients.s3.head_bucket(Bucket=staging)
     reviewer = lambda_.get_function(FunctionName=f"{STACK}-reviewer")["Configuration"]
     assert reviewer["Handler"] == "functions.reviewer.handler"
     assert reviewer["Environment"]["Variables"]["PELUIT_REVIEW_ORIGIN"] == MOTO_ORIGIN

@@ -61,9 +61,11 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> ObjectStore:
             tmp_path / "store", UPLOAD_SECRET, "http://127.0.0.1:8080/upload", lambda: NOW
         )
     client = request.getfixturevalue("s3_client")
-    bucket = f"peluit-test-{uuid.uuid4().hex[:16]}"  # a fresh bucket per test
-    client.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
-    return S3Store(client, bucket)
+    # Fresh buckets per test, in production's shape: the case bucket and the staging bucket.
+    bucket = f"peluit-test-{uuid.uuid4().hex[:16]}"
+    for name in (bucket, f"{bucket}-staging"):
+        client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
+    return S3Store(client, bucket, f"{bucket}-staging")
 
 
 def keys_of(store: ObjectStore, prefix: str = "") -> list[str]:
@@ -557,6 +559,32 @@ def s3(s3_client: S3Client) -> tuple[S3Store, S3Client, str]:
     bucket = f"peluit-test-{uuid.uuid4().hex[:16]}"
     s3_client.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
     return S3Store(s3_client, bucket), s3_client, bucket
+
+
+def test_s3_keeps_short_lived_keys_out_of_the_case_bucket(s3_client: S3Client) -> None:
+    """Staged uploads and nonces go to the staging bucket; finalization's copy brings a
+    segment into the (Object Lock) case bucket; nothing short-lived lands there."""
+    bucket = f"peluit-test-{uuid.uuid4().hex[:16]}"
+    staging = f"{bucket}-staging"
+    for name in (bucket, staging):
+        s3_client.create_bucket(
+            Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION}
+        )
+    store = S3Store(s3_client, bucket, staging)
+    segment = "staging/" + "a" * 32 + "/00/00000.age"
+    store.put_new(segment, b"ciphertext")
+    store.put_new("nonces/" + "b" * 64, b"")
+    store.copy_new(segment, "cases/0123456789abcdef/files/00/00000.age")
+
+    def keys(name: str) -> list[str]:
+        listed = s3_client.list_objects_v2(Bucket=name).get("Contents", [])
+        return sorted(str(item["Key"]) for item in listed)
+
+    assert keys(staging) == ["nonces/" + "b" * 64, segment]
+    assert keys(bucket) == ["cases/0123456789abcdef/files/00/00000.age"]
+    assert store.get("cases/0123456789abcdef/files/00/00000.age") == b"ciphertext"
+    assert keys_of(store, "staging/") == [segment]
+    assert store.head("nonces/" + "b" * 64).size == 0
 
 
 def test_s3_sha256_is_read_from_the_stored_checksum(s3: tuple[S3Store, S3Client, str]) -> None:

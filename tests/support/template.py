@@ -12,9 +12,13 @@ from typing import Any
 
 from cfnlint.decode import decode_str  # type: ignore[import-untyped]
 
+from peluit.store.keys import is_short_lived
+
 TEMPLATE = Path(__file__).resolve().parents[2] / "infra" / "peluit.yaml"
 CASE_OBJECT_PREFIX = "arn:${AWS::Partition}:s3:::${CaseBucketName}/"
 CASE_BUCKET_ARN = "arn:${AWS::Partition}:s3:::${CaseBucketName}"
+STAGING_BUCKET_ARN = "arn:${AWS::Partition}:s3:::${StagingBucketName}"
+STAGING_OBJECT_PREFIX = STAGING_BUCKET_ARN + "/"
 
 
 @functools.cache
@@ -84,11 +88,22 @@ def allowed(role: dict[str, Any], action: str) -> list[str]:
 
 
 def object_patterns(role: dict[str, Any], action: str) -> list[str]:
-    """The case-bucket key patterns on which `role` allows `action` (e.g. `cases/*/state.json`)."""
+    """The key patterns on which `role` allows `action` (e.g. `cases/*/state.json`), in
+    whichever of the two buckets the S3 adapter routes those keys to: short-lived keys
+    (`staging/`, `nonces/`) in the staging bucket, every other key in the case bucket. A grant
+    in the wrong bucket fails here, so matching keys against the patterns is enough."""
     patterns = []
     for arn in allowed(role, action):
-        assert arn.startswith(CASE_OBJECT_PREFIX), f"{action} outside the case bucket: {arn}"
-        patterns.append(arn.removeprefix(CASE_OBJECT_PREFIX))
+        if arn.startswith(STAGING_OBJECT_PREFIX):
+            pattern = arn.removeprefix(STAGING_OBJECT_PREFIX)
+            assert is_short_lived(pattern), (
+                f"{action} on a lasting key in the staging bucket: {arn}"
+            )
+        else:
+            assert arn.startswith(CASE_OBJECT_PREFIX), f"{action} outside both buckets: {arn}"
+            pattern = arn.removeprefix(CASE_OBJECT_PREFIX)
+            assert not is_short_lived(pattern), f"{action} on a short-lived key in the case bucket"
+        patterns.append(pattern)
     return patterns
 
 

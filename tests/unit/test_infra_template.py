@@ -16,10 +16,11 @@ import boto3  # type: ignore[import-untyped]
 import pytest
 from cfnlint.api import ManualArgs, lint  # type: ignore[import-untyped]
 
-from peluit.store.s3 import S3Store
+from peluit.store.s3 import S3Store, make_s3_client
 from peluit.web.headers import content_security_policy, security_headers
 from tests.support.template import (
     CASE_BUCKET_ARN,
+    STAGING_BUCKET_ARN,
     TEMPLATE,
     allowed,
     as_list,
@@ -142,44 +143,115 @@ def test_bucket_policies_refuse_requests_without_tls(
     ]
 
 
-def test_case_bucket_refuses_puts_asking_for_other_encryption(template: dict[str, Any]) -> None:
-    document = properties(template, "CaseBucketPolicy")["PolicyDocument"]
-    conditions = [
+SSE_HEADER = "s3:x-amz-server-side-encryption"
+SSE_KEY_HEADER = "s3:x-amz-server-side-encryption-aws-kms-key-id"
+SSE_C_HEADER = "s3:x-amz-server-side-encryption-customer-algorithm"
+CASE_KEY_ARN = {"Fn::GetAtt": ["CaseKey", "Arn"]}
+
+
+def _put_denials(template: dict[str, Any], policy: str) -> list[dict[str, Any]]:
+    document = properties(template, policy)["PolicyDocument"]
+    return [
         st["Condition"]
         for st in document["Statement"]
         if st["Effect"] == "Deny" and st["Action"] == "s3:PutObject"
     ]
-    assert {"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": "aws:kms"}} in conditions
+
+
+@pytest.mark.parametrize("policy", ["CaseBucketPolicy", "StagingBucketPolicy"])
+def test_buckets_refuse_puts_asking_for_other_encryption(
+    template: dict[str, Any], policy: str
+) -> None:
+    conditions = _put_denials(template, policy)
+    assert {"Null": {SSE_HEADER: "false"}, "StringNotEquals": {SSE_HEADER: "aws:kms"}} in conditions
     assert {
-        "StringNotEqualsIfExists": {
-            "s3:x-amz-server-side-encryption-aws-kms-key-id": {"Fn::GetAtt": ["CaseKey", "Arn"]}
-        }
+        "StringEquals": {SSE_HEADER: "aws:kms"},
+        "StringNotEqualsIfExists": {SSE_KEY_HEADER: CASE_KEY_ARN},
     } in conditions
-    assert {"Null": {"s3:x-amz-server-side-encryption-customer-algorithm": "false"}} in conditions
+    assert {
+        "Null": {SSE_KEY_HEADER: "false"},
+        "StringNotEquals": {SSE_KEY_HEADER: CASE_KEY_ARN},
+    } in conditions
+    assert {"Null": {SSE_C_HEADER: "false"}} in conditions
 
 
-def test_lifecycle_expires_staging_and_nonces_and_aborts_multipart_uploads(
+@pytest.mark.parametrize("policy", ["CaseBucketPolicy", "StagingBucketPolicy"])
+def test_no_encryption_deny_matches_a_put_that_sends_no_encryption_header(
+    template: dict[str, Any], policy: str
+) -> None:
+    """A request without SSE headers (every boto3 put and copy of the functions, every
+    presigned browser PUT) makes an `...IfExists` condition on those keys true: such a Deny
+    would refuse them all (AWS docs; reproduced with the policy simulator in
+    tests/functional/test_policy*.py). Each encryption Deny must need a header present."""
+    sse_keys = {SSE_HEADER, SSE_KEY_HEADER, SSE_C_HEADER}
+    for condition in _put_denials(template, policy):
+        present = {k for k, v in condition.get("Null", {}).items() if v == "false"}
+        present |= set(condition.get("StringEquals", {}))
+        for operator, keys in condition.items():
+            if operator.endswith("IfExists") and set(keys) & sse_keys:
+                assert present & sse_keys, f"{operator} alone denies requests without the header"
+
+
+def test_staging_bucket_expires_uploads_and_nonces_without_object_lock(
     template: dict[str, Any],
 ) -> None:
-    rules = {
-        r["Id"]: r for r in properties(template, "CaseBucket")["LifecycleConfiguration"]["Rules"]
-    }
+    bucket = properties(template, "StagingBucket")
+    assert "ObjectLockEnabled" not in bucket
+    assert "ObjectLockConfiguration" not in bucket
+    assert "VersioningConfiguration" not in bucket  # expiry deletes; no versions linger
+    rules = {r["Id"]: r for r in bucket["LifecycleConfiguration"]["Rules"]}
     assert all(r["Status"] == "Enabled" for r in rules.values())
     by_prefix = {r.get("Prefix"): r for r in rules.values()}
     assert by_prefix["staging/"]["ExpirationInDays"] == 2
     assert by_prefix["nonces/"]["ExpirationInDays"] == 1
-    for prefix in ("staging/", "nonces/"):  # the expired versions go too, once unlocked
-        assert by_prefix[prefix]["NoncurrentVersionExpiration"] == {"NoncurrentDays": 1}
     aborts = [r for r in rules.values() if "AbortIncompleteMultipartUpload" in r]
     assert [(r.get("Prefix"), r["AbortIncompleteMultipartUpload"]) for r in aborts] == [
         (None, {"DaysAfterInitiation": 1})
     ]
-    # nothing under cases/, lookup/ or audit/ ever expires
-    assert not {p for p in by_prefix if p and p.startswith(("cases", "lookup", "audit"))}
+    encryption = bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+    assert encryption["ServerSideEncryptionByDefault"] == {
+        "SSEAlgorithm": "aws:kms",
+        "KMSMasterKeyID": CASE_KEY_ARN,
+    }
 
 
-def test_case_bucket_cors_lets_only_the_site_origin_put(template: dict[str, Any]) -> None:
-    (rule,) = properties(template, "CaseBucket")["CorsConfiguration"]["CorsRules"]
+def test_nothing_short_lived_is_written_to_the_locked_case_bucket(
+    template: dict[str, Any],
+) -> None:
+    """Object Lock's default retention covers every new version in the case bucket, whatever
+    its prefix: no role may write staged uploads or nonces there, and no rule pretends to
+    expire anything in it."""
+    rules = properties(template, "CaseBucket")["LifecycleConfiguration"]["Rules"]
+    assert not [r for r in rules if "ExpirationInDays" in r or "Prefix" in r]
+    for role in FUNCTION_ROLES:
+        granted = statements(resource(template, role))
+        for st in granted:
+            if st["Effect"] == "Allow" and "s3:PutObject" in as_list(st["Action"]):
+                for arn in map(text, as_list(st["Resource"])):
+                    assert not (
+                        arn.startswith("arn:${AWS::Partition}:s3:::${CaseBucketName}/")
+                        and arn.split("/", 1)[1].startswith(("staging/", "nonces/"))
+                    ), (role, arn)
+
+
+def test_the_s3_adapter_routes_short_lived_keys_to_the_staging_bucket(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")  # presigning is offline
+    client = make_s3_client()  # the functions' client: regional, virtual-hosted
+    store = S3Store(client, "peluit-cases", "peluit-cases-staging")
+    segment = "staging/0123456789abcdef0123456789abcdef/00/00000.age"
+    ticket = store.presign_put(segment, 1234, bytes(32), timedelta(minutes=5))
+    assert ticket.url.startswith("https://peluit-cases-staging.s3.ap-southeast-3.amazonaws.com/")
+    assert store.bucket_for("nonces/ab") == "peluit-cases-staging"
+    assert store.bucket_for("cases/0123456789abcdef/report.age") == "peluit-cases"
+    assert store.bucket_for("lookup/ab.json") == "peluit-cases"
+
+
+def test_staging_bucket_cors_lets_only_the_site_origin_put(template: dict[str, Any]) -> None:
+    assert "CorsConfiguration" not in properties(template, "CaseBucket")
+    (rule,) = properties(template, "StagingBucket")["CorsConfiguration"]["CorsRules"]
     assert rule["AllowedMethods"] == ["PUT"]
     assert rule["AllowedOrigins"] == [
         {
@@ -198,7 +270,7 @@ def test_case_bucket_cors_lets_only_the_site_origin_put(template: dict[str, Any]
     assert "ExposedHeaders" not in rule
 
 
-def test_case_bucket_cors_allows_every_header_the_presigned_put_signs(
+def test_staging_bucket_cors_allows_every_header_the_presigned_put_signs(
     template: dict[str, Any],
 ) -> None:
     client = boto3.client(
@@ -207,13 +279,13 @@ def test_case_bucket_cors_allows_every_header_the_presigned_put_signs(
         aws_access_key_id="AKIDEXAMPLE",
         aws_secret_access_key="secret",  # noqa: S106 (presigning is offline)
     )
-    ticket = S3Store(client, "peluit-cases").presign_put(
+    ticket = S3Store(client, "peluit-cases", "peluit-cases-staging").presign_put(
         "staging/0123456789abcdef0123456789abcdef/00/00000.age",
         1234,
         bytes(32),
         timedelta(minutes=5),
     )
-    (rule,) = properties(template, "CaseBucket")["CorsConfiguration"]["CorsRules"]
+    (rule,) = properties(template, "StagingBucket")["CorsConfiguration"]["CorsRules"]
     assert ticket.method in rule["AllowedMethods"]
     assert {h.lower() for h in ticket.headers} <= set(rule["AllowedHeaders"])
 
@@ -307,9 +379,9 @@ def test_response_headers_policy_equals_peluit_web_headers(template: dict[str, A
         "ReferrerPolicy",
         "StrictTransportSecurity",
     }
-    # The worker uploads straight to the case bucket's regional origin (virtual-host style,
+    # The worker uploads straight to the staging bucket's regional origin (virtual-host style,
     # as peluit/store/s3.py signs it): the only addition to what peluit serve sends.
-    bucket_origin = "https://${CaseBucketName}.s3.${AWS::Region}.amazonaws.com"
+    bucket_origin = "https://${StagingBucketName}.s3.${AWS::Region}.amazonaws.com"
     assert headers == security_headers([bucket_origin]) | {
         "Content-Security-Policy": {"Fn::Sub": content_security_policy([bucket_origin])}
     }
@@ -421,7 +493,7 @@ def test_reviewer_function_checks_signatures_against_the_sites_origin(
     template: dict[str, Any],
 ) -> None:
     variables = properties(template, "ReviewerFunction")["Environment"]["Variables"]
-    (cors,) = properties(template, "CaseBucket")["CorsConfiguration"]["CorsRules"]
+    (cors,) = properties(template, "StagingBucket")["CorsConfiguration"]["CorsRules"]
     # the console signs https://<site>/api/v1/review/…, reaching the API through CloudFront
     assert variables["PELUIT_REVIEW_ORIGIN"] == cors["AllowedOrigins"][0]
     assert template["Outputs"]["SiteUrl"]["Value"]["Fn::If"][0] == "HasDomain"
@@ -454,6 +526,7 @@ def test_functions_run_python_313_on_arm64_with_their_own_role(
     assert props["Role"] == {"Fn::GetAtt": [role, "Arn"]}
     assert props["MemorySize"] == {"Ref": "FunctionMemory"}
     assert props["Environment"]["Variables"]["PELUIT_BUCKET"] == {"Ref": "CaseBucket"}
+    assert props["Environment"]["Variables"]["PELUIT_STAGING_BUCKET"] == {"Ref": "StagingBucket"}
     assert "ReservedConcurrentExecutions" in props
     assert props["Environment"]["Variables"]["PELUIT_CONFIG"] == "/var/task/functions/peluit.toml"
     log_group = properties(template, resource(template, function)["DependsOn"])
@@ -495,7 +568,7 @@ def test_public_role_writes_and_reads_only_submission_keys(template: dict[str, A
     # claims that number them, never a reviewer's message.
     thread_writes = [p for p in object_patterns(role, "s3:PutObject") if "/thread/" in p]
     assert sorted(thread_writes) == ["cases/*/thread/*-pelapor.age", "cases/*/thread/*.seq"]
-    assert allowed(role, "s3:ListBucket") == [CASE_BUCKET_ARN]
+    assert sorted(allowed(role, "s3:ListBucket")) == [CASE_BUCKET_ARN, STAGING_BUCKET_ARN]
 
 
 def test_reviewer_role_cannot_write_what_a_reporter_sent(template: dict[str, Any]) -> None:
