@@ -1,15 +1,18 @@
 // The page entry (bundled to assets/peluit/form.js): makes the report form of
 // docs/site-and-form.md interactive. It reads the markup and channels.json, shows the identity
-// section when the reporter chooses to give an identity, validates in the page's language,
+// section when the reporter chooses to give an identity (with the consents to a reward and to
+// public recognition, which need one: identity-rules.js), shows a date question's deadlines,
+// validates in the page's language,
 // runs the submission in a Web Worker (worker.js) and shows the receipt once (receipt-view.js).
 //
 // Nothing is written to cookies, localStorage, sessionStorage or IndexedDB; no inline style
 // is set (only `hidden`, `disabled` and classes); no text from the reporter or the server is
 // ever parsed as HTML.
 import { canEncryptHere } from "./support.js";
-import { formatBytes, pick, t } from "./messages.js";
+import { formatBytes, formatDate, pick, t } from "./messages.js";
 import { copyReceipt, showReceipt } from "./receipt-view.js";
 import { fieldValue, fileProblems, identityChoice } from "./validate.js";
+import { deadlinesFrom, identityGiven, identityProblems, nikDigits } from "./identity-rules.js";
 
 /** @typedef {import("./messages.js").Lang} Lang */
 /** @typedef {import("./validate.js").FieldSpec} FieldSpec */
@@ -19,11 +22,13 @@ import { fieldValue, fileProblems, identityChoice } from "./validate.js";
  * @property {number} version
  * @property {string} api
  * @property {import("./validate.js").Limits} limits
- * @property {Record<string, import("./submit.js").ChannelSpec & {fields: FieldSpec[]}>} channels
+ * @property {Record<string, import("./submit.js").ChannelSpec & {fields: RuleField[], deadlines?: Deadline[]}>} channels
+ * @property {string[]} [holidays] the organisation's holidays ("YYYY-MM-DD"), for working days
  */
+/** @typedef {import("./identity-rules.js").RuleField} RuleField */
+/** @typedef {import("./identity-rules.js").DeadlineRule & {label: {id: string, en: string}}} Deadline */
 
 const INVALID = "peluit-invalid";
-const IDENTITY_SHOWN = new Set(["confidential", "open"]);
 const CANCEL_GRACE_MS = 10000;
 
 /**
@@ -110,6 +115,8 @@ class ReportForm {
     this.identitySection = find(form, '[data-section="identity"]');
     /** @type {HTMLElement | null} */
     this.choiceSection = find(form, '[data-section="identity-choice"]');
+    /** @type {HTMLFieldSetElement | null} the consents to a reward and to public recognition */
+    this.consentSection = find(form, '[data-section="consents"]');
     this.receipt = document.getElementById("pf-receipt");
     /** @type {Worker | null} the running attempt's worker */
     this.worker = null;
@@ -148,6 +155,9 @@ class ReportForm {
     }
     this.showIdentity();
     this.listFiles();
+    for (const list of form.querySelectorAll("[data-deadlines-for]")) {
+      this.showDeadlines(/** @type {HTMLElement} */ (list));
+    }
     // The markup ships the submit button disabled: without this script a plain HTML
     // submission would carry the report unencrypted. Enable it once the channel is known.
     this.config.then(() => {
@@ -170,10 +180,67 @@ class ReportForm {
     return checked ? /** @type {HTMLInputElement} */ (checked).value : null;
   }
 
+  /** @returns {HTMLInputElement[]} the consent checkboxes */
+  consentBoxes() {
+    return this.consentSection ? Array.from(this.consentSection.querySelectorAll('input[type="checkbox"]')) : [];
+  }
+
+  /**
+   * The identity questions show only with a non-anonymous choice; so do the consents, which
+   * need one. A consent ticked before the reporter chose "anonymous" stays in view, with the
+   * reason it cannot be kept, until it is unticked: it is never dropped unseen.
+   */
   showIdentity() {
+    const given = identityGiven(this.chosenIdentity());
     if (this.identitySection) {
-      this.identitySection.hidden = !IDENTITY_SHOWN.has(this.chosenIdentity() ?? "");
+      this.identitySection.hidden = !given;
     }
+    const section = this.consentSection;
+    if (section) {
+      const ticked = this.consentBoxes().filter((box) => box.checked);
+      const shown = given || ticked.length > 0;
+      section.hidden = !shown;
+      section.disabled = !shown;
+      for (const box of this.consentBoxes()) {
+        const holder = box.closest(".peluit-field");
+        if (!holder) {
+          continue;
+        }
+        if (!given && box.checked) {
+          this.showError(errorElement(holder), holder, t(this.lang, "consent_needs_identity"));
+        } else if (holder.classList.contains(INVALID) && (given || !box.checked)) {
+          this.hideError(errorElement(holder), holder);
+        }
+      }
+    }
+  }
+
+  /**
+   * Fill a date question's deadline list from the date entered (empty without one).
+   * @param {HTMLElement} list `[data-deadlines-for=FIELD]`
+   */
+  showDeadlines(list) {
+    const field = list.dataset.deadlinesFor ?? "";
+    const input = find(this.form, `#pf-${CSS.escape(field)}`);
+    const value = input instanceof HTMLInputElement ? input.value : "";
+    this.config.then(
+      (config) => {
+        const rules = config.channels[this.channel]?.deadlines ?? [];
+        const today = new Date().toISOString().slice(0, 10);
+        list.replaceChildren(
+          ...deadlinesFrom(rules, field, value, config.holidays ?? []).map(({ rule, due }) => {
+            const item = document.createElement("li");
+            item.textContent = t(this.lang, due < today ? "deadline_passed" : "deadline", {
+              date: formatDate(this.lang, due),
+              label: pick(this.lang, rule.label),
+              days: rule.working_days,
+            });
+            return item;
+          }),
+        );
+      },
+      () => {},
+    );
   }
 
   /** @param {Element} target */
@@ -187,6 +254,13 @@ class ReportForm {
       this.listFiles();
     } else {
       this.clearError(target);
+      if (target instanceof HTMLInputElement && target.closest('[data-section="consents"]')) {
+        this.showIdentity();
+      }
+    }
+    const deadlines = target.closest?.(".peluit-field")?.querySelector("[data-deadlines-for]");
+    if (deadlines) {
+      this.showDeadlines(/** @type {HTMLElement} */ (deadlines));
     }
   }
 
@@ -307,11 +381,15 @@ class ReportForm {
         this.hideError(el, this.choiceSection);
       }
     }
-    const withIdentity = IDENTITY_SHOWN.has(choice.choice ?? "");
+    const withIdentity = identityGiven(choice.choice);
     /** @type {import("./report.js").Answers} */
     const answers = {};
     /** @type {import("./report.js").Answers} */
     const identity = {};
+    /** @type {import("./report.js").Answers} what an anonymous reporter left ticked, to refuse it */
+    const consents = {};
+    /** @type {Map<string, {holder: Element | null, control: Element | null}>} */
+    const controls = new Map();
     for (const field of spec.fields) {
       if (field.identity && !withIdentity) {
         continue; // an anonymous reporter's identity fields are neither checked nor sent
@@ -329,7 +407,12 @@ class ReportForm {
       } else if (control instanceof HTMLInputElement || control instanceof HTMLTextAreaElement) {
         raw = control.value;
       }
+      controls.set(field.id, { holder, control });
       const { value, problem } = fieldValue(field, raw, allowed);
+      if (field.purpose === "consent" && !withIdentity) {
+        consents[field.id] = value; // checked below; an anonymous reporter's consents are not sent
+        continue;
+      }
       if (holder) {
         const el = errorElement(holder);
         if (problem) {
@@ -342,6 +425,21 @@ class ReportForm {
         invalid.push(this.submitButton); // markup and configuration disagree: refuse
       }
       (field.identity ? identity : answers)[field.id] = value;
+    }
+    for (const problem of identityProblems(spec.fields, choice.choice, { ...answers, ...consents }, identity)) {
+      const { holder, control } = controls.get(problem.field) ?? { holder: null, control: null };
+      if (!holder) {
+        invalid.push(this.submitButton);
+      } else if (!holder.classList.contains(INVALID)) {
+        this.showError(errorElement(holder), holder, t(this.lang, problem.key, problem.params));
+        invalid.push(/** @type {HTMLElement} */ (control ?? holder));
+      }
+    }
+    for (const field of spec.fields) {
+      const value = identity[field.id];
+      if (field.purpose === "nik" && typeof value === "string") {
+        identity[field.id] = nikDigits(value) ?? value; // sent as its 16 digits
+      }
     }
     const problems = fileProblems(this.files, config.limits, (b) => formatBytes(this.lang, b));
     this.showFileProblems(problems);
@@ -472,6 +570,9 @@ class ReportForm {
     }
     if (this.progressBox) {
       this.progressBox.hidden = !on;
+    }
+    if (!on) {
+      this.showIdentity(); // the consents stay disabled while they are hidden
     }
     if (on) {
       this.finalizing = false;
@@ -640,6 +741,9 @@ class ReportForm {
     this.files = [];
     this.fileList?.replaceChildren();
     this.showIdentity();
+    for (const list of this.form.querySelectorAll("[data-deadlines-for]")) {
+      list.replaceChildren();
+    }
     this.form.hidden = true;
     if (this.receipt) {
       showReceipt(this.receipt, this.lang, result);

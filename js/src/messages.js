@@ -27,6 +27,30 @@ export const MESSAGES = {
     id: "Pilih bagaimana identitas Anda ditangani.",
     en: "Choose how your identity is handled.",
   },
+  consent_needs_identity: {
+    id: "Penghargaan dan pengakuan publik hanya untuk pelapor yang menyebutkan identitas. Anda memilih anonim: hapus centang ini, atau pilih “Identitas dirahasiakan”.",
+    en: "A reward and public recognition are only for reporters who give their identity. You chose to stay anonymous: untick this box, or choose “Confidential identity”.",
+  },
+  name_needed: {
+    id: "Tulis nama Anda; pilihan identitas ini memerlukannya.",
+    en: "Write your name; this identity choice needs it.",
+  },
+  contact_needed: {
+    id: "Tulis paling sedikit satu cara menghubungi Anda (telepon, e-mail atau alamat), agar Anda dapat dihubungi untuk perlindungan atau penghargaan.",
+    en: "Give at least one way to reach you (phone, e-mail or address), so that you can be contacted about protection or a reward.",
+  },
+  nik: {
+    id: "NIK terdiri dari 16 angka, seperti pada KTP. Yang tertulis: {n} angka.",
+    en: "A NIK has 16 digits, as on the ID card (KTP). You wrote {n} digits.",
+  },
+  deadline: {
+    id: "Paling lambat {date} {label} ({days} hari kerja).",
+    en: "By {date} {label} ({days} working days).",
+  },
+  deadline_passed: {
+    id: "Paling lambat {date} {label} ({days} hari kerja) — tanggal ini sudah lewat.",
+    en: "By {date} {label} ({days} working days) — this date has passed.",
+  },
   files_too_many: {
     id: "Paling banyak {max} berkas per laporan.",
     en: "At most {max} files per report.",

@@ -30,7 +30,8 @@ describe("the bundles", () => {
   });
 
   it("stay small", () => {
-    assert.ok(bundle("form").length < 24 * 1024, `form.js is ${bundle("form").length} bytes`);
+    // 27 KiB (9.2 KiB gzip) since the identity and consent rules and the deadlines came in.
+    assert.ok(bundle("form").length < 27 * 1024, `form.js is ${bundle("form").length} bytes`);
     assert.ok(bundle("worker").length < 128 * 1024, `worker.js is ${bundle("worker").length} bytes`);
   });
 

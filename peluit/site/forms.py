@@ -11,10 +11,10 @@ import html
 import json
 from typing import Any
 
-from peluit.config.models import Channel, Config, FieldSpec
+from peluit.config.models import Channel, Config, Deadline, FieldSpec
 
 from .errors import FormError
-from .texts import FORM_TEXTS, FormTexts, Lang, files_help, pick
+from .texts import FORM_TEXTS, FormTexts, Lang, deadline_rule, files_help, pick
 
 API_BASE = "/api/v1"
 CHANNELS_JSON = "assets/peluit/channels.json"
@@ -58,6 +58,8 @@ def render_form(config: Config, channel: Channel, lang: Lang, root: str) -> str:
     if channel.identity != "none":
         parts.append(_identity_choice_section(channel, t))
         parts.append(_identity_section(config, channel, lang, t))
+        if any(f.purpose == "consent" for f in channel.fields):
+            parts.append(_consents_section(config, channel, lang, t))
     parts += [
         _files_section(config, lang, t),
         '<div class="peluit-actions">',
@@ -90,7 +92,11 @@ def _check_field_ids(channel: Channel) -> None:
 
 
 def _report_section(config: Config, channel: Channel, lang: Lang, t: FormTexts) -> str:
-    fields = [_field(config, f, lang, t) for f in channel.fields if not f.identity]
+    fields = [
+        _field(config, f, lang, t, channel.deadlines)
+        for f in channel.fields
+        if not f.identity and f.purpose != "consent"
+    ]
     return "\n".join(
         [
             '<fieldset class="peluit-section" data-section="report">',
@@ -146,6 +152,23 @@ def _identity_section(config: Config, channel: Channel, lang: Lang, t: FormTexts
     )
 
 
+def _consents_section(config: Config, channel: Channel, lang: Lang, t: FormTexts) -> str:
+    """The consents to a reward and to public recognition: they need a non-anonymous choice,
+    so they follow the identity questions and, like them, are hidden (and disabled) while
+    "anonymous" is chosen. Their answers go into the report, for the reviewers."""
+    off = " hidden disabled" if channel.identity == "optional" else ""
+    fields = [_field(config, f, lang, t) for f in channel.fields if f.purpose == "consent"]
+    return "\n".join(
+        [
+            f'<fieldset class="peluit-section" data-section="consents"{off}>',
+            f"<legend>{_e(t.consents_legend)}</legend>",
+            f'<p class="peluit-note">{_e(t.consents_help)}</p>',
+            *fields,
+            "</fieldset>",
+        ]
+    )
+
+
 def _files_section(config: Config, lang: Lang, t: FormTexts) -> str:
     limits = config.limits
     help_text = files_help(t.files_help, limits, lang)
@@ -187,23 +210,43 @@ def _receipt_section(t: FormTexts) -> str:
 # -- one question --------------------------------------------------------------------------
 
 
-def _field(config: Config, field: FieldSpec, lang: Lang, t: FormTexts) -> str:
+def _field(
+    config: Config,
+    field: FieldSpec,
+    lang: Lang,
+    t: FormTexts,
+    deadlines: list[Deadline] | None = None,
+) -> str:
     fid = f"pf-{field.id}"
     required = " required" if field.required else ""
-    described = f"{fid}-help {fid}-error" if field.help else f"{fid}-error"
+    mine = [d for d in deadlines or [] if d.from_field == field.id]
+    help_text = (
+        pick(field.help, lang) if field.help else (t.nik_help if field.purpose == "nik" else "")
+    )
+    described = " ".join(
+        ([f"{fid}-help"] if help_text else [])
+        + ([f"{fid}-deadline-rule"] if mine else [])
+        + [f"{fid}-error"]
+    )
     common = f'id="{fid}" name="{_e(field.id)}"{required} aria-describedby="{described}"'
     mark = ' <span class="peluit-required" aria-hidden="true">*</span>' if field.required else ""
     label = f'<label for="{fid}">{_e(pick(field.label, lang))}{mark}</label>'
-    help_html = (
-        f'<p class="peluit-help" id="{fid}-help">{_e(pick(field.help, lang))}</p>'
-        if field.help
-        else ""
-    )
+    help_html = f'<p class="peluit-help" id="{fid}-help">{_e(help_text)}</p>' if help_text else ""
     control = _control(config, field, lang, t, common)
     error = f'<p class="peluit-error" id="{fid}-error" role="alert" hidden></p>'
     body = [control, label] if field.kind == "boolean" else [label, help_html, control]
     if field.kind == "boolean":
         body.append(help_html)
+    if mine:
+        # The rule in words; form.js adds the dates once a date is entered.
+        body.append(
+            f'<p class="peluit-help peluit-deadline-rule" id="{fid}-deadline-rule">'
+            f"{_e(deadline_rule(t, mine, lang))}</p>"
+        )
+        body.append(
+            f'<ul class="peluit-deadlines" id="{fid}-deadlines" '
+            f'data-deadlines-for="{_e(field.id)}" aria-live="polite"></ul>'
+        )
     return "\n".join(
         [
             f'<div class="peluit-field" data-field="{_e(field.id)}" data-kind="{field.kind}" '
@@ -218,6 +261,8 @@ def _field(config: Config, field: FieldSpec, lang: Lang, t: FormTexts) -> str:
 def _control(config: Config, field: FieldSpec, lang: Lang, t: FormTexts, common: str) -> str:
     length = f'maxlength="{field.max_length}"'
     match field.kind:
+        case "text" if field.purpose == "nik":
+            return f'<input type="text" inputmode="numeric" {common} {length} spellcheck="false">'
         case "text":
             return f'<input type="text" {common} {length} spellcheck="false">'
         case "textarea":
@@ -246,12 +291,15 @@ def channels_document(config: Config) -> dict[str, Any]:
         "version": CHANNELS_VERSION,
         "api": API_BASE,
         "limits": config.limits.model_dump(),
+        # For the working-day deadlines the form shows (peluit/core/dates.py's rule).
+        "holidays": sorted(day.isoformat() for day in config.organisation.holidays),
         "channels": {
             channel.id: {
                 "identity": channel.identity,
                 "report_recipients": config.report_recipients(channel),
                 "identity_recipients": config.identity_recipients(channel),
                 "fields": [_field_rules(config, f) for f in channel.fields],
+                "deadlines": [d.model_dump() for d in channel.deadlines],
             }
             for channel in config.channels
         },
@@ -268,6 +316,7 @@ def _field_rules(config: Config, field: FieldSpec) -> dict[str, Any]:
         "kind": field.kind,
         "required": field.required,
         "identity": field.identity,
+        "purpose": field.purpose,
         "max_length": field.max_length,
         "options": options,
     }

@@ -6,10 +6,11 @@ statuses live in `form.js`. Everything here is plain text: the renderer escapes 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from peluit.config.models import Limits, Text
+from peluit.config.models import Deadline, Limits, Text
 
 Lang = Literal["id", "en"]
 LANGS: tuple[Lang, ...] = get_args(Lang)
@@ -36,6 +37,12 @@ class FormTexts:
     identity_legend: str
     identity_help_optional: str
     identity_help_required: str
+    consents_legend: str
+    consents_help: str
+    nik_help: str  # a NIK question without configured help
+    deadline_rule: str  # {rules}: deadline_item each, joined with deadline_or
+    deadline_item: str  # {days}, {label}
+    deadline_or: str
     files_legend: str
     files_label: str
     files_help: str  # {count}, {size}, {total}
@@ -79,8 +86,26 @@ FORM_TEXTS: dict[Lang, FormTexts] = {
             "pengawas. Identitas Anda tetap tidak diumumkan."
         ),
         identity_legend="Data diri Anda",
-        identity_help_optional="Diisi hanya jika Anda tidak memilih anonim.",
-        identity_help_required="Saluran ini mewajibkan identitas pelapor.",
+        identity_help_optional=(
+            "Diisi jika Anda tidak memilih anonim. Nama dan paling sedikit satu cara "
+            "menghubungi Anda wajib diisi."
+        ),
+        identity_help_required=(
+            "Saluran ini mewajibkan identitas pelapor. Nama dan paling sedikit satu cara "
+            "menghubungi Anda wajib diisi."
+        ),
+        consents_legend="Penghargaan dan pengakuan",
+        consents_help=(
+            "Hanya untuk pelapor yang menyebutkan identitas: penghargaan dan pengakuan publik "
+            "memerlukan pelapor yang dapat dikenali dan dihubungi."
+        ),
+        nik_help="16 angka, seperti pada KTP Anda.",
+        deadline_rule=(
+            "Batas waktu melapor: {rules}, dihitung sejak tanggal ini. Sabtu, Minggu dan hari "
+            "libur tidak dihitung."
+        ),
+        deadline_item="{days} hari kerja {label}",
+        deadline_or=" atau ",
         files_legend="Bukti yang Anda miliki (jika ada)",
         files_label="Pilih berkas",
         files_help=(
@@ -135,8 +160,26 @@ FORM_TEXTS: dict[Lang, FormTexts] = {
             "oversight. They are still not made public."
         ),
         identity_legend="Your details",
-        identity_help_optional="Only needed if you do not choose to stay anonymous.",
-        identity_help_required="This channel requires the reporter's identity.",
+        identity_help_optional=(
+            "Only if you do not choose to stay anonymous. Your name and at least one way to "
+            "reach you are then required."
+        ),
+        identity_help_required=(
+            "This channel requires the reporter's identity: your name and at least one way to "
+            "reach you."
+        ),
+        consents_legend="Reward and recognition",
+        consents_help=(
+            "Only for reporters who give their identity: a reward and public recognition need "
+            "a reporter who can be identified and reached."
+        ),
+        nik_help="16 digits, as on your ID card (KTP).",
+        deadline_rule=(
+            "Deadline to report: {rules}, counted from this date. Saturdays, Sundays and "
+            "holidays do not count."
+        ),
+        deadline_item="{days} working days {label}",
+        deadline_or=" or ",
         files_legend="Evidence you already have (if any)",
         files_label="Choose files",
         files_help=(
@@ -184,3 +227,11 @@ def files_help(template: str, limits: Limits, lang: Lang) -> str:
         size=format_size(limits.file_max_bytes, lang),
         total=format_size(limits.total_max_bytes, lang),
     )
+
+
+def deadline_rule(t: FormTexts, deadlines: Sequence[Deadline], lang: Lang) -> str:
+    """A date question's deadlines in words: "10 hari kerja ke UPG atau 30 hari kerja …"."""
+    items = [
+        t.deadline_item.format(days=d.working_days, label=pick(d.label, lang)) for d in deadlines
+    ]
+    return t.deadline_rule.format(rules=t.deadline_or.join(items))

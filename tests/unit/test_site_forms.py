@@ -72,13 +72,16 @@ def test_every_configured_field_has_its_control_label_and_required_marker(
 ) -> None:
     spec = channel(config, channel_id)
     rendered = questions(form(config, channel_id, lang))
-    assert list(rendered) == [f.id for f in spec.fields if not f.identity] + [
-        f.id for f in spec.fields if f.identity
-    ]
+    assert list(rendered) == (
+        [f.id for f in spec.fields if not f.identity and f.purpose != "consent"]
+        + [f.id for f in spec.fields if f.identity]
+        + [f.id for f in spec.fields if f.purpose == "consent"]
+    )
     for field in spec.fields:
         question = rendered[field.id]
         assert question.kind == field.kind
-        assert question.control_kind == CONTROL[field.kind], field.id
+        nik = field.purpose == "nik"  # a text field with a numeric keyboard
+        assert question.control_kind == ("input[text/numeric]" if nik else CONTROL[field.kind])
         assert question.control.attrs["id"] == f"pf-{field.id}"
         assert question.control.attrs["name"] == field.id
         assert pick(field.label, lang) in question.label
@@ -135,7 +138,76 @@ def test_identity_fields_sit_in_the_identity_section_only(config: Config) -> Non
         rendered = questions(form(config, channel_id))
         for field in spec.fields:
             expected = "identity" if field.identity else "report"
+            if field.purpose == "consent":
+                expected = "consents"
             assert rendered[field.id].section == expected, (channel_id, field.id)
+
+
+def test_reward_and_publication_consents_follow_the_identity_and_start_hidden_and_disabled(
+    config: Config,
+) -> None:
+    html = form(config, "pengaduan", "en")
+    sections = [e for e in parse(html) if e.tag == "fieldset"]
+    order = [e.attrs.get("data-section") for e in sections]
+    assert order == ["report", "identity-choice", "identity", "consents", "files"]
+    consents = sections[3]
+    # Hidden and disabled while "anonymous" (the first choice) is checked: not sent.
+    assert "hidden" in consents.attrs
+    assert "disabled" in consents.attrs
+    assert FORM_TEXTS["en"].consents_help in html
+    rendered = questions(html)
+    assert rendered["consent_reward"].control_kind == "input[checkbox]"
+    assert rendered["consent_publication"].section == "consents"
+
+
+def test_consents_on_a_channel_without_anonymity_are_shown(config: Config) -> None:
+    raw = example_raw()
+    gratifikasi = next(c for c in raw["channels"] if c["id"] == "gratifikasi")
+    gratifikasi["fields"].append(
+        {"id": "consent_reward", "kind": "boolean", "purpose": "consent",
+         "label": {"id": "Penghargaan", "en": "Reward"}}
+    )  # fmt: skip
+    html = form(ConfigModel.model_validate(raw), "gratifikasi")
+    consents = next(e for e in parse(html) if e.attrs.get("data-section") == "consents")
+    assert "hidden" not in consents.attrs
+    assert "disabled" not in consents.attrs
+
+
+def test_nik_question_says_16_digits_when_the_configuration_gives_no_help(
+    config: Config,
+) -> None:
+    for lang in LANGS:
+        nik = questions(form(config, "gratifikasi", lang))["reporter_nik"]
+        assert nik.control.attrs["aria-describedby"] == "pf-reporter_nik-help pf-reporter_nik-error"
+        ids = by_id(form(config, "gratifikasi", lang))
+        assert ids["pf-reporter_nik-help"].text == FORM_TEXTS[lang].nik_help
+        assert "16" in FORM_TEXTS[lang].nik_help
+
+
+@pytest.mark.parametrize(
+    ("lang", "rule"),
+    [
+        ("id", "Batas waktu melapor: 10 hari kerja ke UPG instansi atau 30 hari kerja "
+               "langsung ke KPK, dihitung sejak tanggal ini."),
+        ("en", "Deadline to report: 10 working days to the agency's UPG or 30 working days "
+               "directly to KPK, counted from this date."),
+    ],
+)  # fmt: skip
+def test_date_received_shows_the_channels_deadlines_in_working_days(
+    config: Config, lang: Lang, rule: str
+) -> None:
+    html = form(config, "gratifikasi", lang)
+    ids = by_id(html)
+    assert ids["pf-received_on-deadline-rule"].text.startswith(rule)
+    assert ids["pf-received_on-deadline-rule"].field == "received_on"
+    listing = ids["pf-received_on-deadlines"]
+    assert listing.attrs["data-deadlines-for"] == "received_on"
+    assert listing.attrs["aria-live"] == "polite"
+    date = questions(html)["received_on"].control
+    assert date.attrs["aria-describedby"] == (
+        "pf-received_on-deadline-rule pf-received_on-error"
+    )
+    assert "deadline" not in form(config, "pengaduan", lang)
 
 
 def test_optional_identity_offers_anonymous_first_and_hides_the_identity_fields(
@@ -318,12 +390,26 @@ def test_channels_json_describes_each_field_for_validation(config: Config) -> No
     fields = {f["id"]: f for f in channels_document(config)["channels"]["pengaduan"]["fields"]}
     assert fields["what"] == {
         "id": "what", "kind": "textarea", "required": True, "identity": False,
-        "max_length": 5000, "options": [],
+        "purpose": None, "max_length": 5000, "options": [],
     }  # fmt: skip
     assert fields["reporter_name"]["identity"] is True
+    assert fields["reporter_contact"]["purpose"] == "contact"
+    assert fields["consent_reward"]["purpose"] == "consent"
     assert fields["other_authority"]["options"] == ["belum", "sudah", "tidak-tahu"]
     assert fields["area"]["options"] == [a.id for a in config.kpk_areas]
     assert set(fields) == {f.id for f in channel(config, "pengaduan").fields}
+
+
+def test_channels_json_carries_deadlines_and_the_holidays_they_skip(config: Config) -> None:
+    document = channels_document(config)
+    assert document["holidays"] == sorted(d.isoformat() for d in config.organisation.holidays)
+    assert "2026-08-17" in document["holidays"]
+    assert [(d["from_field"], d["working_days"]) for d in
+            document["channels"]["gratifikasi"]["deadlines"]] == [
+        ("received_on", 10), ("received_on", 30),
+    ]  # fmt: skip
+    assert document["channels"]["gratifikasi"]["deadlines"][1]["label"]["en"] == "directly to KPK"
+    assert document["channels"]["pengaduan"]["deadlines"] == []
 
 
 def test_channel_without_identity_has_no_identity_recipients() -> None:
