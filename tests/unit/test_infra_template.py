@@ -1,8 +1,8 @@
 """The CloudFormation template keeps every security and privacy property it promises.
 
 Each test reads `infra/peluit.yaml` (through cfn-lint's loader) and checks one property; the
-CloudFront headers are compared with `peluit/web/headers.py`, the CORS headers with what the S3
-adapter really signs, the routes with the published OpenAPI document.
+CORS headers are compared with what the S3 adapter really signs, the routes with the published
+OpenAPI document (the CloudFront edge with peluit/edge, in tests/unit/test_edge_template.py).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import pytest
 from cfnlint.api import ManualArgs, lint  # type: ignore[import-untyped]
 
 from peluit.store.s3 import S3Store, make_s3_client
-from peluit.web.headers import content_security_policy, security_headers
 from tests.support.template import (
     CASE_BUCKET_ARN,
     STAGING_BUCKET_ARN,
@@ -359,43 +358,9 @@ def test_every_behavior_is_https_only_and_carries_the_security_headers(
     assert api["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
 
 
-def test_response_headers_policy_equals_peluit_web_headers(template: dict[str, Any]) -> None:
-    config = properties(template, "SecurityHeadersPolicy")["ResponseHeadersPolicyConfig"]
-    security = config["SecurityHeadersConfig"]
-    hsts = security["StrictTransportSecurity"]
-    assert hsts["IncludeSubdomains"] is True
-    headers = {
-        "Content-Security-Policy": security["ContentSecurityPolicy"]["ContentSecurityPolicy"],
-        "Strict-Transport-Security": f"max-age={hsts['AccessControlMaxAgeSec']}; includeSubDomains",
-        "X-Content-Type-Options": "nosniff",  # what ContentTypeOptions sends
-        "X-Frame-Options": security["FrameOptions"]["FrameOption"],
-        "Referrer-Policy": security["ReferrerPolicy"]["ReferrerPolicy"],
-    }
-    headers |= {item["Header"]: item["Value"] for item in config["CustomHeadersConfig"]["Items"]}
-    assert set(security) == {
-        "ContentSecurityPolicy",
-        "ContentTypeOptions",
-        "FrameOptions",
-        "ReferrerPolicy",
-        "StrictTransportSecurity",
-    }
-    # The worker uploads straight to the staging bucket's regional origin (virtual-host style,
-    # as peluit/store/s3.py signs it): the only addition to what peluit serve sends.
-    bucket_origin = "https://${StagingBucketName}.s3.${AWS::Region}.amazonaws.com"
-    assert headers == security_headers([bucket_origin]) | {
-        "Content-Security-Policy": {"Fn::Sub": content_security_policy([bucket_origin])}
-    }
-    overrides = [v["Override"] for v in security.values()]
-    overrides += [item["Override"] for item in config["CustomHeadersConfig"]["Items"]]
-    assert all(overrides)  # our values win over whatever an origin sends
-
-
-def test_site_has_index_root_object_and_a_404_page_only_for_404(template: dict[str, Any]) -> None:
-    config = properties(template, "Distribution")["DistributionConfig"]
-    assert config["DefaultRootObject"] == "index.html"
-    assert [(e["ErrorCode"], e["ResponsePagePath"]) for e in config["CustomErrorResponses"]] == [
-        (404, "/404.html")
-    ]  # a 403 or 409 from the API must reach the browser as the API wrote it
+# The response headers policy, the site function, the error responses and the headers the API
+# behaviour forwards are compared with their one definition, peluit/edge, in
+# tests/unit/test_edge_template.py.
 
 
 def test_api_behavior_serves_the_http_api_on_the_site_origin_uncached(
@@ -410,19 +375,6 @@ def test_api_behavior_serves_the_http_api_on_the_site_origin_uncached(
     origin = next(o for o in config["Origins"] if o["Id"] == "api")
     assert text(origin["DomainName"]) == "${HttpApi}.execute-api.${AWS::Region}.amazonaws.com"
     assert api["OriginRequestPolicyId"] == {"Ref": "ApiOriginRequestPolicy"}
-
-
-def test_api_requests_forward_only_the_headers_the_api_reads(template: dict[str, Any]) -> None:
-    policy = properties(template, "ApiOriginRequestPolicy")["OriginRequestPolicyConfig"]
-    assert policy["CookiesConfig"] == {"CookieBehavior": "none"}
-    headers = policy["HeadersConfig"]
-    assert headers["HeaderBehavior"] == "whitelist"
-    assert sorted(headers["Headers"]) == [
-        "Content-Digest",
-        "Content-Type",
-        "Signature",
-        "Signature-Input",
-    ]
 
 
 # -- the API ------------------------------------------------------------------------------------
