@@ -17,6 +17,8 @@ commands:
   review   the review console in your browser, on 127.0.0.1 (`peluit review --key FILE`)
   cases    list, show, export, reply to and change cases (`peluit cases --help`)
   submit   file a report from the command line, as the browser does (`peluit submit --help`)
+  smoke    after a deploy: a marked test report's round trip, 404s, headers (`peluit smoke --help`)
+  followup a reporter's follow-up with the receipt code: status, send (`peluit followup --help`)
 """
 
 
@@ -58,6 +60,14 @@ def main(argv: list[str] | None = None) -> int:
         from . import submit_cmd
 
         return submit_cmd.main(rest)
+    if command == "followup":
+        from . import followup_cmd
+
+        return followup_cmd.main(rest)
+    if command == "smoke":
+        from . import smoke_cmd
+
+        return smoke_cmd.main(rest)
     if command == "deploy":
         from . import deploy_cmd
 

@@ -10,6 +10,7 @@ keeps whatever type a PUT names as the object's metadata."""
 
 from __future__ import annotations
 
+import email.message
 import http.client
 import random
 import time
@@ -44,10 +45,15 @@ _OPENER = urllib.request.build_opener(_NoDefaultContentType())
 class Response:
     status: int
     body: bytes
+    headers: Mapping[str, str] = field(default_factory=dict)  # names lower-cased
 
     @property
     def ok(self) -> bool:
         return 200 <= self.status < 300
+
+
+def _lowered(headers: email.message.Message | None) -> dict[str, str]:
+    return {name.lower(): value for name, value in (headers.items() if headers else [])}
 
 
 class NetworkError(Exception):
@@ -88,10 +94,10 @@ class Transport:
         request = urllib.request.Request(url, data=body, method=method, headers=merged)  # noqa: S310
         try:
             with _OPENER.open(request, timeout=timeout) as answer:
-                return Response(answer.status, answer.read())
+                return Response(answer.status, answer.read(), _lowered(answer.headers))
         except urllib.error.HTTPError as error:
             with error:
-                return Response(error.code, error.read())
+                return Response(error.code, error.read(), _lowered(error.headers))
         except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
             raise NetworkError(type(exc).__name__) from exc
 
