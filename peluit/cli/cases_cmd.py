@@ -3,6 +3,7 @@
     peluit cases list   [--channel C] [--status S] [--all] [--no-areas]
     peluit cases show   CASE
     peluit cases export CASE -o BUNDLE.zip
+    peluit cases download CASE NUMBER [-o FILE | -d DIR]     (a file of the case, decrypted)
     peluit cases reply  CASE [--text TEXT | --file FILE]       (else standard input)
     peluit cases status CASE STATUS [--target apip|kpk|aph] (--reason TEXT | --reason-file F)
 
@@ -21,9 +22,11 @@ from peluit import age
 from peluit.config import ConfigError
 from peluit.core import workflow
 from peluit.keys import KeyFileError
+from peluit.review.content import printable_line
 from peluit.review.desk import ReviewDesk, case_id
 from peluit.review.errors import ReviewClientError
 from peluit.review.export import export_time, write_bundle
+from peluit.review.names import numbered_name
 
 from . import cases_text
 from .atomic import atomic_output
@@ -53,6 +56,14 @@ def _parser() -> argparse.ArgumentParser:
     export = command("export", "a ZIP bundle for forwarding, with a SHA-256 manifest")
     export.add_argument("case")
     export.add_argument("-o", "--output", type=Path, required=True)
+    download = command("download", "one file of the case (report's or added later), decrypted")
+    download.add_argument("case")
+    download.add_argument("number", type=int, help="the file's number, as `show` lists it")
+    where = download.add_mutually_exclusive_group()
+    where.add_argument("-o", "--output", type=Path, help="write to this file")
+    where.add_argument(
+        "-d", "--directory", type=Path, default=Path(), help="into this folder, under its safe name"
+    )
     reply = command("reply", "write to the reporter (encrypted here)")
     reply.add_argument("case")
     source = reply.add_mutually_exclusive_group()
@@ -90,6 +101,15 @@ def _run(desk: ReviewDesk, args: argparse.Namespace) -> None:
         with atomic_output(args.output, mode=0o600) as out:
             files = write_bundle(desk, case, out, export_time(desk.config))
         print(f"{args.output}: {len(files)} files, MANIFEST.sha256 inside", file=sys.stderr)
+    elif args.action == "download":
+        entry, chunks = desk.attachment(case_id(args.case), args.number)
+        path = args.output or args.directory / numbered_name(args.number, entry.name)
+        size = 0
+        with atomic_output(path, mode=0o600, exclusive=args.output is None) as out:
+            for chunk in chunks:  # written only once every segment authenticated
+                out.write(chunk)
+                size += len(chunk)
+        print(f"{printable_line(str(path))}: {size} B", file=sys.stderr)
     elif args.action == "reply":
         key = desk.reply(case_id(args.case), _text(args.text, args.file))
         print(f"sent: {key}")

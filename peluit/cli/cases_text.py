@@ -19,6 +19,7 @@ COLUMNS = (
     "TANGGAPAN/ACK BY",
     "UMPAN BALIK/FEEDBACK BY",
     "FILES",
+    "BARU/UNREAD",
 )
 LATE = "!"  # marks an overdue date
 
@@ -42,6 +43,7 @@ def _cells(row: CaseRow) -> tuple[str, ...]:
         _due(due.acknowledge_due, due.acknowledge_overdue) if due else "-",
         _due(due.feedback_due, due.feedback_overdue) if due else "-",
         str(row.files),
+        str(row.unread) if row.unread else "-",
     )
 
 

@@ -31,6 +31,7 @@ from .api import ApiClient, SegmentOut
 from .channels import ChannelsDocument, ChannelSpec, FieldRules, fetch_channels, hybrid_recipients
 from .errors import SubmitError
 from .http import Transport
+from .identity_rules import check_identity
 
 MAX_NAME = 255
 DEFAULT_TYPE = "application/octet-stream"
@@ -156,6 +157,36 @@ def _file_entry(plan: _Plan, segments: list[SegmentEntry]) -> FileEntry:
     )
 
 
+def upload_files(
+    client: ApiClient,
+    submission: str,
+    channel: str,
+    plans: Sequence[_Plan],
+    recipients: Sequence[age.HybridRecipient],
+    segment_bytes: int,
+) -> tuple[list[list[SegmentEntry]], list[SegmentOut]]:
+    """Encrypt and upload every segment of `plans` under `submission` (a report's, or an
+    upload of evidence added later): each file's manifest entries, and the segments to
+    finalize."""
+    entries: list[list[SegmentEntry]] = []
+    uploaded: list[SegmentOut] = []
+    for number, plan in enumerate(plans):
+        entries.append([])
+        with plan.path.open("rb") as src:
+            for index in range(plan.segments):
+                want = min(segment_bytes, plan.size - index * segment_bytes)
+                plaintext = src.read(want)
+                if len(plaintext) != want:
+                    raise SubmitError(f"{plan.path.name} changed while it was being read")
+                body = age.encrypt(plaintext, list(recipients))
+                digest = hashlib.sha256(body).hexdigest()
+                segment = SegmentOut(number, index, len(body), digest)
+                client.upload_segment(submission, channel, segment, body)
+                entries[-1].append(SegmentEntry(size=len(body), sha256=digest))
+                uploaded.append(segment)
+    return entries, uploaded
+
+
 def submit(
     server: str,
     request: SubmitRequest,
@@ -180,9 +211,11 @@ def submit(
     if choice == "anonymous":
         if request.identity_fields:
             raise SubmitError("identity fields need --identity-choice confidential or open")
+        answers, _ = check_identity(spec.fields, choice, answers, {})
         in_report, block = None, None
     else:
         given = answers_for(spec, request.identity_fields, identity=True)
+        answers, given = check_identity(spec.fields, choice, answers, given)
         in_report = given if choice == "open" else None
         block = given if choice == "confidential" or spec.identity == "required" else None
     identity_recipients = hybrid_recipients(spec.identity_recipients) if block is not None else []
@@ -221,22 +254,9 @@ def submit(
     client = ApiClient(server, doc.api, doc.limits.pow_bits, transport)
 
     # 2. Segments, one by one.
-    entries: list[list[SegmentEntry]] = []
-    uploaded: list[SegmentOut] = []
-    for number, plan in enumerate(plans):
-        entries.append([])
-        with plan.path.open("rb") as src:
-            for index in range(plan.segments):
-                want = min(segment_bytes, plan.size - index * segment_bytes)
-                plaintext = src.read(want)
-                if len(plaintext) != want:
-                    raise SubmitError(f"{plan.path.name} changed while it was being read")
-                body = age.encrypt(plaintext, recipients)
-                digest = hashlib.sha256(body).hexdigest()
-                segment = SegmentOut(number, index, len(body), digest)
-                client.upload_segment(submission, request.channel, segment, body)
-                entries[-1].append(SegmentEntry(size=len(body), sha256=digest))
-                uploaded.append(segment)
+    entries, uploaded = upload_files(
+        client, submission, request.channel, plans, recipients, segment_bytes
+    )
 
     # 3. The report and the identity block.
     report_age = age.encrypt(_encode(report(entries)), recipients)

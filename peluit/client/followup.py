@@ -1,0 +1,249 @@
+"""The reporter's follow-up from Python, as the follow-up page does it (js/src/followup-client.js,
+peluit/site/followup.py): from the receipt code to the lookup token and the reply identity
+(`peluit.core.receipt`, HKDF), the case's status and thread decrypted here, and the reporter's
+answer — a `peluit-message/1` document encrypted to the channel's reviewers and oversight only
+(from the site's channels.json), with new evidence uploaded exactly like a report's attachments
+(`peluit.client.submit.upload_files`, proofs of work included).
+
+Only the lookup token leaves this machine, never the code. The reporter's own messages are
+sealed for the review team, so they are shown as sealed; the team's are decrypted with the
+reply identity.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from peluit import age
+from peluit.core.receipt import ReceiptCode, ReceiptCodeError
+from peluit.core.report import MessageDocument, SegmentEntry
+
+from .api import ApiClient, SegmentOut
+from .channels import ChannelsDocument, fetch_channels, hybrid_recipients
+from .errors import UNEXPECTED, ApiError, ClientError, SubmitError
+from .http import Transport
+from .submit import _file_entry, _plan_files, upload_files
+
+MESSAGE_FORMAT: Literal["peluit-message/1"] = "peluit-message/1"
+MAX_TEXT = 20_000  # characters, as core/report.py and js/src/followup-client.js
+TEAM: Literal["penelaah"] = "penelaah"
+REPORTER: Literal["pelapor"] = "pelapor"
+Sender = Literal["pelapor", "penelaah"]
+
+
+class ReceiptError(ClientError):
+    """A receipt code with a typo: refused before any request."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(
+            f"{reason}. Kode tanda terima terdiri dari 27 huruf dan angka; periksa setiap "
+            "karakter. / A receipt code has 27 letters and digits; check every character."
+        )
+
+
+@dataclass(frozen=True)
+class ThreadMessage:
+    seq: int
+    sender: Sender
+    text: str | None  # the team's message, decrypted; None for the reporter's own (sealed)
+    readable: bool  # False: a team message this code's reply key does not open
+
+
+@dataclass(frozen=True)
+class CaseView:
+    reference: str
+    channel: str
+    status: str
+    since: str
+    messages: list[ThreadMessage]
+
+    def json(self) -> dict[str, Any]:
+        return {
+            "case": self.reference,
+            "channel": self.channel,
+            "status": self.status,
+            "since": self.since,
+            "messages": [
+                {"seq": m.seq, "sender": m.sender, "text": m.text, "readable": m.readable}
+                for m in self.messages
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class Sent:
+    seq: int  # the message's number in the thread
+    files: list[int]  # the case's numbers of the new files, in the order given
+
+    def json(self) -> dict[str, Any]:
+        return {"seq": self.seq, "files": self.files}
+
+
+def _unexpected() -> ApiError:
+    return ApiError(200, "invalid_response", UNEXPECTED)
+
+
+def _message(raw: object, identity: age.HybridIdentity) -> ThreadMessage:
+    if not (
+        isinstance(raw, dict)
+        and isinstance(raw.get("seq"), int)
+        and raw.get("sender") in (REPORTER, TEAM)
+        and isinstance(raw.get("data"), str)
+    ):
+        raise _unexpected()
+    if raw["sender"] == REPORTER:
+        return ThreadMessage(raw["seq"], REPORTER, None, True)
+    try:
+        text = age.decrypt(base64.b64decode(raw["data"], validate=True), [identity]).decode()
+    except (age.AgeError, ValueError):
+        return ThreadMessage(raw["seq"], TEAM, None, False)
+    return ThreadMessage(raw["seq"], TEAM, text, True)
+
+
+class FollowupSession:
+    """One receipt code on one Peluit site: `status()` and `send()`."""
+
+    def __init__(
+        self,
+        server: str,
+        receipt: str,
+        transport: Transport | None = None,
+        channels: ChannelsDocument | None = None,
+    ) -> None:
+        try:
+            code = ReceiptCode.parse(receipt)  # a typo is caught here, before any request
+        except ReceiptCodeError as exc:
+            raise ReceiptError(str(exc)) from None
+        self._token = code.lookup_token().hex()
+        self._identity = code.reply_identity()
+        transport = transport or Transport()
+        self.channels = channels or fetch_channels(server, transport)
+        self._client = ApiClient(
+            server, self.channels.api, self.channels.limits.pow_bits, transport
+        )
+
+    def status(self) -> CaseView:
+        """The status and the whole thread (asked again with `after` while `more`)."""
+        messages: list[ThreadMessage] = []
+        after = 0
+        while True:
+            answer = self._client.post_json(
+                "/followup/status", {"token": self._token, "after": after}
+            )
+            if not (
+                isinstance(answer, dict)
+                and all(
+                    isinstance(answer.get(k), str) for k in ("case", "channel", "status", "since")
+                )
+                and isinstance(answer.get("messages"), list)
+            ):
+                raise _unexpected()
+            page = [_message(m, self._identity) for m in answer["messages"]]
+            messages.extend(page)
+            if not answer.get("more") or not page or page[-1].seq <= after:
+                return CaseView(
+                    answer["case"], answer["channel"], answer["status"], answer["since"], messages
+                )
+            after = page[-1].seq
+
+    def send(self, text: str, files: Sequence[Path] = (), lang: Literal["id", "en"] = "id") -> Sent:
+        """The reporter's message, with new evidence if `files`: checked before anything is
+        sent, then the files uploaded and the message (their manifest) filed with them."""
+        view = self.status()
+        spec = self.channels.channels.get(view.channel)
+        if spec is None:
+            raise SubmitError(f"the site's channels.json has no channel {view.channel!r}")
+        recipients = hybrid_recipients(spec.report_recipients)
+        text = text.replace("\r\n", "\n").strip()
+        if not text and not files:
+            raise SubmitError(
+                "Tulis pesan atau pilih berkas terlebih dahulu. / "
+                "Write a message or choose a file first."
+            )
+        if len(text) > MAX_TEXT:
+            raise SubmitError(f"the message is longer than {MAX_TEXT} characters")
+        plans = _plan_files(files, self.channels)
+        limits = self.channels.limits
+
+        def document(entries: list[list[SegmentEntry]]) -> bytes:
+            manifest = [_file_entry(p, e) for p, e in zip(plans, entries, strict=True)]
+            return _encode(
+                MessageDocument(format=MESSAGE_FORMAT, lang=lang, text=text, files=manifest)
+            )
+
+        placeholder = [
+            [
+                SegmentEntry(
+                    size=age.hybrid_file_size(
+                        len(recipients),
+                        min(limits.segment_bytes, p.size - i * limits.segment_bytes),
+                    ),
+                    sha256="0" * 64,
+                )
+                for i in range(p.segments)
+            ]
+            for p in plans
+        ]
+        if (
+            age.hybrid_file_size(len(recipients), len(document(placeholder)))
+            > limits.report_max_bytes
+        ):
+            raise SubmitError("the message is too large")
+        if not plans:
+            sealed = age.encrypt(document([]), recipients)
+            answer = self._client.post_json(
+                "/followup/messages", {"token": self._token, "message": _b64(sealed)}
+            )
+            if not isinstance(answer, dict) or not isinstance(answer.get("seq"), int):
+                raise _unexpected()
+            return Sent(answer["seq"], [])
+        upload = secrets.token_hex(16)
+        entries, segments = upload_files(
+            self._client, upload, view.channel, plans, recipients, limits.segment_bytes
+        )
+        manifest = age.encrypt(document(entries), recipients)
+        return self._evidence(upload, manifest, segments)
+
+    def _evidence(self, upload: str, manifest: bytes, segments: list[SegmentOut]) -> Sent:
+        answer = self._client.post_json(
+            "/followup/evidence",
+            {
+                "token": self._token,
+                "upload": upload,
+                "manifest": _b64(manifest),
+                "segments": [s.json() for s in segments],
+            },
+        )
+        if not (
+            isinstance(answer, dict)
+            and isinstance(answer.get("seq"), int)
+            and isinstance(answer.get("files"), list)
+            and all(isinstance(n, int) for n in answer["files"])
+        ):
+            raise _unexpected()
+        return Sent(answer["seq"], list(answer["files"]))
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def _encode(document: MessageDocument) -> bytes:
+    return json.dumps(
+        document.model_dump(mode="json"), separators=(",", ":"), ensure_ascii=False
+    ).encode()
+
+
+__all__ = [
+    "CaseView",
+    "FollowupSession",
+    "ReceiptError",
+    "Sent",
+    "ThreadMessage",
+]
