@@ -36,6 +36,7 @@ class FieldRules(_Doc):
     kind: str
     required: bool = False
     identity: bool = False
+    purpose: str | None = None  # "name", "contact", "nik", "consent" (identity_rules.py)
     max_length: int = 5000
     options: list[str] = []
 

@@ -79,6 +79,8 @@ def test_no_canary_ip_or_user_agent_is_stored_or_logged(tmp_path: Path) -> None:
             "confidential",
             "--identity-field",
             f"reporter_name={CANARY}",
+            "--identity-field",
+            "reporter_contact=0812-0000-0000",
             "--file",
             str(attachment),
             "--header",

@@ -119,7 +119,7 @@ def test_a_store_failure_mid_finalize_is_retried_into_exactly_one_case(
         channel="pengaduan",
         fields=FIELDS,
         identity_choice="confidential",
-        identity_fields={"reporter_name": "Siti"},
+        identity_fields={"reporter_name": "Siti", "reporter_contact": "0812-0000-0000"},
         files=paths,
     )
     result = submit(served.base, request, Transport(retry=FAST))
