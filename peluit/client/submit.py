@@ -31,6 +31,7 @@ from .api import ApiClient, SegmentOut
 from .channels import ChannelsDocument, ChannelSpec, FieldRules, fetch_channels, hybrid_recipients
 from .errors import SubmitError
 from .http import Transport
+from .identity_rules import check_identity
 
 MAX_NAME = 255
 DEFAULT_TYPE = "application/octet-stream"
@@ -210,9 +211,11 @@ def submit(
     if choice == "anonymous":
         if request.identity_fields:
             raise SubmitError("identity fields need --identity-choice confidential or open")
+        answers, _ = check_identity(spec.fields, choice, answers, {})
         in_report, block = None, None
     else:
         given = answers_for(spec, request.identity_fields, identity=True)
+        answers, given = check_identity(spec.fields, choice, answers, given)
         in_report = given if choice == "open" else None
         block = given if choice == "confidential" or spec.identity == "required" else None
     identity_recipients = hybrid_recipients(spec.identity_recipients) if block is not None else []
