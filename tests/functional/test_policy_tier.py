@@ -1,0 +1,419 @@
+"""The policy tier: would AWS allow what the functions do, and refuse what they must never do?
+
+moto ignores IAM, bucket policies, KMS key policies and the conditions of presigned URLs: every
+call succeeds there whatever `infra/peluit.yaml` says. Here the real flows run against moto
+with both functions' S3 clients recorded (tests/support/s3calls.py), and every recorded call,
+with the KMS use S3 makes on the caller's behalf, is evaluated against the template's rendered
+role policies, bucket policies and key policy by the pinned offline simulator
+(tests/support/policies.py, js/tools/policy-sim.mjs): all must be Allowed. A table of calls
+that must be refused is evaluated the same way: all must be denied, explicitly where the
+template means a Deny to stand whatever a role is granted. docs/testing.md.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from moto import mock_aws
+
+from peluit.review import compose
+from peluit.store.s3 import make_s3_client
+from tests.support import policies
+from tests.support.followup import manifest_entries
+from tests.support.policies import (
+    CASE_BUCKET,
+    KEY_ARN,
+    PARTITION,
+    STAGING_BUCKET,
+    Decision,
+    IamRequest,
+    Rendered,
+)
+from tests.support.review import ReviewTeam, make_review_team
+from tests.support.s3calls import S3Call, iam_requests, s3_context
+from tests.support.s3world import S3World, create_buckets
+
+pytestmark = [pytest.mark.functional, pytest.mark.policy]
+
+KiB = 1024
+CASE = "cases/8f3a2b1c4d5e6f70"
+OTHER_KEY = f"arn:{PARTITION}:kms:{policies.REGION}:{policies.ACCOUNT}:key/other-0000-0000"
+
+
+@dataclass(frozen=True)
+class Recording:
+    rendered: Rendered
+    calls: list[S3Call]
+    decisions: list[Decision]
+
+
+@pytest.fixture(scope="module")
+def review_team() -> ReviewTeam:
+    return make_review_team()
+
+
+@pytest.fixture(scope="module")
+def aws_env() -> Iterator[None]:
+    """moto with fake credentials and none of this machine's AWS settings."""
+    with pytest.MonkeyPatch.context() as env:
+        for name in list(os.environ):
+            if name.startswith(("AWS_", "POWERTOOLS_")):
+                env.delenv(name)
+        env.setenv("AWS_ACCESS_KEY_ID", "testing")
+        env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        env.setenv("AWS_CONFIG_FILE", os.devnull)
+        env.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+        with mock_aws():
+            yield
+
+
+def run_flows(world: S3World) -> None:
+    """A representative day of the deployment, through the same helpers as the functional
+    tests: each step checks its answer, so a flow that stops working cannot pass unseen."""
+    config = world.config
+    # A reporter files a report with a two-segment attachment (presigned PUTs, finalize).
+    filed = world.file(attachment=os.urandom(70 * KiB))
+    assert world.status(filed).status == 200
+
+    # The team: list, read, download by presigned URL, reply, tag, change status (If-Match).
+    rina = world.client("rina")
+    assert filed.case in [c["case"] for c in rina.list_cases()["cases"]]
+    view = rina.get_case(filed.case)
+    assert rina.read_object(filed.case, "report.age")
+    segment = next(o for o in view["objects"] if o["key"] == "files/00/00000.age")
+    assert rina.download(filed.case, segment)
+    reply = compose.message(config, view["channel"], view["reply_recipient"], "Ada fotonya?")
+    rina.post_message(filed.case, reply)
+    rina.set_tag(filed.case, "uji")
+    etag = rina.get_case(filed.case)["etag"]
+    reason = compose.status_reason(config, "pengaduan", "Laporan lengkap.")
+    rina.change_status(filed.case, etag, "diverifikasi", reason)
+
+    # The reporter follows up: reads the reply, writes back, adds evidence later.
+    answer = world.status(filed)
+    assert answer.status == 200
+    assert len(answer.body["messages"]) == 1
+    assert world.message(filed, world.say(filed, "Ini fotonya.")).status == 200
+    upload = os.urandom(16).hex()
+    segments = world.stage(filed, upload, [os.urandom(10 * KiB)])
+    manifest = world.say(filed, "Bukti baru", manifest_entries(segments, ["foto.jpg"]))
+    assert world.evidence(filed, upload, manifest, segments).status == 200
+    assert rina.mark_read(filed.case, 3)["unread"] == 0
+
+    # The reporter's identity: a reviewer asks, a custodian reads the block and grants.
+    case = world.submit("pengaduan", identity=True)
+    sari = world.client("sari")
+    rina.request_identity(case, compose.access_reason(config, "pengaduan", "Saksi."))
+    assert [r["case"] for r in sari.list_identity_requests(status="pending")["requests"]] == [case]
+    block = sari.read_object(case, "identity.age")
+    sari.approve_identity(
+        case, "rina", compose.grant(config, "rina", block, world.review_team.key("sari"))
+    )
+    assert rina.read_object(case, "identity-grants/rina.age")
+
+
+@pytest.fixture(scope="module")
+def recording(aws_env: None, review_team: ReviewTeam) -> Recording:
+    rendered = policies.render()
+    create_buckets(make_s3_client(policies.REGION), CASE_BUCKET, STAGING_BUCKET)
+    world = S3World(review_team, CASE_BUCKET, STAGING_BUCKET)
+    run_flows(world)
+    calls = list(world.recorder.calls)
+    return Recording(rendered, calls, policies.evaluate(rendered, iam_requests(rendered, calls)))
+
+
+# -- everything the functions do is allowed ---------------------------------------------------
+
+
+def test_every_call_the_functions_and_their_presigned_urls_make_is_allowed(
+    recording: Recording,
+) -> None:
+    counts = policies.tally(recording.decisions)
+    print(f"policy tier: {len(recording.calls)} S3 calls, {counts} ")
+    refused = [d.describe() for d in recording.decisions if d.decision != "Allowed"]
+    assert not refused, f"{len(refused)} of {len(recording.decisions)} refused: " + "\n".join(
+        refused[:40]
+    )
+    assert counts == {"Allowed": len(recording.decisions)}
+
+
+def test_the_recorded_flows_cover_both_roles_both_buckets_and_every_kind_of_call(
+    recording: Recording,
+) -> None:
+    seen = {(c.role, c.operation, c.presigned, c.bucket) for c in recording.calls}
+    expected = {
+        ("public", "PutObject", True, STAGING_BUCKET),  # the browser's segment uploads
+        ("public", "HeadObject", False, STAGING_BUCKET),
+        ("public", "CopyObject", False, CASE_BUCKET),  # finalize: staging -> case
+        ("public", "PutObject", False, CASE_BUCKET),
+        ("public", "GetObject", False, CASE_BUCKET),
+        ("reviewer", "PutObject", False, STAGING_BUCKET),  # nonces of signed requests
+        ("reviewer", "HeadObject", False, STAGING_BUCKET),
+        ("reviewer", "ListObjectsV2", False, CASE_BUCKET),
+        ("reviewer", "GetObject", True, CASE_BUCKET),  # the console's downloads
+        ("reviewer", "GetObject", False, CASE_BUCKET),
+        ("reviewer", "PutObject", False, CASE_BUCKET),
+    }
+    assert expected <= seen, sorted(expected - seen)
+    copies = [c for c in recording.calls if c.operation == "CopyObject"]
+    assert {c.source[0] for c in copies if c.source} == {STAGING_BUCKET}
+    # a status change is a conditional replace: its If-Match reaches S3 as signed
+    assert any(
+        c.role == "reviewer" and c.key and c.key.endswith("/state.json") and "if-match" in c.headers
+        for c in recording.calls
+    )
+    kms = [d for d in recording.decisions if d.request.action.startswith("kms:")]
+    assert {d.request.action for d in kms} == {"kms:GenerateDataKey", "kms:Decrypt"}
+    assert {d.request.role for d in kms} == {"public", "reviewer"}
+
+
+def test_no_condition_key_a_policy_tests_is_dropped_by_the_simulator(
+    recording: Recording,
+) -> None:
+    """The simulator drops context keys an action does not define; none of the keys the
+    template's conditions test may be among them, or a condition would be judged blind."""
+    tested = {"aws:SecureTransport", "s3:TlsVersion", "kms:ViaService"} | {
+        key for d in recording.rendered.bucket_policies.values() for key in _condition_keys(d)
+    }
+    dropped = {k for d in recording.decisions for k in d.ignored_context_keys}
+    assert not (dropped & tested), sorted(dropped & tested)
+
+
+def _condition_keys(document: dict[str, object]) -> set[str]:
+    keys: set[str] = set()
+    statements = document.get("Statement", [])
+    assert isinstance(statements, list)
+    for statement in statements:
+        for tests in statement.get("Condition", {}).values():
+            keys |= set(tests)
+    return keys
+
+
+# -- what must be refused ---------------------------------------------------------------------
+
+STAGED = "staging/0f1e2d3c4b5a69788796a5b4c3d2e1f0/00/00000.age"
+NONCE = "nonces/" + "ab" * 32
+# A key each role writes in the case bucket and in the staging bucket, and one it reads.
+WRITES = {
+    "public": ((CASE_BUCKET, f"{CASE}/report.age"), (STAGING_BUCKET, STAGED)),
+    "reviewer": ((CASE_BUCKET, f"{CASE}/state.json"), (STAGING_BUCKET, NONCE)),
+}
+READS = {"public": f"{CASE}/state.json", "reviewer": f"{CASE}/report.age"}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    request: IamRequest
+    explicit: bool  # the template means a Deny to stand whatever a role is granted
+
+
+def s3(
+    label: str,
+    role: str | None,
+    action: str,
+    bucket: str,
+    key: str | None = None,
+    *,
+    headers: dict[str, str] | None = None,
+    secure: bool = True,
+    tls: str | None = None,
+) -> IamRequest:
+    """An S3 request with the condition keys a real one would carry (as recorded calls do)."""
+    call = S3Call(
+        role or "anonymous", action, False, bucket, key, None, None, headers or {}, secure
+    )
+    context = s3_context(call)
+    if tls is not None:
+        context["s3:TlsVersion"] = tls
+    resource = f"arn:{PARTITION}:s3:::{bucket}" + (f"/{key}" if key is not None else "")
+    return IamRequest(f"{role or 'anonymous'}: {label}", role, action, resource, context)
+
+
+def refusal_table() -> list[Refusal]:
+    rows: list[Refusal] = []
+
+    def must(request: IamRequest, explicit: bool) -> None:
+        rows.append(Refusal(request, explicit))
+
+    sse = {
+        "SSE-S3 (AES256)": {"x-amz-server-side-encryption": "AES256"},
+        "another KMS key": {
+            "x-amz-server-side-encryption": "aws:kms",
+            "x-amz-server-side-encryption-aws-kms-key-id": OTHER_KEY,
+        },
+        "aws:kms without a key id (the account's aws/s3 key)": {
+            "x-amz-server-side-encryption": "aws:kms"
+        },
+        "SSE-C": {"x-amz-server-side-encryption-customer-algorithm": "AES256"},
+    }
+    report = f"{CASE}/report.age"
+    for role in ("public", "reviewer"):
+        # Nothing is ever deleted or unlocked by a function.
+        for action in (
+            "s3:DeleteObject",
+            "s3:DeleteObjectVersion",
+            "s3:BypassGovernanceRetention",
+            "s3:PutObjectRetention",
+            "s3:PutObjectLegalHold",
+        ):
+            must(s3(f"{action} on a report", role, action, CASE_BUCKET, report), True)
+        for action in (
+            "s3:PutBucketObjectLockConfiguration",
+            "s3:PutLifecycleConfiguration",
+            "s3:PutBucketPolicy",
+            "s3:PutBucketVersioning",
+            "s3:DeleteBucket",
+        ):
+            must(s3(f"{action} on the case bucket", role, action, CASE_BUCKET), True)
+        for action in ("s3:PutLifecycleConfiguration", "s3:PutBucketPolicy", "s3:DeleteBucket"):
+            must(s3(f"{action} on the staging bucket", role, action, STAGING_BUCKET), True)
+        for key in (STAGED, NONCE):
+            must(s3(f"s3:DeleteObject {key}", role, "s3:DeleteObject", STAGING_BUCKET, key), True)
+        # Writes that ask for other encryption, or travel badly.
+        for bucket, key in WRITES[role]:
+            for what, headers in sse.items():
+                put = s3(
+                    f"PutObject {key} asking for {what}",
+                    role,
+                    "s3:PutObject",
+                    bucket,
+                    key,
+                    headers=headers,
+                )
+                must(put, True)
+            must(
+                s3(
+                    f"PutObject {key} over plain HTTP",
+                    role,
+                    "s3:PutObject",
+                    bucket,
+                    key,
+                    secure=False,
+                ),
+                True,
+            )
+            for tls in ("1.0", "1.1"):
+                must(
+                    s3(
+                        f"PutObject {key} over TLS {tls}",
+                        role,
+                        "s3:PutObject",
+                        bucket,
+                        key,
+                        tls=tls,
+                    ),
+                    True,
+                )
+        must(
+            s3(
+                f"GetObject {READS[role]} over plain HTTP",
+                role,
+                "s3:GetObject",
+                CASE_BUCKET,
+                READS[role],
+                secure=False,
+            ),
+            True,
+        )
+        # The case key only through S3, never managed.
+        for action in (
+            "kms:Decrypt",
+            "kms:GenerateDataKey",
+            "kms:ScheduleKeyDeletion",
+            "kms:DisableKey",
+            "kms:PutKeyPolicy",
+        ):
+            direct = {"kms:CallerAccount": policies.ACCOUNT, "aws:SecureTransport": "true"}
+            must(
+                IamRequest(
+                    f"{role}: {action} on the case key directly", role, action, KEY_ARN, direct
+                ),
+                False,
+            )
+
+    # The public function: nothing of the review side, nothing short-lived in the locked bucket.
+    for key in (
+        f"{CASE}/identity-grants/rina.age",
+        f"{CASE}/notes/0f1e2d3c.age",
+        "audit/00000000000000000001.json",
+        "identity-requests/8f3a2b1c4d5e6f70/rina.json",
+        "reads/8f3a2b1c4d5e6f70/rina.json",
+    ):
+        must(s3(f"GetObject {key}", "public", "s3:GetObject", CASE_BUCKET, key), False)
+        must(s3(f"PutObject {key}", "public", "s3:PutObject", CASE_BUCKET, key), False)
+    must(
+        s3(
+            "PutObject a team message",
+            "public",
+            "s3:PutObject",
+            CASE_BUCKET,
+            f"{CASE}/thread/00002-penelaah.age",
+        ),
+        False,
+    )
+    must(
+        s3(
+            "PutObject staging/ into the locked case bucket",
+            "public",
+            "s3:PutObject",
+            CASE_BUCKET,
+            STAGED,
+        ),
+        False,
+    )
+    for action in ("s3:GetObject", "s3:PutObject"):
+        must(s3(f"{action} a reviewer nonce", "public", action, STAGING_BUCKET, NONCE), False)
+
+    # The reviewer function: never what the reporter wrote, never the staged uploads.
+    for key in (
+        report,
+        f"{CASE}/identity.age",
+        f"{CASE}/files/00/00000.age",
+        f"{CASE}/submission.json",
+        f"{CASE}/reply.json",
+        "lookup/" + "cd" * 32,
+    ):
+        must(s3(f"PutObject {key}", "reviewer", "s3:PutObject", CASE_BUCKET, key), False)
+    for action in ("s3:GetObject", "s3:PutObject"):
+        must(s3(f"{action} a staged upload", "reviewer", action, STAGING_BUCKET, STAGED), False)
+    must(
+        s3(
+            "PutObject nonces/ into the locked case bucket",
+            "reviewer",
+            "s3:PutObject",
+            CASE_BUCKET,
+            NONCE,
+        ),
+        False,
+    )
+
+    # Nobody else: unsigned requests, even with the keys a browser knows.
+    must(s3("GetObject a report", None, "s3:GetObject", CASE_BUCKET, report), False)
+    must(s3("GetObject a staged upload", None, "s3:GetObject", STAGING_BUCKET, STAGED), False)
+    must(s3("PutObject a staged upload", None, "s3:PutObject", STAGING_BUCKET, STAGED), False)
+    must(s3("ListBucket the case bucket", None, "s3:ListBucket", CASE_BUCKET), False)
+    return rows
+
+
+REFUSALS = refusal_table()
+
+
+@pytest.fixture(scope="module")
+def refused() -> dict[str, Decision]:
+    decisions = policies.evaluate(policies.render(), [r.request for r in REFUSALS])
+    print(f"policy tier: {len(decisions)} refusals, {policies.tally(decisions)}")
+    return {d.request.label: d for d in decisions}
+
+
+def test_the_refusal_table_has_one_row_per_label() -> None:
+    assert len({r.request.label for r in REFUSALS}) == len(REFUSALS)
+
+
+@pytest.mark.parametrize("row", REFUSALS, ids=[r.request.label for r in REFUSALS])
+def test_aws_refuses(row: Refusal, refused: dict[str, Decision]) -> None:
+    decision = refused[row.request.label]
+    wanted = {"ExplicitlyDenied"} if row.explicit else {"ExplicitlyDenied", "ImplicitlyDenied"}
+    assert decision.decision in wanted, decision.describe()
