@@ -13,6 +13,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import urlencode
 
 from peluit.config import Config
@@ -58,8 +59,17 @@ class DemoServer:
         self.close()
 
 
+class Served(Protocol):
+    """What a console needs of the server it works against (`DemoServer`, or the e2e tier's
+    server with a built site)."""
+
+    data: Path
+    config: Config
+    base: str
+
+
 class ConsoleUnderTest:
-    def __init__(self, served: DemoServer, person: str, config: Config | None = None) -> None:
+    def __init__(self, served: Served, person: str, config: Config | None = None) -> None:
         self.key_path = demo_key_path(served.data, person)
         transport = UrllibTransport(timeout=30)
 
