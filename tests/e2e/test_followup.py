@@ -1,18 +1,20 @@
 """The reporter's follow-up in Chromium, against a real `peluit serve` with the demo keys.
 
-A report is sent through the form; a reviewer answers with the review client (signed
-requests, the demo key file); the reporter opens the follow-up page, types the receipt code,
-reads the answer (decrypted in the browser) and answers with a new file; the reviewer sees
-it as unread, decrypts the message and the file, and the added file's number is recorded.
+A report is sent through the form; a reviewer answers with `peluit cases reply` (the demo
+key file); the reporter opens the follow-up page, types the receipt code, reads the answer
+(decrypted in the browser) and answers with a new file; the reviewer sees it as unread in
+`peluit cases list`, reads the message as text with the file it brought in `peluit cases
+show`, and downloads that file byte for byte with `peluit cases download`.
 A wrong code gets the neutral answer, a typo is caught before any request, and requests
 without a valid proof of work are refused with a clear error, storing nothing.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,15 +22,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, Request, Route
 
-from peluit import age
-from peluit.config.demo import open_demo_key
+from peluit.config.demo import DEMO_PASSPHRASE, demo_key_path
 from peluit.core import layout
+from peluit.core.ids import case_reference
 from peluit.core.pow import bucket_of
 from peluit.core.receipt import ReceiptCode, ReceiptCodeError
-from peluit.core.report import MessageDocument, ReportDocument
-from peluit.review import compose
-from peluit.review.client import ReviewClient
-from peluit.review.transport import UrllibTransport
 from tests.e2e.conftest import Served, Watched, watch
 from tests.support.pow import pow_query
 
@@ -49,8 +47,27 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return paths
 
 
-def reviewer(served: Served, person: str = "rina") -> ReviewClient:
-    return ReviewClient(served.base, open_demo_key(served.data, person), UrllibTransport())
+def cases(served: Served, *args: str | Path, person: str = "rina") -> str:
+    """`peluit cases …` as a reviewer runs it, with the demo key file and passphrase."""
+    passphrase = served.data.parent / "passphrase.txt"
+    passphrase.write_text(DEMO_PASSPHRASE + "\n")
+    done = subprocess.run(
+        [
+            sys.executable, "-m", "peluit.cli.main", "cases", *map(str, args),
+            "--key", str(demo_key_path(served.data, person)), "--server", served.base,
+            "--passphrase-file", str(passphrase),
+        ],
+        capture_output=True, text=True, check=False, timeout=120, cwd=served.data.parent,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def unread_of(served: Served, case: str) -> str:
+    """The unread column of the case's row in `peluit cases list`."""
+    [row] = [r for r in cases(served, "list").splitlines() if case_reference(case) in r]
+    return row.split()[-1]
 
 
 def report_through_the_form(watched: Watched, served: Served, evidence: Path) -> str:
@@ -102,12 +119,10 @@ def test_reporter_and_reviewer_talk_through_the_receipt_code(
     code = report_through_the_form(watched, served, files["photo"])
     case = case_of(served, code)
 
-    # The reviewer writes to the reporter, encrypted to the reply key and the team.
-    rina = reviewer(served)
-    view = rina.get_case(case)
-    assert view["thread"] == {"unread": 0, "last_read": 0, "last_seq": 0}
-    sealed = compose.message(served.config, "pengaduan", view["reply_recipient"], QUESTION)
-    rina.post_message(case, sealed)
+    # The reviewer writes to the reporter with `peluit cases reply` (encrypted there, to the
+    # reply key and the team).
+    assert unread_of(served, case) == "-"
+    cases(served, "reply", case, "--text", QUESTION)
 
     # The reporter types the code the way people do: lower case, no dashes, spaces.
     page = open_followup(watched, served)
@@ -144,29 +159,23 @@ def test_reporter_and_reviewer_talk_through_the_receipt_code(
     assert "Halaman 3" in thread.nth(1).inner_text()  # shown from this session's memory
     assert files["contract"].name in thread.nth(1).inner_text()
 
-    # The reviewer sees one unread message with one added file, and reads both.
-    view = rina.get_case(case)
-    assert view["thread"]["unread"] == 1
-    [addition] = view["additions"]
-    assert addition["files"] == [1]  # the report's own file is 0
-    identity = [open_demo_key(served.data, "rina").identity]
-    document = MessageDocument.model_validate_json(
-        age.decrypt(rina.read_object(case, addition["message"]), identity)
-    )
-    assert document.text == ANSWER
-    [entry] = document.files
-    assert entry.name == files["contract"].name
-    [segment_object] = [o for o in view["objects"] if o["key"] == "files/01/00000.age"]
-    sealed_file = rina.download(case, segment_object)
-    assert hashlib.sha256(sealed_file).hexdigest() == entry.segments[0].sha256
-    assert age.decrypt(sealed_file, identity) == files["contract"].read_bytes()
-    report = ReportDocument.model_validate_json(
-        age.decrypt(rina.read_object(case, "report.age"), identity)
-    )
-    assert report.files[0].name == files["photo"].name
-    progress = rina.mark_read(case, view["thread"]["last_seq"])
-    assert progress["unread"] == 0
-    assert rina.get_case(case)["thread"]["unread"] == 0
+    # The reviewer, in the reviewers' own tool (`peluit cases`): one unread message, shown as
+    # text with the file it brought; the file downloads byte for byte, checked against the
+    # message's manifest; showing the case marks it seen.
+    assert unread_of(served, case) == "1"
+    shown = cases(served, "show", case)
+    assert "#2 Pelapor / Reporter [id]:\n    Ada. Saya lampirkan salinan kontraknya." in shown
+    assert "    Halaman 3 memuat volumenya." in shown
+    assert f"+ berkas / file [1] {files['contract'].name}" in shown
+    assert f"[0] {files['photo'].name}" in shown
+    assert f"[1] {files['contract'].name}" in shown
+    assert "sent with pesan / message #2" in shown
+    assert "peluit-message" not in shown
+    out = served.data.parent / "unduhan"
+    out.mkdir(exist_ok=True)
+    cases(served, "download", case, "1", "-d", out)
+    assert (out / f"01-{files['contract'].name}").read_bytes() == files["contract"].read_bytes()
+    assert unread_of(served, case) == "-"
 
     # A reload shows the reporter's own message as sealed: nothing of it is kept here.
     page.click("#fu-forget")
