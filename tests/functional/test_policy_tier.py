@@ -417,3 +417,47 @@ def test_aws_refuses(row: Refusal, refused: dict[str, Decision]) -> None:
     decision = refused[row.request.label]
     wanted = {"ExplicitlyDenied"} if row.explicit else {"ExplicitlyDenied", "ImplicitlyDenied"}
     assert decision.decision in wanted, decision.describe()
+
+
+def test_the_simulator_judges_a_missing_encryption_header_as_aws_does() -> None:
+    """The trap this tier was built for: a Deny with `StringNotEqualsIfExists` matches a
+    request that carries no such header (every ordinary PUT); a `Null` guard does not."""
+    role = {"Statement": [{"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"}]}
+
+    def bucket_policy(condition: dict[str, object]) -> dict[str, object]:
+        deny = {
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:PutObject",
+            "Resource": f"arn:{PARTITION}:s3:::{CASE_BUCKET}/*",
+            "Condition": condition,
+        }
+        return {"Version": "2012-10-17", "Statement": [deny]}
+
+    header = "s3:x-amz-server-side-encryption"
+    verdicts = []
+    for condition in (
+        {"StringNotEqualsIfExists": {header: "aws:kms"}},
+        {"Null": {header: "false"}, "StringNotEquals": {header: "aws:kms"}},
+    ):
+        rendered = Rendered(
+            role_arns={"public": f"arn:{PARTITION}:iam::{policies.ACCOUNT}:role/p"},
+            role_policies={"public": [{"Version": "2012-10-17", **role}]},
+            bucket_policies={CASE_BUCKET: bucket_policy(condition)},
+            buckets={},
+            key_policies={},
+        )
+        plain = s3("plain", "public", "s3:PutObject", CASE_BUCKET, "cases/x/report.age")
+        aes = s3(
+            "aes",
+            "public",
+            "s3:PutObject",
+            CASE_BUCKET,
+            "cases/x/report.age",
+            headers={"x-amz-server-side-encryption": "AES256"},
+        )
+        verdicts.append([d.decision for d in policies.evaluate(rendered, [plain, aes])])
+    assert verdicts == [
+        ["ExplicitlyDenied", "ExplicitlyDenied"],  # IfExists: even the plain PUT
+        ["Allowed", "ExplicitlyDenied"],
+    ]
