@@ -155,7 +155,7 @@ class ReportForm {
     }
     this.showIdentity();
     this.listFiles();
-    for (const list of form.querySelectorAll("[data-deadlines-for]")) {
+    for (const list of this.form.querySelectorAll("[data-deadlines-for]")) {
       this.showDeadlines(/** @type {HTMLElement} */ (list));
     }
     // The markup ships the submit button disabled: without this script a plain HTML
@@ -226,7 +226,10 @@ class ReportForm {
     this.config.then(
       (config) => {
         const rules = config.channels[this.channel]?.deadlines ?? [];
-        const today = new Date().toISOString().slice(0, 10);
+        const now = new Date(); // the person's own calendar day
+        const today = [now.getFullYear(), now.getMonth() + 1, now.getDate()]
+          .map((n, i) => String(n).padStart(i ? 2 : 4, "0"))
+          .join("-");
         list.replaceChildren(
           ...deadlinesFrom(rules, field, value, config.holidays ?? []).map(({ rule, due }) => {
             const item = document.createElement("li");
@@ -430,7 +433,8 @@ class ReportForm {
       const { holder, control } = controls.get(problem.field) ?? { holder: null, control: null };
       if (!holder) {
         invalid.push(this.submitButton);
-      } else if (!holder.classList.contains(INVALID)) {
+      } else if (!invalid.includes(/** @type {HTMLElement} */ (control ?? holder))) {
+        // (a field whose own check failed keeps that message)
         this.showError(errorElement(holder), holder, t(this.lang, problem.key, problem.params));
         invalid.push(/** @type {HTMLElement} */ (control ?? holder));
       }

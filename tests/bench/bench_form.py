@@ -124,8 +124,8 @@ def fill_text_report(page: Page) -> None:
     page.fill("#pf-when", "Agustus 2026")
     page.select_option("#pf-area", "pengadaan")
     page.fill("#pf-loss", "250000000")
-    page.check("#pf-consent_reward")
     page.check("#pf-identity-confidential")
+    page.check("#pf-consent_reward")  # shown once an identity is given
     page.fill("#pf-reporter_name", "Siti Aminah")
     page.fill("#pf-reporter_contact", "0812-0000-0000")
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, Route
 
 from peluit import age
+from peluit.core.dates import add_working_days
 from peluit.core.receipt import ReceiptCode
 from peluit.core.report import IdentityDocument, ReportDocument
 from tests.e2e.conftest import Served, Watched, watch
@@ -48,8 +50,8 @@ def fill_report(page: Page, evidence: Path | None) -> None:
     page.locator("#pf-when").fill("Agustus 2026")
     page.select_option("#pf-area", "pengadaan")
     page.locator("#pf-loss").fill("250000000")
-    page.check("#pf-consent_reward")
     page.check("#pf-identity-confidential")
+    page.check("#pf-consent_reward")  # shown once an identity is given
     page.locator("#pf-reporter_name").fill("Siti Aminah")
     page.locator("#pf-reporter_contact").fill("0812-0000-0000")
     if evidence is not None:
@@ -248,5 +250,177 @@ def test_the_form_fits_a_360_px_phone_and_is_photographed(
     assert shot[:8] == b"\x89PNG\r\n\x1a\n"
     width = int.from_bytes(shot[16:20], "big")  # the PNG header's width field
     assert 300 <= width <= 360
+    watched.assert_clean(page)
+    watched.context.close()
+
+
+# -- identity and consent ------------------------------------------------------------------
+
+
+def sends(watched: Watched) -> list[str]:
+    """Every POST or PUT the context makes from now on (nothing may be sent when stopped)."""
+    posts: list[str] = []
+    watched.context.on(
+        "request", lambda r: posts.append(r.url) if r.method in {"POST", "PUT"} else None
+    )
+    return posts
+
+
+def fill_pengaduan(page: Page) -> None:
+    page.locator("#pf-what").fill(WHAT)
+    page.locator("#pf-who").fill(WHO)
+    page.locator("#pf-where").fill("Kecamatan Muara Bulian")
+    page.locator("#pf-when").fill("Agustus 2026")
+    page.select_option("#pf-area", "pengadaan")
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/lapor/pengaduan/", "hanya untuk pelapor yang menyebutkan identitas"),
+        ("/en/lapor/pengaduan/", "only for reporters who give their identity"),
+    ],
+)
+def test_an_anonymous_report_that_asks_for_a_reward_is_stopped_with_the_reason_on_screen(
+    browser: Browser, served: Served, path: str, expected: str
+) -> None:
+    watched = watch(browser, served.base)
+    page = open_form(watched, served, path)
+    posts = sends(watched)
+    consents = page.locator('[data-section="consents"]')
+    assert consents.is_hidden()  # anonymous is the first choice: no consents to give
+    fill_pengaduan(page)
+    page.check("#pf-identity-confidential")
+    page.check("#pf-consent_reward")
+    page.check("#pf-identity-anonymous")  # changes their mind, the reward still ticked
+    assert page.locator('[data-section="identity"]').is_hidden()
+    assert consents.is_visible()  # the tick is not dropped unseen
+    page.click("#pf-submit")
+
+    error = page.locator("#pf-consent_reward-error")
+    error.wait_for(state="visible")
+    assert expected in error.inner_text()
+    assert page.locator("#pf-form-error").is_visible()
+    assert page.evaluate("document.activeElement.id") == "pf-consent_reward"
+    assert page.locator("#pf-receipt").is_hidden()
+    page.wait_for_timeout(500)  # a worker would have asked for a proof of work by now
+    assert posts == []
+
+    page.uncheck("#pf-consent_reward")  # unticked: the consents go away again
+    assert consents.is_hidden()
+    assert page.locator("#pf-consent_reward").is_disabled()
+    watched.assert_clean(page)
+    watched.context.close()
+
+
+def test_confidential_without_any_way_to_reach_the_reporter_is_stopped(
+    browser: Browser, served: Served
+) -> None:
+    watched = watch(browser, served.base)
+    page = open_form(watched, served, "/en/lapor/pengaduan/")
+    posts = sends(watched)
+    fill_pengaduan(page)
+    page.check("#pf-identity-confidential")
+    page.locator("#pf-reporter_name").fill("Siti Aminah")
+    page.click("#pf-submit")
+
+    error = page.locator("#pf-reporter_contact-error")
+    error.wait_for(state="visible")
+    assert "at least one way to reach you" in error.inner_text()
+    assert page.evaluate("document.activeElement.id") == "pf-reporter_contact"
+    page.wait_for_timeout(500)
+    assert posts == []
+    assert page.locator("#pf-receipt").is_hidden()
+    watched.assert_clean(page)
+    watched.context.close()
+
+
+def fill_gift(page: Page, received: str, nik: str) -> None:
+    page.locator("#pf-giver").fill("PT Contoh Jaya")
+    page.locator("#pf-relation").fill("Rekanan pengadaan")
+    page.locator("#pf-occasion").fill("Hari raya")
+    page.locator("#pf-kind_of_gift").fill("Parsel")
+    page.locator("#pf-value").fill("1.500.000")
+    page.locator("#pf-received_on").fill(received)
+    page.locator("#pf-reporter_name").fill("Budi Santoso")
+    page.locator("#pf-reporter_nik").fill(nik)
+    page.locator("#pf-reporter_position").fill("Staf, Dinas PUPR")
+    page.locator("#pf-reporter_contact").fill("0812-0000-0000")
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/lapor/gratifikasi/", "NIK terdiri dari 16 angka, seperti pada KTP. Yang tertulis: 15"),
+        ("/en/lapor/gratifikasi/", "A NIK has 16 digits, as on the ID card (KTP). You wrote 15"),
+    ],
+)
+def test_a_gratification_nik_of_15_digits_is_stopped(
+    browser: Browser, served: Served, path: str, expected: str
+) -> None:
+    watched = watch(browser, served.base)
+    page = open_form(watched, served, path)
+    posts = sends(watched)
+    fill_gift(page, "2026-11-20", "1504 0101 0101 000")
+    page.click("#pf-submit")
+
+    error = page.locator("#pf-reporter_nik-error")
+    error.wait_for(state="visible")
+    assert expected in error.inner_text()
+    page.wait_for_timeout(500)
+    assert posts == []
+    page.locator("#pf-reporter_nik").fill("1504 0101 0101 0001")  # 16 digits: the error goes
+    assert error.is_hidden()
+    watched.assert_clean(page)
+    watched.context.close()
+
+
+def test_gratification_shows_its_deadlines_in_working_days_from_the_date_received(
+    browser: Browser, served: Served
+) -> None:
+    watched = watch(browser, served.base)
+    page = open_form(watched, served, "/en/lapor/gratifikasi/")
+    rule = page.locator("#pf-received_on-deadline-rule").inner_text()
+    assert "10 working days to the agency's UPG or 30 working days directly to KPK" in rule
+    deadlines = page.locator("#pf-received_on-deadlines li")
+    assert deadlines.count() == 0  # no date yet: the rule in words only
+
+    # Friday 14 August 2026: Monday the 17th is Independence Day, a configured holiday.
+    received = date(2026, 8, 14)
+    page.locator("#pf-received_on").fill(received.isoformat())
+    page.locator("#pf-received_on").dispatch_event("change")
+    deadlines.nth(1).wait_for()
+    holidays = served.config.organisation.holidays
+    upg, kpk = (add_working_days(received, days, holidays) for days in (10, 30))
+    assert (upg, kpk) == (date(2026, 8, 31), date(2026, 9, 28))
+
+    def long(day: date) -> str:
+        return f"{day.day} {day:%B %Y}"
+
+    def passed(day: date) -> str:
+        return " — this date has passed." if day < date.today() else "."
+
+    assert deadlines.all_inner_texts() == [
+        f"By {long(upg)} to the agency's UPG (10 working days){passed(upg)}",
+        f"By {long(kpk)} directly to KPK (30 working days){passed(kpk)}",
+    ]
+    page.locator("#pf-received_on").fill("")
+    page.locator("#pf-received_on").dispatch_event("change")
+    page.wait_for_function("!document.querySelector('#pf-received_on-deadlines li')")
+    watched.assert_clean(page)
+    watched.context.close()
+
+
+def test_a_gratification_with_a_16_digit_nik_is_filed_with_its_digits(
+    browser: Browser, served: Served
+) -> None:
+    watched = watch(browser, served.base)
+    page = open_form(watched, served, "/lapor/gratifikasi/")
+    fill_gift(page, "2026-11-20", "1504 0101 0101 0001")
+    code, _ = submit_and_read_receipt(page)
+    case = case_of(served, code)
+    sealed = served.objects()[f"cases/{case}/identity.age"].read_bytes()
+    identity = IdentityDocument.model_validate_json(age.decrypt(sealed, served.keys("dewi")))
+    assert identity.fields["reporter_nik"] == "1504010101010001"
     watched.assert_clean(page)
     watched.context.close()
