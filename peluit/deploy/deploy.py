@@ -21,6 +21,8 @@ from pathlib import Path
 from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped]
 
 from peluit.config import Config, ConfigError, load_config
+from peluit.edge import pages as edge_pages
+from peluit.edge.errors import EdgeError
 
 from . import buckets, stack
 from .aws import AwsClients, account_id
@@ -35,6 +37,7 @@ STACK_NAME = re.compile(r"^[a-z][a-z0-9-]{1,29}$")  # also the template's Prefix
 # Parameters `peluit deploy` sets itself on every deploy; the rest the operator may set.
 MANAGED = frozenset(
     {"Prefix", "OrgName", "CaseBucketName", "StagingBucketName", "ArtifactBucket", "ArtifactKey"}
+    | {edge_pages.PARAMETER}
 )
 _ORG_NAME_MAX = 100
 FORM_SCRIPTS = (
@@ -128,6 +131,7 @@ def deploy(options: DeployOptions, tools: DeployTools) -> DeployResult:
         template_url = _upload_artifacts(tools, artifacts, package)
         template_keys = stack.template_parameters(clients.cloudformation, template_url)
         values = _parameter_values(options, config, case_bucket, artifacts, package, template_keys)
+        values[edge_pages.PARAMETER] = _site_pages(site_dir)
         status = stack.stack_status(clients.cloudformation, options.stack_name)
         kind = stack.change_set_kind(status, options.stack_name)
         keep: list[str] = []
@@ -168,6 +172,14 @@ def _load(path: Path) -> Config:
     try:
         return load_config(path)
     except ConfigError as exc:
+        raise DeployError(str(exc)) from None
+
+
+def _site_pages(site_dir: Path) -> str:
+    """The built site's pages for the site's CloudFront Function (peluit/edge/pages.py)."""
+    try:
+        return edge_pages.parameter_value(edge_pages.site_pages(site_dir))
+    except EdgeError as exc:
         raise DeployError(str(exc)) from None
 
 

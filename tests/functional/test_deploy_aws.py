@@ -119,6 +119,7 @@ def test_deploy_passes_the_configuration_to_the_stack(rig: Rig) -> None:
     assert parameters["OrgName"] == "Pemerintah Kabupaten Batanghari"
     assert parameters["ArtifactBucket"] == artifact_bucket(rig.clients)
     assert parameters["ArtifactKey"].startswith("lambda/")
+    assert parameters["SitePages"] == "/|/404.html|/en/"  # the fake site's pages, for the edge
     rig.clients.s3.head_bucket(Bucket=CASE_BUCKET)
 
 
