@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck js-build js-test bench deps clean system-packages
+.PHONY: run test unit fmt lint typecheck js-build js-test bench deps clean system-packages
 
 deps: $(VENV)/.installed js/node_modules/.installed system-packages
 
@@ -46,6 +46,16 @@ run: deps js-build
 lint: deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports  # the layer contracts in pyproject.toml [tool.importlinter]
+
+# Rewrites files: ruff's fixes, then its formatter (`make lint` only checks).
+fmt: $(VENV)/.installed
+	$(BIN)/ruff check --fix --quiet .
+	$(BIN)/ruff format --quiet .
+
+# The unit tier alone: no browser, no node, no network; seconds.
+unit: $(VENV)/.installed
+	$(BIN)/pytest -m unit -q
 
 typecheck: deps
 	$(BIN)/mypy
