@@ -13,7 +13,7 @@ template means a Deny to stand whatever a role is granted. docs/testing.md.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import pytest
@@ -22,7 +22,7 @@ from moto import mock_aws
 from peluit.review import compose
 from peluit.store.s3 import make_s3_client
 from tests.support import policies
-from tests.support.followup import manifest_entries
+from tests.support.followup import manifest_entries, segment_json
 from tests.support.policies import (
     CASE_BUCKET,
     KEY_ARN,
@@ -102,6 +102,18 @@ def run_flows(world: S3World) -> None:
     manifest = world.say(filed, "Bukti baru", manifest_entries(segments, ["foto.jpg"]))
     assert world.evidence(filed, upload, manifest, segments).status == 200
     assert rina.mark_read(filed.case, 3)["unread"] == 0
+    # Evidence whose segment never arrived: refused after S3 answers 404 (not 403) for it.
+    lost_upload = os.urandom(16).hex()
+    parts = world.review_team.team.attachment("pengaduan", 0, os.urandom(KiB))
+    lost = [p.segment for p in parts]
+    plan = world.post(
+        f"/api/v1/submissions/{lost_upload}/uploads",
+        {"channel": "pengaduan", "segments": [segment_json(s) for s in lost]},
+    )
+    assert plan.status == 200, plan.body
+    manifest = world.say(filed, "Hilang", manifest_entries(lost, ["hilang.jpg"]))
+    answer = world.evidence(filed, lost_upload, manifest, lost)
+    assert (answer.status, answer.body["error"]["code"]) == (409, "segment_missing")
 
     # The reporter's identity: a reviewer asks, a custodian reads the block and grants.
     case = world.submit("pengaduan", identity=True)
@@ -158,6 +170,9 @@ def test_the_recorded_flows_cover_both_roles_both_buckets_and_every_kind_of_call
         ("reviewer", "PutObject", False, CASE_BUCKET),
     }
     assert expected <= seen, sorted(expected - seen)
+    # reads of missing keys the code relies on being 404: a staged segment, an unspent nonce
+    missing = {(c.role, c.bucket) for c in recording.calls if c.missing}
+    assert {("public", STAGING_BUCKET), ("reviewer", STAGING_BUCKET)} <= missing, missing
     copies = [c for c in recording.calls if c.operation == "CopyObject"]
     assert {c.source[0] for c in copies if c.source} == {STAGING_BUCKET}
     # a status change is a conditional replace: its If-Match reaches S3 as signed
@@ -424,7 +439,7 @@ def test_the_simulator_judges_a_missing_encryption_header_as_aws_does() -> None:
     request that carries no such header (every ordinary PUT); a `Null` guard does not."""
     role = {"Statement": [{"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"}]}
 
-    def bucket_policy(condition: dict[str, object]) -> dict[str, object]:
+    def bucket_policy(condition: Mapping[str, object]) -> dict[str, object]:
         deny = {
             "Effect": "Deny",
             "Principal": "*",

@@ -16,6 +16,8 @@ evaluates them):
 | GetObject (also presigned)  | s3:GetObject; kms:Decrypt via S3                             |
 | HeadObject                  | s3:GetObject                                                 |
 | ListObjectsV2               | s3:ListBucket on the bucket, with s3:prefix                  |
+| any read answered 404       | also s3:ListBucket on the bucket: without it S3 answers 403, |
+|                             | which the store cannot tell from a refusal                   |
 
 The condition keys are those the request carries: every `x-amz-…` header and `If-Match` /
 `If-None-Match` become `s3:<header>` (the simulator drops the ones an action does not
@@ -27,7 +29,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -36,6 +38,7 @@ from tests.support.policies import ACCOUNT, PARTITION, REGION, S3_VIA, IamReques
 
 TLS_VERSION = "1.3"
 _STASH = "peluit_policy_call"
+_INDEX = "peluit_policy_index"
 _HEADER_KEYS = ("if-match", "if-none-match")  # S3 condition keys not spelled x-amz-…
 
 
@@ -54,6 +57,7 @@ class S3Call:
     prefix: str | None  # ListObjectsV2's prefix
     headers: Mapping[str, str]  # lower-case names, as signed
     secure: bool  # https
+    missing: bool = False  # S3 answered 404 (a HEAD or GET of a key that is not there)
 
     def describe(self) -> str:
         where = f"{self.bucket}/{self.key}" if self.key is not None else self.bucket
@@ -75,6 +79,7 @@ class S3CallRecorder:
         events.register(
             "before-sign.s3", partial(self._signed, role), unique_id=f"policy-sign-{tag}"
         )
+        events.register("after-call.s3", self._answered, unique_id=f"policy-answer-{tag}")
 
     def clear(self) -> None:
         with self._lock:
@@ -97,7 +102,14 @@ class S3CallRecorder:
             secure=urlsplit(str(request.url)).scheme == "https",
         )
         with self._lock:
+            request.context[_INDEX] = len(self.calls)
             self.calls.append(call)
+
+    def _answered(self, http_response: Any, context: Mapping[str, Any], **_: Any) -> None:
+        index = context.get(_INDEX)
+        if index is not None and http_response.status_code == 404:
+            with self._lock:
+                self.calls[index] = replace(self.calls[index], missing=True)
 
 
 def _stash(params: Mapping[str, Any], model: Any, context: dict[str, Any], **_: Any) -> None:
@@ -190,6 +202,12 @@ def _authorizations(rendered: Rendered, call: S3Call) -> list[IamRequest]:
         return [
             IamRequest(label, call.role, "s3:GetObject", _object_arn(bucket, key), context),
             *_kms(rendered, call, "kms:Decrypt", bucket, key),
+        ]
+    if call.missing:  # S3 answers 404 rather than 403 only to a caller who may list
+        bucket_arn = f"arn:{PARTITION}:s3:::{bucket}"
+        return [
+            IamRequest(label, call.role, "s3:GetObject", _object_arn(bucket, key or ""), context),
+            IamRequest(f"{label} (404, not 403)", call.role, "s3:ListBucket", bucket_arn, context),
         ]
     if op == "HeadObject" and key is not None:
         return [IamRequest(label, call.role, "s3:GetObject", _object_arn(bucket, key), context)]
