@@ -7,6 +7,7 @@ import html
 import http.client
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -317,6 +318,10 @@ def test_an_identity_request_is_approved_by_the_custodian_and_then_shown_to_the_
     assert custodian.get("/cases").status == 200
     requests = custodian.get("/identity-requests").text
     assert "Perlu klarifikasi saksi." in requests  # the reason, decrypted by the custodian
+    # what the reporter chose, from the report the custodian decrypts here
+    chose = re.sub(r'<span class="en" lang="en">[^<]*</span>', "", requests)
+    assert "Identitas dirahasiakan (hanya kustodian)" in chose
+    assert "untuk penghargaan menurut PP 43/2018. : Tidak" in chose
     approve = f"/identity-requests/{submitted.case}/rina/approve"
     assert approve in requests
     assert custodian.post(approve, {}).status == 303

@@ -8,13 +8,14 @@ from peluit.config import Config
 from peluit.review.desk import ReviewDesk
 from peluit.review.views import RequestRow
 
+from .choice import case_choice
 from .guard import Session
 from .html import Html, bi, fill, join, template
 from .labels import REQUEST, word
 from .layout import csrf_field
 
 _ROW = Template("""<tr><td>$reference</td><td>$channel</td><td>$reviewer</td><td>$requested_on</td>
-<td class="long">$reason</td><td>$status</td><td>$actions</td></tr>""")
+<td class="long">$reason</td><td>$choice</td><td>$status</td><td>$actions</td></tr>""")
 
 
 def _row(desk: ReviewDesk, session: Session, config: Config, row: RequestRow) -> Html:
@@ -38,6 +39,7 @@ def _row(desk: ReviewDesk, session: Session, config: Config, row: RequestRow) ->
         reviewer=row.reviewer,
         requested_on=row.requested_on or "—",
         reason=row.reason if row.reason is not None else "—",
+        choice=case_choice(desk, row.case),
         status=word(REQUEST, row.status),
         actions=actions,
     )
@@ -46,7 +48,7 @@ def _row(desk: ReviewDesk, session: Session, config: Config, row: RequestRow) ->
 def requests_content(desk: ReviewDesk, session: Session, rows: list[RequestRow]) -> Html:
     ordered = sorted(rows, key=lambda r: (r.status != "pending", r.requested_on or ""))
     body = join([_row(desk, session, desk.config, r) for r in ordered]) or Html(
-        f'<tr><td colspan="7">{bi("Tidak ada permintaan.", "No requests.")}</td></tr>'
+        f'<tr><td colspan="8">{bi("Tidak ada permintaan.", "No requests.")}</td></tr>'
     )
     title = bi("Permintaan identitas pelapor", "Requests to see a reporter's identity")
     return Html(
@@ -57,6 +59,7 @@ def requests_content(desk: ReviewDesk, session: Session, rows: list[RequestRow])
         "</span></p>"
         f"<table><thead><tr><th>{bi('Referensi', 'Reference')}</th><th>{bi('Saluran', 'Channel')}"
         f"</th><th>{bi('Penelaah', 'Reviewer')}</th><th>{bi('Tanggal', 'Day')}</th>"
-        f"<th>{bi('Alasan', 'Reason')}</th><th>Status</th><th></th></tr></thead>"
+        f"<th>{bi('Alasan', 'Reason')}</th><th>{bi('Pilihan pelapor', 'Reporter chose')}</th>"
+        "<th>Status</th><th></th></tr></thead>"
         f"<tbody>{body}</tbody></table>"
     )
