@@ -1,6 +1,6 @@
 """`peluit cases`: the review console's operations from the command line.
 
-    peluit cases list   [--channel C] [--status S] [--all] [--no-areas]
+    peluit cases list   [--channel C] [--status S] [--all] [--no-areas] [--no-tests]
     peluit cases show   CASE
     peluit cases export CASE -o BUNDLE.zip
     peluit cases download CASE NUMBER [-o FILE | -d DIR]     (a file of the case, decrypted)
@@ -49,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("--status", choices=workflow.STATUSES)
     listing.add_argument("--all", action="store_true", help="every page, not only the newest 50")
     listing.add_argument(
+        "--no-tests", action="store_true", help="leave out test reports (tagged uji: peluit smoke)"
+    )
+    listing.add_argument(
         "--no-areas", action="store_true", help="do not decrypt reports for their KPK area"
     )
     show = command("show", "a case, decrypted: report, attachments, thread, history")
@@ -93,6 +96,8 @@ def _run(desk: ReviewDesk, args: argparse.Namespace) -> None:
             rows = desk.all_cases(args.channel, args.status)
         else:
             rows = desk.list_cases(args.channel, args.status, areas=not args.no_areas).rows
+        if args.no_tests:
+            rows = [r for r in rows if not r.test]
         print(cases_text.table(desk.config, rows), end="")
     elif args.action == "show":
         print(cases_text.case(desk.config, desk.open_case(case_id(args.case))), end="")

@@ -33,6 +33,8 @@ def _due(day: date | None, late: bool) -> str:
 def _cells(row: CaseRow) -> tuple[str, ...]:
     due = row.deadlines
     status = row.status + (f" ({row.target})" if row.target else "")
+    if row.test:
+        status += " [UJI/TEST]"
     return (
         row.reference,
         row.channel,
@@ -54,8 +56,11 @@ def table(config: Config, rows: list[CaseRow]) -> str:
         "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
         for line in lines
     ]
-    overdue = sum(1 for r in rows if r.deadlines and r.deadlines.overdue)
-    footer = f"{len(rows)} perkara / cases; {overdue} terlambat / overdue (tanggal dengan {LATE})"
+    real = [r for r in rows if not r.test]  # test reports (peluit smoke) are not counted
+    overdue = sum(1 for r in real if r.deadlines and r.deadlines.overdue)
+    footer = f"{len(real)} perkara / cases; {overdue} terlambat / overdue (tanggal dengan {LATE})"
+    if len(real) < len(rows):
+        footer += f"; {len(rows) - len(real)} laporan uji / test reports [UJI/TEST] tidak dihitung"
     return "\n".join([*out, footer]) + "\n"
 
 

@@ -151,6 +151,7 @@ class ReviewDesk:
             deadlines=due,
             area=kpk_area(self.config, document) if document else None,
             unread=_unread(summary),
+            tags=tuple(str(t) for t in summary.get("tags") or ()),
         )
 
     # -- reading a case --------------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Any
 
 from peluit.config.models import KpkArea
 from peluit.core.report import IdentityDocument
+from peluit.core.workflow import TEST_TAG
 
 from .content import Attachment, Message
 from .reading import ReportReading
@@ -27,6 +28,12 @@ class CaseRow:
     deadlines: Deadlines | None
     area: KpkArea | None
     unread: int = 0  # the reporter's messages this person has not marked as seen
+    tags: tuple[str, ...] = ()  # state.json tags; "uji": a test report (peluit smoke)
+
+    @property
+    def test(self) -> bool:
+        """A test report (tagged `uji` by a reviewer): lists label it, counts leave it out."""
+        return TEST_TAG in self.tags
 
 
 @dataclass(frozen=True)

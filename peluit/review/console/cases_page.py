@@ -40,6 +40,8 @@ def _row(config: Config, row: CaseRow) -> Html:
     status = word(STATUS, row.status)
     if row.target:
         status = Html(f"{status} ({h(row.target.upper())})")
+    if row.test:
+        status = Html(f"{status} [{bi('UJI', 'TEST')}]")
     return fill(
         _ROW,
         css="overdue" if due is not None and due.overdue else "",
