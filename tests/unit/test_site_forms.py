@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from typing import Any
 
 import pytest
@@ -204,9 +205,7 @@ def test_date_received_shows_the_channels_deadlines_in_working_days(
     assert listing.attrs["data-deadlines-for"] == "received_on"
     assert listing.attrs["aria-live"] == "polite"
     date = questions(html)["received_on"].control
-    assert date.attrs["aria-describedby"] == (
-        "pf-received_on-deadline-rule pf-received_on-error"
-    )
+    assert date.attrs["aria-describedby"] == ("pf-received_on-deadline-rule pf-received_on-error")
     assert "deadline" not in form(config, "pengaduan", lang)
 
 
@@ -435,3 +434,57 @@ def test_channel_without_identity_has_no_identity_recipients() -> None:
 )
 def test_sizes_read_as_people_write_them(size: int, lang: Lang, text: str) -> None:
     assert format_size(size, lang) == text
+
+
+# -- what the configuration may say about identity and deadlines -----------------------------
+
+
+def _gratifikasi_with(raw: dict[str, Any], **change: Any) -> dict[str, Any]:
+    gratifikasi = next(c for c in raw["channels"] if c["id"] == "gratifikasi")
+    gratifikasi.update(change)
+    return raw
+
+
+@pytest.mark.parametrize(
+    ("field", "problem"),
+    [
+        ({"id": "c", "kind": "text", "purpose": "consent", "label": {"id": "c", "en": "c"}},
+         "a consent is a boolean field outside the identity block"),
+        ({"id": "c", "kind": "boolean", "identity": True, "purpose": "consent",
+          "label": {"id": "c", "en": "c"}},
+         "a consent is a boolean field outside the identity block"),
+        ({"id": "n", "kind": "text", "purpose": "nik", "label": {"id": "n", "en": "n"}},
+         "a nik field is a text field with identity = true"),
+        ({"id": "k", "kind": "date", "identity": True, "purpose": "contact",
+          "label": {"id": "k", "en": "k"}},
+         "a contact field is a text field with identity = true"),
+    ],
+)  # fmt: skip
+def test_a_purpose_that_does_not_fit_its_field_is_refused(
+    field: dict[str, Any], problem: str
+) -> None:
+    raw = example_raw()
+    raw["channels"][0]["fields"].append(field)
+    with pytest.raises(ValueError, match=re.escape(problem)):
+        ConfigModel.model_validate(raw)
+
+
+def test_a_consent_on_a_channel_without_identity_is_refused() -> None:
+    raw = example_raw()
+    pelayanan = copy.deepcopy(PELAYANAN)
+    pelayanan["fields"].append(
+        {"id": "c", "kind": "boolean", "purpose": "consent", "label": {"id": "c", "en": "c"}}
+    )
+    raw["channels"].append(pelayanan)
+    with pytest.raises(ValueError, match="a consent needs identity"):
+        ConfigModel.model_validate(raw)
+
+
+def test_a_deadline_must_count_from_a_date_question() -> None:
+    label = {"id": "x", "en": "x"}
+    for source in ("giver", "no_such_field"):
+        raw = _gratifikasi_with(
+            example_raw(), deadlines=[{"from_field": source, "working_days": 10, "label": label}]
+        )
+        with pytest.raises(ValueError, match=f"deadline from_field '{source}' is not a date"):
+            ConfigModel.model_validate(raw)
