@@ -4,16 +4,32 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
+FUNCTIONS_LOCK := functions/requirements.lock
 
-.PHONY: run test unit fmt lint typecheck js-build js-test bench deps clean system-packages
+.PHONY: run test unit fmt lint typecheck js-build js-test bench deps clean system-packages lock
 
 deps: $(VENV)/.installed js/node_modules/.installed system-packages
 
-$(VENV)/.installed: pyproject.toml
+# The runtime dependencies come from the functions' lock (hashes checked), the same files the Lambda
+# package is built from; then the project and its dev tools.
+$(VENV)/.installed: pyproject.toml $(FUNCTIONS_LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-hashes -r $(FUNCTIONS_LOCK)
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
+
+# `make lock` after changing a runtime pin in pyproject.toml: the functions' dependencies resolved
+# for Lambda (python3.13, arm64, Amazon Linux 2023) with every file's hash. uv runs in a venv of its own.
+.venv-lock/.installed:
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet uv==0.13.9
+	touch $@
+
+lock: .venv-lock/.installed
+	.venv-lock/bin/uv pip compile pyproject.toml --extra aws --python-version 3.13 \
+		--python-platform aarch64-manylinux_2_34 --generate-hashes \
+		--custom-compile-command "make lock" --quiet -o $(FUNCTIONS_LOCK)
 
 js/node_modules/.installed: js/package.json js/package-lock.json
 	cd js && npm ci --no-audit --no-fund --loglevel=error
@@ -70,4 +86,4 @@ bench: deps
 	$(PY) -m tests.bench.bench_form
 
 clean:
-	rm -rf $(VENV) .venv-checkov js/node_modules .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .venv-checkov .venv-lock js/node_modules .mypy_cache .ruff_cache .pytest_cache

@@ -7,8 +7,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped]
+
 from peluit.config import ConfigError, load_config
-from peluit.deploy.aws import make_clients
+from peluit.deploy.aws import failure_message, make_clients
 from peluit.deploy.console import TerminalConsole
 from peluit.deploy.deploy import DEFAULT_STACK, DeployOptions, DeployTools, deploy
 from peluit.deploy.destroy import REPORTS_FLAG, DestroyOptions, destroy
@@ -34,7 +36,11 @@ def _deploy_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--config", type=Path, required=True, help="peluit.toml")
     _common(p)
-    p.add_argument("--dry-run", action="store_true", help="show the changes, change nothing")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="show what would change; create, upload and change nothing in the account",
+    )
     p.add_argument(
         "--parameter",
         action="append",
@@ -80,6 +86,7 @@ def _region(requested: str | None, config_path: Path | None) -> str:
 
 def deploy_main(argv: list[str]) -> int:
     args = _deploy_parser().parse_args(argv)
+    region = args.region or DEFAULT_REGION
     try:
         options = DeployOptions(
             config_path=args.config,
@@ -98,16 +105,23 @@ def deploy_main(argv: list[str]) -> int:
     except (DeployError, ConfigError) as exc:
         print(f"peluit deploy: error: {exc}", file=sys.stderr)
         return 1
+    except (BotoCoreError, ClientError) as exc:  # a call no step expected to fail (network)
+        print(f"peluit deploy: error: {failure_message(exc, region)}", file=sys.stderr)
+        return 1
     return 0
 
 
 def destroy_main(argv: list[str]) -> int:
     args = _destroy_parser().parse_args(argv)
+    region = args.region or DEFAULT_REGION
     try:
         region = _region(args.region, args.config)
         options = DestroyOptions(args.stack_name, yes=args.yes, delete_reports=args.delete_reports)
         destroy(options, make_clients(region, args.profile), TerminalConsole())
     except (DeployError, ConfigError) as exc:
         print(f"peluit destroy: error: {exc}", file=sys.stderr)
+        return 1
+    except (BotoCoreError, ClientError) as exc:
+        print(f"peluit destroy: error: {failure_message(exc, region)}", file=sys.stderr)
         return 1
     return 0

@@ -6,7 +6,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3  # type: ignore[import-untyped]
-from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped]
+from botocore.exceptions import (  # type: ignore[import-untyped]
+    BotoCoreError,
+    ClientError,
+    HTTPClientError,
+    NoCredentialsError,
+    PartialCredentialsError,
+    SSOError,
+    TokenRetrievalError,
+)
+from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from peluit.store.s3 import make_s3_client
 
@@ -50,10 +59,45 @@ def error_message(exc: ClientError) -> str:
 
 
 def account_id(clients: AwsClients) -> str:
+    """The account the credentials belong to: the first AWS call of a deployment, so missing
+    or expired credentials and an unreachable AWS stop it before anything is built."""
     try:
         return str(clients.sts.get_caller_identity()["Account"])
     except (BotoCoreError, ClientError) as exc:
-        raise DeployError(
-            f"cannot reach AWS with these credentials ({exc}); check --profile and that "
-            f"{clients.region} is enabled for the account"
-        ) from None
+        raise DeployError(failure_message(exc, clients.region)) from None
+
+
+_REFUSED_CREDENTIALS = frozenset(
+    {
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "InvalidClientTokenId",
+        "SignatureDoesNotMatch",
+        "UnrecognizedClientException",
+        "AccessDenied",
+    }
+)
+
+
+def failure_message(exc: BotoCoreError | ClientError, region: str) -> str:
+    """One line for the operator (Indonesian, then English) about a failed AWS call."""
+    detail = " ".join(str(exc).split())
+    if isinstance(exc, NoCredentialsError | PartialCredentialsError):
+        return (
+            "kredensial AWS tidak ditemukan / no AWS credentials found: give --profile (after "
+            "`aws configure sso`) or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+        )
+    if isinstance(exc, SSOError | TokenRetrievalError):
+        return (
+            "sesi SSO AWS berakhir / the AWS SSO session has ended: run "
+            f"`aws sso login --profile …` ({detail})"
+        )
+    if isinstance(exc, BotoConnectionError | HTTPClientError):
+        return f"tidak dapat menghubungi AWS / cannot reach AWS: check the network ({detail})"
+    if isinstance(exc, ClientError) and error_code(exc) in _REFUSED_CREDENTIALS:
+        return (
+            f"AWS menolak kredensial ini / AWS refused these credentials ({error_code(exc)}: "
+            f"{' '.join(error_message(exc).split())}); check --profile and that {region} is "
+            "enabled for the account"
+        )
+    return f"AWS: {detail}"

@@ -1,10 +1,11 @@
 """`peluit deploy`: site and functions built, stack changed through a reviewed change set, site
 published.
 
-Order: everything that can fail without touching AWS first (configuration, site build, package),
-then the artifacts, then the change set — shown to the operator and executed only on their word
-(or `--yes`); `--dry-run` stops after showing it and deletes it. Template parameters the
-operator set once (`--parameter Key=Value`) keep their values in later deploys.
+Order: the configuration, then the credentials (one STS call: missing credentials or no network
+stop it before anything is built), the site build and the package, then the artifacts, then the
+change set — shown to the operator and executed only on their word (or `--yes`). `--dry-run`
+shows the changes without changing anything in the account (`preview.py`). Template parameters
+the operator set once (`--parameter Key=Value`) keep their values in later deploys.
 """
 
 from __future__ import annotations
@@ -24,11 +25,11 @@ from peluit.config import Config, ConfigError, load_config
 from peluit.edge import pages as edge_pages
 from peluit.edge.errors import EdgeError
 
-from . import buckets, stack
+from . import buckets, preview, stack
 from .aws import AwsClients, account_id
 from .console import Console, confirmed
 from .errors import DeployError
-from .package import DependencyInstaller, LambdaPackage, build_lambda_package, pip_install
+from .package import LambdaPackage, WheelProvider, build_lambda_package
 from .site import SiteBuilder, invalidate, publish_site
 from .source import Source
 
@@ -76,7 +77,7 @@ class DeployTools:
     clients: AwsClients
     console: Console
     source: Source
-    install: DependencyInstaller = pip_install
+    wheels: WheelProvider | None = None  # None: the lock's wheels, cached (package.WheelCache)
     build_site: SiteBuilder = build_site_with_mkdocs
     waiting: stack.Waiting = stack.PATIENT
 
@@ -117,6 +118,7 @@ def deploy(options: DeployOptions, tools: DeployTools) -> DeployResult:
         raise DeployError("the stack name must be 2-30 lower-case letters, digits or '-'")
     config = _load(options.config_path)
     case_bucket = check_store(config, clients.region)
+    account = account_id(clients)  # credentials and network checked before anything is built
 
     with tempfile.TemporaryDirectory(prefix="peluit-deploy-") as tmp:
         site_dir = Path(tmp) / "site"
@@ -124,10 +126,13 @@ def deploy(options: DeployOptions, tools: DeployTools) -> DeployResult:
         tools.build_site(options.config_path, site_dir)
         _check_site(site_dir)
         say("Packaging the functions …")
-        package = build_lambda_package(tools.source, options.config_path, tools.install)
-        say(f"  {len(package.data) / 2**20:.1f} MiB zip, sha256 {package.sha256[:16]}…")
+        package = build_lambda_package(tools.source, options.config_path, tools.wheels)
+        say(f"  {package.describe()}")
 
-        artifacts = buckets.artifact_bucket_name(account_id(clients), clients.region)
+        artifacts = buckets.artifact_bucket_name(account, clients.region)
+        if options.dry_run:
+            pages = {edge_pages.PARAMETER: _site_pages(site_dir)}
+            return _dry_run(options, tools, config, case_bucket, artifacts, package, pages)
         template_url = _upload_artifacts(tools, artifacts, package)
         template_keys = stack.template_parameters(clients.cloudformation, template_url)
         values = _parameter_values(options, config, case_bucket, artifacts, package, template_keys)
@@ -149,10 +154,6 @@ def deploy(options: DeployOptions, tools: DeployTools) -> DeployResult:
         )
         say(stack.format_changes(change_set.changes))
 
-        if options.dry_run:
-            _discard(clients, change_set)
-            say("Dry run: nothing was changed.")
-            return DeployResult(change_set, executed=False, outputs={}, published=0)
         if not change_set.empty:
             if not options.yes and not confirmed(tools.console, "Apply these changes?"):
                 _discard(clients, change_set)
@@ -191,6 +192,30 @@ def _check_site(site_dir: Path) -> None:
                 f"the built site has no {needed}: build the form's scripts first "
                 "(`npm ci && npm run build` in js/), then deploy again"
             )
+
+
+def _dry_run(
+    options: DeployOptions,
+    tools: DeployTools,
+    config: Config,
+    case_bucket: str,
+    artifacts: str,
+    package: LambdaPackage,
+    site_pages: Mapping[str, str],
+) -> DeployResult:
+    """Show what would change; create, upload and change nothing (see preview.py)."""
+    clients, say = tools.clients, tools.console.say
+    body = preview.template_body(tools.source.template)
+    keys = preview.template_parameters(clients.cloudformation, body)
+    values = _parameter_values(options, config, case_bucket, artifacts, package, keys)
+    values.update(site_pages)
+    for line in preview.artifact_plan(clients.s3, artifacts, package.key, len(package.data)):
+        say(line)
+    say(f"Previewing the changes to stack {options.stack_name} in {clients.region} …")
+    change_set = preview.dry_run(clients, options.stack_name, body, values, keys, tools.waiting)
+    say(stack.format_changes(change_set.changes))
+    say("Dry run: nothing was changed.")
+    return DeployResult(change_set, executed=False, outputs={}, published=0)
 
 
 def _upload_artifacts(tools: DeployTools, bucket: str, package: LambdaPackage) -> str:

@@ -13,11 +13,12 @@ from .errors import DeployError
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 TEMPLATE = Path("infra") / "peluit.yaml"
+LOCK = Path("functions") / "requirements.lock"  # the functions' dependencies (`make lock`)
 
 
 @dataclass(frozen=True)
 class Source:
-    root: Path  # holds peluit/, functions/ and pyproject.toml
+    root: Path  # holds peluit/, functions/ (with the lock) and pyproject.toml
     template: Path
 
     @property
@@ -28,10 +29,20 @@ class Source:
     def pyproject(self) -> Path:
         return self.root / "pyproject.toml"
 
+    @property
+    def lock(self) -> Path:
+        return self.root / LOCK
+
 
 def find_source(root: Path = CHECKOUT) -> Source:
     source = Source(root, root / TEMPLATE)
-    for needed in (source.template, source.functions, source.pyproject, root / "peluit"):
+    for needed in (
+        source.template,
+        source.functions,
+        source.pyproject,
+        source.lock,
+        root / "peluit",
+    ):
         if not needed.exists():
             raise DeployError(
                 f"{needed} not found: run peluit deploy from a clone of the Peluit repository "

@@ -101,17 +101,21 @@ def create_change_set(
     cfn: AwsClient,
     stack_name: str,
     kind: str,
-    template_url: str,
+    template_url: str | None,
     parameters: list[dict[str, object]],
     waiting: Waiting,
+    *,
+    name: str | None = None,
+    template_body: str | None = None,  # instead of template_url (the dry run uploads nothing)
 ) -> ChangeSet:
-    name = "peluit-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    name = name or "peluit-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    template = {"TemplateBody": template_body} if template_body else {"TemplateURL": template_url}
     try:
         cfn.create_change_set(
             StackName=stack_name,
             ChangeSetName=name,
             ChangeSetType=kind,
-            TemplateURL=template_url,
+            **template,
             Parameters=parameters,
             Capabilities=["CAPABILITY_IAM"],
             Description="peluit deploy",

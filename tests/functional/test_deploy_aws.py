@@ -9,22 +9,26 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import os
+import socket
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import boto3  # type: ignore[import-untyped]
 import pytest
+from botocore.exceptions import EndpointConnectionError  # type: ignore[import-untyped]
 from moto import mock_aws
 from moto.kms.models import kms_backends
 
 from peluit.cli.main import main
 from peluit.deploy.aws import AwsClients, make_clients
-from peluit.deploy.buckets import bucket_exists
 from peluit.deploy.deploy import DeployOptions, DeployResult, DeployTools, deploy
 from peluit.deploy.destroy import DestroyOptions, destroy
 from peluit.deploy.errors import DeployError
+from peluit.deploy.package import Pin
 from peluit.deploy.stack import Waiting, stack_status
 from tests.support.deploying import (
     CASE_BUCKET,
@@ -32,8 +36,8 @@ from tests.support.deploying import (
     REGION,
     SITE,
     SITE_URL,
+    FakeWheels,
     ScriptedConsole,
-    fake_pip,
     fake_site,
     for_moto,
     moto_template,
@@ -86,7 +90,7 @@ def rig(aws: AwsClients, tmp_path: Path) -> Rig:
         clients=aws,
         console=console,
         source=moto_template(tmp_path),
-        install=fake_pip,
+        wheels=FakeWheels(tmp_path / "wheels"),
         build_site=fake_site,
         waiting=FAST,
     )
@@ -198,13 +202,102 @@ def test_a_second_deploy_removes_pages_the_build_no_longer_has(rig: Rig) -> None
     assert keys == set(SITE)
 
 
-def test_dry_run_shows_the_changes_and_creates_no_stack(rig: Rig) -> None:
+def account_state(clients: AwsClients) -> dict[str, object]:
+    """Everything a deploy could have made or changed that moto can list."""
+    s3, cfn = clients.s3, clients.cloudformation
+    names = sorted(b["Name"] for b in s3.list_buckets()["Buckets"])
+    stacks = [
+        (s["StackName"], s["StackStatus"], s.get("LastUpdatedTime"))
+        for s in cfn.list_stacks()["StackSummaries"]
+    ]
+    state: dict[str, object] = {"buckets": names, "stacks": stacks}
+    for name in names:
+        versions = s3.list_object_versions(Bucket=name)
+        state[name] = sorted(
+            (v["Key"], v["VersionId"])
+            for v in [*versions.get("Versions", []), *versions.get("DeleteMarkers", [])]
+        )
+    for stack_name, status, _ in stacks:
+        if status != "DELETE_COMPLETE":
+            described = cfn.describe_stacks(StackName=stack_name)["Stacks"][0]
+            state[f"{stack_name} parameters"] = sorted(
+                (p["ParameterKey"], p.get("ParameterValue")) for p in described["Parameters"]
+            )
+            state[f"{stack_name} change sets"] = cfn.list_change_sets(StackName=stack_name)[
+                "Summaries"
+            ]
+    return state
+
+
+def test_dry_run_of_a_new_stack_creates_no_bucket_object_or_stack(rig: Rig) -> None:
     result = rig.deploy(dry_run=True)
     assert not result.executed
-    assert result.change_set.changes
-    assert stack_status(rig.clients.cloudformation, STACK) is None
+    added = {c.logical_id for c in result.change_set.changes if c.action == "Add"}
+    assert {"CaseKey", "CaseBucket", "PublicFunction", "ReviewerFunction", "Distribution"} <= added
+    assert "SiteCertificate" not in added  # conditions evaluated: no SiteDomain given
+    assert account_state(rig.clients) == {"buckets": [], "stacks": []}
     assert "Dry run: nothing was changed." in rig.console.said
-    assert not bucket_exists(rig.clients.s3, CASE_BUCKET)
+    assert "ACTION" in rig.console.transcript
+    assert f"Would create the artifacts bucket {artifact_bucket(rig.clients)}" in (
+        rig.console.transcript
+    )
+
+
+def test_dry_run_shows_what_a_real_deploy_then_creates(rig: Rig) -> None:
+    planned = rig.deploy(dry_run=True).change_set.changes
+    created = rig.deploy(yes=True).change_set.changes
+    assert sorted((c.logical_id, c.resource_type) for c in planned) == sorted(
+        (c.logical_id, c.resource_type) for c in created
+    )
+
+
+def test_dry_run_of_an_existing_stack_previews_and_leaves_everything_as_it_was(rig: Rig) -> None:
+    rig.deploy(yes=True)
+    before = account_state(rig.clients)  # (moto keeps the executed change set listed)
+    rig.config.write_text(
+        rig.config.read_text(encoding="utf-8").replace("Batanghari", "Muaro Jambi", 1),
+        encoding="utf-8",
+    )
+    template = rig.tools.source.template
+    text = template.read_text(encoding="utf-8")
+    assert "Timeout: 29 #" in text  # the public function's
+    template.write_text(text.replace("Timeout: 29 #", "Timeout: 28 #", 1), encoding="utf-8")
+    rig.console.said.clear()
+    result = rig.deploy(dry_run=True, parameters={"PublicConcurrency": "0"})
+    assert result.change_set.kind == "UPDATE"
+    assert result.change_set.name.startswith("peluit-dry-run-")
+    assert [(c.action, c.logical_id) for c in result.change_set.changes] == [
+        ("Modify", "PublicFunction")  # moto compares templates only, not parameter values
+    ]
+    assert not result.executed
+    assert account_state(rig.clients) == before  # no stack change, no upload, no change set
+    assert rig.console.transcript.startswith("Building the site")
+    assert "Would upload lambda/" in rig.console.transcript  # the configuration changed
+
+
+class FailingDescribe:
+    """A CloudFormation client whose change sets cannot be described (after creating one)."""
+
+    def __init__(self, real: Any) -> None:
+        self._real = real
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def describe_change_set(self, **kwargs: Any) -> Any:
+        raise EndpointConnectionError(endpoint_url="https://cloudformation.test")
+
+
+def test_the_dry_runs_change_set_is_deleted_even_when_describing_it_fails(rig: Rig) -> None:
+    rig.deploy(yes=True)
+    before = account_state(rig.clients)
+    clients = dataclasses.replace(
+        rig.clients, cloudformation=FailingDescribe(rig.clients.cloudformation)
+    )
+    tools = dataclasses.replace(rig.tools, clients=clients)
+    with pytest.raises(EndpointConnectionError):
+        deploy(DeployOptions(rig.config, STACK, dry_run=True), tools)
+    assert account_state(rig.clients) == before
 
 
 def test_nothing_happens_without_the_operators_yes(rig: Rig) -> None:
@@ -260,7 +353,8 @@ def test_a_configuration_not_for_aws_jakarta_is_refused_before_anything_is_made(
     aws: AwsClients, tmp_path: Path, store: str, message: str
 ) -> None:
     config = write_config(tmp_path, store)
-    tools = DeployTools(aws, ScriptedConsole(), moto_template(tmp_path), fake_pip, fake_site, FAST)
+    wheels = FakeWheels(tmp_path / "wheels")
+    tools = DeployTools(aws, ScriptedConsole(), moto_template(tmp_path), wheels, fake_site, FAST)
     with pytest.raises(DeployError, match=message):
         deploy(DeployOptions(config, stack_name=STACK, yes=True), tools)
     assert aws.s3.list_buckets()["Buckets"] == []
@@ -293,6 +387,89 @@ def test_region_flag_must_match_the_configured_store(
     config = write_config(tmp_path)
     assert main(["deploy", "--config", str(config), "--region", "ap-southeast-1"]) == 1
     assert "differs from store.region" in capsys.readouterr().err
+
+
+# -- credentials and network, checked before anything is built ----------------------------------
+
+
+@pytest.fixture
+def no_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No credentials anywhere botocore looks (and no instance metadata service asked)."""
+    for name in [n for n in os.environ if n.startswith("AWS_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+class Recorder:
+    """A site builder and a wheel provider that only note that they were called."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def build_site(self, config_path: Path, out_dir: Path) -> None:
+        self.calls.append("site")
+
+    def wheels(self, pins: Sequence[Pin]) -> list[Path]:
+        self.calls.append("wheels")
+        return []
+
+
+def test_missing_credentials_stop_the_deploy_before_anything_is_built(
+    no_aws: None, tmp_path: Path
+) -> None:
+    recorder = Recorder()
+    tools = DeployTools(
+        make_clients(REGION),
+        ScriptedConsole(),
+        moto_template(tmp_path),
+        recorder.wheels,
+        recorder.build_site,
+        FAST,
+    )
+    with pytest.raises(DeployError, match="no AWS credentials found"):
+        deploy(DeployOptions(write_config(tmp_path), STACK, dry_run=True), tools)
+    assert recorder.calls == []
+
+
+def test_the_deploy_command_says_in_one_line_that_credentials_are_missing(
+    no_aws: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["deploy", "--config", str(write_config(tmp_path)), "--dry-run"]) == 1
+    out, err = capsys.readouterr()
+    assert err == (
+        "peluit deploy: error: kredensial AWS tidak ditemukan / no AWS credentials found: give "
+        "--profile (after `aws configure sso`) or set AWS_ACCESS_KEY_ID and "
+        "AWS_SECRET_ACCESS_KEY\n"
+    )
+    assert out == ""  # not "Building the site …": nothing was built
+
+
+def test_an_unreachable_aws_is_one_line_before_anything_is_built(
+    no_aws: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with socket.socket() as closed:  # a port on this machine that nobody listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+        "AWS_MAX_ATTEMPTS": "1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    assert main(["deploy", "--config", str(write_config(tmp_path)), "--dry-run"]) == 1
+    out, err = capsys.readouterr()
+    assert err.startswith(
+        "peluit deploy: error: tidak dapat menghubungi AWS / cannot reach AWS: check the network"
+    )
+    assert f"127.0.0.1:{port}" in err
+    assert err.count("\n") == 1
+    assert out == ""
 
 
 # -- destroy ------------------------------------------------------------------------------------

@@ -17,15 +17,16 @@ from pathlib import Path
 
 import pytest
 
-from peluit.deploy.package import build_lambda_package
+from peluit.deploy.package import Pin, build_lambda_package
 from peluit.deploy.source import find_source
 from tests.support.factory import example_path
 
 pytestmark = pytest.mark.functional
 
 
-def no_dependencies(requirements: Sequence[str], target: Path) -> None:
-    """The venv's site-packages stands in for them."""
+def no_dependencies(pins: Sequence[Pin]) -> list[Path]:
+    """No wheels: the venv's site-packages stands in for them."""
+    return []
 
 
 def test_every_handler_imports_from_the_package_alone(tmp_path: Path) -> None:

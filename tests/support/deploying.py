@@ -22,11 +22,13 @@ uploads and the invalidation — is moto's own.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+import zipfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from peluit.deploy.aws import AwsClient, AwsClients
+from peluit.deploy.package import Pin
 from peluit.deploy.source import TEMPLATE, Source, find_source
 from tests.support.factory import example_text
 
@@ -82,9 +84,31 @@ def fake_site(config_path: Path, out_dir: Path) -> None:
         path.write_text(content, encoding="utf-8")
 
 
-def fake_pip(requirements: Sequence[str], target: Path) -> None:
-    (target / "boto3").mkdir(parents=True)
-    (target / "boto3" / "__init__.py").write_text("", encoding="utf-8")
+def make_wheel(directory: Path, pin: Pin, members: Mapping[str, bytes] | None = None) -> Path:
+    """A small wheel for `pin` (its package's `__init__.py` and METADATA, or `members`)."""
+    module = pin.name.replace("-", "_")
+    dist_info = f"{module}-{pin.version}.dist-info"
+    contents = dict(members or {f"{module}/__init__.py": b""})
+    contents[f"{dist_info}/METADATA"] = f"Name: {pin.name}\nVersion: {pin.version}\n".encode()
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{module}-{pin.version}-py3-none-any.whl"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in contents.items():
+            archive.writestr(name, data)
+    return path
+
+
+@dataclasses.dataclass
+class FakeWheels:
+    """Stands in for the lock's wheels (no download): a small wheel per pin, made in
+    `directory`; remembers which pins it was asked for."""
+
+    directory: Path
+    requested: list[Pin] = dataclasses.field(default_factory=list)
+
+    def __call__(self, pins: Sequence[Pin]) -> list[Path]:
+        self.requested = list(pins)
+        return [make_wheel(self.directory, pin) for pin in pins]
 
 
 @dataclasses.dataclass

@@ -1,13 +1,14 @@
-"""The Lambda package: only what the functions run, the operator's configuration, the
-dependencies for Lambda's platform; reproducible and small. pip is replaced by a fake that
-writes a tiny dependency tree, so nothing is downloaded."""
+"""The Lambda package: only what the functions run, the operator's configuration, the locked
+dependencies unpacked from their wheels; reproducible and small. The wheels are small fakes
+made here (nothing is downloaded); tests/functional/test_deploy_package_wheels.py builds with the
+real ones."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import subprocess
 import zipfile
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,39 +16,48 @@ import pytest
 
 from peluit.deploy import package
 from peluit.deploy.errors import DeployError, PackageError
-from peluit.deploy.package import CONFIG_NAME, build_lambda_package, pip_install
+from peluit.deploy.package import (
+    CONFIG_NAME,
+    Pin,
+    WheelCache,
+    build_lambda_package,
+    check_lock_matches_project,
+    pip_download,
+    read_lock,
+)
 from peluit.deploy.source import Source, find_source
+from tests.support.deploying import FakeWheels, make_wheel
 from tests.support.factory import example_path
 
 pytestmark = pytest.mark.unit
 
+ODD_WHEEL_MEMBERS = {
+    "cryptography/__init__.py": b"",
+    "cryptography/hazmat/bindings/_rust.abi3.so": b"\x7fELF",
+    "cryptography/__pycache__/x.cpython-313.pyc": b"",
+    "cryptography/stale.pyc": b"",
+    "cryptography-50.0.2.data/scripts/crypto-tool": b"#!/bin/sh\n",
+    "cryptography-50.0.2.data/purelib/cryptography_extra.py": b"# moved to the top\n",
+}
 
-class FakePip:
-    """Writes a few files where pip would, and remembers what it was asked for."""
 
-    def __init__(self) -> None:
-        self.requested: list[str] = []
+class OddWheels(FakeWheels):
+    """Fake wheels, cryptography's with bytecode, a script and a `.data/purelib` module."""
 
-    def __call__(self, requirements: Sequence[str], target: Path) -> None:
-        self.requested = list(requirements)
-        for name, text in {
-            "boto3/__init__.py": "VERSION = 'fake'\n",
-            "cryptography/__init__.py": "",
-            "cryptography/hazmat/_rust.abi3.so": "\x7fELF",
-            "cryptography-50.0.2.dist-info/METADATA": "Name: cryptography\n",
-            "bin/jp.py": "#!/usr/bin/env python\n",
-            "pydantic/__pycache__/main.cpython-311.pyc": "",
-            "six.py": "",
-        }.items():
-            path = target / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+    def __call__(self, pins: Any) -> list[Path]:
+        self.requested = list(pins)
+        return [
+            make_wheel(
+                self.directory, pin, ODD_WHEEL_MEMBERS if pin.name == "cryptography" else None
+            )
+            for pin in pins
+        ]
 
 
 @pytest.fixture(scope="module")
-def built() -> tuple[package.LambdaPackage, FakePip]:
-    pip = FakePip()
-    return build_lambda_package(find_source(), example_path(), pip), pip
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[package.LambdaPackage, FakeWheels]:
+    wheels = OddWheels(tmp_path_factory.mktemp("wheels"))
+    return build_lambda_package(find_source(), example_path(), wheels), wheels
 
 
 def names(pkg: package.LambdaPackage) -> list[str]:
@@ -56,7 +66,7 @@ def names(pkg: package.LambdaPackage) -> list[str]:
 
 
 def test_package_holds_the_handlers_and_the_modules_they_import(
-    built: tuple[package.LambdaPackage, FakePip],
+    built: tuple[package.LambdaPackage, FakeWheels],
 ) -> None:
     pkg, _ = built
     listed = names(pkg)
@@ -74,8 +84,8 @@ def test_package_holds_the_handlers_and_the_modules_they_import(
         assert needed in listed
 
 
-def test_package_leaves_out_the_cli_tools_tests_and_sources(
-    built: tuple[package.LambdaPackage, FakePip],
+def test_package_leaves_out_the_cli_tools_tests_sources_scripts_and_bytecode(
+    built: tuple[package.LambdaPackage, FakeWheels],
 ) -> None:
     pkg, _ = built
     for name in pkg.names:
@@ -85,12 +95,13 @@ def test_package_leaves_out_the_cli_tools_tests_and_sources(
         assert not name.startswith(("docs/", "site/", "js/", "infra/", "scripts/")), name
         assert "__pycache__" not in name, name
         assert not name.endswith(".pyc"), name
-        assert not name.startswith("bin/"), name
+        assert ".data/" not in name, name
     assert "peluit/config/example.toml" not in pkg.names
+    assert "functions/requirements.lock" not in pkg.names
 
 
 def test_package_carries_the_operators_configuration_where_the_handlers_look(
-    built: tuple[package.LambdaPackage, FakePip],
+    built: tuple[package.LambdaPackage, FakeWheels],
 ) -> None:
     pkg, _ = built
     with zipfile.ZipFile(io.BytesIO(pkg.data)) as archive:
@@ -98,22 +109,28 @@ def test_package_carries_the_operators_configuration_where_the_handlers_look(
     assert CONFIG_NAME == "functions/peluit.toml"  # functions/public.py's default path
 
 
-def test_package_includes_the_installed_dependencies(
-    built: tuple[package.LambdaPackage, FakePip],
+def test_package_unpacks_a_wheel_of_every_locked_distribution(
+    built: tuple[package.LambdaPackage, FakeWheels],
 ) -> None:
-    pkg, pip = built
-    assert {"boto3/__init__.py", "cryptography/hazmat/_rust.abi3.so", "six.py"} <= set(pkg.names)
-    assert "cryptography-50.0.2.dist-info/METADATA" in pkg.names
-    pins = {r.split("==")[0]: r for r in pip.requested}
-    assert {"cryptography", "pydantic", "boto3"} <= set(pins)
-    assert all("==" in r for r in pip.requested)  # pinned, as in pyproject.toml
-    for dev_only in ("pytest", "moto", "ruff", "mypy", "cfn-lint", "mkdocs-material"):
-        assert dev_only not in pins
+    pkg, wheels = built
+    locked = read_lock(find_source().lock)
+    assert wheels.requested == list(locked)
+    for pin in locked:
+        module = pin.name.replace("-", "_")
+        assert f"{module}-{pin.version}.dist-info/METADATA" in pkg.names
+    assert "cryptography/hazmat/bindings/_rust.abi3.so" in pkg.names
+    assert "cryptography_extra.py" in pkg.names  # from the wheel's .data/purelib
+    requested = {pin.name for pin in wheels.requested}
+    assert {"cryptography", "pydantic", "pydantic-core", "boto3", "botocore"} <= requested
+    for dev_only in ("pytest", "moto", "ruff", "mypy", "cfn-lint", "mkdocs-material", "pyyaml"):
+        assert dev_only not in requested
 
 
-def test_package_is_small_and_reproducible(built: tuple[package.LambdaPackage, FakePip]) -> None:
+def test_package_is_small_and_reproducible(
+    built: tuple[package.LambdaPackage, FakeWheels], tmp_path: Path
+) -> None:
     pkg, _ = built
-    again = build_lambda_package(find_source(), example_path(), FakePip())
+    again = build_lambda_package(find_source(), example_path(), OddWheels(tmp_path))
     assert again.data == pkg.data
     assert again.sha256 == pkg.sha256
     assert pkg.key == f"lambda/{pkg.sha256}.zip"
@@ -122,19 +139,41 @@ def test_package_is_small_and_reproducible(built: tuple[package.LambdaPackage, F
         for info in archive.infolist():
             assert info.date_time == (1980, 1, 1, 0, 0, 0)
             assert info.external_attr >> 16 == 0o100644
+            assert info.create_system == 3
 
 
-def test_a_package_over_lambdas_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_package_describes_its_size(built: tuple[package.LambdaPackage, FakeWheels]) -> None:
+    pkg, _ = built
+    text = pkg.describe()
+    assert text.startswith(f"{len(pkg.data) / 2**20:.1f} MiB zip, ")
+    assert f"{pkg.unzipped_bytes / 2**20:.1f} MiB unzipped (Lambda allows 250 MiB)" in text
+
+
+def test_a_package_over_lambdas_limit_is_refused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setattr(package, "MAX_UNZIPPED_BYTES", 10_000)
     with pytest.raises(PackageError, match="Lambda allows"):
-        build_lambda_package(find_source(), example_path(), FakePip())
+        build_lambda_package(find_source(), example_path(), FakeWheels(tmp_path))
 
 
-def fake_checkout(tmp_path: Path, handler: str) -> Source:
-    """A checkout with one handler and a small `peluit` package."""
+LOCK = """\
+# a comment
+a==1 \\
+    --hash=sha256:{a}
+    # via peluit (pyproject.toml)
+b==2 \\
+    --hash=sha256:{b1} \\
+    --hash=sha256:{b2}
+"""
+
+
+def fake_checkout(tmp_path: Path, handler: str, lock: str | None = None) -> Source:
+    """A checkout with one handler, a small `peluit` package and a lock of `a` and `b`."""
     for name, text in {
         "functions/__init__.py": "",
         "functions/handler.py": handler,
+        "functions/requirements.lock": lock or LOCK.format(a="a" * 64, b1="b" * 64, b2="c" * 64),
         "peluit/__init__.py": "",
         "peluit/core/__init__.py": "from .model import Thing\n",
         "peluit/core/model.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
@@ -144,7 +183,7 @@ def fake_checkout(tmp_path: Path, handler: str) -> Source:
         "peluit/unused.py": "",
         "infra/peluit.yaml": "",
         "pyproject.toml": '[project]\ndependencies = ["a==1"]\n'
-        '[project.optional-dependencies]\naws = ["b==2"]\ndev = ["c==3"]\n',
+        '[project.optional-dependencies]\naws = ["b==2"]\ndev = ["c==3", "b==2"]\n',
     }.items():
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -154,39 +193,183 @@ def fake_checkout(tmp_path: Path, handler: str) -> Source:
 
 def test_imports_are_followed_through_packages_and_relative_imports(tmp_path: Path) -> None:
     source = fake_checkout(tmp_path, "from peluit.core import Thing\n")
-    pip = FakePip()
-    pkg = build_lambda_package(source, tmp_path / "pyproject.toml", pip)
+    wheels = FakeWheels(tmp_path / "wheels")
+    pkg = build_lambda_package(source, tmp_path / "pyproject.toml", wheels)
     ours = [n for n in pkg.names if n.startswith("peluit/")]
     # the TYPE_CHECKING import of peluit.serve is not followed; unused modules stay out
     assert ours == ["peluit/__init__.py", "peluit/core/__init__.py", "peluit/core/model.py"]
-    assert pip.requested == ["a==1", "b==2"]
+    assert [(p.name, p.version) for p in wheels.requested] == [("a", "1"), ("b", "2")]
 
 
 def test_a_function_importing_the_cli_stops_the_build(tmp_path: Path) -> None:
     source = fake_checkout(tmp_path, "def handler(e, c):\n    from peluit.cli import main\n")
     with pytest.raises(PackageError, match=r"imports peluit\.cli"):
-        build_lambda_package(source, tmp_path / "pyproject.toml", FakePip())
+        build_lambda_package(source, tmp_path / "pyproject.toml", FakeWheels(tmp_path / "w"))
 
 
-def test_pip_is_asked_for_binary_wheels_for_lambda_arm64_python_313(
+def test_a_wheel_that_would_shadow_our_code_stops_the_build(tmp_path: Path) -> None:
+    source = fake_checkout(tmp_path, "")
+
+    def shadowing(pins: Any) -> list[Path]:
+        return [make_wheel(tmp_path / "w", pins[0], {"peluit/__init__.py": b"evil = True\n"})]
+
+    with pytest.raises(PackageError, match="would shadow our code"):
+        build_lambda_package(source, tmp_path / "pyproject.toml", shadowing)
+
+
+def test_a_wheel_with_a_path_outside_the_package_is_refused(tmp_path: Path) -> None:
+    source = fake_checkout(tmp_path, "")
+
+    def escaping(pins: Any) -> list[Path]:
+        return [make_wheel(tmp_path / "w", pins[0], {"../../etc/cron.d/x": b""})]
+
+    with pytest.raises(PackageError, match="unsafe path"):
+        build_lambda_package(source, tmp_path / "pyproject.toml", escaping)
+
+
+# -- the lock -----------------------------------------------------------------------------------
+
+
+def test_the_lock_is_read_with_every_hash(tmp_path: Path) -> None:
+    source = fake_checkout(tmp_path, "")
+    a, b = read_lock(source.lock)
+    assert a == Pin("a", "1", frozenset({"a" * 64}))
+    assert b == Pin("b", "2", frozenset({"b" * 64, "c" * 64}))
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "a==1",  # no hash
+        "a>=1 --hash=sha256:" + "a" * 64,  # not exact
+        "a==1 ; python_version < '3.12' --hash=sha256:" + "a" * 64,  # a marker
+        "a==1 --hash=md5:" + "a" * 32,
+        "-e ./local",
+    ],
+)
+def test_a_lock_entry_without_exact_version_and_hashes_is_refused(
+    tmp_path: Path, entry: str
+) -> None:
+    lock = tmp_path / "requirements.lock"
+    lock.write_text(entry + "\n", encoding="utf-8")
+    with pytest.raises(PackageError, match="make lock"):
+        read_lock(lock)
+
+
+def test_the_real_lock_pins_what_pyproject_pins_including_botocore() -> None:
+    source = find_source()
+    pins = {p.name: p for p in read_lock(source.lock)}
+    check_lock_matches_project(list(pins.values()), source.pyproject)
+    assert pins["boto3"].version == "1.44.8"
+    assert "botocore" in pins
+    assert all(len(p.hashes) >= 1 for p in pins.values())
+
+
+@pytest.mark.parametrize(
+    ("pyproject", "message"),
+    [
+        ('dependencies = ["a==1"]\n[project.optional-dependencies]\naws = ["b==3"]', "b==2"),
+        ('dependencies = ["a==1", "new==1"]', "new==1 is not in the functions' lock"),
+        ('dependencies = ["a==1"]\n[project.optional-dependencies]\ndev = ["b==9"]', "b==9"),
+    ],
+)
+def test_a_pin_that_differs_from_the_lock_stops_the_build(
+    tmp_path: Path, pyproject: str, message: str
+) -> None:
+    source = fake_checkout(tmp_path, "")
+    source.pyproject.write_text(f"[project]\n{pyproject}\n", encoding="utf-8")
+    with pytest.raises(PackageError, match=message):
+        build_lambda_package(source, example_path(), FakeWheels(tmp_path / "w"))
+
+
+# -- the wheel cache ----------------------------------------------------------------------------
+
+
+def locked_wheels(tmp_path: Path) -> tuple[list[Pin], dict[str, bytes]]:
+    """Two wheels (in memory) and pins that allow exactly them."""
+    made = tmp_path / "made"
+    pins, contents = [], {}
+    for name in ("alpha", "beta"):
+        wheel = make_wheel(made, Pin(name, "1.0", frozenset()))
+        data = wheel.read_bytes()
+        contents[wheel.name] = data
+        pins.append(Pin(name, "1.0", frozenset({hashlib.sha256(data).hexdigest()})))
+    return pins, contents
+
+
+class Fetcher:
+    """Writes the wheels it knows into the cache; counts what it was asked for."""
+
+    def __init__(self, contents: dict[str, bytes]) -> None:
+        self.contents = contents
+        self.asked: list[list[str]] = []
+
+    def __call__(self, pins: Any, target: Path) -> None:
+        self.asked.append([p.name for p in pins])
+        for name, data in self.contents.items():
+            if any(name.startswith(p.name + "-") for p in pins):
+                (target / name).write_bytes(data)
+
+
+def test_wheels_are_fetched_once_then_served_from_the_cache(tmp_path: Path) -> None:
+    pins, contents = locked_wheels(tmp_path)
+    fetcher = Fetcher(contents)
+    cache = WheelCache(tmp_path / "cache", fetcher)
+    first = cache(pins)
+    second = cache(pins)
+    assert fetcher.asked == [["alpha", "beta"]]
+    assert first == second == sorted((tmp_path / "cache").glob("*.whl"))
+
+
+def test_a_cached_wheel_whose_hash_the_lock_does_not_allow_is_not_used(tmp_path: Path) -> None:
+    pins, contents = locked_wheels(tmp_path)
+    (tmp_path / "cache").mkdir()
+    for name, data in contents.items():
+        (tmp_path / "cache" / name).write_bytes(data)
+    beta = next(n for n in contents if n.startswith("beta-"))
+    (tmp_path / "cache" / beta).write_bytes(contents[beta] + b"tampered")
+    fetcher = Fetcher({})  # PyPI has nothing better
+    with pytest.raises(PackageError, match=r"no wheel with a locked hash for beta==1\.0"):
+        WheelCache(tmp_path / "cache", fetcher)(pins)
+    assert fetcher.asked == [["beta"]]
+
+
+def test_the_cache_directory_can_be_chosen(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PELUIT_WHEEL_CACHE", str(tmp_path / "mine"))
+    assert package.wheel_cache_dir() == tmp_path / "mine"
+    monkeypatch.delenv("PELUIT_WHEEL_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert package.wheel_cache_dir() == tmp_path / "xdg/peluit/lambda-wheels-cp313-aarch64"
+
+
+def test_pip_downloads_hash_checked_binary_wheels_for_lambda_arm64_python_313(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls: list[list[str]] = []
+    calls: list[tuple[list[str], str]] = []
 
     def run(command: list[str], **kwargs: Any) -> None:
-        calls.append(command)
+        requirements = Path(command[command.index("--requirement") + 1]).read_text("utf-8")
+        calls.append((command, requirements))
 
     monkeypatch.setattr(subprocess, "run", run)
-    pip_install(["cryptography==50.0.2"], tmp_path)
-    (command,) = calls
-    assert command[1:4] == ["-m", "pip", "install"]
+    pip_download([Pin("cryptography", "50.0.2", frozenset({"b" * 64, "a" * 64}))], tmp_path)
+    ((command, requirements),) = calls
+    assert command[1:4] == ["-m", "pip", "download"]
     joined = " ".join(command)
-    assert "--only-binary=:all:" in command
-    assert "--platform manylinux2014_aarch64" in joined
-    assert "--python-version 3.13" in joined
-    assert "--implementation cp" in joined
-    assert f"--target {tmp_path}" in joined
-    assert command[-1] == "cryptography==50.0.2"
+    for needed in (
+        "--only-binary=:all:",
+        "--require-hashes",
+        "--no-deps",
+        "--platform manylinux2014_aarch64",
+        "--platform manylinux_2_34_aarch64",
+        "--python-version 3.13",
+        "--implementation cp",
+        f"--dest {tmp_path}",
+    ):
+        assert needed in joined
+    assert requirements == (
+        f"cryptography==50.0.2 --hash=sha256:{'a' * 64} --hash=sha256:{'b' * 64}\n"
+    )
 
 
 def test_a_failing_pip_is_a_deploy_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -195,4 +378,4 @@ def test_a_failing_pip_is_a_deploy_error(tmp_path: Path, monkeypatch: pytest.Mon
 
     monkeypatch.setattr(subprocess, "run", run)
     with pytest.raises(DeployError, match="dependencies failed"):
-        pip_install(["x==1"], tmp_path)
+        pip_download([Pin("x", "1", frozenset({"a" * 64}))], tmp_path)

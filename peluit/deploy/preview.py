@@ -1,0 +1,232 @@
+"""`peluit deploy --dry-run`: what a deploy would change, with nothing changed in the account.
+
+No bucket is created and nothing is uploaded: the template goes to CloudFormation inline (as
+compact JSON, well under the 51,200-byte limit of `TemplateBody`), and the artifacts are only
+looked at (HEAD). Then:
+
+- **a stack that does not exist yet**: no change set, because a CREATE change set creates the
+  stack (in REVIEW_IN_PROGRESS). The resources are read from the template itself, with its
+  Conditions evaluated over the parameter values the deploy would pass; everything is `Add`.
+- **an existing stack**: an UPDATE change set, CloudFormation's own read-only preview — only it
+  knows which changes replace a resource (the case bucket and key warnings depend on that). It
+  changes no resource, and it is deleted in a `finally`, retried, whatever happened while it was
+  being described; a change set that cannot be deleted is named with the command that deletes it.
+  See docs/adr/0013-dry-run-without-writes.md.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml  # type: ignore[import-untyped]
+from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped]
+
+from . import buckets, stack
+from .aws import AwsClient, AwsClients, error_code, error_message
+from .errors import DeployError
+
+TEMPLATE_BODY_LIMIT = 51_200  # CloudFormation's limit for an inline template
+DELETE_ATTEMPTS = 4
+
+
+class _TemplateLoader(yaml.SafeLoader):  # type: ignore[misc]
+    """YAML with CloudFormation's short-form functions (`!Ref`, `!Sub`, `!GetAtt`, …) read as
+    their long JSON forms; dates stay strings, as CloudFormation reads them."""
+
+
+_TemplateLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _intrinsic(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
+    value: Any
+    if isinstance(node, yaml.ScalarNode):
+        value = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    if suffix == "Ref":
+        return {"Ref": value}
+    if suffix == "Condition":
+        return {"Condition": value}
+    if suffix == "GetAtt" and isinstance(value, str):
+        resource, _, attribute = value.partition(".")
+        return {"Fn::GetAtt": [resource, attribute]}
+    return {f"Fn::{suffix}": value}
+
+
+_TemplateLoader.add_multi_constructor("!", _intrinsic)
+
+
+def load_template(text: str) -> dict[str, Any]:
+    try:
+        data = yaml.load(text, Loader=_TemplateLoader)  # noqa: S506 (a SafeLoader subclass)
+    except yaml.YAMLError as exc:
+        raise DeployError(f"the template is not valid YAML: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
+        raise DeployError("the template has no Resources")
+    return data
+
+
+def template_body(path: Path) -> str:
+    """The template as compact JSON, to send inline."""
+    body = json.dumps(load_template(path.read_text(encoding="utf-8")), separators=(",", ":"))
+    if len(body.encode("utf-8")) > TEMPLATE_BODY_LIMIT:
+        raise DeployError(
+            f"the template is {len(body)} bytes as JSON, over CloudFormation's inline limit "
+            f"({TEMPLATE_BODY_LIMIT}): a dry run cannot preview it without uploading it"
+        )
+    return body
+
+
+def template_parameters(cfn: AwsClient, body: str) -> set[str]:
+    try:
+        summary = cfn.get_template_summary(TemplateBody=body)
+    except (BotoCoreError, ClientError) as exc:
+        raise DeployError(f"CloudFormation cannot read the template: {exc}") from None
+    return {str(p["ParameterKey"]) for p in summary.get("Parameters", [])}
+
+
+def planned_creation(
+    template: Mapping[str, Any], stack_name: str, values: Mapping[str, str]
+) -> stack.ChangeSet:
+    """What creating the stack with these parameter values would add (no AWS call)."""
+    parameters: dict[str, Any] = {
+        key: spec.get("Default") for key, spec in template.get("Parameters", {}).items()
+    }
+    parameters.update(values)
+    conditions: dict[str, Any] = template.get("Conditions", {})
+    changes = []
+    for logical_id, resource in template["Resources"].items():
+        condition = resource.get("Condition")
+        action = "Add"
+        if condition is not None:
+            try:
+                if not _condition(condition, conditions, parameters, ()):
+                    continue
+            except _Unknown:
+                action = f"Add if {condition}"
+        changes.append(stack.Change(action, str(logical_id), str(resource.get("Type", "")), ""))
+    return stack.ChangeSet(stack_name, "", "CREATE", tuple(changes))  # no change set made
+
+
+class _Unknown(Exception):  # noqa: N818 (internal signal, never raised out of this module)
+    """A condition that cannot be decided offline (it refers to the account or region)."""
+
+
+def _condition(
+    name: str, conditions: Mapping[str, Any], parameters: Mapping[str, Any], seen: tuple[str, ...]
+) -> bool:
+    if name in seen or name not in conditions:
+        raise _Unknown(name)
+    return _truth(conditions[name], conditions, parameters, (*seen, name))
+
+
+def _truth(
+    expr: Any, conditions: Mapping[str, Any], parameters: Mapping[str, Any], seen: tuple[str, ...]
+) -> bool:
+    if not isinstance(expr, dict) or len(expr) != 1:
+        raise _Unknown(str(expr))
+    ((function, argument),) = expr.items()
+    if function == "Condition":
+        return _condition(argument, conditions, parameters, seen)
+    if function == "Fn::Equals":
+        left, right = (_scalar(a, parameters) for a in argument)
+        return left == right
+    operands = [_truth(a, conditions, parameters, seen) for a in argument]
+    if function == "Fn::Not":
+        return not operands[0]
+    if function == "Fn::And":
+        return all(operands)
+    if function == "Fn::Or":
+        return any(operands)
+    raise _Unknown(function)
+
+
+def _scalar(value: Any, parameters: Mapping[str, Any]) -> str:
+    if isinstance(value, dict) and set(value) == {"Ref"} and value["Ref"] in parameters:
+        value = parameters[value["Ref"]]
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return str(value)  # CloudFormation compares parameter values as strings
+    raise _Unknown(str(value))
+
+
+def preview_update(
+    cfn: AwsClient,
+    stack_name: str,
+    body: str,
+    parameters: list[dict[str, object]],
+    waiting: stack.Waiting,
+) -> stack.ChangeSet:
+    """CloudFormation's preview of updating `stack_name`; the change set is always deleted."""
+    name = "peluit-dry-run-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    try:
+        return stack.create_change_set(
+            cfn, stack_name, "UPDATE", None, parameters, waiting, name=name, template_body=body
+        )
+    finally:
+        delete_preview(cfn, stack_name, name)
+
+
+def delete_preview(cfn: AwsClient, stack_name: str, name: str, pause: float = 1.0) -> None:
+    """Delete the change set `name` (gone already is fine), retrying on errors."""
+    last = ""
+    for attempt in range(DELETE_ATTEMPTS):
+        try:
+            cfn.delete_change_set(StackName=stack_name, ChangeSetName=name)
+        except ClientError as exc:
+            if error_code(exc) == "ChangeSetNotFound" or "does not exist" in error_message(exc):
+                return
+            last = error_message(exc)
+        except BotoCoreError as exc:
+            last = str(exc)
+        else:
+            return
+        time.sleep(pause * (attempt + 1))
+    raise DeployError(
+        f"the dry run's change set {name} could not be deleted ({last}); it changes nothing, "
+        f"but delete it: aws cloudformation delete-change-set --stack-name {stack_name} "
+        f"--change-set-name {name}"
+    )
+
+
+def dry_run(
+    clients: AwsClients,
+    stack_name: str,
+    body: str,
+    values: Mapping[str, str],
+    template_keys: set[str],
+    waiting: stack.Waiting,
+) -> stack.ChangeSet:
+    """The changes deploying `body` with `values` would make, none of them made."""
+    cfn = clients.cloudformation
+    kind = stack.change_set_kind(stack.stack_status(cfn, stack_name), stack_name)
+    if kind == "CREATE":
+        return planned_creation(json.loads(body), stack_name, values)
+    previous = stack.previous_parameters(cfn, stack_name)
+    keep = sorted((previous & template_keys) - set(values))
+    return preview_update(cfn, stack_name, body, stack.parameter_list(values, keep), waiting)
+
+
+def artifact_plan(s3: AwsClient, bucket: str, key: str, size: int) -> list[str]:
+    """What a deploy would do in the artifacts bucket (looked at, not touched)."""
+    if not buckets.bucket_exists(s3, bucket):
+        return [
+            f"Would create the artifacts bucket {bucket} and upload {key} "
+            f"({size / 2**20:.1f} MiB) and the template."
+        ]
+    try:
+        s3.head_object(Bucket=bucket, Key=key)
+    except ClientError as exc:
+        if error_code(exc) not in {"404", "NoSuchKey", "NotFound"}:
+            raise DeployError(f"cannot read s3://{bucket}/{key}: {error_message(exc)}") from None
+        return [f"Would upload {key} ({size / 2**20:.1f} MiB) to {bucket}."]
+    return [f"{key} is already in {bucket}: the functions' code is unchanged."]
