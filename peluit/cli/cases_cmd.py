@@ -6,6 +6,7 @@
     peluit cases download CASE NUMBER [-o FILE | -d DIR]     (a file of the case, decrypted)
     peluit cases reply  CASE [--text TEXT | --file FILE]       (else standard input)
     peluit cases status CASE STATUS [--target apip|kpk|aph] (--reason TEXT | --reason-file F)
+    peluit cases tag    CASE uji [--clear]                   (uji: a test report, ADR 0015)
 
 each with --key KEYFILE [--server URL] [--config peluit.toml] [--passphrase-file FILE].
 CASE is a case id or its reference (`ABCD-EFGH-JKMN-PQRS`). The passphrase is read from the
@@ -79,6 +80,10 @@ def _parser() -> argparse.ArgumentParser:
     reason = status.add_mutually_exclusive_group(required=True)
     reason.add_argument("--reason")
     reason.add_argument("--reason-file", type=Path)
+    tag = command("tag", "mark a case as a test report (uji), or --clear the mark")
+    tag.add_argument("case")
+    tag.add_argument("tag", choices=workflow.TAGS)
+    tag.add_argument("--clear", action="store_true")
     return p
 
 
@@ -118,6 +123,9 @@ def _run(desk: ReviewDesk, args: argparse.Namespace) -> None:
     elif args.action == "reply":
         key = desk.reply(case_id(args.case), _text(args.text, args.file))
         print(f"sent: {key}")
+    elif args.action == "tag":
+        state = desk.client.set_tag(case_id(args.case), args.tag, present=not args.clear)
+        print(f"tags: {' '.join(state['tags']) or '-'}")
     else:
         text = _text(args.reason, args.reason_file)
         state = desk.change_status(case_id(args.case), args.status, text, args.target)

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from peluit.cli import smoke_cmd
+from peluit.cli import cases_cmd, smoke_cmd
 from peluit.config.demo import DEMO_PASSPHRASE
 from tests.support.submitting import (
     InProcess,
@@ -200,6 +200,27 @@ def test_smoke_through_a_faithful_proxy_passes(
         assert code == 0, report
         assert results(report) == dict.fromkeys(ROWS, "pass")
         assert report["ok"] is True
+
+
+def test_the_reviewers_list_labels_the_smoke_case_and_a_reviewer_can_clear_the_mark(
+    site: Site, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, report = smoke_json(site, site.served.base, capsys)
+    assert code == 0, report
+    common = ["--key", str(site.key), "--server", site.served.base, "--config", str(site.config)]
+    common += ["--passphrase-file", str(site.passphrase)]
+
+    def cases(*args: str) -> str:
+        assert cases_cmd.main([*args, *common]) == 0
+        return capsys.readouterr().out
+
+    listed = cases("list")
+    [line] = [row for row in listed.splitlines() if row.startswith(report["case"])]
+    assert "ditolak [UJI/TEST]" in line
+    assert listed.splitlines()[-1].startswith("0 perkara / cases; 0 terlambat")
+    assert report["case"] not in cases("list", "--no-tests")
+    assert cases("tag", report["case"], "uji", "--clear") == "tags: -\n"
+    assert "UJI" not in cases("list")
 
 
 # -- each broken thing fails its row -----------------------------------------------------------
