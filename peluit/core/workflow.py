@@ -31,7 +31,7 @@ FINAL: Final = frozenset({SELESAI, DITOLAK})
 TARGETS: Final = ("apip", "kpk", "aph")
 # Tags a reviewer may set on a case (state.json `tags`). `uji`: a test report (`peluit smoke`
 # files one after each deploy), which lists and statistics leave out. Only a signed reviewer
-# of the channel sets or clears one (ADR 0013); a reporter cannot mark their report.
+# of the channel sets or clears one (ADR 0015); a reporter cannot mark their report.
 TEST_TAG: Final = "uji"
 TAGS: Final = (TEST_TAG,)
 

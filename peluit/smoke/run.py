@@ -8,7 +8,7 @@ derived from the receipt code (peluit/core/receipt.py). The reviewer's side is t
 desk and its signing client (peluit/review/), with the operator's key file.
 
 The report says in every text answer that it is a test, and the reviewer marks the case
-with the `uji` tag right after filing it (ADR 0013), then closes it (`ditolak`, with a
+with the `uji` tag right after filing it (ADR 0015), then closes it (`ditolak`, with a
 reason). The receipt code is never printed.
 """
 

@@ -1,4 +1,4 @@
-"""How a test report is marked (ADR 0013): the `uji` tag in state.json, set only by a signed
+"""How a test report is marked (ADR 0015): the `uji` tag in state.json, set only by a signed
 reviewer of the case's channel through the reviewer API, audited; never by the reporter."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Test reports in the reviewers' lists: `peluit cases list` and the console label a case
-tagged `uji` (ADR 0013) and leave it out of the counts."""
+tagged `uji` (ADR 0015) and leave it out of the counts."""
 
 from __future__ import annotations
 
