@@ -298,6 +298,8 @@ def test_an_edge_that_drops_if_match_fails_the_status_row(
     assert code == 1
     found = results(report)
     assert found["status"] == "fail"
+    [row] = [r for r in report["checks"] if r["id"] == "status"]
+    assert "401 signature_invalid" in row["detail"]
     assert found["reporter-reads"] == "skip"
     assert {k for k, v in found.items() if v == "pass"} == set(ROWS) - {
         "status",
