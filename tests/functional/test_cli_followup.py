@@ -203,7 +203,8 @@ def test_a_wrong_code_a_typo_and_an_unreachable_server_get_clear_errors(
     typo = code[:-1] + ("0" if code[-1] != "0" else "1")
     wrong = peluit("followup", "--server", nowhere, "--receipt", typo, "status", cwd=served.data)
     assert wrong.returncode == 1
-    assert "check every character" in wrong.stderr  # caught before any request
+    assert "Ada salah ketik di kode ini" in wrong.stderr  # caught before any request
+    assert "Nothing has been sent" in wrong.stderr
     down = peluit(
         "followup", "--server", nowhere, "--retries", "0", "--receipt", code, "status",
         cwd=served.data,

@@ -159,7 +159,9 @@ def test_a_typo_or_an_empty_message_is_refused_before_any_request() -> None:
     code = str(ReceiptCode.generate())
     api = FakeApi(ReceiptCode.generate(), [])
     typo = code[:-1] + ("0" if code[-1] != "0" else "1")
-    with pytest.raises(ReceiptError, match="check every character"):
+    with pytest.raises(
+        ReceiptError, match=r"Check every character carefully\. Nothing has been sent"
+    ):
         FollowupSession(SERVER, typo, api, _channels())
     assert api.sent == []
     real = ReceiptCode.parse(code)
