@@ -190,8 +190,14 @@ def test_no_condition_key_a_policy_tests_is_dropped_by_the_simulator(
 ) -> None:
     """The simulator drops context keys an action does not define; none of the keys the
     template's conditions test may be among them, or a condition would be judged blind."""
+    rendered = recording.rendered
+    documents = [
+        *rendered.bucket_policies.values(),
+        *rendered.key_policies.values(),
+        *(d for docs in rendered.role_policies.values() for d in docs),
+    ]
     tested = {"aws:SecureTransport", "s3:TlsVersion", "kms:ViaService"} | {
-        key for d in recording.rendered.bucket_policies.values() for key in _condition_keys(d)
+        key for d in documents for key in _condition_keys(d)
     }
     dropped = {k for d in recording.decisions for k in d.ignored_context_keys}
     assert not (dropped & tested), sorted(dropped & tested)
