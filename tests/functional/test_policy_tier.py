@@ -398,6 +398,9 @@ def refusal_table() -> list[Refusal]:
         "lookup/" + "cd" * 32,
     ):
         must(s3(f"PutObject {key}", "reviewer", "s3:PutObject", CASE_BUCKET, key), False)
+    # ... nor a message in the reporter's name (its own grant on thread/* would allow it).
+    impostor = f"{CASE}/thread/00002-pelapor.age"
+    must(s3(f"PutObject {impostor}", "reviewer", "s3:PutObject", CASE_BUCKET, impostor), True)
     for action in ("s3:GetObject", "s3:PutObject"):
         must(s3(f"{action} a staged upload", "reviewer", action, STAGING_BUCKET, STAGED), False)
     must(
