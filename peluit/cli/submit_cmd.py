@@ -45,7 +45,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--identity-choice", choices=["anonymous", "confidential", "open"], default="anonymous"
     )
-    p.add_argument("--identity-field", action="append", default=[], metavar="NAME=VALUE")
+    p.add_argument(
+        "--identity-field",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="with confidential or open: the name and at least one way to reach you; a NIK "
+        "is 16 digits. A consent to a reward or to being named (a --field) needs one of these.",
+    )
     p.add_argument("--file", action="append", default=[], type=Path, metavar="PATH")
     p.add_argument("--lang", choices=["id", "en"], default="id", help="the report's language")
     p.add_argument(
