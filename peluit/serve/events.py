@@ -1,7 +1,8 @@
 """Turning a local HTTP request into the API Gateway HTTP API (v2) event Lambda would get.
 
 The client's address and user agent are never copied in: the event carries a fixed
-placeholder, so nothing downstream can log or store them even by mistake.
+placeholder, so nothing downstream can log or store them even by mistake. Headers, cookies and
+the query string are what production's edge forwards (peluit/edge, applied in edge.py).
 """
 
 from __future__ import annotations
@@ -11,24 +12,18 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
-# Headers the API needs; everything else (User-Agent, X-Forwarded-For, cookies…) is dropped.
-FORWARDED_HEADERS = (
-    "content-type",
-    "content-length",
-    "accept",
-    "content-digest",
-    "signature",
-    "signature-input",
-    "if-match",
-    "host",
-)
+from .edge import api_headers, api_query
+
 PLACEHOLDER_IP = "192.0.2.0"  # TEST-NET-1: documentation range, never a real client
 
 
 def http_api_event(
     method: str, path: str, query: str, headers: Mapping[str, str], body: bytes
 ) -> dict[str, Any]:
-    kept = {k.lower(): v for k, v in headers.items() if k.lower() in FORWARDED_HEADERS}
+    """The event for a request as CloudFront passes it on: only the headers and query string
+    the API behaviour forwards (peluit/serve/edge.py)."""
+    kept = api_headers(headers, len(body))
+    query = api_query(query)
     try:
         text: str | None = body.decode("utf-8") if body else None
         encoded = False

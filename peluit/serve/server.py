@@ -16,12 +16,13 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from peluit.api import errors, openapi
+from peluit.edge import behaviours, pages
 from peluit.store.errors import ObjectNotFoundError
 from peluit.store.local import LocalStore
 from peluit.web.headers import SECURITY_HEADERS
 from peluit.web.length import content_length
 
-from . import static
+from . import edge, static
 from .events import http_api_event, response_parts
 
 MAX_API_BODY = 8 * 1024 * 1024
@@ -111,6 +112,8 @@ class PeluitServer(ThreadingHTTPServer):
         self.reviewer = reviewer
         self.store = store
         self.site_dir = site_dir
+        # The pages the site's CloudFront Function knows, listed from the site as deploy does.
+        self.site_pages = pages.site_pages(site_dir) if site_dir is not None else ()
         self.openapi = app.get_openapi_json_schema(title=openapi.TITLE, version=openapi.VERSION)
         # A Powertools resolver keeps the request it is handling on itself (current_event,
         # context: the reviewer API's actor), as one Lambda instance handles one event at a
@@ -164,14 +167,14 @@ class _Handler(BaseHTTPRequestHandler):
             path = urlsplit(self.path).path
             if path == "/api/v1/openapi.json" and self.command in {"GET", "HEAD"}:
                 self._send(200, {"Content-Type": "application/json"}, self.server.openapi.encode())
-            elif path.startswith(REVIEW_PREFIX) and self.server.reviewer is not None:
-                self._api(self.server.reviewer)
-            elif path.startswith("/api/"):
-                self._api(self.server.app)
             elif path.startswith(UPLOAD_PREFIX) and self.command == "PUT":
-                self._upload(path.removeprefix(UPLOAD_PREFIX))
+                self._upload(path.removeprefix(UPLOAD_PREFIX))  # stands in for S3, not the CDN
             elif path.startswith(DOWNLOAD_PREFIX) and self.command == "GET":
                 self._download(path.removeprefix(DOWNLOAD_PREFIX))
+            elif behaviours.behaviour_for(path) is behaviours.API:
+                reviewer = self.server.reviewer
+                review = path.startswith(REVIEW_PREFIX)
+                self._api(reviewer if reviewer is not None and review else self.server.app)
             elif self.command in {"GET", "HEAD"}:
                 self._static(path, head)
             else:
@@ -258,19 +261,22 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 self._problem(errors.NOT_FOUND)
             return
-        file = static.resolve(site, path)
-        if file is None:
-            missing = static.resolve(site, "/404.html")
-            data = missing.read_bytes() if missing else b"Not found"
-            self._send(404, {"Content-Type": static.TYPES[".html"]}, data, head)
+        # The site's CloudFront Function (its Python twin) around the bucket, as in production.
+        answer = edge.site_answer(site, self.server.site_pages, path)
+        if answer.location is not None:
+            self._send(answer.status, {"Location": answer.location}, b"", head)
             return
+        if answer.file is None:  # a missing asset: the bucket's own answer
+            self._send(answer.status, {"Content-Type": "application/xml"}, edge.NO_SUCH_KEY, head)
+            return
+        file = answer.file
         body, encoding = static.body_for(file, self.headers.get("Accept-Encoding", ""))
         headers = {
             "Content-Type": static.content_type(file),
             "Cache-Control": static.cache_control(file),
             **encoding,
         }
-        self._send(200, headers, body, head)
+        self._send(answer.status, headers, body, head)
 
     # -- plumbing -------------------------------------------------------------------------
 
