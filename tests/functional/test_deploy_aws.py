@@ -234,7 +234,6 @@ def test_dry_run_of_a_new_stack_creates_no_bucket_object_or_stack(rig: Rig) -> N
     assert not result.executed
     added = {c.logical_id for c in result.change_set.changes if c.action == "Add"}
     assert {"CaseKey", "CaseBucket", "PublicFunction", "ReviewerFunction", "Distribution"} <= added
-    assert "SiteCertificate" not in added  # conditions evaluated: no SiteDomain given
     assert account_state(rig.clients) == {"buckets": [], "stacks": []}
     assert "Dry run: nothing was changed." in rig.console.said
     assert "ACTION" in rig.console.transcript

@@ -1,0 +1,183 @@
+"""The dry run's pieces that need no AWS: the template read as CloudFormation reads it, the
+resources a new stack would get, the preview change set always deleted, one-line AWS errors.
+(tests/functional/test_deploy_aws.py runs the dry run against moto.)"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from botocore.exceptions import (  # type: ignore[import-untyped]
+    ClientError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    ReadTimeoutError,
+    UnauthorizedSSOTokenError,
+)
+
+from peluit.deploy.aws import failure_message
+from peluit.deploy.errors import DeployError
+from peluit.deploy.preview import (
+    TEMPLATE_BODY_LIMIT,
+    delete_preview,
+    load_template,
+    planned_creation,
+    template_body,
+)
+from peluit.deploy.source import find_source
+from tests.support.template import load_template as cfn_lint_template
+
+pytestmark = pytest.mark.unit
+
+
+def test_the_template_reads_as_cfn_lint_reads_it() -> None:
+    """cfn-lint's loader is the reference for the short forms (!Ref, !Sub, !GetAtt, !If …)."""
+    ours = load_template(find_source().template.read_text(encoding="utf-8"))
+    assert ours == cfn_lint_template()
+
+
+def test_the_inline_template_is_compact_json_within_cloudformations_limit() -> None:
+    template = find_source().template
+    body = template_body(template)
+    assert json.loads(body) == cfn_lint_template()
+    assert len(body.encode()) <= TEMPLATE_BODY_LIMIT
+    assert len(body.encode()) < len(template.read_bytes())  # the comments are gone
+
+
+def test_a_template_too_big_to_send_inline_is_refused(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_text(
+        "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n"
+        f"    Properties:\n      TopicName: {'x' * TEMPLATE_BODY_LIMIT}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DeployError, match="inline limit"):
+        template_body(big)
+
+
+def test_dates_and_getatt_short_forms_are_read_as_cloudformation_does() -> None:
+    template = load_template(
+        "AWSTemplateFormatVersion: 2010-09-09\nResources:\n  A:\n    Type: T\n"
+        "    Properties:\n      Arn: !GetAtt B.Arn\n      List: !GetAtt [B, Arn]\n"
+        "      Name: !Sub '${AWS::StackName}-a'\n"
+    )
+    assert template["AWSTemplateFormatVersion"] == "2010-09-09"
+    props = template["Resources"]["A"]["Properties"]
+    assert props["Arn"] == props["List"] == {"Fn::GetAtt": ["B", "Arn"]}
+    assert props["Name"] == {"Fn::Sub": "${AWS::StackName}-a"}
+
+
+CONDITIONAL = {
+    "Parameters": {"Domain": {"Default": ""}, "Reserved": {"Default": 10}},
+    "Conditions": {
+        "HasDomain": {"Fn::Not": [{"Fn::Equals": [{"Ref": "Domain"}, ""]}]},
+        "Reserve": {"Fn::Not": [{"Fn::Equals": [{"Ref": "Reserved"}, 0]}]},
+        "Both": {"Fn::And": [{"Condition": "HasDomain"}, {"Condition": "Reserve"}]},
+        "InUsEast": {"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]},
+    },
+    "Resources": {
+        "Always": {"Type": "AWS::S3::Bucket"},
+        "Certificate": {"Type": "AWS::CertificateManager::Certificate", "Condition": "HasDomain"},
+        "Concurrency": {"Type": "Custom::X", "Condition": "Reserve"},
+        "Both": {"Type": "Custom::Y", "Condition": "Both"},
+        "Regional": {"Type": "Custom::Z", "Condition": "InUsEast"},
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ({}, ["Always", "Concurrency", "Regional"]),
+        (
+            {"Domain": "wbs.example.go.id"},
+            ["Always", "Certificate", "Concurrency", "Both", "Regional"],
+        ),
+        ({"Reserved": "0"}, ["Always", "Regional"]),  # compared as strings, as CloudFormation
+    ],
+)
+def test_a_new_stack_lists_the_resources_its_conditions_allow(
+    values: dict[str, str], expected: list[str]
+) -> None:
+    planned = planned_creation(CONDITIONAL, "peluit", values)
+    assert planned.kind == "CREATE"
+    listed = [c.logical_id for c in planned.changes]
+    assert listed == expected
+    actions = {c.logical_id: c.action for c in planned.changes}
+    assert actions["Regional"] == "Add if InUsEast"  # depends on the region: not guessed
+    assert all(a == "Add" for k, a in actions.items() if k != "Regional")
+
+
+class ChangeSets:
+    """A CloudFormation client whose delete_change_set answers from a script."""
+
+    def __init__(self, *answers: Exception | None) -> None:
+        self.answers = list(answers)
+        self.calls = 0
+
+    def delete_change_set(self, **kwargs: Any) -> None:
+        self.calls += 1
+        answer = self.answers.pop(0)
+        if answer is not None:
+            raise answer
+
+
+def client_error(code: str, message: str) -> ClientError:
+    return ClientError({"Error": {"Code": code, "Message": message}}, "DeleteChangeSet")
+
+
+def test_deleting_the_preview_is_retried_until_it_succeeds() -> None:
+    cfn = ChangeSets(client_error("Throttling", "Rate exceeded"), None)
+    delete_preview(cfn, "peluit", "peluit-dry-run-x", pause=0)
+    assert cfn.calls == 2
+
+
+def test_a_preview_already_gone_is_fine() -> None:
+    cfn = ChangeSets(client_error("ChangeSetNotFound", "ChangeSet [x] does not exist"))
+    delete_preview(cfn, "peluit", "peluit-dry-run-x", pause=0)
+    assert cfn.calls == 1
+
+
+def test_a_preview_that_cannot_be_deleted_is_named_with_the_command_that_deletes_it() -> None:
+    cfn = ChangeSets(*[client_error("AccessDenied", "no")] * 4)
+    with pytest.raises(DeployError) as raised:
+        delete_preview(cfn, "peluit", "peluit-dry-run-x", pause=0)
+    assert cfn.calls == 4
+    assert (
+        "aws cloudformation delete-change-set --stack-name peluit "
+        "--change-set-name peluit-dry-run-x" in str(raised.value)
+    )
+
+
+@pytest.mark.parametrize(
+    ("error", "start"),
+    [
+        (NoCredentialsError(), "kredensial AWS tidak ditemukan / no AWS credentials found"),
+        (
+            EndpointConnectionError(endpoint_url="https://sts.ap-southeast-3.amazonaws.com"),
+            "tidak dapat menghubungi AWS / cannot reach AWS: check the network",
+        ),
+        (
+            ReadTimeoutError(endpoint_url="https://sts.ap-southeast-3.amazonaws.com"),
+            "tidak dapat menghubungi AWS / cannot reach AWS",
+        ),
+        (
+            UnauthorizedSSOTokenError(),
+            "sesi SSO AWS berakhir / the AWS SSO session has ended: run `aws sso login",
+        ),
+        (
+            ClientError(
+                {"Error": {"Code": "ExpiredToken", "Message": "The security token\nexpired"}},
+                "GetCallerIdentity",
+            ),
+            "AWS menolak kredensial ini / AWS refused these credentials (ExpiredToken: The "
+            "security token expired); check --profile and that ap-southeast-3 is enabled",
+        ),
+    ],
+)
+def test_aws_failures_are_one_line_in_indonesian_and_english(error: Exception, start: str) -> None:
+    message = failure_message(error, "ap-southeast-3")
+    assert message.startswith(start)
+    assert "\n" not in message
