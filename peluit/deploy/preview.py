@@ -11,7 +11,7 @@ looked at (HEAD). Then:
   knows which changes replace a resource (the case bucket and key warnings depend on that). It
   changes no resource, and it is deleted in a `finally`, retried, whatever happened while it was
   being described; a change set that cannot be deleted is named with the command that deletes it.
-  See docs/adr/0013-dry-run-without-writes.md.
+  See docs/adr/0019-dry-run-without-writes.md.
 """
 
 from __future__ import annotations
