@@ -9,5 +9,5 @@
   against it in tests/unit/test_edge_template.py).
 
 `peluit serve` applies the same edge to every request (peluit/serve/server.py). See
-docs/adr/0013-the-edge-as-code.md.
+docs/adr/0021-the-edge-as-code.md.
 """

@@ -4,7 +4,7 @@ what they carry there, and which functions and headers apply.
 There are no custom error responses. CloudFront applies them to every behaviour of a
 distribution, `/api/*` included, and they cannot be scoped: a 404 page for the site would turn
 the API's JSON 404 answers (`receipt_not_found`, `case_not_found`, …) into HTML. The site's
-missing pages are answered by its CloudFront Function instead (docs/adr/0013-the-edge-as-code.md).
+missing pages are answered by its CloudFront Function instead (docs/adr/0021-the-edge-as-code.md).
 """
 
 from __future__ import annotations
