@@ -235,7 +235,8 @@ class FollowupPage {
     show(document.getElementById("fu-thread-empty"), view.messages.length === 0 ? t(this.lang, "thread_empty") : "");
     const closed = FINAL.has(view.status);
     this.replyForm.hidden = closed;
-    show(document.getElementById("fu-closed"), closed ? t(this.lang, "closed_case") : "");
+    const why = view.status === "ditolak" ? "closed_refused" : "closed_case";
+    show(document.getElementById("fu-closed"), closed ? t(this.lang, why) : "");
     this.sendButton.disabled = closed || Boolean(this.pending);
     if (this.caseSection.hidden) {
       this.caseSection.hidden = false;

@@ -227,6 +227,10 @@ export const MESSAGES = {
     id: "Laporan ini sudah selesai ditangani; pesan dan bukti baru tidak dapat ditambahkan.",
     en: "This report has been closed; new messages and evidence cannot be added.",
   },
+  closed_refused: {
+    id: "Laporan ini tidak dilanjutkan; alasannya ada di pesan tim penelaah di atas. Pesan dan bukti baru tidak dapat ditambahkan; Anda dapat membuat laporan baru.",
+    en: "This report is not being pursued; the review team's message above says why. New messages and evidence cannot be added; you may file a new report.",
+  },
   followup_failed: {
     id: "Terjadi kesalahan di peramban. Tidak ada yang dikirim; silakan coba lagi.",
     en: "Something went wrong in the browser. Nothing was sent; please try again.",

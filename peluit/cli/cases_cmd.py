@@ -6,6 +6,7 @@
     peluit cases download CASE NUMBER [-o FILE | -d DIR]     (a file of the case, decrypted)
     peluit cases reply  CASE [--text TEXT | --file FILE]       (else standard input)
     peluit cases status CASE STATUS [--target apip|kpk|aph] (--reason TEXT | --reason-file F)
+                        [--tell-reporter TEXT]   (required for ditolak: the reporter learns why)
     peluit cases tag    CASE uji [--clear]                   (uji: a test report, ADR 0015)
 
 each with --key KEYFILE [--server URL] [--config peluit.toml] [--passphrase-file FILE].
@@ -80,6 +81,11 @@ def _parser() -> argparse.ArgumentParser:
     reason = status.add_mutually_exclusive_group(required=True)
     reason.add_argument("--reason")
     reason.add_argument("--reason-file", type=Path)
+    status.add_argument(
+        "--tell-reporter",
+        metavar="TEXT",
+        help="a message to the reporter sent with the change (required for ditolak)",
+    )
     tag = command("tag", "mark a case as a test report (uji), or --clear the mark")
     tag.add_argument("case")
     tag.add_argument("tag", choices=workflow.TAGS)
@@ -128,7 +134,9 @@ def _run(desk: ReviewDesk, args: argparse.Namespace) -> None:
         print(f"tags: {' '.join(state['tags']) or '-'}")
     else:
         text = _text(args.reason, args.reason_file)
-        state = desk.change_status(case_id(args.case), args.status, text, args.target)
+        state = desk.change_status(
+            case_id(args.case), args.status, text, args.target, tell_reporter=args.tell_reporter
+        )
         print(f"status: {state['status']}")
 
 

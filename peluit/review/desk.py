@@ -311,17 +311,44 @@ class ReviewDesk:
         return str(self.client.post_message(case, sealed)["key"])
 
     def change_status(
-        self, case: str, status: str, reason: str, target: str | None, etag: str | None = None
+        self,
+        case: str,
+        status: str,
+        reason: str,
+        target: str | None,
+        etag: str | None = None,
+        tell_reporter: str | None = None,
     ) -> dict[str, Any]:
-        """Move the case on. `etag`: the version the person saw (a page's hidden field), so
-        a change made meanwhile by someone else is refused (409) rather than overwritten."""
+        """Move the case on. `reason` is for the team only (an encrypted note); with
+        `tell_reporter`, a message to the reporter follows the change. A refusal (`ditolak`)
+        of a case the reporter can be answered on needs one: the reporter must learn why.
+        `etag`: the version the person saw (a page's hidden field), so a change made
+        meanwhile by someone else is refused (409) rather than overwritten."""
         if status not in workflow.STATUSES:
             raise ReviewInputError(f"unknown status {status!r}")
+        note = (tell_reporter or "").strip()
         view = self.client.get_case(case)
-        sealed = compose.status_reason(self.config, str(view["channel"]), _text(reason, "reason"))
-        return self.client.change_status(
+        reply = view.get("reply_recipient")
+        if status == workflow.DITOLAK and reply and not note:
+            raise ReviewInputError(
+                "menolak laporan memerlukan pesan untuk pelapor yang menjelaskan alasannya / "
+                "a refusal needs a message telling the reporter why"
+            )
+        if note and not reply:
+            raise ReviewInputError("this case has no reply key: the reporter cannot be answered")
+        channel = str(view["channel"])
+        sealed = compose.status_reason(self.config, channel, _text(reason, "reason"))
+        letter = (
+            compose.message(self.config, channel, str(reply), _text(note, "message"))
+            if note
+            else None
+        )
+        state = self.client.change_status(
             case, etag or str(view["etag"]), status, sealed, target or None
         )
+        if letter is not None:  # after the change: a refused change must not tell anything
+            self.client.post_message(case, letter)
+        return state
 
     def request_identity(self, case: str, reason: str) -> dict[str, Any]:
         view = self.client.get_case(case)

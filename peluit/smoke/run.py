@@ -48,6 +48,8 @@ REPORT_TEXT = (
 REPLY_TEXT = f"{MARKER} Balasan uji / test reply."
 REASON_TEXT = f"{MARKER} Laporan uji, ditutup otomatis / a test report, closed automatically."
 CLOSED = workflow.DITOLAK
+# A refusal tells the reporter why (peluit/review/desk.py change_status).
+CLOSING_TEXT = f"{MARKER} Laporan uji ini ditutup / this test report is closed."
 ATTACHMENT_BYTES = 48 * 1024
 SMOKE_RETRY = RetryPolicy(attempts=3, base_delay=0.5, max_delay=2.0)
 FAILURES: tuple[type[Exception], ...] = (
@@ -261,7 +263,7 @@ class Smoke:
 
     def change_status(self) -> str:
         case = self._case()
-        self.desk.change_status(case, CLOSED, REASON_TEXT, None)
+        self.desk.change_status(case, CLOSED, REASON_TEXT, None, tell_reporter=CLOSING_TEXT)
         view = self.desk.client.get_case(case)
         last = view["history"][-1]
         _require(last.get("status") == CLOSED, f"the history ends with {last.get('status')}")
@@ -275,10 +277,11 @@ class Smoke:
         _require(answer.get("status") == CLOSED, f"the reporter sees {answer.get('status')}")
         identity = self._code().reply_identity()
         replies = [m for m in answer.get("messages", []) if m.get("sender") == "penelaah"]
-        _require(bool(replies), "the reporter sees no reply")
-        text = age.decrypt(base64.b64decode(replies[-1]["data"]), [identity]).decode()
-        _require(text == REPLY_TEXT, "the reply does not decrypt to what was sent")
-        return f"{CLOSED}; balasan/reply {len(text)} chars"
+        _require(len(replies) == 2, f"the reporter sees {len(replies)} team messages, not 2")
+        texts = [age.decrypt(base64.b64decode(m["data"]), [identity]).decode() for m in replies]
+        _require(texts[0] == REPLY_TEXT, "the reply does not decrypt to what was sent")
+        _require(texts[1] == CLOSING_TEXT, "the refusal's message to the reporter differs")
+        return f"{CLOSED}; balasan/reply {len(texts[0])} chars"
 
     def site_404(self) -> str:
         answer = self._get(f"peluit-smoke-{secrets.token_hex(6)}/tidak-ada.html")

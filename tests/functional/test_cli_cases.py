@@ -108,6 +108,38 @@ def test_cases_reply_and_status_act_on_the_case(
     assert "diverifikasi rina: Cukup." in cases(served, workdir, "show", submitted.case)
 
 
+def test_a_refusal_without_a_message_to_the_reporter_is_refused_and_changes_nothing(
+    served: DemoServer, workdir: Path
+) -> None:
+    answers = {"what": "Pungli.", "who": "Loket", "where": "Desa Y", "when": "2026"}
+    filed = submit_case(served.config, served.server.store, {**answers, "area": "lainnya"})
+    key = demo_key_path(served.data, "rina").relative_to(workdir)
+    common: list[str | Path] = [
+        "--key", key, "--server", served.base, "--passphrase-file", "passphrase.txt",
+    ]  # fmt: skip
+    state_key = layout.case_state(filed.case)
+    before = served.objects(layout.case_prefix(filed.case))
+
+    refused = peluit(
+        "cases", "status", filed.case, "ditolak", "--reason", "Di luar kewenangan.", *common,
+        cwd=workdir,
+    )  # fmt: skip
+    assert refused.returncode == 1
+    assert "pesan untuk pelapor" in refused.stderr.decode()
+    assert served.objects(layout.case_prefix(filed.case)) == before  # nothing written
+
+    out = cases(
+        served, workdir, "status", filed.case, "ditolak", "--reason", "Di luar kewenangan.",
+        "--tell-reporter", "Silakan laporkan ke Ombudsman RI.",
+    )  # fmt: skip
+    assert out.strip() == "status: ditolak"
+    assert json.loads(served.objects(state_key)[state_key])["status"] == "ditolak"
+    thread = served.objects(layout.case_thread_prefix(filed.case))
+    [letter] = [data for name, data in thread.items() if name.endswith(".age")]
+    # The reporter reads the message with the reply key; the team's reason is not in it.
+    assert age.decrypt(letter, [filed.reply]) == b"Silakan laporkan ke Ombudsman RI."
+
+
 def test_cases_export_writes_a_bundle_whose_manifest_matches_every_file(
     served: DemoServer, workdir: Path, submitted: Submitted
 ) -> None:

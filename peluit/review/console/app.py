@@ -262,6 +262,7 @@ class ReviewConsole:
             form.get("reason", ""),
             form.get("target") or None,
             form.get("etag") or None,
+            form.get("tell_reporter") or None,
         )
         return self._done(session, "status", f"/cases/{params['case']}")
 
