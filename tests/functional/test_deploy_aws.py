@@ -237,6 +237,7 @@ def test_dry_run_of_a_new_stack_creates_no_bucket_object_or_stack(rig: Rig) -> N
     assert account_state(rig.clients) == {"buckets": [], "stacks": []}
     assert "Dry run: nothing was changed." in rig.console.said
     assert "ACTION" in rig.console.transcript
+    assert "MiB unzipped (Lambda allows 250 MiB), sha256 " in rig.console.transcript  # the size
     assert f"Would create the artifacts bucket {artifact_bucket(rig.clients)}" in (
         rig.console.transcript
     )
