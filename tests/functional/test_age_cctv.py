@@ -9,6 +9,7 @@ import pytest
 
 from peluit import age
 from tests.support.cctv import Vector, load_vectors
+from tests.support.js import node_ready
 
 pytestmark = pytest.mark.functional
 
@@ -32,7 +33,14 @@ def _decrypt(vector: Vector) -> bytes:
     return age.decrypt(data, _identities(vector))
 
 
-@pytest.mark.parametrize("name", sorted(load_vectors()))
+def _names() -> list[str]:
+    """The vectors' names, read at collection time only where node is here: `pytest -m unit`
+    must collect without js/node_modules. Without it the one placeholder case fails when the
+    functional tier runs, with load_vectors()'s "js/node_modules is missing"."""
+    return sorted(load_vectors()) if node_ready() else ["(js/node_modules is missing)"]
+
+
+@pytest.mark.parametrize("name", _names())
 def test_cctv_vector_gives_its_expected_outcome(name: str) -> None:
     vector = load_vectors()[name]
     if vector.expect == "success":

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.utilities.parser.models import APIGatewayProxyEventV2Model
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -175,12 +176,21 @@ def assert_problem(reply: Reply, status: int, code: str) -> None:
 # -- the happy path ---------------------------------------------------------------------------
 
 
-def test_recorded_event_is_an_http_api_v2_post() -> None:
-    event = recorded_event()
-    assert event["version"] == "2.0"
-    assert event["requestContext"]["http"]["method"] == "POST"
-    assert event["requestContext"]["http"]["sourceIp"] == SOURCE_IP
-    assert event["isBase64Encoded"] is False
+def test_recorded_event_is_an_http_api_v2_post(api: Api) -> None:
+    """The event every test here is made from, as Powertools reads it rather than as we wrote it:
+    its schema of an API Gateway HTTP API (payload 2.0) event, and the app's resolver taking the
+    route, the query (the proof of work) and the body from it, up to the body's validation."""
+    path = finalize_path(submission_id())
+    parsed = APIGatewayProxyEventV2Model.model_validate(make_event(path, "{}"))
+    http = parsed.requestContext.http
+    assert (parsed.version, http.method, parsed.rawPath, http.path) == ("2.0", "POST", path, path)
+    assert str(http.sourceIp).removesuffix("/32") == SOURCE_IP
+
+    reply = api.call(path, {})
+    assert_problem(reply, 400, "invalid_request")
+    assert reply.body["error"]["detail"] == (
+        "invalid fields: channel, lookup_hash, reply_recipient, report"
+    )
 
 
 def test_plan_then_upload_then_finalize(api: Api, two_files: list[EncryptedSegment]) -> None:

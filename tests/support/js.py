@@ -9,6 +9,12 @@ from pathlib import Path
 JS_DIR = Path(__file__).resolve().parents[2] / "js"
 
 
+def node_ready() -> bool:
+    """Whether node and the pinned packages (js/node_modules) are here: tests ask it at collection
+    time only to decide whether they can list their cases, never to skip."""
+    return shutil.which("node") is not None and (JS_DIR / "node_modules").is_dir()
+
+
 def node(script: str, *args: str, stdin: bytes | None = None, timeout: float = 120) -> bytes:
     """Run `js/tools/<script>` with node and return its stdout; a failure raises with stderr."""
     exe = shutil.which("node")

@@ -351,7 +351,14 @@ def test_root_prefix_climbs_one_level_per_path_segment() -> None:
 # -- channels.json -------------------------------------------------------------------------
 
 
-def test_channels_json_lists_recipients_per_channel(config: Config) -> None:
+def test_channels_json_lists_recipients_per_channel() -> None:
+    # In the shipped example Dewi is both the gratifikasi reviewer and its custodian, so a mix-up
+    # of the two lists would pass unseen; here the custodian is someone who does not review it.
+    raw = example_raw()
+    gratifikasi_raw = next(c for c in raw["channels"] if c["id"] == "gratifikasi")
+    assert gratifikasi_raw["reviewers"] == ["dewi"]
+    gratifikasi_raw["custodians"] = ["agus"]
+    config = ConfigModel.model_validate(raw)
     document = channels_document(config)
     assert document["version"] == 1
     assert set(document["channels"]) == {"pengaduan", "gratifikasi"}
@@ -364,7 +371,7 @@ def test_channels_json_lists_recipients_per_channel(config: Config) -> None:
     assert pengaduan["identity_recipients"] == [people["agus"]]
     gratifikasi = document["channels"]["gratifikasi"]
     assert gratifikasi["report_recipients"] == [people["dewi"], people["kpk-liaison"]]
-    assert gratifikasi["identity_recipients"] == [people["dewi"]]
+    assert gratifikasi["identity_recipients"] == [people["agus"]]
     assert all(
         r.startswith("age1pq1")
         for c in document["channels"].values()
