@@ -158,11 +158,10 @@ def open_followup(watched: Watched, served: Served, code: str, path: str) -> Pag
     return page
 
 
-def reporter_status(page: Page) -> str:
+def reporter_sees_status(page: Page, text: str) -> None:
     """Check for news as the reporter does, and read the status line."""
     page.click("#fu-refresh")
-    page.wait_for_selector("#fu-refresh:not([disabled])", timeout=60_000)
-    return page.locator("#fu-status").inner_text()
+    expect(page.locator("#fu-status")).to_contain_text(text, timeout=60_000)
 
 
 # -- journey 1 ---------------------------------------------------------------------------------
@@ -218,7 +217,7 @@ def test_pengaduan_confidential_from_the_form_to_selesai(
     agus.goto(consoles["agus"].origin + "/identity-requests")
     request = agus.locator("tr", has_text=reference)
     expect(request).to_contain_text("klarifikasi kuitansi")
-    expect(request).to_contain_text("Rahasia")  # what the reporter chose, shown to the custodian
+    expect(request).to_contain_text("Identitas dirahasiakan")  # the reporter's choice
     request.get_by_role("button", name="Setujui").click()
     expect(agus.get_by_role("status")).to_be_visible()
     open_case(rina, consoles["rina"], case)
@@ -283,7 +282,7 @@ def test_pengaduan_confidential_from_the_form_to_selesai(
     ):
         open_case(rina, consoles["rina"], case)
         change_status(rina, status, f"Langkah berikutnya: {status}.", target)
-        assert seen in reporter_status(followup)
+        reporter_sees_status(followup, seen)
     expect(followup.locator("#fu-closed")).to_be_visible()
 
     for tool, pages in ((reporter, [followup]), (rina_tool, [rina]), (agus_tool, [agus])):
@@ -340,7 +339,7 @@ def test_gratifikasi_in_english_with_identity_to_selesai(
     ):
         open_case(dewi, consoles["dewi"], case)
         change_status(dewi, status, f"UPG: {status}.", target)
-        assert seen in reporter_status(followup)
+        reporter_sees_status(followup, seen)
 
     listed = cases_cli(served, "dewi", "list", "--channel", "gratifikasi", cwd=tmp_path)
     assert case_reference(case) in listed
