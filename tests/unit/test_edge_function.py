@@ -4,11 +4,13 @@ table in tests/functional/test_edge_function_node.py)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from peluit.edge import pages
 from peluit.edge.errors import SitePagesError
-from peluit.edge.site_function import Routed, function_code, route, status
+from peluit.edge.site_function import SOURCE, Routed, function_code, route, status
 from tests.support.edge_cases import PAGE_SETS, ROUTES, STATUSES
 
 pytestmark = pytest.mark.unit
@@ -67,3 +69,14 @@ def test_the_function_code_with_a_real_sized_page_list_fits_cloudfronts_limit() 
     code = function_code(listed)
     assert listed in code
     assert len(code.encode("utf-8")) < pages.FUNCTION_CODE_LIMIT
+
+
+def test_the_javascript_keeps_to_es_5_1_which_every_cloudfront_runtime_runs() -> None:
+    """node runs more than CloudFront does: the syntax node would accept but CloudFront's
+    `cloudfront-js-1.0` would not (and that this function has no need for) stays out."""
+    code = "\n".join(
+        line.split("//", 1)[0] for line in SOURCE.read_text(encoding="utf-8").splitlines()
+    )
+    forbidden = r"\b(let|const|class|async|await|import|export|require)\b|=>|`|\.\.\."
+    assert re.findall(forbidden, code) == []
+    assert "function handler(event)" in code
