@@ -173,15 +173,25 @@ QUESTION = "Terima kasih. Apakah Anda punya kuitansi pembayaran kepada kontrakto
 ANSWER = "Ada. Saya lampirkan kuitansinya.\nNilainya lebih kecil dari kontrak."
 
 
+def answer(page: Page, answers: dict[str, str]) -> None:
+    """Type each answer into the form's field for that question (`#pf-<question id>`)."""
+    for question, text in answers.items():
+        page.locator(f"#pf-{question}").fill(text)
+
+
 def fill_pengaduan(page: Page) -> None:
-    page.locator("#pf-what").fill(WHAT)
-    page.locator("#pf-who").fill("Kepala bidang jalan dan kontraktor pelaksana")
-    page.locator("#pf-where").fill("Kecamatan Muara Bulian")
-    page.locator("#pf-when").fill("Agustus 2026")
+    answer(
+        page,
+        {
+            "what": WHAT,
+            "who": "Kepala bidang jalan dan kontraktor pelaksana",
+            "where": "Kecamatan Muara Bulian",
+            "when": "Agustus 2026",
+        },
+    )
     page.select_option("#pf-area", "pengadaan")
     page.check("#pf-identity-confidential")
-    page.locator("#pf-reporter_name").fill(NAME)
-    page.locator("#pf-reporter_contact").fill(CONTACT)
+    answer(page, {"reporter_name": NAME, "reporter_contact": CONTACT})
 
 
 def test_pengaduan_confidential_from_the_form_to_selesai(
@@ -296,17 +306,22 @@ GIVER = "CV Maju Jaya (contractor)"
 NIK = "1504012345678901"
 
 
+GRATIFICATION = {
+    "giver": GIVER,
+    "relation": "Contractor of the road project I supervise",
+    "occasion": "A parcel delivered to my home before Eid.",
+    "kind_of_gift": "Food parcel and an envelope of cash",
+    "value": "2500000",
+    "received_on": "2026-11-30",
+    "reporter_name": "Budi Santoso",
+    "reporter_nik": NIK,
+    "reporter_position": "Kepala Seksi Jalan, Dinas PUPR",
+    "reporter_contact": "0812-0000-1111",
+}
+
+
 def fill_gratification(page: Page) -> None:
-    page.locator("#pf-giver").fill(GIVER)
-    page.locator("#pf-relation").fill("Contractor of the road project I supervise")
-    page.locator("#pf-occasion").fill("A parcel delivered to my home before Eid.")
-    page.locator("#pf-kind_of_gift").fill("Food parcel and an envelope of cash")
-    page.locator("#pf-value").fill("2500000")
-    page.locator("#pf-received_on").fill("2026-11-30")
-    page.locator("#pf-reporter_name").fill("Budi Santoso")
-    page.locator("#pf-reporter_nik").fill(NIK)
-    page.locator("#pf-reporter_position").fill("Kepala Seksi Jalan, Dinas PUPR")
-    page.locator("#pf-reporter_contact").fill("0812-0000-1111")
+    answer(page, GRATIFICATION)
 
 
 def test_gratifikasi_in_english_with_identity_to_selesai(
@@ -354,10 +369,15 @@ REFUSAL = "Laporan ini di luar kewenangan Inspektorat; silakan laporkan ke Ombud
 
 
 def fill_short_pengaduan(page: Page) -> None:
-    page.locator("#pf-what").fill("Pungutan liar saat mengurus surat pindah di kantor desa.")
-    page.locator("#pf-who").fill("Petugas loket")
-    page.locator("#pf-where").fill("Kantor Desa Rengas Condong")
-    page.locator("#pf-when").fill("Oktober 2026")
+    answer(
+        page,
+        {
+            "what": "Pungutan liar saat mengurus surat pindah di kantor desa.",
+            "who": "Petugas loket",
+            "where": "Kantor Desa Rengas Condong",
+            "when": "Oktober 2026",
+        },
+    )
     page.select_option("#pf-area", "lainnya")
 
 
