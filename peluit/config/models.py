@@ -123,7 +123,9 @@ class Deadline(_Strict):
 
 
 class Sla(_Strict):
-    """Deadlines the reviewers' console shows (FACTS.md: ISO 37002, EU 2019/1937, SP4N-LAPOR!)."""
+    """Deadlines the reviewers' console shows, after ISO 37002 and EU 2019/1937.
+
+    Sources and the other deadlines: docs/domain.md#deadlines."""
 
     acknowledge_working_days: Annotated[int, Field(ge=1, le=60)] = 3
     feedback_days: Annotated[int, Field(ge=1, le=365)] = 90
