@@ -151,6 +151,12 @@ PROBLEMS: dict[type[Exception], Problem] = {
         "Pesan ini sudah menjadi daftar bukti yang lain. Tulis pesan baru untuk berkas ini.",
         "This message already lists other evidence. Write a new message for these files.",
     ),
+    core.ReplyFileNotFoundError: Problem(
+        404,
+        "reply_file_not_found",
+        "Berkas dari tim penelaah ini tidak ditemukan pada laporan Anda. Muat ulang, coba lagi.",
+        "This file from the review team was not found on your report. Reload and try again.",
+    ),
     core.AdditionsBusyError: Problem(
         503,
         "additions_busy",

@@ -28,6 +28,10 @@ class ThreadMessageOut(_Body):
     seq: int
     sender: Literal["pelapor", "penelaah"]
     data: str = Field(description="the message: an age file, base64")
+    on: str | None = Field(
+        default=None,
+        description="the day the message was numbered, YYYY-MM-DD (no time); null: older",
+    )
 
 
 class StatusOut(_Body):
@@ -66,3 +70,20 @@ class EvidenceIn(_Body):
 class EvidenceOut(_Body):
     seq: int = Field(description="the manifest message's number in the thread")
     files: list[int] = Field(description="the case's file numbers, in the manifest's order")
+
+
+class ReplyFileIn(_Body):
+    token: Token
+    upload: Annotated[
+        str,
+        Field(pattern=r"^[0-9a-f]{32}$", description="the upload id the team's message names"),
+    ]
+    file: Annotated[int, Field(ge=0, le=99, description="file number within that upload")]
+    segment: Annotated[int, Field(ge=0, le=9999, description="segment number within the file")]
+    offset: Annotated[int, Field(ge=0, le=1 << 31, description="first byte wanted")] = 0
+
+
+class ReplyFileOut(_Body):
+    size: int = Field(description="the whole segment's size (ciphertext)")
+    offset: int
+    data: str = Field(description="bytes offset… of the segment, at most 3 MiB, base64")

@@ -37,6 +37,8 @@ from .followup_models import (
     EvidenceOut,
     MessageIn,
     PostedOut,
+    ReplyFileIn,
+    ReplyFileOut,
     StatusIn,
     StatusOut,
     ThreadMessageOut,
@@ -201,7 +203,10 @@ def build_public_app(services: PublicServices) -> PublicResolver:
             since=found.since,
             messages=[
                 ThreadMessageOut(
-                    seq=m.seq, sender=m.sender, data=base64.b64encode(m.data).decode("ascii")
+                    seq=m.seq,
+                    sender=m.sender,
+                    data=base64.b64encode(m.data).decode("ascii"),
+                    on=m.on,
                 )
                 for m in found.messages
             ],
@@ -218,5 +223,12 @@ def build_public_app(services: PublicServices) -> PublicResolver:
             body.token, body.upload, body.manifest, [s.to_core() for s in body.segments]
         )
         return EvidenceOut(seq=added.seq, files=added.files)
+
+    @app.post(f"{PREFIX}/followup/files", summary="A chunk of a file the reviewers attached")
+    def reply_file(body: ReplyFileIn) -> ReplyFileOut:
+        chunk = followup.reply_file(body.token, body.upload, body.file, body.segment, body.offset)
+        return ReplyFileOut(
+            size=chunk.size, offset=chunk.offset, data=base64.b64encode(chunk.data).decode("ascii")
+        )
 
     return app

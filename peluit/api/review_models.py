@@ -11,9 +11,9 @@ from peluit.core.casestate import CaseState
 from peluit.core.evidence import Addition
 from peluit.core.identity_requests import IdentityRequestView
 from peluit.core.ids import case_reference
-from peluit.core.review import ThreadProgress
+from peluit.core.review import ThreadEntry, ThreadProgress
 
-from .models import MAX_BLOB_BASE64, Base64Bytes
+from .models import MAX_BLOB_BASE64, Base64Bytes, SegmentIn
 
 Status = Literal["diterima", "diverifikasi", "ditelaah", "diteruskan", "selesai", "ditolak"]
 Target = Literal["apip", "kpk", "aph"]
@@ -39,11 +39,31 @@ class TagIn(_Body):
     present: bool = Field(default=True, description="false clears the tag")
 
 
+UploadId = Annotated[
+    str, Field(pattern=r"^[0-9a-f]{32}$", description="128 random bits, 32 hex digits")
+]
+
+
 class MessageIn(_Body):
     message: Annotated[
         Ciphertext,
-        Field(description="age file to the reporter's reply key, reviewers and oversight"),
+        Field(
+            description="age file to the reporter's reply key, reviewers and oversight: a "
+            "peluit-reply/1 document (older tools: UTF-8 text)"
+        ),
     ]
+    upload: UploadId | None = Field(
+        default=None, description="the id the attached files' segments were staged under"
+    )
+    segments: Annotated[
+        list[SegmentIn],
+        Field(max_length=10_000, description="the staged segments of the attached files"),
+    ] = []
+
+
+class ReplyUploadsIn(_Body):
+    upload: UploadId
+    segments: Annotated[list[SegmentIn], Field(min_length=1, max_length=10_000)]
 
 
 class IdentityRequestIn(_Body):
@@ -129,6 +149,18 @@ class AdditionOut(_Body):
         return cls(message=addition.message, files=addition.files)
 
 
+class ThreadEntryOut(_Body):
+    """A message of the thread: its number, sender and the day the server numbered it."""
+
+    seq: int
+    sender: str = Field(description="a roster id, or pelapor")
+    on: str | None = Field(description="YYYY-MM-DD in the organisation's time zone; null: older")
+
+    @classmethod
+    def of(cls, entry: ThreadEntry) -> ThreadEntryOut:
+        return cls(seq=entry.seq, sender=entry.sender, on=entry.on)
+
+
 class CasePageOut(_Body):
     cases: list[CaseListItemOut]
     next_cursor: str | None
@@ -148,6 +180,7 @@ class CaseOut(CaseSummaryOut):
     identity_request: str | None
     thread: ThreadOut
     additions: list[AdditionOut]
+    messages: list[ThreadEntryOut]
 
 
 class ReadIn(_Body):

@@ -34,6 +34,7 @@ from peluit.keys.signing import parse_public_key
 from peluit.store.port import ObjectStore
 
 from . import errors
+from .models import UploadOut, UploadPlanOut
 from .public import quiet_powertools
 from .review_models import (
     AdditionOut,
@@ -52,10 +53,12 @@ from .review_models import (
     MessageOut,
     ObjectOut,
     ReadIn,
+    ReplyUploadsIn,
     StateOut,
     Status,
     StatusChangeIn,
     TagIn,
+    ThreadEntryOut,
     ThreadOut,
 )
 
@@ -176,6 +179,7 @@ def _case_out(view: CaseView) -> CaseOut:
         identity_request=view.identity_request,
         thread=ThreadOut.of(view.thread),
         additions=[AdditionOut.of(a) for a in view.additions],
+        messages=[ThreadEntryOut.of(m) for m in view.messages],
     )
 
 
@@ -247,8 +251,23 @@ def build_reviewer_app(services: Services, origin: str | None = None) -> Reviewe
 
     @app.post(f"{PREFIX}/cases/<case>/messages", summary="Write to the reporter (ciphertext)")
     def post_message(case: CaseId, body: MessageIn) -> Response[str]:
-        key = review.post_message(app.actor(), case, body.message)
+        segments = [s.to_core() for s in body.segments]
+        key = review.post_message(app.actor(), case, body.message, body.upload, segments)
         return _json(201, MessageOut(key=key))
+
+    @app.post(
+        f"{PREFIX}/cases/<case>/uploads",
+        summary="Plan uploads of files attached to a message to the reporter",
+    )
+    def plan_reply_uploads(case: CaseId, body: ReplyUploadsIn) -> UploadPlanOut:
+        segments = [s.to_core() for s in body.segments]
+        tickets = review.plan_reply_uploads(app.actor(), case, body.upload, segments)
+        return UploadPlanOut(
+            uploads=[
+                UploadOut(file=s.file, index=s.index, url=t.url, method=t.method, headers=t.headers)
+                for s, t in zip(segments, tickets, strict=True)
+            ]
+        )
 
     @app.post(f"{PREFIX}/cases/<case>/read", summary="Mark the thread as seen up to a message")
     def mark_read(case: CaseId, body: ReadIn) -> ThreadOut:

@@ -4,7 +4,9 @@
     peluit cases show   CASE
     peluit cases export CASE -o BUNDLE.zip
     peluit cases download CASE NUMBER [-o FILE | -d DIR]     (a file of the case, decrypted)
-    peluit cases reply  CASE [--text TEXT | --file FILE]       (else standard input)
+    peluit cases reply  CASE [--text TEXT | --text-file F] [--file ATTACHMENT]...
+                        (text from standard input if neither; --file attaches a file for the
+                        reporter, encrypted here: ADR 0021)
     peluit cases status CASE STATUS [--target apip|kpk|aph] (--reason TEXT | --reason-file F)
                         [--tell-reporter TEXT]   (required for ditolak: the reporter learns why)
     peluit cases tag    CASE uji [--clear]                   (uji: a test report, ADR 0015)
@@ -73,7 +75,15 @@ def _parser() -> argparse.ArgumentParser:
     reply.add_argument("case")
     source = reply.add_mutually_exclusive_group()
     source.add_argument("--text")
-    source.add_argument("--file", type=Path)
+    source.add_argument("--text-file", type=Path, help="read the message from a file")
+    reply.add_argument(
+        "--file",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="PATH",
+        help="attach a file for the reporter (repeatable)",
+    )
     status = command("status", "change a case's status, with a reason")
     status.add_argument("case")
     status.add_argument("status", choices=workflow.STATUSES)
@@ -127,7 +137,10 @@ def _run(desk: ReviewDesk, args: argparse.Namespace) -> None:
                 size += len(chunk)
         print(f"{printable_line(str(path))}: {size} B", file=sys.stderr)
     elif args.action == "reply":
-        key = desk.reply(case_id(args.case), _text(args.text, args.file))
+        text = args.text
+        if text is None and (args.text_file is not None or not args.file):
+            text = _text(None, args.text_file)
+        key = desk.reply(case_id(args.case), text or "", tuple(args.file))
         print(f"sent: {key}")
     elif args.action == "tag":
         state = desk.client.set_tag(case_id(args.case), args.tag, present=not args.clear)

@@ -142,7 +142,8 @@ def _sender(config: Config, message: Message) -> str:
 
 def _message(config: Config, message: Message) -> list[str]:
     lang = f" [{message.lang}]" if message.lang else ""
-    lines = [f"  #{message.seq} {printable_line(_sender(config, message))}{lang}:"]
+    on = message.on or "—"
+    lines = [f"  #{message.seq} {on} {printable_line(_sender(config, message))}{lang}:"]
     if message.text is None:
         lines.append(f"    (!) {message.problem or UNREADABLE}")
         return lines
@@ -153,7 +154,13 @@ def _message(config: Config, message: Message) -> list[str]:
         lines.append(
             f"    + berkas / file [{number}] {printable_line(entry.name)} ({entry.size} B)"
         )
-    if message.manifest and not message.files:
+    if not message.from_reporter:  # files the team attached for the reporter
+        lines.extend(
+            f"    + terlampir untuk pelapor / attached for the reporter: "
+            f"{printable_line(e.name)} ({e.size} B)"
+            for e in message.manifest
+        )
+    elif message.manifest and not message.files:
         names = ", ".join(printable_line(e.name) for e in message.manifest)
         lines.append(f"    + berkas tanpa nomor / files without a number: {names}")
     return lines

@@ -5,6 +5,11 @@ is encrypted here to the channel's reviewers and oversight.
 
     peluit followup --server URL --receipt CODE status            [--json]
     peluit followup --server URL --receipt CODE send --text T [--file F]... [--lang id|en]
+    peluit followup --server URL --receipt CODE download [-d DIR]             [--json]
+
+`download` saves every file the review team attached to its messages into DIR (default: the
+current folder) as `pesan-{seq}-{nn}-{safe name}`, each written only once all of it was
+checked against the team's manifest and decrypted; a file already there is left alone.
 
 `--receipt-file FILE` reads the code from a file instead (a code on the command line can be
 seen by other users of this computer); without either, it is asked for on the terminal.
@@ -20,10 +25,12 @@ import sys
 from pathlib import Path
 
 from peluit.client.errors import ApiError, ClientError
-from peluit.client.followup import CaseView, FollowupSession, Sent
+from peluit.client.followup import CaseView, FollowupSession, ReplyFile, Sent
 from peluit.client.http import RetryPolicy, Transport
 from peluit.review.content import printable, printable_line
+from peluit.review.names import numbered_name
 
+from .atomic import atomic_output
 from .submit_cmd import _headers
 
 STATUS: dict[str, tuple[str, str]] = {  # js/src/messages.js status_*
@@ -83,6 +90,10 @@ def _parser() -> argparse.ArgumentParser:
     send.add_argument("--text", default="", help="the message")
     send.add_argument("--file", action="append", default=[], type=Path, metavar="PATH")
     send.add_argument("--lang", choices=["id", "en"], default="id")
+    download = sub.add_parser("download", help="save the files the review team attached")
+    download.add_argument(
+        "-d", "--directory", type=Path, default=Path(), help="into this folder (the current one)"
+    )
     return p
 
 
@@ -109,11 +120,20 @@ def status_text(view: CaseView) -> str:
         lines.append("  (Belum ada pesan. / No messages yet.)")
     for message in view.messages:
         mine = message.sender == "pelapor"
-        lines.append(f"  #{message.seq} {'Anda / You' if mine else 'Tim penelaah / Review team'}:")
+        who = "Anda / You" if mine else "Tim penelaah / Review team"
+        lines.append(f"  #{message.seq} {printable_line(message.on or '—')} {who}:")
         if message.text is not None:
-            lines.extend(f"    {part}" for part in printable(message.text).split("\n"))
+            if message.text:
+                lines.extend(f"    {part}" for part in printable(message.text).split("\n"))
+        elif message.problem is not None:
+            lines.append(f"    ({printable_line(message.problem)})")
         else:
             lines.append(f"    {OWN_SEALED if mine else UNREADABLE}")
+        for number, entry in enumerate(message.files):
+            lines.append(
+                f"    [berkas / file {number}] {printable_line(entry.name)} ({entry.size} B)"
+                f" -> {file_name(ReplyFile(message.seq, number, entry, ''))}"
+            )
     if view.status in {"selesai", "ditolak"}:
         lines.append("")
         lines.append(
@@ -132,6 +152,43 @@ def sent_text(sent: Sent) -> str:
     )
 
 
+def file_name(item: ReplyFile) -> str:
+    """Where `download` saves a file: unique per message and number, the name made safe."""
+    return f"pesan-{item.seq}-{numbered_name(item.number, item.entry.name)}"
+
+
+def download(session: FollowupSession, view: CaseView, directory: Path) -> list[dict[str, object]]:
+    """Save every attached file not already in `directory`; what was done with each."""
+    done: list[dict[str, object]] = []
+    for item in view.files():
+        path = directory / file_name(item)
+        if path.exists():
+            done.append({"seq": item.seq, "file": item.number, "path": str(path), "saved": False})
+            continue
+        size = 0
+        with atomic_output(path, mode=0o600, exclusive=True) as out:
+            for chunk in session.download(item):  # written only once every segment checked
+                out.write(chunk)
+                size += len(chunk)
+        done.append(
+            {"seq": item.seq, "file": item.number, "path": str(path), "saved": True, "size": size}
+        )
+    return done
+
+
+def download_text(done: list[dict[str, object]]) -> str:
+    if not done:
+        return "Tim penelaah belum melampirkan berkas. / The review team has attached no files.\n"
+    lines = []
+    for item in done:
+        where = printable_line(str(item["path"]))
+        if item["saved"]:
+            lines.append(f"Tersimpan / Saved: {where} ({item['size']} B)")
+        else:
+            lines.append(f"Sudah ada, dilewati / Already there, skipped: {where}")
+    return "\n".join(lines) + "\n"
+
+
 def _error(exc: Exception) -> str:
     if isinstance(exc, ApiError):
         return f"{exc.messages['id']} / {exc.messages['en']} ({exc.code})"
@@ -148,6 +205,9 @@ def main(argv: list[str]) -> int:
         if args.action == "status":
             view = session.status()
             out = json.dumps(view.json()) + "\n" if args.json else status_text(view)
+        elif args.action == "download":
+            done = download(session, session.status(), args.directory)
+            out = json.dumps({"files": done}) + "\n" if args.json else download_text(done)
         else:
             sent = session.send(args.text, tuple(args.file), args.lang)
             out = json.dumps(sent.json()) + "\n" if args.json else sent_text(sent)

@@ -7,7 +7,10 @@ answer — a `peluit-message/1` document encrypted to the channel's reviewers an
 
 Only the lookup token leaves this machine, never the code. The reporter's own messages are
 sealed for the review team, so they are shown as sealed; the team's are decrypted with the
-reply identity.
+reply identity and decoded as the review tools decode them (`peluit.review.content.decode_reply`:
+a `peluit-reply/1` document, or plain text from older tools). Files the team attached are
+fetched chunk by chunk (`/followup/files`), each segment checked against the message's manifest
+(size and SHA-256) before a byte of it is decrypted (`peluit.review.attachments`).
 """
 
 from __future__ import annotations
@@ -15,14 +18,17 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from peluit import age
 from peluit.core.receipt import ReceiptCode, ReceiptCodeError
-from peluit.core.report import MessageDocument, SegmentEntry
+from peluit.core.report import FileEntry, MessageDocument, SegmentEntry
+from peluit.review.attachments import decrypt_attachment
+from peluit.review.content import ReplyFormatError, decode_reply
+from peluit.review.errors import IntegrityError
 
 from .api import ApiClient, SegmentOut
 from .channels import ChannelsDocument, fetch_channels, hybrid_recipients
@@ -77,6 +83,24 @@ class ThreadMessage:
     sender: Sender
     text: str | None  # the team's message, decrypted; None for the reporter's own (sealed)
     readable: bool  # False: a team message this code's reply key does not open
+    on: str | None = None  # the day the server numbered it, YYYY-MM-DD; None: older
+    files: tuple[FileEntry, ...] = ()  # files the team attached (their manifest)
+    upload: str | None = None  # where those files are stored
+    problem: str | None = None  # a team message that opened but does not decode
+
+
+class FileIntegrityError(ClientError):
+    """A downloaded segment is not the one the team's message names, or does not decrypt."""
+
+
+@dataclass(frozen=True)
+class ReplyFile:
+    """A file the team attached to message `seq`: number `number` of its manifest."""
+
+    seq: int
+    number: int
+    entry: FileEntry
+    upload: str = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -94,10 +118,27 @@ class CaseView:
             "status": self.status,
             "since": self.since,
             "messages": [
-                {"seq": m.seq, "sender": m.sender, "text": m.text, "readable": m.readable}
+                {
+                    "seq": m.seq,
+                    "sender": m.sender,
+                    "on": m.on,
+                    "text": m.text,
+                    "readable": m.readable,
+                    "files": [{"name": f.name, "type": f.type, "size": f.size} for f in m.files],
+                    "problem": m.problem,
+                }
                 for m in self.messages
             ],
         }
+
+    def files(self) -> list[ReplyFile]:
+        """Every file the team attached, message by message."""
+        return [
+            ReplyFile(m.seq, n, entry, m.upload)
+            for m in self.messages
+            if m.upload is not None
+            for n, entry in enumerate(m.files)
+        ]
 
 
 @dataclass(frozen=True)
@@ -119,15 +160,21 @@ def _message(raw: object, identity: age.HybridIdentity) -> ThreadMessage:
         and isinstance(raw.get("seq"), int)
         and raw.get("sender") in (REPORTER, TEAM)
         and isinstance(raw.get("data"), str)
+        and (raw.get("on") is None or isinstance(raw.get("on"), str))
     ):
         raise _unexpected()
+    seq, on = raw["seq"], raw.get("on")
     if raw["sender"] == REPORTER:
-        return ThreadMessage(raw["seq"], REPORTER, None, True)
+        return ThreadMessage(seq, REPORTER, None, True, on)
     try:
-        text = age.decrypt(base64.b64decode(raw["data"], validate=True), [identity]).decode()
+        plaintext = age.decrypt(base64.b64decode(raw["data"], validate=True), [identity])
     except (age.AgeError, ValueError):
-        return ThreadMessage(raw["seq"], TEAM, None, False)
-    return ThreadMessage(raw["seq"], TEAM, text, True)
+        return ThreadMessage(seq, TEAM, None, False, on)
+    try:
+        reply = decode_reply(plaintext)
+    except ReplyFormatError as exc:
+        return ThreadMessage(seq, TEAM, None, True, on, problem=exc.problem)
+    return ThreadMessage(seq, TEAM, reply.text, True, on, tuple(reply.files), reply.upload)
 
 
 class FollowupSession:
@@ -234,6 +281,55 @@ class FollowupSession:
         manifest = age.encrypt(document(entries), recipients)
         return self._evidence(upload, manifest, segments)
 
+    def download(self, item: ReplyFile) -> Iterator[bytes]:
+        """The file's authenticated plaintext, chunk by chunk: each segment fetched whole (in
+        chunks of at most 3 MiB), checked against the manifest's size and SHA-256 before it is
+        decrypted. Incomplete and unusable unless the iteration ends without an exception
+        (`FileIntegrityError`)."""
+
+        def fetch(index: int) -> bytes:
+            return self._segment(item, index)
+
+        chunks = decrypt_attachment(item.entry, fetch, self._identity)
+        try:
+            yield from chunks
+        except IntegrityError as exc:
+            raise FileIntegrityError(
+                "Berkas dari tim penelaah tidak utuh atau telah diubah; tidak disimpan. / "
+                f"The file from the review team is incomplete or was altered; not saved. ({exc})"
+            ) from None
+
+    def _segment(self, item: ReplyFile, index: int) -> bytes:
+        expected = item.entry.segments[index].size
+        data = bytearray()
+        while True:
+            answer = self._client.post_json(
+                "/followup/files",
+                {
+                    "token": self._token,
+                    "upload": item.upload,
+                    "file": item.number,
+                    "segment": index,
+                    "offset": len(data),
+                },
+            )
+            if not (
+                isinstance(answer, dict)
+                and isinstance(answer.get("size"), int)
+                and answer.get("offset") == len(data)
+                and isinstance(answer.get("data"), str)
+            ):
+                raise _unexpected()
+            if answer["size"] != expected:  # not what the manifest names: do not fetch it all
+                return bytes(data)
+            try:
+                chunk = base64.b64decode(answer["data"], validate=True)
+            except ValueError:
+                raise _unexpected() from None
+            data += chunk
+            if len(data) >= answer["size"] or not chunk:
+                return bytes(data)
+
     def _evidence(self, upload: str, manifest: bytes, segments: list[SegmentOut]) -> Sent:
         answer = self._client.post_json(
             "/followup/evidence",
@@ -266,8 +362,10 @@ def _encode(document: MessageDocument) -> bytes:
 
 __all__ = [
     "CaseView",
+    "FileIntegrityError",
     "FollowupSession",
     "ReceiptError",
+    "ReplyFile",
     "Sent",
     "ThreadMessage",
 ]

@@ -54,6 +54,7 @@ ACTIONS = frozenset(
         "status.change",
         "case.tag",
         "message.post",
+        "reply.uploads",
         "thread.read",
         "identity.request",
         "identity.approve",
@@ -62,7 +63,18 @@ ACTIONS = frozenset(
     }
 )
 DETAIL_FIELDS = frozenset(
-    {"from", "to", "target", "reason_sha256", "grantee", "object", "object_sha256", "tag", "set"}
+    {
+        "from",
+        "to",
+        "target",
+        "reason_sha256",
+        "grantee",
+        "object",
+        "object_sha256",
+        "tag",
+        "set",
+        "upload",
+    }
 )
 _DETAIL_VALUE = re.compile(r"[a-z0-9_.:/-]{1,160}")
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,31}")

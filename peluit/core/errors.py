@@ -107,6 +107,11 @@ class ManifestInUseError(FollowupError):
     """The manifest message of an evidence request already describes another batch."""
 
 
+class ReplyFileNotFoundError(FollowupError):
+    """The case has no such segment of a file the review team attached to a message, or
+    the offset asked for lies beyond its end."""
+
+
 # -- the review side ---------------------------------------------------------------------------
 
 

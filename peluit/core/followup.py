@@ -6,7 +6,9 @@ there is no other way from a token to a case, and nothing compares the token its
 store finds the entry by its hash; an attacker controls that hash only through SHA-256).
 
 What the reporter gets: the case reference, its channel (to encrypt to the channel's keys),
-the status name and the day it was set, and the thread as ciphertext. Nothing else of
+the status name and the day it was set, and the thread as ciphertext with the day each message
+was numbered; and, in chunks, the encrypted segments of files the review team attached to its
+messages (`replies/{upload}/…`; what they are is inside the team's message). Nothing else of
 `state.json` (no tags, no reviewer ids, no history) and no sender names: a reviewer's
 message is "penelaah", the reporter's own is "pelapor".
 
@@ -36,11 +38,12 @@ from peluit.store.port import ObjectStore
 from . import evidence, layout, recipients, staging, thread, workflow
 from .cases import CASE_ID
 from .casestate import CaseState, StateFormatError
-from .dates import Clock
+from .dates import Clock, local_date
 from .errors import (
     CaseClosedError,
     InvalidUploadPlanError,
     ReceiptNotFoundError,
+    ReplyFileNotFoundError,
     ThreadFullError,
 )
 from .ids import case_id, case_reference, is_submission_id
@@ -48,6 +51,7 @@ from .submission import Segment, check_segment_plan, check_staged, copy_staged
 
 DEFAULT_FLOOR = 0.4  # seconds: well above a few S3 reads, small next to the proof of work
 INLINE_BUDGET = 3 * 1024 * 1024  # ciphertext per answer (base64 makes it 4 MiB < Lambda's 6)
+CHUNK_BYTES = INLINE_BUDGET  # of a reply file's segment per answer, for the same reason
 MAX_REPORTER_MESSAGES = 1000
 TOKEN_BYTES = 32
 REVIEWER: Literal["penelaah"] = "penelaah"
@@ -58,6 +62,16 @@ Sender = Literal["pelapor", "penelaah"]
 class ThreadItem:
     seq: int
     sender: Sender  # never a reviewer's id
+    data: bytes
+    on: str | None = None  # the day the message was numbered; None for older messages
+
+
+@dataclass(frozen=True)
+class FileChunk:
+    """Bytes `offset`… of one stored segment (ciphertext) of a file the team attached."""
+
+    size: int  # the whole segment's size
+    offset: int
     data: bytes
 
 
@@ -121,7 +135,8 @@ class FollowupService:
                     break
                 data = self._store.get(layout.case_prefix(found.case) + message.key)
                 sender: Sender = "pelapor" if message.from_reporter else REVIEWER
-                items.append(ThreadItem(message.seq, sender, data))
+                day = thread.days(self._store, found.case, [message.seq])[message.seq]
+                items.append(ThreadItem(message.seq, sender, data, day))
                 budget -= len(data)
             return CaseStatus(
                 reference=case_reference(found.case),
@@ -138,7 +153,9 @@ class FollowupService:
         with self._paced():
             found = self._writable(token)
             self._check_message(found, message)
-            posted = thread.append(self._store, found.case, thread.REPORTER, message, once=True)
+            posted = thread.append(
+                self._store, found.case, thread.REPORTER, message, day=self._today(), once=True
+            )
             return Posted(posted.seq)
 
     def add_evidence(
@@ -170,13 +187,43 @@ class FollowupService:
                 staging.claim(self._store, upload, found.case, staging.EVIDENCE)
             if mine is None:
                 message = thread.append(
-                    self._store, found.case, thread.REPORTER, manifest, once=True
+                    self._store,
+                    found.case,
+                    thread.REPORTER,
+                    manifest,
+                    day=self._today(),
+                    once=True,
                 )
                 wanted = evidence.Addition(0, files, upload, request, message.key)
                 mine = evidence.claim(self._store, found.case, found.state.files, wanted, claims)
             copy_staged(self._store, upload, found.case, mine.first, pending)
             seq = int(mine.message.removeprefix("thread/")[:5])
             return EvidenceAdded(seq, mine.files)
+
+    def reply_file(
+        self, token: bytes, upload: str, file: int, segment: int, offset: int
+    ) -> FileChunk:
+        """Bytes `offset`… (at most `CHUNK_BYTES`) of segment `segment` of file `file` that the
+        review team attached under `upload` to a message in this case. Also for a closed
+        case: what the team sent stays readable. The reporter checks each segment's SHA-256
+        against the team's (encrypted) manifest before decrypting it."""
+        with self._paced():
+            found = self._open(token)
+            if not is_submission_id(upload) or not (0 <= file < 100 and 0 <= segment < 100_000):
+                raise ReplyFileNotFoundError("no such file from the review team")
+            key = layout.case_reply_segment(found.case, upload, file, segment)
+            try:
+                size = self._store.head(key).size
+                if not 0 <= offset < max(size, 1):
+                    raise ReplyFileNotFoundError("the offset lies beyond the segment's end")
+                length = min(CHUNK_BYTES, size - offset)
+                data = self._store.read_range(key, offset, length) if length else b""
+            except ObjectNotFoundError:
+                raise ReplyFileNotFoundError("no such file from the review team") from None
+            return FileChunk(size, offset, data)
+
+    def _today(self) -> str:
+        return local_date(self._clock, self._config.organisation.timezone).isoformat()
 
     # -- finding the case ----------------------------------------------------------------
 

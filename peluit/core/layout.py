@@ -8,6 +8,16 @@ def staging_segment(submission: str, file: int, segment: int) -> str:
     return f"staging/{submission}/{file:02d}/{segment:05d}.age"
 
 
+def staging_reply_segment(upload: str, file: int, segment: int) -> str:
+    """A segment of a file a reviewer attaches to a message to the reporter, before the message
+    is posted: its own prefix, so the reviewer role can stage (and read) only these."""
+    return f"staging/replies/{upload}/{file:02d}/{segment:05d}.age"
+
+
+def staging_reply_claim(upload: str) -> str:
+    return f"staging/replies/{upload}/claim.json"
+
+
 def staging_claim(submission: str) -> str:
     """Which case the staging area belongs to (peluit/core/staging.py). Never presigned: a
     browser can only PUT `staging_segment` keys."""
@@ -32,6 +42,16 @@ def case_identity(case: str) -> str:
 
 def case_segment(case: str, file: int, segment: int) -> str:
     return f"cases/{case}/files/{file:02d}/{segment:05d}.age"
+
+
+def case_reply_prefix(case: str, upload: str) -> str:
+    return f"cases/{case}/replies/{upload}/"
+
+
+def case_reply_segment(case: str, upload: str, file: int, segment: int) -> str:
+    """A segment of a file the review team attached to a message to the reporter: copied from
+    `staging/{upload}/…` when the message is posted; its manifest is inside the message."""
+    return f"cases/{case}/replies/{upload}/{file:02d}/{segment:05d}.age"
 
 
 def case_state(case: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
@@ -63,3 +63,22 @@ class MessageDocument(_Doc):
     lang: Literal["id", "en"]
     text: Annotated[str, Field(max_length=20000)]
     files: list[FileEntry] = []
+
+
+class ReplyDocument(_Doc):
+    """Plaintext of a review team's message to the reporter (`thread/{seq}-{reviewer}.age`,
+    to the reporter's reply key, the channel's reviewers and oversight). `files` is the
+    manifest of the files attached to it, stored at `replies/{upload}/{file:02d}/…` in file
+    order; `upload` is set exactly when there are files. Messages written before this format
+    are plain UTF-8 text."""
+
+    format: Literal["peluit-reply/1"]
+    text: Annotated[str, Field(max_length=20000)]
+    files: Annotated[list[FileEntry], Field(max_length=100)] = []
+    upload: Annotated[str | None, Field(pattern=r"^[0-9a-f]{32}$")] = None
+
+    @model_validator(mode="after")
+    def _upload_with_files(self) -> ReplyDocument:
+        if bool(self.files) != (self.upload is not None):
+            raise ValueError("upload is given exactly when files are")
+        return self

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from peluit.config import Config
 from peluit.store.errors import (
+    ObjectExistsError,
     ObjectNotFoundError,
     PreconditionFailedError,
 )
-from peluit.store.port import ObjectStore
+from peluit.store.port import ObjectStore, UploadTicket
 
-from . import evidence, layout, recipients, thread, workflow
+from . import evidence, layout, recipients, staging, thread, workflow
 from .access import Access, Actor
 from .audit import AuditLog
 from .cases import CaseFiles, IndexEntry
@@ -29,17 +31,27 @@ from .dates import Clock, local_date
 from .errors import (
     CaseNotFoundError,
     InvalidCursorError,
+    InvalidUploadPlanError,
     LimitExceededError,
     NotPermittedError,
     ObjectUnavailableError,
     PreconditionRequiredError,
     ReplyKeyMissingError,
+    SegmentMissingError,
     StateConflictError,
     TransitionInputError,
     UnknownMessageError,
 )
 from .identity_requests import IdentityRequests, IdentityRequestView
+from .ids import is_submission_id
 from .reads import ReadMarkers, unread
+from .submission import (
+    UPLOAD_TTL,
+    Segment,
+    check_segment_plan,
+    check_staged,
+    segment_plaintext,
+)
 
 INLINE_MAX = 4 * 1024 * 1024  # larger objects, and all attachment segments, go by URL
 DOWNLOAD_TTL = timedelta(minutes=15)
@@ -50,6 +62,7 @@ _OBJECT = re.compile(
     r"report\.age|identity\.age|files/[0-9]{2}/[0-9]{5}\.age"
     r"|thread/[0-9]{5}-[a-z][a-z0-9-]{0,31}\.age|notes/[0-9a-f]{64}\.age"
     r"|identity-grants/[a-z][a-z0-9-]{0,31}\.age"
+    r"|replies/[0-9a-f]{32}/[0-9]{2}/[0-9]{5}\.age"
 )
 
 
@@ -94,6 +107,16 @@ class CaseObject:
 
 
 @dataclass(frozen=True)
+class ThreadEntry:
+    """A message of the thread: its number, sender and the day it was numbered (None for
+    messages older than dates)."""
+
+    seq: int
+    sender: str
+    on: str | None
+
+
+@dataclass(frozen=True)
 class CaseView:
     case: str
     state: CaseState
@@ -103,6 +126,7 @@ class CaseView:
     identity_request: str | None  # the caller's own request: pending, approved, denied
     thread: ThreadProgress
     additions: list[evidence.Addition]  # evidence the reporter added: files and manifest
+    messages: list[ThreadEntry]  # the thread's messages with their days (readers only)
 
 
 def public_etag(store_etag: str) -> str:
@@ -211,6 +235,7 @@ class ReviewService:
         reply = self._reply_if_any(case) if reader else None
         progress = self._progress(actor.id, case) if reader else ThreadProgress(0, 0, 0)
         additions = evidence.additions(self._store, case) if reader else []
+        entries = self._thread_entries(case) if reader else []
         actor.admit()
         self._audit.append(actor.id, "case.read", case)
         return CaseView(
@@ -222,7 +247,13 @@ class ReviewService:
             identity_request=own.status if own else None,
             thread=progress,
             additions=additions,
+            messages=entries,
         )
+
+    def _thread_entries(self, case: str) -> list[ThreadEntry]:
+        listed = thread.messages(self._store, case)
+        days = thread.days(self._store, case, [m.seq for m in listed])
+        return [ThreadEntry(m.seq, m.sender, days[m.seq]) for m in listed]
 
     def read_object(self, actor: Actor, case: str, key: str) -> bytes:
         """The bytes of one object of a case (ciphertext), if the actor may read it."""
@@ -248,7 +279,7 @@ class ReviewService:
         channel = state.channel
         reader = self._access.is_reader(person, channel)
         custodian = self._access.is_custodian(person, channel)
-        if key == "report.age" or key.startswith(("files/", "thread/")):
+        if key == "report.age" or key.startswith(("files/", "thread/", "replies/")):
             return reader
         if key.startswith("notes/"):
             noted = {n for r in requests for n in r.notes}
@@ -266,7 +297,7 @@ class ReviewService:
         return False
 
     def _with_url(self, case: str, obj: CaseObject) -> CaseObject:
-        if not (obj.key.startswith("files/") or obj.size > INLINE_MAX):
+        if not (obj.key.startswith(("files/", "replies/")) or obj.size > INLINE_MAX):
             return obj
         url = self._store.presign_get(f"{layout.case_prefix(case)}{obj.key}", DOWNLOAD_TTL)
         return CaseObject(obj.key, obj.size, url)
@@ -335,19 +366,68 @@ class ReviewService:
             raise StateConflictError("the case changed meanwhile; read it again") from None
         return new, public_etag(written.etag)
 
-    def post_message(self, actor: Actor, case: str, message: bytes) -> str:
-        """Store a message to the reporter (age ciphertext to the reply key, the reviewers and
-        oversight) as the next `thread/{seq}-{reviewer}.age`; returns that relative key."""
+    def plan_reply_uploads(
+        self, actor: Actor, case: str, upload: str, segments: Sequence[Segment]
+    ) -> list[UploadTicket]:
+        """Presigned, create-only, size- and hash-bound PUTs to `staging/replies/{upload}/…` for the
+        segments of files a reviewer attaches to a message to the reporter (encrypted like the
+        message: to the reply key, the reviewers and oversight)."""
         state, _ = self._cases.load(case)
         self._access.require_reviewer(actor.id, state.channel)
-        reply = self._cases.reply_recipient(case)
-        channel = self._access.channel(state.channel)
-        count = len(recipients.message_recipients(self._config, channel, reply))
+        count = self._message_recipient_count(case, state)
+        _check_reply_plan(self._config, upload, segments, count, whole=False)
+        actor.admit()
+        self._audit.append(actor.id, "reply.uploads", case, upload=upload)
+        return [
+            self._store.presign_put(
+                layout.staging_reply_segment(upload, s.file, s.index),
+                s.size,
+                s.sha256,
+                UPLOAD_TTL,
+            )
+            for s in segments
+        ]
+
+    def post_message(
+        self,
+        actor: Actor,
+        case: str,
+        message: bytes,
+        upload: str | None = None,
+        segments: Sequence[Segment] = (),
+    ) -> str:
+        """Store a message to the reporter (age ciphertext to the reply key, the reviewers and
+        oversight) as the next `thread/{seq}-{reviewer}.age`; returns that relative key. With
+        `segments`, the files staged under `upload` (each checked here: size, SHA-256, an age
+        header for the same recipients) are copied to `replies/{upload}/…` first; what they
+        are is in the message (`peluit-reply/1`), which the server cannot read."""
+        state, _ = self._cases.load(case)
+        self._access.require_reviewer(actor.id, state.channel)
+        count = self._message_recipient_count(case, state)
         recipients.check_ciphertext(message, count, self._config.limits.report_max_bytes)
+        if segments or upload is not None:
+            if upload is None:
+                raise InvalidUploadPlanError("files need the id they were uploaded under")
+            _check_reply_plan(self._config, upload, segments, count)
+            for segment in segments:
+                staged = layout.staging_reply_segment(upload, segment.file, segment.index)
+                check_staged(self._store, upload, segment, count, staged)
         actor.admit()
         digest = hashlib.sha256(message).hexdigest()
-        self._audit.append(actor.id, "message.post", case, object_sha256=digest)
-        return thread.append(self._store, case, actor.id, message).key
+        detail = {"object_sha256": digest}
+        if upload is not None:
+            detail["upload"] = upload
+        self._audit.append(actor.id, "message.post", case, **detail)
+        if upload is not None:
+            staging.claim(self._store, upload, case, staging.REPLY)
+            _copy_reply(self._store, upload, case, segments)
+        day = local_date(self._clock, self._config.organisation.timezone).isoformat()
+        return thread.append(self._store, case, actor.id, message, day=day).key
+
+    def _message_recipient_count(self, case: str, state: CaseState) -> int:
+        reply = self._cases.reply_recipient(case)
+        channel = self._access.channel(state.channel)
+        return len(recipients.message_recipients(self._config, channel, reply))
 
     # -- what each person has seen -------------------------------------------------------
 
@@ -370,6 +450,41 @@ class ReviewService:
         last = self._reads.last_read(case, person)
         newest = max((m.seq for m in messages), default=0)
         return ThreadProgress(unread(messages, last), last, newest)
+
+
+def _check_reply_plan(
+    config: Config, upload: str, segments: Sequence[Segment], recipients: int, whole: bool = True
+) -> None:
+    """Attached files within the configuration's limits, as a report's. `whole`: these are all
+    the segments (a message's); else some of them (an upload plan, made segment by segment)."""
+    if not is_submission_id(upload):
+        raise InvalidUploadPlanError("the upload id must be 32 lower-case hex digits")
+    if not segments:
+        raise InvalidUploadPlanError("no files to attach")
+    if len({(s.file, s.index) for s in segments}) != len(segments):
+        raise InvalidUploadPlanError("a segment is listed twice")
+    if whole:
+        check_segment_plan(config.limits, segments, recipients)
+        return
+    total = sum(segment_plaintext(config.limits, s, recipients) for s in segments)
+    if total > config.limits.total_max_bytes:
+        raise LimitExceededError("the attachments are larger than allowed in all")
+
+
+def _copy_reply(store: ObjectStore, upload: str, case: str, segments: Sequence[Segment]) -> None:
+    """Copy the checked staged segments into the case, create-only; one a retry copied first
+    is kept (the staging claim binds the upload to this case)."""
+    for segment in segments:
+        source = layout.staging_reply_segment(upload, segment.file, segment.index)
+        dest = layout.case_reply_segment(case, upload, segment.file, segment.index)
+        try:
+            store.copy_new(source, dest)
+        except ObjectExistsError:
+            continue
+        except ObjectNotFoundError:
+            raise SegmentMissingError(
+                f"segment {segment.index} of file {segment.file} is no longer staged"
+            ) from None
 
 
 def _cursor(entry: IndexEntry) -> str:

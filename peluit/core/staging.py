@@ -9,7 +9,7 @@ under Object Lock) for the price of one upload.
 So before it copies anything out of a staging area, the server creates, create-only:
 
     staging/{upload}/claim.json
-    {"version": 1, "use": "report" | "evidence",
+    {"version": 1, "use": "report" | "evidence" | "reply",
      "case": "<hex SHA-256 of b'peluit/staging-claim/v1\\x00' + case id>"}
 
 A request for the same case and use (a retry) finds its own claim and goes on; any other
@@ -34,9 +34,10 @@ from . import layout
 from .canonical import canonical
 from .errors import StagingClaimedError
 
-Use = Literal["report", "evidence"]
+Use = Literal["report", "evidence", "reply"]
 REPORT: Use = "report"
 EVIDENCE: Use = "evidence"
+REPLY: Use = "reply"  # files a reviewer attaches to a message to the reporter
 _ATTEMPTS = 2  # a claim that expires between our write and our read is made again once
 
 
@@ -48,7 +49,7 @@ def claim_bytes(case: str, use: Use) -> bytes:
 def claim(store: ObjectStore, upload: str, case: str, use: Use) -> None:
     """Bind `staging/{upload}/` to `case` for `use`; `StagingClaimedError` if it is bound to
     anything else."""
-    key = layout.staging_claim(upload)
+    key = layout.staging_reply_claim(upload) if use == REPLY else layout.staging_claim(upload)
     mine = claim_bytes(case, use)
     for _ in range(_ATTEMPTS):
         try:

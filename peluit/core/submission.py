@@ -319,10 +319,13 @@ def _check_full_segments(limits: Limits, parts: Sequence[tuple[int, int]]) -> No
         raise PartialSegmentError("a file's last segment is empty")
 
 
-def check_staged(store: ObjectStore, submission: str, segment: Segment, recipients: int) -> None:
+def check_staged(
+    store: ObjectStore, submission: str, segment: Segment, recipients: int, key: str | None = None
+) -> None:
     """The staged upload of `segment` is there, has the declared size and SHA-256, and its
-    header is an age header for exactly `recipients` hybrid recipients."""
-    key = layout.staging_segment(submission, segment.file, segment.index)
+    header is an age header for exactly `recipients` hybrid recipients. `key`: where it is
+    staged, if not under the submission's own prefix (a reviewer's attached file)."""
+    key = key or layout.staging_segment(submission, segment.file, segment.index)
     try:
         info = store.head(key)
         if info.size != segment.size or store.sha256(key) != segment.sha256:

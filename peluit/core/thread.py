@@ -6,24 +6,28 @@ then writes the message under it: a writer that loses a race for a number takes 
 one, so two messages never share a number, whatever their senders, and none is
 overwritten. A claim without a message (a writer that stopped in between) is a gap.
 
-A claim holds its message's sender and SHA-256 (`{"from": …, "sha256": …}`; claims written
-before Peluit stored that are empty). That is what makes reporter messages stored at most
-once per ciphertext (`append(once=True)`), also when identical requests run at the same
-time: a writer first looks for an identical message, or a claim for one whose message is
-not written yet, and when it loses a race for a number, it reads the winner's claim; either
-way an identical message's number is found and its message written (again, create-only, the
-same bytes) instead of a second copy. Numbers are claimed without holes, so of two
-identical writers the later one either sees the earlier one's claim or collides with it.
-A retried or replayed post is therefore harmless: age ciphertext is random, so two real
-messages never coincide.
+A claim holds its message's sender, SHA-256 and the day it was numbered in the organisation's
+time zone (`{"from": …, "on": "YYYY-MM-DD", "sha256": …}`; never a time of day; claims written
+before Peluit stored these lack the day, or are empty). `days()` reads them back. The sender
+and hash are what make reporter messages stored at most once per ciphertext
+(`append(once=True)`), also when identical requests run at the same time: a writer first
+looks for an identical message, or a claim for one whose message is not written yet, and
+when it loses a race for a number, it reads the winner's claim; either way an identical
+message's number is found and its message written (again, create-only, the same bytes)
+instead of a second copy. Numbers are claimed without holes, so of two identical writers the
+later one either sees the earlier one's claim or collides with it. A retried or replayed
+post is therefore harmless: age ciphertext is random, so two real messages never coincide.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from peluit.store.errors import ObjectExistsError, ObjectNotFoundError
 from peluit.store.port import ObjectStore
@@ -80,9 +84,49 @@ def _listing(store: ObjectStore, case: str) -> _Listing:
     return _Listing(sorted(found, key=lambda m: (m.seq, m.sender)), highest, unwritten)
 
 
-def claim_bytes(sender: str, data: bytes) -> bytes:
-    """What the claim of a message holds: its sender and SHA-256."""
-    return canonical({"from": sender, "sha256": hashlib.sha256(data).hexdigest()})
+def claim_bytes(sender: str, data: bytes, day: str | None = None) -> bytes:
+    """What the claim of a message holds: its sender, SHA-256 and (since claims carry one)
+    the day it was numbered, `YYYY-MM-DD`."""
+    claim = {"from": sender, "sha256": hashlib.sha256(data).hexdigest()}
+    if day is not None:
+        claim["on"] = day
+    return canonical(claim)
+
+
+def _claims_same(raw: bytes | None, sender: str, digest: str) -> bool:
+    """Whether a stored claim is for this sender's message with this SHA-256, whatever its
+    day (an identical retry after midnight claims the same message)."""
+    if not raw:
+        return False
+    try:
+        claim = json.loads(raw)
+    except ValueError:
+        return False
+    return isinstance(claim, dict) and claim.get("from") == sender and claim.get("sha256") == digest
+
+
+def claim_day(raw: bytes | None) -> str | None:
+    """The day a claim holds, or None (an older claim, or one that does not parse)."""
+    if not raw:
+        return None
+    try:
+        claim = json.loads(raw)
+    except ValueError:
+        return None
+    day = claim.get("on") if isinstance(claim, dict) else None
+    if not isinstance(day, str) or len(day) != 10:
+        return None
+    try:
+        date.fromisoformat(day)
+    except ValueError:
+        return None
+    return day
+
+
+def days(store: ObjectStore, case: str, seqs: Iterable[int]) -> dict[int, str | None]:
+    """The day each message of `seqs` was numbered (one read per claim); None where the claim
+    is older than dates, damaged or missing."""
+    return {seq: claim_day(_claim_of(store, case, seq)) for seq in seqs}
 
 
 def append(
@@ -91,14 +135,17 @@ def append(
     sender: str,
     data: bytes,
     *,
+    day: str | None = None,
     once: bool = False,
 ) -> Message:
-    """Store `data` as the next message of `sender`; with `once`, return an identical message
-    of the same sender that is already there (or being written) instead of storing it again."""
+    """Store `data` as the next message of `sender`, numbered on `day` (`YYYY-MM-DD`); with
+    `once`, return an identical message of the same sender that is already there (or being
+    written) instead of storing it again."""
     listing = _listing(store, case)
-    tag = claim_bytes(sender, data)
+    tag = claim_bytes(sender, data, day)
+    digest = hashlib.sha256(data).hexdigest()
     if once:
-        existing = _identical(store, case, listing, sender, data, tag)
+        existing = _identical(store, case, listing, sender, data, digest)
         if existing is not None:
             return existing
     seq = listing.highest + 1
@@ -106,7 +153,7 @@ def append(
         try:
             store.put_new(layout.case_message_claim(case, seq), tag)
         except ObjectExistsError:
-            if once and _claim_of(store, case, seq) == tag:
+            if once and _claims_same(_claim_of(store, case, seq), sender, digest):
                 return _finish(store, case, seq, sender, data)  # an identical writer's number
             seq += 1
             continue
@@ -116,19 +163,18 @@ def append(
 
 
 def _identical(
-    store: ObjectStore, case: str, listing: _Listing, sender: str, data: bytes, tag: bytes
+    store: ObjectStore, case: str, listing: _Listing, sender: str, data: bytes, digest: str
 ) -> Message | None:
     """An identical message of `sender`, or the number an identical writer claimed."""
-    digest = hashlib.sha256(data).digest()
     for message in listing.messages:
         if (
             message.sender == sender
             and message.size == len(data)
-            and store.sha256(layout.case_prefix(case) + message.key) == digest
+            and store.sha256(layout.case_prefix(case) + message.key).hex() == digest
         ):
             return message
     for seq in listing.unwritten:
-        if _claim_of(store, case, seq) == tag:
+        if _claims_same(_claim_of(store, case, seq), sender, digest):
             return _finish(store, case, seq, sender, data)
     return None
 

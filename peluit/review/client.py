@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlencode, urljoin
 
@@ -133,9 +133,46 @@ class ReviewClient:
         path = f"/cases/{_segment(case)}/tags"
         return _object(self.call("POST", path, body={"tag": tag, "present": present}))
 
-    def post_message(self, case: str, message: bytes) -> dict[str, Any]:
+    def post_message(
+        self,
+        case: str,
+        message: bytes,
+        upload: str | None = None,
+        segments: Sequence[Mapping[str, Any]] = (),
+    ) -> dict[str, Any]:
+        """A message to the reporter; with `upload` and `segments` (`{"file", "index", "size",
+        "sha256"}`), the files staged under `upload` are attached to it."""
+        body: dict[str, object] = {"message": _b64(message)}
+        if upload is not None:
+            body["upload"] = upload
+            body["segments"] = [dict(s) for s in segments]
         path = f"/cases/{_segment(case)}/messages"
-        return _object(self.call("POST", path, body={"message": _b64(message)}))
+        return _object(self.call("POST", path, body=body))
+
+    def plan_reply_uploads(
+        self, case: str, upload: str, segments: Sequence[Mapping[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """Presigned PUTs for the segments of files attached to a message to the reporter."""
+        path = f"/cases/{_segment(case)}/uploads"
+        body = {"upload": upload, "segments": [dict(s) for s in segments]}
+        uploads = _object(self.call("POST", path, body=body)).get("uploads")
+        if not isinstance(uploads, list) or not all(isinstance(u, dict) for u in uploads):
+            raise ReviewApiError(200, "bad_response", "Jawaban tidak sah.", "Bad answer.")
+        return uploads
+
+    def put_upload(self, ticket: Mapping[str, Any], data: bytes) -> None:
+        """PUT one segment to its presigned URL (no signature: the URL carries the terms)."""
+        headers = {str(k): str(v) for k, v in dict(ticket.get("headers") or {}).items()}
+        headers.pop("Content-Length", None)  # the transport sets it from the body
+        url = urljoin(self._base + "/", str(ticket["url"]))
+        response = self._transport.send(HttpRequest(str(ticket["method"]), url, headers, data))
+        if not 200 <= response.status < 300:
+            raise ReviewApiError(
+                response.status,
+                "upload_failed",
+                "Unggahan berkas gagal.",
+                f"The upload failed (HTTP {response.status}).",
+            )
 
     def mark_read(self, case: str, seq: int) -> dict[str, Any]:
         """Record that this person has seen the thread up to message `seq`; the answer is the

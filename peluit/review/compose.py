@@ -8,10 +8,17 @@ are: encrypting to the wrong people cannot be caught there.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
+from typing import Literal
+
 from peluit import age
 from peluit.config import Channel, Config
 from peluit.core import recipients
+from peluit.core.report import FileEntry, ReplyDocument
 from peluit.keys import KeyFile
+
+REPLY_FORMAT: Literal["peluit-reply/1"] = "peluit-reply/1"
 
 
 def _channel(config: Config, channel_id: str) -> Channel:
@@ -36,10 +43,33 @@ def access_reason(config: Config, channel_id: str, text: str) -> bytes:
     return _seal(text, recipients.access_recipients(config, _channel(config, channel_id)))
 
 
-def message(config: Config, channel_id: str, reply_recipient: str, text: str) -> bytes:
-    """A message to the reporter, also readable by the channel's reviewers and oversight."""
+def reply_document(text: str, files: Sequence[FileEntry] = (), upload: str | None = None) -> bytes:
+    """The plaintext of a message to the reporter: a `peluit-reply/1` document."""
+    document = ReplyDocument(format=REPLY_FORMAT, text=text, files=list(files), upload=upload)
+    return json.dumps(
+        document.model_dump(mode="json"), separators=(",", ":"), ensure_ascii=False
+    ).encode()
+
+
+def message(
+    config: Config,
+    channel_id: str,
+    reply_recipient: str,
+    text: str,
+    files: Sequence[FileEntry] = (),
+    upload: str | None = None,
+) -> bytes:
+    """A message to the reporter (a `peluit-reply/1` document, with the manifest of the files
+    attached under `upload`), also readable by the channel's reviewers and oversight."""
     channel = _channel(config, channel_id)
-    return _seal(text, recipients.message_recipients(config, channel, reply_recipient))
+    keys = recipients.message_recipients(config, channel, reply_recipient)
+    return _seal(reply_document(text, files, upload), keys)
+
+
+def reply_segment(config: Config, channel_id: str, reply_recipient: str, data: bytes) -> bytes:
+    """One segment of a file attached to a message to the reporter: the message's recipients."""
+    channel = _channel(config, channel_id)
+    return _seal(data, recipients.message_recipients(config, channel, reply_recipient))
 
 
 def grant(config: Config, reviewer: str, identity_block: bytes, custodian: KeyFile) -> bytes:

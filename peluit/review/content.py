@@ -3,7 +3,10 @@ the reporter added later, shared by the console, `peluit cases` and the export.
 
 What each message is (docs/format.md, "The thread and the reporter's follow-up"):
 
-* a reviewer's message (`thread/{seq}-{roster id}.age`) is UTF-8 text;
+* a reviewer's message (`thread/{seq}-{roster id}.age`) is a `peluit-reply/1` document
+  (`peluit.core.report.ReplyDocument`: `text`, and `files` with the `upload` they are stored
+  under) or, written before that format, UTF-8 text (`decode_reply`, shared with the
+  reporter's tools);
 * a reporter's message (`thread/{seq}-pelapor.age`) is a `peluit-message/1` document
   (`peluit.core.report.MessageDocument`, written by js/src/followup-client.js): `text`, `lang`
   and `files`, the manifest of the evidence sent with it.
@@ -32,10 +35,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from peluit.core.report import FileEntry, MessageDocument
+from peluit.core.report import FileEntry, MessageDocument, ReplyDocument
 
 REPORTER = "pelapor"  # the thread's sender id for the reporter (peluit/core/thread.py)
 MESSAGE_FORMAT = "peluit-message/1"
+REPLY_FORMAT = "peluit-reply/1"
 MAX_FILES = 100  # `files/{NN}/`
 _THREAD_KEY = re.compile(r"thread/([0-9]{5})-([a-z][a-z0-9-]{0,31})\.age")
 
@@ -49,9 +53,11 @@ class Message:
     text: str | None  # None: not readable (see `problem`)
     key: str  # "thread/00007-pelapor.age"
     lang: str | None = None  # the reporter's message: "id" or "en"
-    manifest: tuple[FileEntry, ...] = ()  # the files the reporter's message lists
-    files: tuple[int, ...] = ()  # the case's numbers of those files, once matched
+    manifest: tuple[FileEntry, ...] = ()  # the files the message lists (either sender)
+    files: tuple[int, ...] = ()  # the case's numbers of the reporter's files, once matched
     problem: str | None = None  # why `text` is None: Indonesian / English
+    on: str | None = None  # the day the server numbered it (YYYY-MM-DD); None: older
+    upload: str | None = None  # a team message's files: `replies/{upload}/…`
 
     @property
     def from_reporter(self) -> bool:
@@ -89,16 +95,57 @@ def decode_message(seq: int, sender: str, key: str, plaintext: bytes | None) -> 
     if sender == REPORTER:
         return _reporter_message(seq, key, plaintext)
     try:
+        reply = decode_reply(plaintext)
+    except ReplyFormatError as exc:
+        return Message(seq, sender, None, key, problem=exc.problem)
+    return Message(seq, sender, reply.text, key, manifest=tuple(reply.files), upload=reply.upload)
+
+
+class ReplyFormatError(ValueError):
+    """A team message that is neither a `peluit-reply/1` document nor plain text."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+def decode_reply(plaintext: bytes) -> ReplyDocument:
+    """A review team message to the reporter, strictly: a `peluit-reply/1` document, or plain
+    UTF-8 text as written before that format (returned as a document without files). JSON
+    naming another `peluit-reply/…` version, or a document the model refuses, is
+    `ReplyFormatError`: never shown raw."""
+    try:
         text = plaintext.decode("utf-8")
     except UnicodeDecodeError:
-        return Message(
-            seq,
-            sender,
-            None,
-            key,
-            problem=_problem("Pesan ini bukan teks UTF-8", "This message is not UTF-8 text"),
+        raise ReplyFormatError(
+            _problem("Pesan ini bukan teks UTF-8", "This message is not UTF-8 text")
+        ) from None
+    raw: object = None
+    if text.startswith("{"):
+        try:
+            raw = json.loads(text)
+        except ValueError:
+            raw = None
+    found = raw.get("format") if isinstance(raw, dict) else None
+    if not (isinstance(found, str) and found.startswith("peluit-reply/")):
+        return ReplyDocument.model_construct(format=REPLY_FORMAT, text=text, files=[], upload=None)
+    if found != REPLY_FORMAT:
+        named = ascii(found)[:80]
+        raise ReplyFormatError(
+            _problem(
+                f"Format pesan tim tidak dikenal: {named}",
+                f"Unknown format of the team's message: {named}",
+            )
         )
-    return Message(seq, sender, text, key)
+    try:
+        return ReplyDocument.model_validate(raw)
+    except ValidationError as exc:
+        raise ReplyFormatError(
+            _problem(
+                f"Pesan tim tidak sah ({exc.error_count()} masalah)",
+                f"The team's message is not valid ({exc.error_count()} problems)",
+            )
+        ) from None
 
 
 def _reporter_message(seq: int, key: str, plaintext: bytes) -> Message:
@@ -241,9 +288,14 @@ def message_json(message: Message) -> dict[str, Any]:
     return {
         "seq": message.seq,
         "from": message.sender,
+        "on": message.on,
         "text": message.text,
         "lang": message.lang,
         "files": list(message.files),
+        "attached": [
+            {"name": f.name, "type": f.type, "size": f.size}
+            for f in (message.manifest if not message.from_reporter else ())
+        ],
         "problem": message.problem,
     }
 

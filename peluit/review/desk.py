@@ -14,7 +14,9 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import date
+from pathlib import Path
 from typing import Any, TypeVar
 
 from peluit import age
@@ -25,7 +27,7 @@ from peluit.core.ids import case_reference
 from peluit.core.report import FileEntry
 from peluit.keys import KeyFile
 
-from . import compose, content
+from . import attach, compose, content
 from .attachments import decrypt_attachment
 from .client import ReviewClient
 from .content import Message
@@ -35,6 +37,7 @@ from .sla import deadlines
 from .views import CaseFile, CaseListing, CaseRow, HistoryEntry, RequestRow
 
 _CASE = re.compile(r"[0-9a-hjkmnp-tv-z]{16}")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 MAX_TEXT = 20_000  # characters of a reply or reason; the API's ciphertext limit is larger
 PARALLEL = 4  # requests in flight when one page needs several objects
 T = TypeVar("T")
@@ -52,6 +55,18 @@ def case_id(text: str) -> str:
 def _unread(summary: dict[str, Any]) -> int:
     thread = summary.get("thread")
     return int(thread.get("unread", 0)) if isinstance(thread, dict) else 0
+
+
+def _days(raw: object) -> dict[int, str | None]:
+    """The case view's `messages` as {seq: day}; anything malformed is left out."""
+    if not isinstance(raw, list):
+        return {}
+    found: dict[int, str | None] = {}
+    for item in raw:
+        if isinstance(item, dict) and isinstance(item.get("seq"), int):
+            on = item.get("on")
+            found[item["seq"]] = on if isinstance(on, str) and _DAY.fullmatch(on) else None
+    return found
 
 
 def _text(text: str, what: str) -> str:
@@ -180,7 +195,11 @@ class ReviewDesk:
         thread = sorted(
             (found[0], found[1], key) for key in objects if (found := content.thread_key(key))
         )
-        messages = self._parallel(lambda t: self._message(case, *t), thread)
+        days = _days(view.get("messages"))
+        messages = [
+            replace(m, on=days.get(m.seq))
+            for m in self._parallel(lambda t: self._message(case, *t), thread)
+        ]
         report_files = report.document.files if report and report.document else []
         joined = content.assemble(report_files, messages, view.get("additions"))
         self._mark_seen(case, view)
@@ -301,14 +320,29 @@ class ReviewDesk:
 
     # -- changing a case -------------------------------------------------------------------
 
-    def reply(self, case: str, text: str) -> str:
-        """Write to the reporter; returns the stored message's key."""
+    def reply(self, case: str, text: str, files: Sequence[Path] = ()) -> str:
+        """Write to the reporter, with `files` attached (encrypted here to the reporter's reply
+        key and the team, uploaded segment by segment); returns the stored message's key."""
         view = self.client.get_case(case)
         reply = view.get("reply_recipient")
         if not reply:
             raise ReviewInputError("this case has no reply key: the reporter cannot be answered")
-        sealed = compose.message(self.config, str(view["channel"]), reply, _text(text, "message"))
-        return str(self.client.post_message(case, sealed)["key"])
+        channel = str(view["channel"])
+        limits = self.config.limits
+        plans = attach.plan(files, limits)
+        words = _text(text, "message") if text.strip() or not plans else ""
+        if not plans:
+            sealed = compose.message(self.config, channel, reply, words)
+            return str(self.client.post_message(case, sealed)["key"])
+
+        def seal(data: bytes) -> bytes:
+            return compose.reply_segment(self.config, channel, reply, data)
+
+        sent = attach.upload(self.client, case, plans, seal, limits.segment_bytes)
+        sealed = compose.message(self.config, channel, reply, words, sent.files, sent.upload)
+        if len(sealed) > limits.report_max_bytes:
+            raise ReviewInputError("the message and its file list are too large")
+        return str(self.client.post_message(case, sealed, sent.upload, sent.segments)["key"])
 
     def change_status(
         self,

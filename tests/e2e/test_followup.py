@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -164,7 +165,11 @@ def test_reporter_and_reviewer_talk_through_the_receipt_code(
     # message's manifest; showing the case marks it seen.
     assert unread_of(served, case) == "1"
     shown = cases(served, "show", case)
-    assert "#2 Pelapor / Reporter [id]:\n    Ada. Saya lampirkan salinan kontraknya." in shown
+    assert re.search(
+        r"#2 [0-9]{4}-[0-9]{2}-[0-9]{2} Pelapor / Reporter \[id\]:\n"
+        r"    Ada. Saya lampirkan salinan kontraknya.",
+        shown,
+    )
     assert "    Halaman 3 memuat volumenya." in shown
     assert f"+ berkas / file [1] {files['contract'].name}" in shown
     assert f"[0] {files['photo'].name}" in shown

@@ -16,6 +16,7 @@ from peluit import age
 from peluit.config.demo import DEMO_PASSPHRASE
 from peluit.core import layout
 from peluit.core.ids import case_reference
+from peluit.review.content import decode_reply
 from tests.support.cases import Attachment, Submitted, submit_case
 from tests.support.console import ConsoleUnderTest, DemoServer
 
@@ -103,7 +104,7 @@ def test_a_reviewer_works_a_case_in_the_browser(
     thread = demo.objects(layout.case_thread_prefix(case.case))
     [message] = [data for key, data in thread.items() if key.endswith(".age")]
     assert b"Mohon kirim" not in message
-    assert age.decrypt(message, [case.reply]).startswith(b"Terima kasih.")
+    assert decode_reply(age.decrypt(message, [case.reply])).text.startswith("Terima kasih.")
 
     page.select_option("#status", "diverifikasi")
     page.fill("#reason", "Laporan lengkap dan dapat diverifikasi.")

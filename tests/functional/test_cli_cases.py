@@ -19,6 +19,7 @@ from peluit import age
 from peluit.config.demo import DEMO_PASSPHRASE, demo_key_path
 from peluit.core import layout
 from peluit.core.ids import case_reference
+from peluit.review.content import decode_reply
 from tests.support.cases import Attachment, Submitted, submit_case
 from tests.support.console import DemoServer
 
@@ -99,7 +100,8 @@ def test_cases_reply_and_status_act_on_the_case(
     out = cases(served, workdir, "reply", submitted.case, stdin=b"Terima kasih.\n")
     key = out.strip().removeprefix("sent: ")
     stored = served.objects(layout.case_prefix(submitted.case) + key)
-    assert age.decrypt(next(iter(stored.values())), [submitted.reply]) == b"Terima kasih."
+    opened = age.decrypt(next(iter(stored.values())), [submitted.reply])
+    assert decode_reply(opened).text == "Terima kasih."
 
     out = cases(served, workdir, "status", submitted.case, "diverifikasi", "--reason", "Cukup.")
     assert out.strip() == "status: diverifikasi"
@@ -137,7 +139,9 @@ def test_a_refusal_without_a_message_to_the_reporter_is_refused_and_changes_noth
     thread = served.objects(layout.case_thread_prefix(filed.case))
     [letter] = [data for name, data in thread.items() if name.endswith(".age")]
     # The reporter reads the message with the reply key; the team's reason is not in it.
-    assert age.decrypt(letter, [filed.reply]) == b"Silakan laporkan ke Ombudsman RI."
+    assert decode_reply(age.decrypt(letter, [filed.reply])).text == (
+        "Silakan laporkan ke Ombudsman RI."
+    )
 
 
 def test_cases_export_writes_a_bundle_whose_manifest_matches_every_file(

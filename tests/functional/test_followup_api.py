@@ -14,9 +14,11 @@ from datetime import timedelta
 import pytest
 
 from peluit import age
+from peluit.core.dates import local_date
 from peluit.core.pow import QUERY, Proof, bucket_of, challenge, meets, solve
 from peluit.core.report import MessageDocument
 from peluit.review import compose
+from peluit.review.content import decode_reply
 from peluit.review.transport import HttpRequest, HttpResponse
 from peluit.store.port import ObjectInfo
 from tests.support import agefiles
@@ -96,7 +98,8 @@ def test_the_reporter_reads_the_reviewers_message_and_never_their_names(
     [message] = answer.body["messages"]
     assert (message["seq"], message["sender"]) == (1, "penelaah")
     text = age.decrypt(base64.b64decode(message["data"]), [filed.identity])
-    assert text == b"Apakah ada foto kontraknya?"
+    assert decode_reply(text).text == "Apakah ada foto kontraknya?"
+    assert message["on"] == local_date(world.clock, world.config.organisation.timezone).isoformat()
     assert answer.body["status"] == "diverifikasi"
     for secret in (b"rina", b"agus", b"history", b"note"):
         assert secret not in answer.raw

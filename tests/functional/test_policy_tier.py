@@ -12,14 +12,18 @@ template means a Deny to stand whatever a role is granted. docs/testing.md.
 
 from __future__ import annotations
 
+import base64
 import os
+import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from moto import mock_aws
 
 from peluit.review import compose
+from peluit.review.desk import ReviewDesk
 from peluit.store.s3 import make_s3_client
 from tests.support import policies
 from tests.support.followup import manifest_entries, segment_json
@@ -87,6 +91,12 @@ def run_flows(world: S3World) -> None:
     assert rina.download(filed.case, segment)
     reply = compose.message(config, view["channel"], view["reply_recipient"], "Ada fotonya?")
     rina.post_message(filed.case, reply)
+    # A reply with a file attached: presigned PUTs to staging, then the post copies it in.
+    with tempfile.TemporaryDirectory() as folder:
+        form = Path(folder, "formulir.pdf")
+        form.write_bytes(os.urandom(3 * KiB))
+        desk = ReviewDesk(config, world.review_team.key("rina"), rina)
+        desk.reply(filed.case, "Isi formulir ini.", [form])
     rina.set_tag(filed.case, "uji")
     etag = rina.get_case(filed.case)["etag"]
     reason = compose.status_reason(config, "pengaduan", "Laporan lengkap.")
@@ -95,13 +105,21 @@ def run_flows(world: S3World) -> None:
     # The reporter follows up: reads the reply, writes back, adds evidence later.
     answer = world.status(filed)
     assert answer.status == 200
-    assert len(answer.body["messages"]) == 1
+    assert len(answer.body["messages"]) == 2
+    [stored] = world.store.keys(f"cases/{filed.case}/replies/")
+    upload = stored.split("/")[3]
+    chunk = world.post(
+        "/api/v1/followup/files",
+        {"token": filed.token, "upload": upload, "file": 0, "segment": 0, "offset": 0},
+    )
+    assert chunk.status == 200, chunk.body
+    assert base64.b64decode(chunk.body["data"]) == world.store.objects[stored]
     assert world.message(filed, world.say(filed, "Ini fotonya.")).status == 200
     upload = os.urandom(16).hex()
     segments = world.stage(filed, upload, [os.urandom(10 * KiB)])
     manifest = world.say(filed, "Bukti baru", manifest_entries(segments, ["foto.jpg"]))
     assert world.evidence(filed, upload, manifest, segments).status == 200
-    assert rina.mark_read(filed.case, 3)["unread"] == 0
+    assert rina.mark_read(filed.case, 4)["unread"] == 0
     # Evidence whose segment never arrived: refused after S3 answers 404 (not 403) for it.
     lost_upload = os.urandom(16).hex()
     parts = world.review_team.team.attachment("pengaduan", 0, os.urandom(KiB))
@@ -168,6 +186,9 @@ def test_the_recorded_flows_cover_both_roles_both_buckets_and_every_kind_of_call
         ("reviewer", "GetObject", True, CASE_BUCKET),  # the console's downloads
         ("reviewer", "GetObject", False, CASE_BUCKET),
         ("reviewer", "PutObject", False, CASE_BUCKET),
+        ("reviewer", "PutObject", True, STAGING_BUCKET),  # a reviewer's attached file
+        ("reviewer", "CopyObject", False, CASE_BUCKET),  # ... into replies/ when posted
+        ("public", "GetObject", False, CASE_BUCKET),  # ... read out in chunks by the reporter
     }
     assert expected <= seen, sorted(expected - seen)
     # reads of missing keys the code relies on being 404: a staged segment, an unspent nonce

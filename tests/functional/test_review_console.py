@@ -18,6 +18,7 @@ from peluit import age
 from peluit.config.demo import DEMO_PASSPHRASE
 from peluit.core import layout
 from peluit.core.ids import case_reference
+from peluit.review.content import decode_reply
 from peluit.web.headers import SECURITY_HEADERS
 from tests.support.cases import Attachment, Submitted, submit_case
 from tests.support.console import ConsoleClient, ConsoleUnderTest, DemoServer
@@ -284,7 +285,7 @@ def test_a_reply_and_a_status_change_are_encrypted_here_and_stored_there(
     answer = browser.post(f"/cases/{case.case}/reply", {"text": "Mohon kirim foto lokasi."})
     assert (answer.status, answer.headers["Location"]) == (303, f"/cases/{case.case}")
     [message] = _messages(served, case.case)
-    assert age.decrypt(message, [case.reply]) == b"Mohon kirim foto lokasi."
+    assert decode_reply(age.decrypt(message, [case.reply])).text == "Mohon kirim foto lokasi."
 
     answer = browser.post(
         f"/cases/{case.case}/status",

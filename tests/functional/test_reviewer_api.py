@@ -23,6 +23,7 @@ from peluit.core.audit import verify_chain
 from peluit.keys import KeyFile
 from peluit.review import compose
 from peluit.review.client import ReviewClient
+from peluit.review.content import decode_reply
 from peluit.review.errors import ReviewApiError
 from peluit.review.transport import HttpRequest, HttpResponse
 from peluit.store.errors import DownloadRejectedError
@@ -475,8 +476,18 @@ def test_messages_are_numbered_and_readable_by_the_reporter_and_the_team(
 
     assert (first["key"], second["key"]) == ("thread/00001-rina.age", "thread/00002-agus.age")
     stored = deployment.store.objects[f"cases/{case}/thread/00002-agus.age"]
-    assert age.decrypt(stored, [reporter]) == b"B"
-    assert compose.open_file(review_team.key("kpk-liaison"), stored) == b"B"
+    assert decode_reply(age.decrypt(stored, [reporter])).text == "B"
+    team_copy = compose.open_file(review_team.key("kpk-liaison"), stored)
+    assert decode_reply(team_copy).text == "B"
+    assert json.loads(team_copy)["format"] == "peluit-reply/1"
+    # each message's claim holds the day it was numbered (no time of day)
+    claim = json.loads(deployment.store.objects[f"cases/{case}/thread/00002.seq"])
+    assert claim["on"] == deployment.clock().date().isoformat()
+    view = rina.get_case(case)
+    assert [(m["seq"], m["sender"], m["on"]) for m in view["messages"]] == [
+        (1, "rina", claim["on"]),
+        (2, "agus", claim["on"]),
+    ]
 
 
 def test_a_message_not_encrypted_to_the_reporter_too_is_refused(

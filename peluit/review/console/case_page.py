@@ -26,7 +26,7 @@ _FILE = Template(
 )
 _MESSAGE = Template(
     '<div class="message $css" id="pesan-$seq" data-seq="$seq">'
-    '<div class="from">#$seq · $sender$lang</div>$body</div>'
+    '<div class="from">#$seq · <span class="day">$on</span> · $sender$lang</div>$body</div>'
 )
 _MESSAGE_FILE = Template(
     '<li data-file="$index"><a href="/cases/$case/files/$index">$name</a> ($size)</li>'
@@ -155,6 +155,14 @@ def _message_body(case: CaseFile, message: Message) -> Html:
                 f'<ul class="message-files">{join(items)}</ul>'
             )
         )
+    elif message.manifest and not message.from_reporter:
+        items = [Html(f"<li>{h(e.name)} ({_size(e.size)})</li>") for e in message.manifest]
+        parts.append(
+            Html(
+                f'<p class="small">{bi("Terlampir untuk pelapor", "Attached for the reporter")}'
+                f':</p><ul class="message-files reply-files">{join(items)}</ul>'
+            )
+        )
     elif message.manifest:
         names = ", ".join(e.name for e in message.manifest)
         parts.append(
@@ -171,6 +179,7 @@ def _thread(desk: ReviewDesk, session: Session, case: CaseFile) -> Html:
         fill(
             _MESSAGE,
             seq=str(m.seq),
+            on=m.on or "—",
             css="from-reporter" if m.from_reporter else "from-team",
             sender=_sender(desk.config, m.sender),
             lang=f" · {m.lang}" if m.lang else "",

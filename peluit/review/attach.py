@@ -1,0 +1,110 @@
+"""Files a reviewer attaches to a message to the reporter (ADR 0021).
+
+Each file is cut into segments of `limits.segment_bytes` exactly as the reporter's browser cuts
+a report's attachments, each segment encrypted on this machine to the message's recipients
+(the reporter's reply key, the channel's reviewers and oversight), planned and PUT to a
+presigned staging URL one at a time (at most one segment in memory), and described in the
+message's manifest by its ciphertext size and SHA-256. Posting the message then moves the
+staged segments into the case (`replies/{upload}/…`), after the server checked each.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import mimetypes
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from peluit.config.models import Limits
+from peluit.core.report import FileEntry, SegmentEntry
+
+from .client import ReviewClient
+from .errors import ReviewInputError
+
+MAX_NAME = 255
+DEFAULT_TYPE = "application/octet-stream"
+Seal = Callable[[bytes], bytes]
+
+
+@dataclass(frozen=True)
+class Attached:
+    upload: str  # the staging id the segments went up under
+    files: list[FileEntry]  # the manifest, in file order
+    segments: list[dict[str, object]]  # what the message post declares
+
+
+@dataclass(frozen=True)
+class _Plan:
+    path: Path
+    name: str
+    size: int
+    segments: int
+
+
+def plan(paths: Sequence[Path], limits: Limits) -> list[_Plan]:
+    """Check the files against the configuration's limits before anything is sent."""
+    if len(paths) > limits.files_per_report:
+        raise ReviewInputError(f"at most {limits.files_per_report} files per message")
+    plans = []
+    for path in paths:
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise ReviewInputError(f"cannot read {path}: {exc.strerror}") from None
+        if not path.is_file():
+            raise ReviewInputError(f"not a file: {path}")
+        if size > limits.file_max_bytes:
+            raise ReviewInputError(f"{path.name} is larger than {limits.file_max_bytes} bytes")
+        segments = max(1, math.ceil(size / limits.segment_bytes))
+        plans.append(_Plan(path, _name(path.name), size, segments))
+    if sum(p.size for p in plans) > limits.total_max_bytes:
+        raise ReviewInputError(f"the files together are larger than {limits.total_max_bytes} B")
+    return plans
+
+
+def upload(
+    client: ReviewClient, case: str, plans: Sequence[_Plan], seal: Seal, segment_bytes: int
+) -> Attached:
+    """Encrypt, plan and PUT every segment; the manifest and the segments to declare."""
+    upload_id = secrets.token_hex(16)
+    files: list[FileEntry] = []
+    declared: list[dict[str, object]] = []
+    for number, item in enumerate(plans):
+        entries = []
+        with item.path.open("rb") as src:
+            for index in range(item.segments):
+                want = min(segment_bytes, item.size - index * segment_bytes)
+                plaintext = src.read(want)
+                if len(plaintext) != want:
+                    raise ReviewInputError(f"{item.path.name} changed while it was being read")
+                body = seal(plaintext)
+                digest = hashlib.sha256(body).hexdigest()
+                segment = {"file": number, "index": index, "size": len(body), "sha256": digest}
+                [ticket] = client.plan_reply_uploads(case, upload_id, [segment])
+                client.put_upload(ticket, body)
+                entries.append(SegmentEntry(size=len(body), sha256=digest))
+                declared.append(segment)
+        kind = mimetypes.guess_type(item.name)[0] or DEFAULT_TYPE
+        files.append(
+            FileEntry(
+                name=item.name,
+                type=kind if len(kind) <= MAX_NAME else DEFAULT_TYPE,
+                size=item.size,
+                segments=entries,
+            )
+        )
+    return Attached(upload_id, files, declared)
+
+
+def _name(name: str) -> str:
+    """At most 255 code points, keeping a short extension; never empty."""
+    if not name:
+        return "lampiran"
+    if len(name) <= MAX_NAME:
+        return name
+    dot = name.rfind(".")
+    ext = name[dot:] if dot > 0 and len(name) - dot <= 16 else ""
+    return name[: MAX_NAME - len(ext) - 1] + "…" + ext
