@@ -5,9 +5,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 FUNCTIONS_LOCK := functions/requirements.lock
+PORT ?= 8000
 
 .PHONY: run test unit fmt lint typecheck js-build js-test bench deps clean system-packages lock
 
+# Everything `make test` needs; `make run` needs no Debian package (no root, no apt-get).
 deps: $(VENV)/.installed js/node_modules/.installed system-packages
 
 # The runtime dependencies come from the functions' lock (hashes checked), the same files the Lambda
@@ -43,7 +45,8 @@ $(JS_BUNDLES) &: js/node_modules/.installed js/build.mjs $(wildcard js/src/*.js)
 js-build: $(JS_BUNDLES)
 
 js-test: js/node_modules/.installed
-	cd js && npm test --silent
+	@# dots while it runs; every failure in full at the end (570 lines of TAP otherwise)
+	cd js && NODE_OPTIONS=--test-reporter=dot npm test --silent
 
 # checkov pins its own boto3, so it lives in a venv of its own (tests/functional/test_infra_checkov.py).
 .venv-checkov/.installed:
@@ -56,10 +59,11 @@ system-packages:
 	@command -v age >/dev/null || scripts/apt-install age
 	@test -x /usr/lib/chromium/chromium || scripts/apt-install chromium
 
-run: deps js-build
-	$(BIN)/peluit serve
+# `make run PORT=8080` when another program holds port 8000.
+run: $(VENV)/.installed js-build
+	$(BIN)/peluit serve --port $(PORT)
 
-lint: deps
+lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports  # the layer contracts in pyproject.toml [tool.importlinter]
@@ -73,10 +77,10 @@ fmt: $(VENV)/.installed
 unit: $(VENV)/.installed
 	$(BIN)/pytest -m unit -q
 
-typecheck: deps
+typecheck: $(VENV)/.installed
 	$(BIN)/mypy
 
-test: lint typecheck js-test js-build .venv-checkov/.installed
+test: deps lint typecheck js-test js-build .venv-checkov/.installed
 	PELUIT_CHECKOV=$(CURDIR)/.venv-checkov/bin/checkov $(BIN)/pytest -m "not bench" --durations=10
 
 bench: deps

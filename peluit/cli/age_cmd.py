@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import getpass
 import io
 import sys
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from peluit import age
 
 from .atomic import atomic_output
+from .passphrase import PassphraseError, ask_hidden
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -32,8 +32,18 @@ class UsageError(Exception):
     """The command line asks for something contradictory or impossible."""
 
 
+KEYGEN_HELP = """make an identity (a key) first:
+  peluit age keygen [--pq] [-o OUT]   (`peluit age keygen --help`)
+"""
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="peluit age", description="Encrypt or decrypt age files.")
+    p = argparse.ArgumentParser(
+        prog="peluit age",
+        description="Encrypt or decrypt age files.",
+        epilog=KEYGEN_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("-d", "--decrypt", action="store_true", help="decrypt instead of encrypt")
     p.add_argument("-r", "--recipient", action="append", default=[], help="age1… or age1pq1…")
     p.add_argument("-R", "--recipients-file", action="append", default=[], type=Path)
@@ -59,7 +69,7 @@ def main(argv: list[str]) -> int:
             _keygen(_keygen_parser().parse_args(argv[1:]))
         else:
             _run(_parser().parse_args(argv))
-    except (age.AgeError, UsageError, OSError) as exc:
+    except (age.AgeError, UsageError, OSError, PassphraseError) as exc:
         print(f"peluit age: error: {_describe(exc)}", file=sys.stderr)
         return 1
     return 0
@@ -92,8 +102,8 @@ def _read_passphrase(args: argparse.Namespace, confirm: bool) -> str:
         if not lines or not lines[0]:
             raise UsageError("the passphrase file is empty")
         return str(lines[0])
-    phrase = getpass.getpass("Enter passphrase: ")
-    if confirm and getpass.getpass("Confirm passphrase: ") != phrase:
+    phrase = ask_hidden("Enter passphrase: ")
+    if confirm and ask_hidden("Confirm passphrase: ") != phrase:
         raise UsageError("passphrases do not match")
     if not phrase:
         raise UsageError("empty passphrase")

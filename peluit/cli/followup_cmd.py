@@ -19,7 +19,6 @@ Errors: one line, Indonesian then English, exit status 1.
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import sys
 from pathlib import Path
@@ -31,6 +30,7 @@ from peluit.review.content import printable, printable_line
 from peluit.review.names import numbered_name
 
 from .atomic import atomic_output
+from .passphrase import PassphraseError, ask_hidden
 from .submit_cmd import _headers
 
 STATUS: dict[str, tuple[str, str]] = {  # js/src/messages.js status_*
@@ -102,7 +102,7 @@ def _receipt(args: argparse.Namespace) -> str:
         return str(args.receipt)
     if args.receipt_file is not None:
         return str(args.receipt_file.read_text(encoding="utf-8").strip())
-    return getpass.getpass("Kode tanda terima / receipt code: ")
+    return ask_hidden("Kode tanda terima / receipt code: ", "--receipt-file FILE")
 
 
 def status_text(view: CaseView) -> str:
@@ -211,7 +211,7 @@ def main(argv: list[str]) -> int:
         else:
             sent = session.send(args.text, tuple(args.file), args.lang)
             out = json.dumps(sent.json()) + "\n" if args.json else sent_text(sent)
-    except (ClientError, ValueError, OSError) as exc:
+    except (ClientError, ValueError, OSError, PassphraseError) as exc:
         print(f"peluit followup: galat / error: {printable_line(_error(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
+
+from .pipe import SIGPIPE_STATUS, ReaderGoneError, guarded_stdout, silence_stdout
 
 USAGE = """usage: peluit COMMAND [ARGS]
 
@@ -23,7 +26,38 @@ commands:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
+    """Run one command. A reader that stops early (`peluit roster list | head`) ends it
+    quietly; Ctrl+C ends it with one line; nothing ends in a Python traceback (an
+    unexpected error is one line too, and `PELUIT_DEBUG=1` shows its traceback)."""
+    try:
+        with guarded_stdout():
+            return _dispatch(sys.argv[1:] if argv is None else argv)
+    except ReaderGoneError:
+        silence_stdout()
+        return SIGPIPE_STATUS
+    except KeyboardInterrupt:
+        print("\npeluit: dihentikan / interrupted", file=sys.stderr)
+        return 130
+    except EOFError:
+        print("peluit: error: masukan habis / input ended early", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the last resort: one line, never a traceback
+        return _unexpected(exc)
+
+
+def _unexpected(exc: BaseException) -> int:
+    if os.environ.get("PELUIT_DEBUG"):
+        raise exc
+    detail = str(exc).splitlines()[0] if str(exc) else ""
+    print(
+        f"peluit: internal error / kesalahan internal: {type(exc).__name__}: {detail} "
+        "(PELUIT_DEBUG=1 shows the traceback; please report it)",
+        file=sys.stderr,
+    )
+    return 70  # EX_SOFTWARE
+
+
+def _dispatch(args: list[str]) -> int:
     if not args or args[0] in {"-h", "--help"}:
         print(USAGE, end="")
         return 0 if args else 2

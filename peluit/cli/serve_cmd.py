@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from pathlib import Path
 
@@ -15,13 +16,25 @@ from peluit.site import SiteError
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="peluit serve", description=__doc__)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument(
+        "--port", type=int, default=8000, help="port (default 8000; with make: make run PORT=8080)"
+    )
     p.add_argument("--data", type=Path, default=Path("var"), help="data directory (default ./var)")
     p.add_argument("--config", type=Path, help="peluit.toml (default: a demo configuration)")
     p.add_argument(
         "--site", type=Path, help="serve this prebuilt site (default: build it for --config)"
     )
     return p
+
+
+def port_busy(host: str, port: int) -> str:
+    """One line for a port another program already listens on."""
+    other = 8080 if port != 8080 else 8081
+    return (
+        f"peluit serve: error: port {port} di {host} sudah dipakai program lain, pilih port lain "
+        f"/ port {port} on {host} is already in use, choose another: "
+        f"peluit serve --port {other} (make run PORT={other})"
+    )
 
 
 def _print_demo(data: Path, url: str) -> None:
@@ -43,7 +56,13 @@ def main(argv: list[str]) -> int:
     options = ServeOptions(args.host, args.port, args.data, args.config, args.site)
     try:
         server, config, config_path, demo = build_server(options)
-    except (ConfigError, SiteError, OSError) as exc:
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            print(port_busy(args.host, args.port), file=sys.stderr)
+        else:
+            print(f"peluit serve: error: {exc}", file=sys.stderr)
+        return 1
+    except (ConfigError, SiteError) as exc:
         print(f"peluit serve: error: {exc}", file=sys.stderr)
         return 1
     url = f"http://{args.host}:{server.server_address[1]}/"
