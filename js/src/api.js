@@ -533,5 +533,20 @@ export function createClient(options) {
     return { seq: answer.seq, files: answer.files };
   }
 
-  return { planUploads, uploadSegment, finalize, postJson, followupStatus, followupMessage, followupEvidence };
+  /**
+   * Bytes `offset`… (at most 3 MiB) of one stored segment of a file the review team attached
+   * to a message: `{size, offset, data}` (data base64, the whole segment is `size` bytes).
+   * @param {{token: string, upload: string, file: number, segment: number, offset: number}} body
+   * @param {AbortSignal} [signal]
+   * @returns {Promise<{size: number, offset: number, data: string}>}
+   */
+  async function followupFile(body, signal) {
+    const answer = await postJson("/followup/files", body, signal);
+    if (!Number.isSafeInteger(answer?.size) || answer?.offset !== body.offset || typeof answer?.data !== "string") {
+      throw new ApiError({ status: 200, code: "invalid_response", messages: UNEXPECTED });
+    }
+    return { size: answer.size, offset: answer.offset, data: answer.data };
+  }
+
+  return { planUploads, uploadSegment, finalize, postJson, followupStatus, followupMessage, followupEvidence, followupFile };
 }

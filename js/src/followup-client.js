@@ -6,10 +6,14 @@
 // What the reporter writes is a `peluit-message/1` document (peluit/core/report.py
 // MessageDocument) encrypted to the channel's reviewers and oversight only: not to the reply
 // key, so a receipt code that falls into the wrong hands later does not reveal it. The
-// reviewers' messages are plain UTF-8 text encrypted to the reply key (and the team).
+// reviewers' messages are `peluit-reply/1` documents (peluit/core/report.py ReplyDocument: text,
+// and the manifest of files attached under `upload`) encrypted to the reply key (and the
+// team); messages written before that format are plain UTF-8 text. Files the team attached are
+// read out segment by segment (in chunks), each segment checked against the manifest's size and
+// SHA-256 before it is decrypted, as peluit/review/attachments.py does.
 import { Decrypter } from "age-encryption";
 import { fromBase64, toBase64 } from "./base64.js";
-import { toHex } from "./digest.js";
+import { sha256Hex, toHex } from "./digest.js";
 import { checkRecipients, encryptTo, hybridFileSize } from "./encrypt.js";
 import { ReceiptCode } from "./receipt.js";
 import { fileEntry } from "./report.js";
@@ -19,6 +23,7 @@ import { uploadFiles } from "./upload.js";
 import { fileProblems } from "./validate.js";
 
 export const MESSAGE_FORMAT = "peluit-message/1";
+export const REPLY_FORMAT = "peluit-reply/1";
 /** The longest message, in characters (the same bound as peluit/core/report.py). */
 export const MAX_TEXT = 20000;
 
@@ -26,10 +31,14 @@ export const MAX_TEXT = 20000;
 /** @typedef {import("./validate.js").Limits} Limits */
 /** @typedef {import("./upload.js").UploadEvent} UploadEvent */
 /** @typedef {{token: string, identity: string}} Session the lookup token (hex) and reply identity */
+/** @typedef {import("./report.js").FileEntry} FileEntry */
 /**
- * A thread message as the reporter sees it: a reviewer's text, decrypted here; the
- * reporter's own messages stay sealed (null).
- * @typedef {{seq: number, sender: "pelapor" | "penelaah", text: string | null}} ReadMessage
+ * A thread message as the reporter sees it: a reviewer's text and attached files, decrypted
+ * here; the reporter's own messages stay sealed (null). `on`: the day the server numbered it
+ * (null for older messages); `problem`: a team message that opened but is not a document this
+ * page knows (never shown raw).
+ * @typedef {{seq: number, sender: "pelapor" | "penelaah", text: string | null, on: string | null,
+ *   files: FileEntry[], upload: string | null, problem: string | null}} ReadMessage
  */
 /**
  * @typedef {{case: string, channel: string, status: string, since: string, messages: ReadMessage[]}} CaseView
@@ -61,16 +70,106 @@ export async function openSession(text) {
  * not written to this code's reply key, or it is damaged).
  * @param {string} identity
  * @param {string} data base64
- * @returns {Promise<string | null>}
+ * @returns {Promise<Uint8Array | null>}
  */
-async function decryptText(identity, data) {
+async function decryptBytes(identity, data) {
   try {
     const decrypter = new Decrypter();
     decrypter.addIdentity(identity);
-    return await decrypter.decrypt(fromBase64(data), "text");
+    return await decrypter.decrypt(fromBase64(data));
   } catch {
     return null;
   }
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const HEX32 = /^[0-9a-f]{32}$/;
+
+/** @param {unknown} entry */
+function isFileEntry(entry) {
+  if (!entry || typeof entry !== "object" || Array.isArray(entry)) {
+    return false;
+  }
+  const e = /** @type {Record<string, unknown>} */ (entry);
+  const keys = Object.keys(e);
+  return (
+    keys.every((k) => ["name", "type", "size", "segments"].includes(k)) &&
+    typeof e.name === "string" && e.name.length >= 1 && e.name.length <= 255 &&
+    (e.type === undefined || (typeof e.type === "string" && e.type.length <= 255)) &&
+    Number.isSafeInteger(e.size) && /** @type {number} */ (e.size) >= 0 &&
+    Array.isArray(e.segments) &&
+    e.segments.every(
+      (s) => s && typeof s === "object" && Object.keys(s).length === 2 &&
+        Number.isSafeInteger(s.size) && s.size >= 1 && typeof s.sha256 === "string" && HEX64.test(s.sha256),
+    )
+  );
+}
+
+/**
+ * A team message's plaintext, decoded strictly as peluit/review/content.py decode_reply does:
+ * a `peluit-reply/1` document, or plain text written before that format. JSON naming another
+ * `peluit-reply/…` version, or a document that is not well formed, is a problem (never shown).
+ * @param {Uint8Array} plaintext
+ * @returns {{text: string | null, files: FileEntry[], upload: string | null, problem: string | null}}
+ */
+export function decodeReply(plaintext) {
+  let text;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(plaintext);
+  } catch {
+    return { text: null, files: [], upload: null, problem: "not_utf8" };
+  }
+  /** @type {any} */
+  let raw = null;
+  if (text.startsWith("{")) {
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      raw = null;
+    }
+  }
+  const format = raw && typeof raw === "object" && !Array.isArray(raw) ? raw.format : undefined;
+  if (typeof format !== "string" || !format.startsWith("peluit-reply/")) {
+    return { text, files: [], upload: null, problem: null };
+  }
+  if (format !== REPLY_FORMAT) {
+    return { text: null, files: [], upload: null, problem: "unknown_format" };
+  }
+  const files = raw.files ?? [];
+  const upload = raw.upload ?? null;
+  const valid =
+    Object.keys(raw).every((k) => ["format", "text", "files", "upload"].includes(k)) &&
+    typeof raw.text === "string" && Array.from(raw.text).length <= MAX_TEXT &&
+    Array.isArray(files) && files.length <= 100 && files.every(isFileEntry) &&
+    (upload === null ? files.length === 0 : typeof upload === "string" && HEX32.test(upload) && files.length > 0);
+  if (!valid) {
+    return { text: null, files: [], upload: null, problem: "invalid" };
+  }
+  return {
+    text: raw.text,
+    files: files.map((/** @type {any} */ f) => ({ ...f, type: f.type ?? "application/octet-stream" })),
+    upload,
+    problem: null,
+  };
+}
+
+/**
+ * One thread message for the page.
+ * @param {string} identity
+ * @param {{seq: number, sender: "pelapor" | "penelaah", data: string, on?: string | null}} m
+ * @returns {Promise<ReadMessage>}
+ */
+async function readMessage(identity, m) {
+  const on = typeof m.on === "string" && /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(m.on) ? m.on : null;
+  const base = { seq: m.seq, sender: m.sender, on, files: [], upload: null, problem: null };
+  if (m.sender !== "penelaah") {
+    return { ...base, text: null };
+  }
+  const plaintext = await decryptBytes(identity, m.data);
+  if (plaintext === null) {
+    return { ...base, text: null };
+  }
+  return { ...base, ...decodeReply(plaintext) };
 }
 
 /**
@@ -82,13 +181,7 @@ async function decryptText(identity, data) {
  */
 export async function readCase(client, session, signal) {
   const status = await client.followupStatus(session.token, signal);
-  const messages = await Promise.all(
-    status.messages.map(async (m) => ({
-      seq: m.seq,
-      sender: m.sender,
-      text: m.sender === "penelaah" ? await decryptText(session.identity, m.data) : null,
-    })),
-  );
+  const messages = await Promise.all(status.messages.map((m) => readMessage(session.identity, m)));
   return { case: status.case, channel: status.channel, status: status.status, since: status.since, messages };
 }
 
@@ -166,4 +259,83 @@ export async function sendReply(client, session, request, { signal, onEvent = ()
   const manifest = await encryptTo(recipients, document(entries));
   signal?.throwIfAborted();
   return client.followupEvidence({ token: session.token, upload, manifest: toBase64(manifest), segments });
+}
+
+/** A downloaded file that is not what the team's message names: nothing of it is kept. */
+export class FileIntegrityError extends Error {}
+
+/**
+ * One stored segment, read out in chunks; stops early if the server's size is not the
+ * manifest's (the check below then refuses it).
+ * @param {Client} client
+ * @param {Session} session
+ * @param {{upload: string, file: number, segment: number, size: number}} where
+ * @param {AbortSignal} [signal]
+ */
+async function fetchSegment(client, session, { upload, file, segment, size }, signal) {
+  /** @type {Uint8Array[]} */
+  const parts = [];
+  let offset = 0;
+  for (;;) {
+    const answer = await client.followupFile({ token: session.token, upload, file, segment, offset }, signal);
+    if (answer.size !== size) {
+      return new Uint8Array(0);
+    }
+    const chunk = fromBase64(answer.data);
+    parts.push(chunk);
+    offset += chunk.length;
+    if (offset >= answer.size || chunk.length === 0) {
+      break;
+    }
+  }
+  const whole = new Uint8Array(offset);
+  let at = 0;
+  for (const part of parts) {
+    whole.set(part, at);
+    at += part.length;
+  }
+  return whole;
+}
+
+/**
+ * File `number` of a team message, decrypted here: every segment's size and SHA-256 checked
+ * against the message's manifest before it is decrypted, the whole checked against the
+ * manifest's size. Rejects with FileIntegrityError otherwise; nothing partial is returned.
+ * @param {Client} client
+ * @param {Session} session
+ * @param {ReadMessage} message
+ * @param {number} number
+ * @param {AbortSignal} [signal]
+ * @returns {Promise<{name: string, type: string, data: Uint8Array}>}
+ */
+export async function downloadFile(client, session, message, number, signal) {
+  const entry = message.files[number];
+  if (!entry || !message.upload || entry.segments.length === 0) {
+    throw new FileIntegrityError("no such file");
+  }
+  const decrypter = new Decrypter();
+  decrypter.addIdentity(session.identity);
+  const out = new Uint8Array(entry.size);
+  let at = 0;
+  for (const [segment, expected] of entry.segments.entries()) {
+    const data = await fetchSegment(client, session, { upload: message.upload, file: number, segment, size: expected.size }, signal);
+    if (data.length !== expected.size || (await sha256Hex(data)) !== expected.sha256) {
+      throw new FileIntegrityError(`segment ${segment} is not the one the message names`);
+    }
+    let plain;
+    try {
+      plain = await decrypter.decrypt(data);
+    } catch {
+      throw new FileIntegrityError(`segment ${segment} does not decrypt`);
+    }
+    if (at + plain.length > entry.size) {
+      throw new FileIntegrityError("longer than the message says");
+    }
+    out.set(plain, at);
+    at += plain.length;
+  }
+  if (at !== entry.size) {
+    throw new FileIntegrityError("shorter than the message says");
+  }
+  return { name: entry.name, type: entry.type || "application/octet-stream", data: out };
 }

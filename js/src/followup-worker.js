@@ -4,21 +4,27 @@
 // the reviewers' messages, encrypting and uploading the reporter's answer. The token and the
 // identity live in this worker's memory only; the page ends the worker to forget them.
 //
-// Page → worker: {type: "open", api, code, powBits}, then any number of {type: "refresh"}
-// and {type: "send", request} (followup-client.js ReplyRequest), and {type: "cancel"} to
-// stop a send before its last request.
+// Page → worker: {type: "open", api, code, powBits}, then any number of {type: "refresh"},
+// {type: "send", request} (followup-client.js ReplyRequest), {type: "download", seq, file}
+// (a file the team attached, checked and decrypted here), and {type: "cancel"} to stop a send
+// before its last request.
 // Worker → page: {type: "case", view} after "open" and "refresh"; {type: "sent", result,
-// view} after "send"; {type: "event", event} and {type: "retry", …} as it goes; {type:
-// "failed", error} where error is {code, messages} (the server's) or {key, params}.
+// view} after "send"; {type: "file", seq, file, name, mime, data} (an ArrayBuffer, transferred)
+// or {type: "file_failed", seq, file, error} after "download"; {type: "event", event} and
+// {type: "retry", …} as it goes; {type: "failed", error} where error is {code, messages} (the
+// server's) or {key, params}.
 import { createClient, xhrPut } from "./api.js";
 import { describeFailure } from "./failure.js";
-import { openSession, readCase, sendReply } from "./followup-client.js";
+import { FileIntegrityError, downloadFile, openSession, readCase, sendReply } from "./followup-client.js";
 
 const scope = /** @type {DedicatedWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 /** @type {{client: ReturnType<typeof createClient>, session: import("./followup-client.js").Session} | null} */
 let opened = null;
 /** @type {AbortController | null} */
 let sending = null;
+/** The messages as last read, to find a file's manifest (never the page's copy). */
+/** @type {import("./followup-client.js").ReadMessage[]} */
+let lastMessages = [];
 
 /**
  * What the page is told about a failure: never a stack, never data.
@@ -42,12 +48,31 @@ async function open({ api, code, powBits }) {
   });
   const view = await readCase(client, session);
   opened = { client, session };
+  lastMessages = view.messages;
   scope.postMessage({ type: "case", view });
 }
 
 async function refresh() {
   if (opened) {
-    scope.postMessage({ type: "case", view: await readCase(opened.client, opened.session) });
+    const view = await readCase(opened.client, opened.session);
+    lastMessages = view.messages;
+    scope.postMessage({ type: "case", view });
+  }
+}
+
+/** @param {{seq: number, file: number}} wanted */
+async function download({ seq, file }) {
+  const message = lastMessages.find((m) => m.seq === seq && m.sender === "penelaah");
+  if (!opened || !message) {
+    return;
+  }
+  try {
+    const got = await downloadFile(opened.client, opened.session, message, file);
+    const data = got.data.buffer;
+    scope.postMessage({ type: "file", seq, file, name: got.name, mime: got.type, data }, [data]);
+  } catch (err) {
+    const error = err instanceof FileIntegrityError ? { key: "file_altered" } : describe(err);
+    scope.postMessage({ type: "file_failed", seq, file, error });
   }
 }
 
@@ -64,6 +89,9 @@ async function send(request) {
     });
     // The message is filed: say so even if reading the thread again fails now.
     const view = await readCase(opened.client, opened.session).catch(() => null);
+    if (view) {
+      lastMessages = view.messages;
+    }
     scope.postMessage({ type: "sent", result, view });
   } finally {
     sending = null;
@@ -80,6 +108,8 @@ scope.onmessage = (event) => {
     work = refresh();
   } else if (message?.type === "send") {
     work = send(message.request);
+  } else if (message?.type === "download") {
+    work = download(message);
   } else if (message?.type === "cancel") {
     sending?.abort(new DOMException("cancelled by the reporter", "AbortError"));
   }

@@ -53,6 +53,19 @@ function show(el, text) {
   }
 }
 
+/**
+ * A name the reporter's device may save under, as peluit/review/names.py makes it: the last
+ * path part, without control or format characters, characters Windows refuses, leading dots or
+ * trailing dots and spaces; never empty.
+ * @param {string} name
+ */
+export function safeName(name) {
+  let text = name.normalize("NFC").replaceAll("\\", "/").split("/").pop() ?? "";
+  text = text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, "").replace(/[<>:"|?*]/g, "_");
+  text = text.trim().replace(/^\.+/, "").replace(/[. ]+$/, "");
+  return (text.slice(0, 120) || "lampiran");
+}
+
 class FollowupPage {
   /** @param {HTMLElement} root `#peluit-followup` */
   constructor(root) {
@@ -189,6 +202,13 @@ class FollowupPage {
       case "sent":
         this.sentReply(message.result, message.view);
         break;
+      case "file":
+        this.saveFile(message);
+        break;
+      case "file_failed":
+        show(document.getElementById("fu-file-status"), "");
+        show(document.getElementById("fu-file-error"), message.error?.messages ? pick(this.lang, message.error.messages) : t(this.lang, message.error?.key ?? "followup_failed", message.error?.params));
+        break;
       case "event":
         this.onEvent(message.event);
         break;
@@ -231,7 +251,7 @@ class FollowupPage {
     const known = ["diterima", "diverifikasi", "ditelaah", "diteruskan", "selesai", "ditolak"];
     show(document.getElementById("fu-status"), known.includes(view.status) ? t(this.lang, `status_${view.status}`) : t(this.lang, "status_other", { status: view.status }));
     show(document.getElementById("fu-since"), t(this.lang, "since", { date: formatDate(this.lang, view.since) }));
-    renderThread(/** @type {HTMLElement} */ (document.getElementById("fu-thread")), this.lang, view.messages, this.sent);
+    renderThread(/** @type {HTMLElement} */ (document.getElementById("fu-thread")), this.lang, view.messages, this.sent, (seq, file, name) => this.download(seq, file, name));
     show(document.getElementById("fu-thread-empty"), view.messages.length === 0 ? t(this.lang, "thread_empty") : "");
     const closed = FINAL.has(view.status);
     this.replyForm.hidden = closed;
@@ -243,6 +263,38 @@ class FollowupPage {
       this.caseSection.setAttribute("tabindex", "-1");
       this.caseSection.focus();
     }
+  }
+
+  // -- files from the review team ------------------------------------------------------
+
+  /**
+   * Ask the worker for a file: it fetches, checks and decrypts it, and hands back the bytes.
+   * @param {number} seq
+   * @param {number} file
+   * @param {string} name
+   */
+  download(seq, file, name) {
+    show(document.getElementById("fu-file-error"), "");
+    show(document.getElementById("fu-file-status"), t(this.lang, "downloading_file", { name }));
+    this.worker?.postMessage({ type: "download", seq, file });
+  }
+
+  /**
+   * Save a checked, decrypted file through the browser's own download (no server involved).
+   * @param {{name: string, mime: string, data: ArrayBuffer}} message
+   */
+  saveFile(message) {
+    const blob = new Blob([message.data], { type: message.mime || "application/octet-stream" });
+    const url = URL.createObjectURL(blob);
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = safeName(message.name);
+    link.hidden = true;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    show(document.getElementById("fu-file-status"), t(this.lang, "file_saved", { name: link.download }));
   }
 
   // -- answering -----------------------------------------------------------------------

@@ -196,6 +196,22 @@ export const MESSAGES = {
   status_other: { id: "Status: {status}", en: "Status: {status}" },
   since: { id: "sejak {date}", en: "since {date}" },
   from_reviewer: { id: "Tim penelaah", en: "Review team" },
+  no_day: { id: "—", en: "—" },
+  reply_files: { id: "Berkas dari tim penelaah:", en: "Files from the review team:" },
+  download_file: { id: "Unduh {name} ({size})", en: "Download {name} ({size})" },
+  downloading_file: { id: "Mengunduh dan memeriksa {name}…", en: "Downloading and checking {name}…" },
+  file_saved: {
+    id: "{name} sudah diperiksa, didekripsi di perangkat ini, dan disimpan.",
+    en: "{name} was checked, decrypted on this device and saved.",
+  },
+  file_altered: {
+    id: "Berkas ini tidak utuh atau telah diubah, sehingga tidak disimpan. Coba lagi nanti; bila terulang, beri tahu tim penelaah dalam pesan.",
+    en: "This file is incomplete or was altered, so it was not saved. Try again later; if it happens again, tell the review team in a message.",
+  },
+  reply_problem: {
+    id: "Pesan ini tidak dapat ditampilkan oleh halaman ini (formatnya tidak dikenal).",
+    en: "This page cannot show this message (its format is unknown).",
+  },
   from_you: { id: "Anda", en: "You" },
   own_sealed: {
     id: "Pesan Anda terenkripsi untuk tim penelaah saja, sehingga tidak dapat ditampilkan lagi di sini.",

@@ -1,8 +1,9 @@
-// The thread on the follow-up page (`#fu-thread`): one list item per message, oldest first.
-// A reviewer's message shows its decrypted text; the reporter's own messages are sealed for
-// the review team, so they show what was sent from this page in this session, or a note.
-// Text is only ever set with textContent, never parsed as HTML.
-import { t } from "./messages.js";
+// The thread on the follow-up page (`#fu-thread`): one list item per message, oldest first,
+// each with the day the server numbered it ("—" for older messages). A reviewer's message
+// shows its decrypted text and a download button for each file attached to it; the reporter's
+// own messages are sealed for the review team, so they show what was sent from this page in
+// this session, or a note. Text is only ever set with textContent, never parsed as HTML.
+import { formatBytes, formatDate, t } from "./messages.js";
 
 /** @typedef {import("./messages.js").Lang} Lang */
 /** @typedef {import("./followup-client.js").ReadMessage} ReadMessage */
@@ -27,9 +28,13 @@ function paragraph(className, text) {
  */
 export function messageLines(lang, message, sentHere) {
   if (message.sender === "penelaah") {
-    return message.text === null
-      ? [{ className: "peluit-message-note", text: t(lang, "unreadable") }]
-      : [{ className: "peluit-message-text", text: message.text }];
+    if (message.problem) {
+      return [{ className: "peluit-message-note", text: t(lang, "reply_problem") }];
+    }
+    if (message.text === null) {
+      return [{ className: "peluit-message-note", text: t(lang, "unreadable") }];
+    }
+    return message.text ? [{ className: "peluit-message-text", text: message.text }] : [];
   }
   if (!sentHere) {
     return [{ className: "peluit-message-note", text: t(lang, "own_sealed") }];
@@ -42,22 +47,56 @@ export function messageLines(lang, message, sentHere) {
 }
 
 /**
+ * The files the team attached to a message, each with a download button.
+ * @param {Lang} lang
+ * @param {ReadMessage} message
+ * @param {(seq: number, file: number, name: string) => void} onDownload
+ */
+function fileList(lang, message, onDownload) {
+  const list = document.createElement("ul");
+  list.className = "peluit-reply-files";
+  message.files.forEach((entry, number) => {
+    const row = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "peluit-download";
+    button.dataset.file = String(number);
+    button.textContent = t(lang, "download_file", { name: entry.name, size: formatBytes(lang, entry.size) });
+    button.addEventListener("click", () => onDownload(message.seq, number, entry.name));
+    row.append(button);
+    list.append(row);
+  });
+  return list;
+}
+
+/**
  * Replace the list's items with the thread.
  * @param {HTMLElement} list `#fu-thread`
  * @param {Lang} lang
  * @param {ReadMessage[]} messages
  * @param {Map<number, {text: string, files: string[]}>} sent what this page sent, by number
+ * @param {(seq: number, file: number, name: string) => void} [onDownload] a file's button
  */
-export function renderThread(list, lang, messages, sent) {
+export function renderThread(list, lang, messages, sent, onDownload = () => {}) {
   list.replaceChildren(
     ...messages.map((message) => {
       const item = document.createElement("li");
       const mine = message.sender === "pelapor";
       item.className = `peluit-message ${mine ? "peluit-message--you" : "peluit-message--team"}`;
       item.dataset.seq = String(message.seq);
-      item.append(paragraph("peluit-message-from", t(lang, mine ? "from_you" : "from_reviewer")));
+      const day = message.on ? formatDate(lang, message.on) : t(lang, "no_day");
+      const from = paragraph("peluit-message-from", `${t(lang, mine ? "from_you" : "from_reviewer")} · `);
+      const time = document.createElement("span");
+      time.className = "peluit-message-day";
+      time.textContent = day;
+      from.append(time);
+      item.append(from);
       for (const line of messageLines(lang, message, sent.get(message.seq))) {
         item.append(paragraph(line.className, line.text));
+      }
+      if (!mine && message.files.length > 0 && message.upload) {
+        item.append(paragraph("peluit-message-note", t(lang, "reply_files")));
+        item.append(fileList(lang, message, onDownload));
       }
       return item;
     }),

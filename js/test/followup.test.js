@@ -5,7 +5,7 @@ import { Decrypter, Encrypter, generateHybridIdentity, generateX25519Identity, i
 import { createClient } from "../src/api.js";
 import { toBase64 } from "../src/base64.js";
 import { formatEntry } from "../src/code-entry.js";
-import { MESSAGE_FORMAT, openSession, readCase, sendReply } from "../src/followup-client.js";
+import { FileIntegrityError, MESSAGE_FORMAT, decodeReply, downloadFile, openSession, readCase, sendReply } from "../src/followup-client.js";
 import { ReceiptCode } from "../src/receipt.js";
 import { ReceiptCodeError, parseCodeText } from "../src/receipt-text.js";
 import { messageLines } from "../src/thread-view.js";
@@ -94,12 +94,35 @@ describe("follow-up: reading the case", () => {
     ];
     const view = await readCase(client, session);
     assert.equal(server.count("status"), 3);
+    const none = { on: null, files: [], upload: null, problem: null };
     assert.deepEqual(view.messages, [
-      { seq: 1, sender: "penelaah", text: "Pertanyaan pertama" },
-      { seq: 2, sender: "pelapor", text: null },
-      { seq: 3, sender: "penelaah", text: null },
+      { seq: 1, sender: "penelaah", text: "Pertanyaan pertama", ...none },
+      { seq: 2, sender: "pelapor", text: null, ...none },
+      { seq: 3, sender: "penelaah", text: null, ...none },
     ]);
     assert.equal(view.status, "ditelaah");
+  });
+
+  it("reads a reply document with its day and the files attached to it", async () => {
+    const { session, server, client } = await world();
+    const reply = await identityToRecipient(session.identity);
+    const entry = { name: "formulir.pdf", type: "application/pdf", size: 3, segments: [{ size: 300, sha256: "ab".repeat(32) }] };
+    const doc = JSON.stringify({ format: "peluit-reply/1", text: "Isi formulir ini.", files: [entry], upload: "0f".repeat(16) });
+    server.thread = [{ seq: 1, sender: "penelaah", data: await seal([reply, ...keys.recipients], doc), on: "2026-12-06" }];
+    const [message] = (await readCase(client, session)).messages;
+    assert.deepEqual(message, { seq: 1, sender: "penelaah", text: "Isi formulir ini.", on: "2026-12-06", files: [entry], upload: "0f".repeat(16), problem: null });
+  });
+
+  it("never shows a team message it cannot decode, and reads older plain text as text", () => {
+    const bytes = (/** @type {string} */ text) => new TextEncoder().encode(text);
+    assert.equal(decodeReply(bytes("Halo {x}")).text, "Halo {x}");
+    assert.equal(decodeReply(bytes('{"format": "peluit-message/1"}')).text, '{"format": "peluit-message/1"}');
+    assert.equal(decodeReply(bytes('{"format": "peluit-reply/2", "text": "x"}')).problem, "unknown_format");
+    assert.equal(decodeReply(bytes('{"format": "peluit-reply/1", "text": "x", "extra": 1}')).problem, "invalid");
+    assert.equal(decodeReply(bytes('{"format": "peluit-reply/1", "text": "x", "upload": "../x", "files": []}')).problem, "invalid");
+    assert.equal(decodeReply(new Uint8Array([0xff, 0xfe])).problem, "not_utf8");
+    const lines = messageLines("en", { seq: 1, sender: "penelaah", text: null, on: null, files: [], upload: null, problem: "invalid" }, undefined);
+    assert.match(lines[0].text, /cannot show this message/);
   });
 
   it("shows the reporter's own message only from this session's memory", () => {
@@ -113,6 +136,39 @@ describe("follow-up: reading the case", () => {
   it("says a wrong token is not recognised, with the server's words", async () => {
     const { client } = await world();
     await assert.rejects(client.followupStatus("ff".repeat(32)), (err) => err.code === "receipt_not_found" && err.status === 404);
+  });
+});
+
+describe("follow-up: files from the review team", () => {
+  /** @param {Uint8Array[]} parts @param {string[]} recipients */
+  async function attached(parts, recipients) {
+    const segments = [];
+    for (const part of parts) {
+      const e = new Encrypter();
+      for (const r of recipients) e.addRecipient(r);
+      segments.push(await e.encrypt(part));
+    }
+    return segments;
+  }
+
+  it("downloads, checks each segment against the manifest, and decrypts here", async () => {
+    const { session, server, client } = await world();
+    server.chunkBytes = 1000; // several chunks per segment
+    const reply = await identityToRecipient(session.identity);
+    const plain = [new Uint8Array(5000).fill(7), new Uint8Array(10).fill(9)];
+    const segments = await attached(plain, [reply, ...keys.recipients]);
+    const upload = "ab".repeat(16);
+    segments.forEach((s, i) => server.replyFiles.set(`${upload}/0/${i}`, s));
+    const entry = { name: "foto.jpg", type: "image/jpeg", size: 5010, segments: segments.map((s) => ({ size: s.length, sha256: createHash("sha256").update(s).digest("hex") })) };
+    const message = { seq: 3, sender: /** @type {"penelaah"} */ ("penelaah"), text: "", on: null, files: [entry], upload, problem: null };
+    const got = await downloadFile(client, session, message, 0);
+    assert.deepEqual(got.data, new Uint8Array([...plain[0], ...plain[1]]));
+    assert.equal(got.name, "foto.jpg");
+    assert.ok(server.count("files") >= 7);
+
+    // A swapped segment (the same size, for the same people) is refused: nothing is returned.
+    server.replyFiles.set(`${upload}/0/1`, (await attached([new Uint8Array(10).fill(1)], [reply, ...keys.recipients]))[0]);
+    await assert.rejects(downloadFile(client, session, message, 0), FileIntegrityError);
   });
 });
 

@@ -173,6 +173,8 @@ def _case_section(config: Config, lang: Lang, t: FollowupTexts) -> str:
             f"<h3>{_e(t.thread_title)}</h3>",
             '<ol class="peluit-thread" id="fu-thread"></ol>',
             '<p class="peluit-note" id="fu-thread-empty" hidden></p>',
+            '<p class="peluit-status" id="fu-file-status" role="status" hidden></p>',
+            '<p class="peluit-error" id="fu-file-error" role="alert" hidden></p>',
             _reply_form(config, lang, t),
             '<p class="peluit-notice" id="fu-closed" hidden></p>',
             '<div class="peluit-actions">',

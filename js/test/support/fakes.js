@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { bucketOf, challenge, verify } from "../../src/pow.js";
 
-/** @typedef {"plan" | "put" | "finalize" | "status" | "message" | "evidence"} Route */
+/** @typedef {"plan" | "put" | "finalize" | "status" | "message" | "evidence" | "files"} Route */
 /** @typedef {"network" | "hang" | {status: number, body?: unknown}} Fault */
 
 /** @param {number} status @param {unknown} body */
@@ -24,7 +24,11 @@ export class FakeServer {
     /** @type {Array<{route: Route, method: string, url: string, body?: unknown, headers: Record<string, string>}>} */
     this.requests = [];
     /** @type {Record<Route, Fault[]>} */
-    this.faults = { plan: [], put: [], finalize: [], status: [], message: [], evidence: [] };
+    this.faults = { plan: [], put: [], finalize: [], status: [], message: [], evidence: [], files: [] };
+    /** Segments of files the team attached, by `upload/file/segment`. */
+    /** @type {Map<string, Uint8Array>} */
+    this.replyFiles = new Map();
+    this.chunkBytes = 3 * 1024 * 1024;
     /** @type {unknown[]} */
     this.finalized = [];
     this.tickets = 0;
@@ -76,6 +80,7 @@ export class FakeServer {
     else if (method === "POST" && url.pathname.endsWith("/followup/status")) route = "status";
     else if (method === "POST" && url.pathname.endsWith("/followup/messages")) route = "message";
     else if (method === "POST" && url.pathname.endsWith("/followup/evidence")) route = "evidence";
+    else if (method === "POST" && url.pathname.endsWith("/followup/files")) route = "files";
     if (route === null) {
       return json(404, problem(404, "not_found").body);
     }
@@ -134,6 +139,14 @@ export class FakeServer {
   followup(route, body) {
     if (!this.tokens.has(body.token)) {
       return json(404, problem(404, "receipt_not_found").body);
+    }
+    if (route === "files") {
+      const segment = this.replyFiles.get(`${body.upload}/${body.file}/${body.segment}`);
+      if (!segment || body.offset >= segment.length) {
+        return json(404, problem(404, "reply_file_not_found").body);
+      }
+      const data = segment.subarray(body.offset, body.offset + this.chunkBytes);
+      return json(200, { size: segment.length, offset: body.offset, data: Buffer.from(data).toString("base64") });
     }
     if (route === "status") {
       const later = this.thread.filter((m) => m.seq > body.after);
