@@ -393,6 +393,7 @@ def test_http_api_routes_are_exactly_the_public_and_reviewer_ones(
         "POST /api/v1/followup/status": "integrations/${PublicIntegration}",
         "POST /api/v1/followup/messages": "integrations/${PublicIntegration}",
         "POST /api/v1/followup/evidence": "integrations/${PublicIntegration}",
+        "POST /api/v1/followup/files": "integrations/${PublicIntegration}",
         "ANY /api/v1/review/{proxy+}": "integrations/${ReviewerIntegration}",
     }
 
