@@ -34,7 +34,7 @@ def test_the_reporter_saves_the_reviewers_file_on_the_followup_page(
     page.locator("#fu-code").fill(filed.receipt)
     page.click("#fu-open")
     page.wait_for_selector("#fu-case:not([hidden])", timeout=60_000)
-    [message] = page.locator("#fu-thread li").all()
+    [message] = page.locator("#fu-thread > li").all()
     assert "Silakan isi formulir ini." in message.inner_text()
     day = message.locator(".peluit-message-day").inner_text()
     assert day not in ("", "—")  # the day the server numbered it, never a time
