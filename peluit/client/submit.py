@@ -104,14 +104,49 @@ def _value(rules: FieldRules, raw: str | None) -> AnswerValue:
 def answers_for(
     spec: ChannelSpec, given: Mapping[str, str], identity: bool
 ) -> dict[str, AnswerValue]:
-    """Every field of the channel of this kind (identity or not), checked; unknown refused."""
+    """Every field of the channel of this kind (identity or not), checked; unknown refused.
+    Every problem is reported at once (all missing fields together), with a hint for a
+    field given as the wrong kind (an identity field as --field, or the other way)."""
     rules = [f for f in spec.fields if f.identity == identity]
     known = {f.id for f in rules}
-    unknown = sorted(set(given) - known)
-    if unknown:
+    problems = [_unknown(spec, name, identity) for name in sorted(set(given) - known)]
+    missing = [
+        f.id
+        for f in rules
+        if f.required and f.kind != "boolean" and not (given.get(f.id) or "").strip()
+    ]
+    answers: dict[str, AnswerValue] = {}
+    for f in rules:
+        if f.id in missing:
+            continue
+        try:
+            answers[f.id] = _value(f, given.get(f.id))
+        except SubmitError as exc:
+            problems.append(str(exc))
+    if missing:
         what = "identity field" if identity else "field"
-        raise SubmitError(f"the channel has no {what} {unknown[0]!r}")
-    return {f.id: _value(f, given.get(f.id)) for f in rules}
+        flag = "--identity-field" if identity else "--field"
+        plural = "s" if len(missing) > 1 else ""
+        problems.insert(
+            0,
+            f"missing required {what}{plural} ({flag} NAME=VALUE): {', '.join(missing)}",
+        )
+    if problems:
+        lists = " (peluit submit --list-fields lists them)" if missing or set(given) - known else ""
+        raise SubmitError("; ".join(problems) + lists)
+    return answers
+
+
+def _unknown(spec: ChannelSpec, name: str, identity: bool) -> str:
+    other = next((f for f in spec.fields if f.id == name and f.identity != identity), None)
+    if other is not None and other.identity:
+        return (
+            f"{name!r} is an identity field: give it as --identity-field {name}=... "
+            "(with --identity-choice confidential or open), not as --field"
+        )
+    if other is not None:
+        return f"{name!r} is a report field: give it as --field {name}=..."
+    return f"the channel has no {'identity field' if identity else 'field'} {name!r}"
 
 
 def _encode(doc: ReportDocument | IdentityDocument) -> bytes:
