@@ -38,7 +38,8 @@ describe("proof of work", () => {
   it("solves to a value the server accepts, checked with WebCrypto", async () => {
     const body = new TextEncoder().encode("{}");
     const value = await solve({ method: "POST", path: "/x", body, bits: 14 }, { now: () => 1_800_000_000_000 });
-    const [bucket, nonce] = value.split("-");
+    const [bucket, nonce, digest] = value.split("-");
+    assert.equal(digest, "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"); // SHA-256("{}")
     assert.equal(Number(bucket), bucketOf(1_800_000_000_000));
     assert.equal(Number(bucket), Math.floor(1_800_000_000 / BUCKET_SECONDS));
     assert.match(nonce, /^[0-9a-f]{16}$/);

@@ -17,7 +17,8 @@ def current_bucket() -> int:
 
 
 def solve(method: str, path: str, body: bytes, bits: int, bucket: int | None = None) -> str:
-    """The query value `<bucket>-<16 hex digits>` for this exact request."""
+    """The query value `<bucket>-<16 hex digits>-<body's SHA-256 in hex>` for this exact
+    request (the digest lets the edge check the work without the body)."""
     if not 0 <= bits <= MAX_BITS:
         raise ValueError(f"bits must be between 0 and {MAX_BITS}")
     chosen = current_bucket() if bucket is None else bucket
@@ -29,7 +30,7 @@ def solve(method: str, path: str, body: bytes, bits: int, bucket: int | None = N
         h = base.copy()
         h.update(nonce)
         if int.from_bytes(h.digest()[:8], "big") >> shift == 0:
-            return f"{chosen}-{nonce.hex()}"
+            return f"{chosen}-{nonce.hex()}-{hashlib.sha256(body).hexdigest()}"
     raise ValueError("no proof of work found")  # pragma: no cover - 2^32 tries
 
 

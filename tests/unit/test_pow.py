@@ -100,3 +100,21 @@ def test_difficulty_bounds() -> None:
     for bits in (0, 65):
         with pytest.raises(ValueError, match="bits"):
             ProofOfWork(bits, FixedClock())
+
+
+def test_the_value_carries_the_bodys_digest_and_a_wrong_one_is_refused() -> None:
+    """The edge checks the work against the digest the value carries (it never sees the
+    body), so the API must refuse a value whose digest is not its body's own."""
+    clock = FixedClock()
+    pow = ProofOfWork(6, clock)
+    body, other = b'{"token":"00"}', b'{"token":"11"}'
+    proof = solve("POST", PATH, body, 6, bucket_of(clock()))
+    assert proof.body_sha256 == hashlib.sha256(body).digest()
+    assert str(proof).endswith("-" + hashlib.sha256(body).hexdigest())
+    assert Proof.parse(str(proof)) == proof
+    pow.check("POST", PATH, body, str(proof))
+    forged = Proof(proof.bucket, proof.nonce, hashlib.sha256(other).digest())
+    with pytest.raises(PowInvalidError, match="another body"):
+        pow.check("POST", PATH, body, str(forged))
+    # an older client's two-part value still reaches the API's own check of the body
+    pow.check("POST", PATH, body, str(Proof(proof.bucket, proof.nonce)))

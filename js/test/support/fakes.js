@@ -3,6 +3,7 @@
 // can be told to fail chosen requests in chosen ways.
 import { createHash } from "node:crypto";
 import { bucketOf, challenge, verify } from "../../src/pow.js";
+import { sha256, toHex } from "../../src/digest.js";
 
 /** @typedef {"plan" | "put" | "finalize" | "status" | "message" | "evidence" | "files"} Route */
 /** @typedef {"network" | "hang" | {status: number, body?: unknown}} Fault */
@@ -124,10 +125,13 @@ export class FakeServer {
       json(400, { error: { ...problem(400, code).body.error, pow: { bits: this.powBits, bucket: this.bucket } } });
     const value = url.searchParams.get("pow");
     if (!value) return refuse("pow_required");
-    const match = /^(\d+)-([0-9a-f]{16})$/.exec(value);
+    // as the edge and the API check it: bucket, nonce and the body's SHA-256 (hex)
+    const match = /^(\d+)-([0-9a-f]{16})-([0-9a-f]{64})$/.exec(value);
     if (!match) return refuse("pow_invalid");
     if (Number(match[1]) !== this.bucket && Number(match[1]) !== this.bucket - 1) return refuse("pow_expired");
-    const bytes = await challenge("POST", url.pathname, new TextEncoder().encode(body), Number(match[1]));
+    const encoded = new TextEncoder().encode(body);
+    if (toHex(await sha256(encoded)) !== match[3]) return refuse("pow_invalid");
+    const bytes = await challenge("POST", url.pathname, encoded, Number(match[1]));
     return (await verify(bytes, match[2], this.powBits)) ? null : refuse("pow_invalid");
   }
 
