@@ -35,17 +35,17 @@ from peluit.review.names import numbered_name
 from . import cases_text
 from .atomic import atomic_output
 from .passphrase import PassphraseError
-from .reviewer_args import add_common, open_desk
+from .reviewer_args import add_common, open_desk, require_key
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="peluit cases", description="Work on cases.")
+    add_common(p, passphrase_file=True, key_required=False)  # before the action, or after it
     sub = p.add_subparsers(dest="action", required=True)
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         parser = sub.add_parser(name, help=help_text)
-        add_common(parser)
-        parser.add_argument("--passphrase-file", type=Path, help="read the passphrase from a file")
+        add_common(parser, passphrase_file=True, after_command=True)
         return parser
 
     listing = command("list", "cases with status, KPK area, age and due dates")
@@ -154,7 +154,9 @@ def _run(desk: ReviewDesk, args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str]) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    require_key(parser, args)
     try:
         desk = open_desk(args)
         _run(desk, args)

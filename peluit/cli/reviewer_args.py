@@ -17,16 +17,48 @@ from peluit.review.unlock import unlock
 from .passphrase import read_passphrase
 
 
-def add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--key", type=Path, required=True, help="your key file (peluit keygen)")
+def add_common(
+    parser: argparse.ArgumentParser,
+    *,
+    passphrase_file: bool = False,
+    after_command: bool = False,
+    key_required: bool = True,
+) -> None:
+    """--key, --server and --config (and --passphrase-file). A command with subcommands
+    (`peluit cases`) adds them both before and `after_command`, so that they can go on either
+    side of it: after it, they have no defaults and override what came before."""
+    unset = argparse.SUPPRESS if after_command else None
     parser.add_argument(
-        "--server", default=DEFAULT_SERVER, help=f"reviewer API base URL (default {DEFAULT_SERVER})"
+        "--key",
+        type=Path,
+        required=key_required and not after_command,
+        help="your key file (peluit keygen); required",
+        default=unset,
+    )
+    parser.add_argument(
+        "--server",
+        default=argparse.SUPPRESS if after_command else DEFAULT_SERVER,
+        help=f"reviewer API base URL (default {DEFAULT_SERVER})",
     )
     parser.add_argument(
         "--config",
         type=Path,
         help="the operator's peluit.toml (default: ./peluit.toml, or the demo's for a demo key)",
+        default=unset,
     )
+    if passphrase_file:
+        parser.add_argument(
+            "--passphrase-file",
+            type=Path,
+            help="read the passphrase from a file (default: ask at the terminal)",
+            default=unset,
+        )
+
+
+def require_key(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """--key was optional where it may go on either side of a subcommand; it is needed."""
+    if args.key is None:
+        parser.error("--key KEYFILE is required (your key file, from peluit keygen)")
 
 
 @dataclass(frozen=True)

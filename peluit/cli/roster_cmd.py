@@ -29,11 +29,21 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="peluit roster", description="Edit the roster.")
     p.add_argument("--config", type=Path, default=Path("peluit.toml"), help="configuration file")
     sub = p.add_subparsers(dest="action", required=True)
-    add = sub.add_parser("add", help="add the entry printed by `peluit keygen`")
+
+    def action(name: str, help_text: str) -> argparse.ArgumentParser:
+        parser = sub.add_parser(name, help=help_text)
+        # --config may also follow the action (as for `peluit cases`); no default here, so
+        # that one given before it stays.
+        parser.add_argument(
+            "--config", type=Path, default=argparse.SUPPRESS, help="configuration file"
+        )
+        return parser
+
+    add = action("add", "add the entry printed by `peluit keygen`")
     add.add_argument("entry", nargs="?", default="-", help="entry file, or - for standard input")
-    remove = sub.add_parser("remove", help="remove a person (not while a channel names them)")
+    remove = action("remove", "remove a person (not while a channel names them)")
     remove.add_argument("id")
-    listing = sub.add_parser("list", help="list people, roles and fingerprints")
+    listing = action("list", "list people, roles and fingerprints")
     listing.add_argument("--digits", action="store_true", help="numeric fingerprints")
     return p
 
