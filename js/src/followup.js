@@ -11,6 +11,7 @@ import { canEncryptHere } from "./support.js";
 import { formatBytes, formatDate, pick, t } from "./messages.js";
 import { ReceiptCodeError, codeChars, parseCodeText } from "./receipt-text.js";
 import { renderThread } from "./thread-view.js";
+import { nextDeadline, showTimeline } from "./status-timeline.js";
 import { fileProblems } from "./validate.js";
 
 /** @typedef {import("./messages.js").Lang} Lang */
@@ -19,7 +20,8 @@ import { fileProblems } from "./validate.js";
  * @typedef {object} SiteConfig channels.json (the parts used here)
  * @property {string} api
  * @property {import("./validate.js").Limits} limits
- * @property {Record<string, {report_recipients: string[]}>} channels
+ * @property {Record<string, {report_recipients: string[], sla?: {acknowledge_working_days: number}}>} channels
+ * @property {string[]} [holidays]
  */
 
 const FINAL = new Set(["selesai", "ditolak"]);
@@ -251,6 +253,10 @@ class FollowupPage {
     const known = ["diterima", "diverifikasi", "ditelaah", "diteruskan", "selesai", "ditolak"];
     show(document.getElementById("fu-status"), known.includes(view.status) ? t(this.lang, `status_${view.status}`) : t(this.lang, "status_other", { status: view.status }));
     show(document.getElementById("fu-since"), t(this.lang, "since", { date: formatDate(this.lang, view.since) }));
+    this.config.then((config) => {
+      const deadline = nextDeadline(view.status, view.since, config.channels[view.channel]?.sla, config.holidays ?? []);
+      showTimeline(document.getElementById("fu-timeline"), document.getElementById("fu-next"), this.lang, view.status, deadline);
+    }, () => {});
     renderThread(/** @type {HTMLElement} */ (document.getElementById("fu-thread")), this.lang, view.messages, this.sent, (seq, file, name) => this.download(seq, file, name));
     show(document.getElementById("fu-thread-empty"), view.messages.length === 0 ? t(this.lang, "thread_empty") : "");
     const closed = FINAL.has(view.status);

@@ -103,8 +103,27 @@ export const MESSAGES = {
   file_sending: { id: "mengunggah…", en: "uploading…" },
   file_done: { id: "terkirim", en: "sent" },
 
+  // -- counters, the file list, the review -------------------------------------------------
+  counter: { id: "{n} dari {max} karakter", en: "{n} of {max} characters" },
+  counter_near: {
+    id: "{n} dari {max} karakter — sisa {left}",
+    en: "{n} of {max} characters — {left} left",
+  },
+  counter_over: {
+    id: "{n} dari {max} karakter — kelebihan {over}. Persingkat sebelum mengirim; tidak ada yang dipotong.",
+    en: "{n} of {max} characters — {over} too many. Shorten it before sending; nothing is cut.",
+  },
+  file_remove: { id: "Hapus", en: "Remove" },
+  file_remove_label: { id: "Hapus berkas {name}", en: "Remove the file {name}" },
+  new_tab: { id: " (membuka tab baru)", en: " (opens in a new tab)" },
+  review_yes: { id: "Ya", en: "Yes" },
+  review_no: { id: "Tidak", en: "No" },
+  review_empty: { id: "—", en: "—" },
+  review_no_files: { id: "Tidak ada berkas", en: "No files" },
+
   // -- the receipt ---------------------------------------------------------------------------
   copied: { id: "Kode tersalin.", en: "Code copied." },
+  saved_file: { id: "peluit-tanda-terima.txt", en: "peluit-receipt.txt" },
   copy_manual: {
     id: "Kode sudah dipilih. Tekan Ctrl+C (di ponsel: tahan lalu pilih Salin) untuk menyalinnya.",
     en: "The code is selected. Press Ctrl+C (on a phone: long-press and choose Copy) to copy it.",
@@ -194,6 +213,17 @@ export const MESSAGES = {
     en: "Not pursued: your report could not be taken further.",
   },
   status_other: { id: "Status: {status}", en: "Status: {status}" },
+  step_diterima: { id: "Diterima", en: "Received" },
+  step_diverifikasi: { id: "Diverifikasi", en: "Verified" },
+  step_ditelaah: { id: "Ditelaah", en: "Under review" },
+  step_diteruskan: { id: "Diteruskan", en: "Forwarded" },
+  step_selesai: { id: "Selesai", en: "Closed" },
+  step_ditolak: { id: "Tidak dilanjutkan", en: "Not pursued" },
+  step_now: { id: " (sekarang)", en: " (now)" },
+  next_due: {
+    id: "Tanggapan pertama paling lambat {date} ({days} hari kerja sejak diterima).",
+    en: "First answer due by {date} ({days} working days after it arrived).",
+  },
   since: { id: "sejak {date}", en: "since {date}" },
   from_reviewer: { id: "Tim penelaah", en: "Review team" },
   no_day: { id: "—", en: "—" },

@@ -170,6 +170,10 @@ def _case_section(config: Config, lang: Lang, t: FollowupTexts) -> str:
             f"<p>{reference}</p>",
             '<p class="peluit-case-status"><strong id="fu-status"></strong> '
             '<span id="fu-since"></span></p>',
+            # The workflow's steps with the current one marked, and the next deadline
+            # (js/src/status-timeline.js).
+            '<ol class="peluit-timeline" id="fu-timeline"></ol>',
+            '<p class="peluit-note" id="fu-next" hidden></p>',
             f"<h3>{_e(t.thread_title)}</h3>",
             '<ol class="peluit-thread" id="fu-thread"></ol>',
             '<p class="peluit-note" id="fu-thread-empty" hidden></p>',
