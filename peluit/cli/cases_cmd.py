@@ -87,7 +87,12 @@ def _parser() -> argparse.ArgumentParser:
     status = command("status", "change a case's status, with a reason")
     status.add_argument("case")
     status.add_argument("status", choices=workflow.STATUSES)
-    status.add_argument("--target", choices=workflow.TARGETS)
+    status.add_argument(
+        "--target",
+        choices=workflow.TARGETS,
+        help="with diteruskan (required there, refused elsewhere): where the case is forwarded, "
+        "apip, kpk or aph (law enforcement)",
+    )
     reason = status.add_mutually_exclusive_group(required=True)
     reason.add_argument("--reason")
     reason.add_argument("--reason-file", type=Path)
@@ -157,6 +162,12 @@ def main(argv: list[str]) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     require_key(parser, args)
+    if args.action == "status" and (args.status == workflow.DITERUSKAN) != (
+        args.target is not None
+    ):
+        parser.error(
+            f"--target {{{','.join(workflow.TARGETS)}}} goes with diteruskan, and only with it"
+        )
     try:
         desk = open_desk(args)
         _run(desk, args)

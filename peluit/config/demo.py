@@ -35,7 +35,7 @@ DEMO_BANNER = (
     "# reports; write your own peluit.toml (see docs/operator-guide.md).\n"
 )
 
-README_TEXT = f"""DEMO KEYS — FOR TRYING PELUIT ON THIS MACHINE ONLY
+README_TEMPLATE = f"""DEMO KEYS — FOR TRYING PELUIT ON THIS MACHINE ONLY
 KUNCI DEMO — HANYA UNTUK MENCOBA PELUIT DI KOMPUTER INI
 
 Every key file here is sealed with the same passphrase, published here and printed by
@@ -45,9 +45,10 @@ Every key file here is sealed with the same passphrase, published here and print
 
 Semua berkas kunci di sini memakai frasa sandi yang sama, yang tertulis di atas.
 
-Try the review console (with `peluit serve` running):
+Try the review console (with `peluit serve` running; from the source folder, `peluit` is
+.venv/bin/peluit unless you ran `source .venv/bin/activate`):
 
-    peluit review --key {KEYS_DIR}/rina.key --server http://127.0.0.1:8000
+    peluit review --key {{keys}}/rina.key --server {{server}}
 
 People: rina (reviewer), agus (reviewer and identity custodian), dewi (gratification
 reviewer and custodian), kpk-liaison (oversight, read only).
@@ -62,6 +63,12 @@ Why these keys must never protect real reports:
 Real reviewers make their own key files on their own machines with `peluit keygen`,
 choose their own passphrase, and give the operator only the printed public entry.
 """
+
+
+def readme_text(keys_dir: Path, site_url: str) -> str:
+    """The demo keys' README, naming the key files by their absolute path (it is read from
+    anywhere, not only from the folder `peluit serve` ran in) and the demo's own server."""
+    return README_TEMPLATE.format(keys=keys_dir.resolve(), server=site_url.rstrip("/"))
 
 
 def example_config_text() -> str:
@@ -110,7 +117,7 @@ def ensure_demo(data_dir: Path, site_url: str) -> Path:
             f'age_recipient = "{key.age_recipient}"\nsigning_key = "{key.signing_public_key}"',
         )
         _write_new(making / f"{key.person}.key", seal(key, DEMO_PASSPHRASE, DEMO_WORK_FACTOR))
-    _write_new(making / README, README_TEXT.encode("utf-8"))
+    _write_new(making / README, readme_text(demo_keys_dir(data_dir), site_url).encode("utf-8"))
     try:
         making.rename(demo_keys_dir(data_dir))
     except OSError:

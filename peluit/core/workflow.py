@@ -54,6 +54,12 @@ class Transition:
     note: str  # hex SHA-256 of the encrypted reason
 
 
+def next_statuses(current: str) -> tuple[str, ...]:
+    """The statuses a case that is `current` can move to, in the workflow's order."""
+    allowed = TRANSITIONS.get(current, frozenset())
+    return tuple(status for status in STATUSES if status in allowed)
+
+
 def check_transition(current: str, to: str, target: str | None) -> None:
     """Raise unless the workflow allows `current` -> `to` with this `target`."""
     if to not in TRANSITIONS:
@@ -63,9 +69,12 @@ def check_transition(current: str, to: str, target: str | None) -> None:
     if to not in TRANSITIONS[current]:
         if current in FINAL:
             raise InvalidTransitionError(f"the case is {current}: its status is final")
-        raise InvalidTransitionError(f"a case that is {current} cannot become {to}")
+        raise InvalidTransitionError(
+            f"a case that is {current} cannot become {to}; it can become: "
+            + ", ".join(next_statuses(current))
+        )
     if to == DITERUSKAN and target not in TARGETS:
-        raise TransitionInputError("forwarding needs a target: apip, kpk or aph")
+        raise TransitionInputError(f"forwarding (diteruskan) needs a target: {', '.join(TARGETS)}")
     if to != DITERUSKAN and target is not None:
         raise TransitionInputError("only forwarding (diteruskan) takes a target")
 

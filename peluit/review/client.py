@@ -219,11 +219,13 @@ def _object(response: HttpResponse) -> dict[str, Any]:
 def _api_error(response: HttpResponse) -> ReviewApiError:
     try:
         error = response.json()["error"]
+        # The detail names what to change (e.g. the statuses a case can move to).
+        detail = f" ({error['detail']})" if isinstance(error.get("detail"), str) else ""
         return ReviewApiError(
             response.status,
             str(error["code"]),
-            str(error["message"]["id"]),
-            str(error["message"]["en"]),
+            str(error["message"]["id"]) + detail,
+            str(error["message"]["en"]) + detail,
         )
     except (ValueError, KeyError, TypeError):
         return ReviewApiError(
