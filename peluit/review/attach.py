@@ -11,12 +11,14 @@ staged segments into the case (`replies/{upload}/…`), after the server checked
 from __future__ import annotations
 
 import hashlib
+import io
 import math
 import mimetypes
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from peluit.config.models import Limits
 from peluit.core.report import FileEntry, SegmentEntry
@@ -37,29 +39,45 @@ class Attached:
 
 
 @dataclass(frozen=True)
+class Blob:
+    """A file already in memory (chosen in the console's reply form)."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class _Plan:
-    path: Path
+    open: Callable[[], BinaryIO]
     name: str
     size: int
     segments: int
 
 
-def plan(paths: Sequence[Path], limits: Limits) -> list[_Plan]:
+def _source(item: Path | Blob) -> tuple[Callable[[], BinaryIO], str, int]:
+    if isinstance(item, Blob):
+        data = item.data
+        return (lambda: io.BytesIO(data)), item.name, len(data)
+    try:
+        size = item.stat().st_size
+    except OSError as exc:
+        raise ReviewInputError(f"cannot read {item}: {exc.strerror}") from None
+    if not item.is_file():
+        raise ReviewInputError(f"not a file: {item}")
+    return (lambda: item.open("rb")), item.name, size
+
+
+def plan(items: Sequence[Path | Blob], limits: Limits) -> list[_Plan]:
     """Check the files against the configuration's limits before anything is sent."""
-    if len(paths) > limits.files_per_report:
+    if len(items) > limits.files_per_report:
         raise ReviewInputError(f"at most {limits.files_per_report} files per message")
     plans = []
-    for path in paths:
-        try:
-            size = path.stat().st_size
-        except OSError as exc:
-            raise ReviewInputError(f"cannot read {path}: {exc.strerror}") from None
-        if not path.is_file():
-            raise ReviewInputError(f"not a file: {path}")
+    for item in items:
+        opener, name, size = _source(item)
         if size > limits.file_max_bytes:
-            raise ReviewInputError(f"{path.name} is larger than {limits.file_max_bytes} bytes")
+            raise ReviewInputError(f"{name} is larger than {limits.file_max_bytes} bytes")
         segments = max(1, math.ceil(size / limits.segment_bytes))
-        plans.append(_Plan(path, _name(path.name), size, segments))
+        plans.append(_Plan(opener, _name(name), size, segments))
     if sum(p.size for p in plans) > limits.total_max_bytes:
         raise ReviewInputError(f"the files together are larger than {limits.total_max_bytes} B")
     return plans
@@ -74,12 +92,12 @@ def upload(
     declared: list[dict[str, object]] = []
     for number, item in enumerate(plans):
         entries = []
-        with item.path.open("rb") as src:
+        with item.open() as src:
             for index in range(item.segments):
                 want = min(segment_bytes, item.size - index * segment_bytes)
                 plaintext = src.read(want)
                 if len(plaintext) != want:
-                    raise ReviewInputError(f"{item.path.name} changed while it was being read")
+                    raise ReviewInputError(f"{item.name} changed while it was being read")
                 body = seal(plaintext)
                 digest = hashlib.sha256(body).hexdigest()
                 segment = {"file": number, "index": index, "size": len(body), "sha256": digest}

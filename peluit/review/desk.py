@@ -320,7 +320,7 @@ class ReviewDesk:
 
     # -- changing a case -------------------------------------------------------------------
 
-    def reply(self, case: str, text: str, files: Sequence[Path] = ()) -> str:
+    def reply(self, case: str, text: str, files: Sequence[Path | attach.Blob] = ()) -> str:
         """Write to the reporter, with `files` attached (encrypted here to the reporter's reply
         key and the team, uploaded segment by segment); returns the stored message's key."""
         view = self.client.get_case(case)

@@ -123,15 +123,18 @@ class ConsoleClient:
         path: str,
         form: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
+        raw: bytes | None = None,
     ) -> Answer:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         sent = {"Host": f"127.0.0.1:{self.port}"}
         if self.cookie:
             sent["Cookie"] = self.cookie
-        body = None
+        body = raw
         if form is not None:
             body = urlencode(form).encode()
             sent["Content-Type"] = "application/x-www-form-urlencoded"
+            sent["Origin"] = self.origin
+        elif raw is not None:
             sent["Origin"] = self.origin
         sent.update(headers or {})
         connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
@@ -159,6 +162,30 @@ class ConsoleClient:
         self, path: str, form: dict[str, str], headers: dict[str, str] | None = None
     ) -> Answer:
         return self.request("POST", path, {"csrf": self.csrf or "", **form}, headers)
+
+    def post_files(
+        self, path: str, form: dict[str, str], files: list[tuple[str, str, bytes]]
+    ) -> Answer:
+        """A `multipart/form-data` POST, as a form with file inputs sends it: `files` are
+        (field, file name, bytes)."""
+        boundary = "----peluit-test-boundary-7c2f"
+        parts = []
+        for name, value in {"csrf": self.csrf or "", **form}.items():
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+                + value.encode()
+                + b"\r\n"
+            )
+        for name, filename, data in files:
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
+                + data
+                + b"\r\n"
+            )
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        return self.request("POST", path, headers=headers, raw=body)
 
     def unlock(self, passphrase: str) -> Answer:
         self.get("/unlock")

@@ -18,6 +18,7 @@ from pathlib import Path
 from peluit import age
 from peluit.config import Config
 from peluit.keys import KeyFile, KeyFileError, WrongPassphraseError
+from peluit.review.attach import Blob
 from peluit.review.client import ReviewClient
 from peluit.review.desk import ReviewDesk, case_id
 from peluit.review.errors import (
@@ -251,7 +252,8 @@ class ReviewConsole:
         return redirect(location)
 
     def _route_reply(self, request: Request, session: Session, params: dict[str, str]) -> Response:
-        _desk(session).reply(params["case"], request.form.get("text", ""))
+        chosen = [Blob(f.name, f.data) for f in request.files.get("files", ())]
+        _desk(session).reply(params["case"], request.form.get("text", ""), chosen)
         return self._done(session, "reply", f"/cases/{params['case']}")
 
     def _route_status(self, request: Request, session: Session, params: dict[str, str]) -> Response:

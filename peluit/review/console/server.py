@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import socket
 import sys
+from email.parser import BytesParser
+from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
@@ -12,10 +14,14 @@ from urllib.parse import parse_qsl, urlsplit
 from peluit.web.length import content_length
 
 from .guard import parse_cookies
-from .web import Request, Response, text
+from .web import Request, Response, UploadedFile, text
 
 LOOPBACK = "127.0.0.1"
 MAX_FORM_BYTES = 256 * 1024
+# A form with files (the reply form's attachments), held in memory on this machine only;
+# larger files go with `peluit cases reply --file`, which streams them segment by segment.
+MAX_UPLOAD_BYTES = 64 * 1024 * 1024
+MULTIPART = "multipart/form-data"
 STREAM_PIECE = 1024 * 1024  # bytes per write: fewer system calls than 64 KiB age chunks
 
 
@@ -84,6 +90,7 @@ class _Handler(BaseHTTPRequestHandler):
         split = urlsplit(self.path)
         headers = {k.lower(): v for k, v in self.headers.items()}
         form: dict[str, str] = {}
+        files: dict[str, tuple[UploadedFile, ...]] = {}
         if self.command == "POST":
             announced = headers.get("content-length")
             if "transfer-encoding" in headers or announced is None:
@@ -95,13 +102,17 @@ class _Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
                 self._send(text(400, "Content-Length is not a number / tidak sah"))
                 return None
-            if length > MAX_FORM_BYTES:
+            kind = headers.get("content-type", "")
+            limit = MAX_UPLOAD_BYTES if kind.startswith(MULTIPART) else MAX_FORM_BYTES
+            if length > limit:
                 self.close_connection = True
                 self._send(text(413, "Request too large / permintaan terlalu besar"))
                 return None
             body = self.rfile.read(length)
-            if headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+            if kind.startswith("application/x-www-form-urlencoded"):
                 form = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+            elif kind.startswith(MULTIPART):
+                form, files = parse_multipart(kind, body)
         return Request(
             method=self.command,
             path=split.path,
@@ -109,6 +120,7 @@ class _Handler(BaseHTTPRequestHandler):
             headers=headers,
             form=form,
             cookies=parse_cookies(headers.get("cookie", "")),
+            files=files,
         )
 
     def _send(self, response: Response) -> None:
@@ -162,3 +174,28 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
+
+
+def parse_multipart(
+    content_type: str, body: bytes
+) -> tuple[dict[str, str], dict[str, tuple[UploadedFile, ...]]]:
+    """The fields and files of a `multipart/form-data` body (the standard library's MIME
+    parser); a part without a name, or a body that does not parse, contributes nothing."""
+    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1")
+    message = BytesParser(policy=HTTP).parsebytes(head + body)
+    form: dict[str, str] = {}
+    files: dict[str, list[UploadedFile]] = {}
+    if not message.is_multipart():
+        return form, {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str):
+            continue
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
+        filename = part.get_filename()
+        if filename is None:
+            form[name] = data.decode("utf-8", "replace")
+        elif filename or data:  # an empty file input sends a nameless, empty part
+            files.setdefault(name, []).append(UploadedFile(filename, data))
+    return form, {k: tuple(v) for k, v in files.items()}

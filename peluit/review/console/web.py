@@ -22,6 +22,14 @@ from .html import Html
 
 
 @dataclass(frozen=True)
+class UploadedFile:
+    """A file chosen in a form (`multipart/form-data`): its name as the browser gave it."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class Request:
     method: str
     path: str
@@ -29,6 +37,7 @@ class Request:
     headers: Mapping[str, str] = field(default_factory=dict)  # names in lower case
     form: Mapping[str, str] = field(default_factory=dict)
     cookies: Mapping[str, str] = field(default_factory=dict)
+    files: Mapping[str, tuple[UploadedFile, ...]] = field(default_factory=dict)
 
 
 @dataclass
