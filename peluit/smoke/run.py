@@ -33,6 +33,7 @@ from peluit.client.http import NetworkError, Response, RetryPolicy, Transport
 from peluit.core import workflow
 from peluit.core.ids import case_reference
 from peluit.core.receipt import ReceiptCode
+from peluit.review.content import decode_reply
 from peluit.review.desk import ReviewDesk, case_id
 from peluit.review.errors import ReviewClientError
 from peluit.web.headers import security_headers
@@ -278,7 +279,10 @@ class Smoke:
         identity = self._code().reply_identity()
         replies = [m for m in answer.get("messages", []) if m.get("sender") == "penelaah"]
         _require(len(replies) == 2, f"the reporter sees {len(replies)} team messages, not 2")
-        texts = [age.decrypt(base64.b64decode(m["data"]), [identity]).decode() for m in replies]
+        texts = [  # peluit-reply/1 documents (ADR 0023), read as the reporter's tools read them
+            decode_reply(age.decrypt(base64.b64decode(m["data"]), [identity])).text
+            for m in replies
+        ]
         _require(texts[0] == REPLY_TEXT, "the reply does not decrypt to what was sent")
         _require(texts[1] == CLOSING_TEXT, "the refusal's message to the reporter differs")
         return f"{CLOSED}; balasan/reply {len(texts[0])} chars"
