@@ -9,6 +9,7 @@ a new key in the core fails here instead of in production, and a stale grant is 
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from datetime import timedelta
@@ -16,6 +17,7 @@ from typing import Any, BinaryIO
 
 import pytest
 
+from peluit.core import layout
 from peluit.core.followup import FollowupService
 from peluit.core.receipt import ReceiptCode
 from peluit.core.submission import SubmissionService
@@ -153,7 +155,18 @@ def recorded(team: Team) -> RecordingStore:
     added = followup.add_evidence(token, upload, manifest, [p.segment for p in extra])
     # the phone lost the answer and sends it again: the same files, nothing twice
     assert followup.add_evidence(token, upload, manifest, [p.segment for p in extra]) == added
+    # a file the team attached to a reply (written by the reviewer side), read out in a chunk
+    case = case_id_of(memory, code)
+    reply_upload = submission_id()
+    memory.put_new(layout.case_reply_segment(case, reply_upload, 0, 0), b"age ciphertext")
+    assert followup.reply_file(token, reply_upload, 0, 0, 0).data == b"age ciphertext"
     return store
+
+
+def case_id_of(store: MemoryStore, code: ReceiptCode) -> str:
+    entry = json.loads(store.get(layout.lookup(code.lookup_hash())))
+    case: str = entry["case"]
+    return case
 
 
 @pytest.fixture(scope="module")
