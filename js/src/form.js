@@ -2,15 +2,21 @@
 // docs/site-and-form.md interactive. It reads the markup and channels.json, shows the identity
 // section when the reporter chooses to give an identity (with the consents to a reward and to
 // public recognition, which need one: identity-rules.js), shows a date question's deadlines,
-// validates in the page's language,
-// runs the submission in a Web Worker (worker.js) and shows the receipt once (receipt-view.js).
+// validates in the page's language, counts characters (counter.js: nothing is ever cut), keeps
+// a list of files the reporter adds and removes, shows everything once more before sending
+// (review.js), runs the submission in a Web Worker (worker.js) and shows the receipt once
+// (receipt-view.js). Enter in a one-line answer never sends; the browser asks before the page
+// is left while it holds answers, while sending, and until the reporter ticks that the receipt
+// code is saved. Links in the page's text open in a new tab, so reading them loses nothing.
 //
 // Nothing is written to cookies, localStorage, sessionStorage or IndexedDB; no inline style
 // is set (only `hidden`, `disabled` and classes); no text from the reporter or the server is
 // ever parsed as HTML.
 import { canEncryptHere } from "./support.js";
 import { formatBytes, formatDate, pick, t } from "./messages.js";
-import { copyReceipt, showReceipt } from "./receipt-view.js";
+import { copyReceipt, saveReceipt, showReceipt } from "./receipt-view.js";
+import { attachCounters } from "./counter.js";
+import { reviewEntries, showReview } from "./review.js";
 import { fieldValue, fileProblems, identityChoice } from "./validate.js";
 import { deadlinesFrom, identityGiven, identityProblems, nikDigits } from "./identity-rules.js";
 
@@ -112,6 +118,12 @@ class ReportForm {
     this.fileInput = /** @type {HTMLInputElement} */ (el("pf-files"));
     this.fileList = el("pf-file-list");
     /** @type {HTMLElement | null} */
+    this.review = find(form, "#pf-review");
+    /** @type {HTMLInputElement | null} */
+    this.savedBox = null;
+    /** @type {() => void} */
+    this.updateCounters = () => {};
+    /** @type {HTMLElement | null} */
     this.identitySection = find(form, '[data-section="identity"]');
     /** @type {HTMLElement | null} */
     this.choiceSection = find(form, '[data-section="identity-choice"]');
@@ -128,8 +140,10 @@ class ReportForm {
     /** @type {Array<Blob & {name: string}>} */
     this.files = [];
     this.onLeave = (/** @type {BeforeUnloadEvent} */ event) => {
-      event.preventDefault();
-      event.returnValue = "";
+      if (this.mustWarn()) {
+        event.preventDefault();
+        event.returnValue = "";
+      }
     };
     /** @type {Promise<SiteConfig>} */
     this.config = loadConfig(this.configUrl, this.channel);
@@ -143,8 +157,20 @@ class ReportForm {
     }
     this.form.addEventListener("submit", (event) => {
       event.preventDefault();
-      this.submit();
+      this.showReview();
     });
+    // Enter (a phone's "go") in a one-line answer would submit the form: it does nothing.
+    this.form.addEventListener("keydown", (event) => {
+      const target = event.target;
+      if (event.key === "Enter" && target instanceof HTMLInputElement && !["submit", "button"].includes(target.type)) {
+        event.preventDefault();
+      }
+    });
+    find(this.form, "#pf-send")?.addEventListener("click", () => this.submit());
+    find(this.form, "#pf-edit")?.addEventListener("click", () => this.edit());
+    window.addEventListener("beforeunload", this.onLeave);
+    this.updateCounters = attachCounters(this.form, this.lang);
+    this.linksInNewTab();
     this.form.addEventListener("change", (event) => this.changed(/** @type {Element} */ (event.target)));
     this.form.addEventListener("input", (event) => this.clearError(/** @type {Element} */ (event.target)));
     this.cancelButton?.addEventListener("click", () => this.cancel());
@@ -152,6 +178,8 @@ class ReportForm {
     const receipt = this.receipt;
     if (receipt) {
       find(receipt, "#pf-copy")?.addEventListener("click", () => copyReceipt(receipt, this.lang));
+      find(receipt, "#pf-save")?.addEventListener("click", () => saveReceipt(receipt, this.lang));
+      this.savedBox = find(receipt, "#pf-saved");
     }
     this.showIdentity();
     this.listFiles();
@@ -173,6 +201,44 @@ class ReportForm {
   }
 
   // -- the form while it is being filled in --------------------------------------------------
+
+  /**
+   * Whether leaving the page now would lose something: answers typed, a report being sent, or
+   * a receipt code not yet ticked as saved.
+   */
+  mustWarn() {
+    if (this.worker) {
+      return true;
+    }
+    if (this.receipt && !this.receipt.hidden) {
+      return !this.savedBox?.checked;
+    }
+    return (
+      this.files.length > 0 ||
+      Array.from(this.form.querySelectorAll("input, textarea, select")).some((c) =>
+        c instanceof HTMLInputElement && (c.type === "checkbox" || c.type === "radio" || c.type === "file")
+          ? false
+          : /** @type {HTMLInputElement} */ (c).value.trim() !== "",
+      )
+    );
+  }
+
+  /** The guidance links around the form open in a new tab, where reading them loses nothing. */
+  linksInNewTab() {
+    const article = this.form.closest("article") ?? this.form.parentElement;
+    for (const a of article?.querySelectorAll("a[href]") ?? []) {
+      const link = /** @type {HTMLAnchorElement} */ (a);
+      if (link.getAttribute("href")?.startsWith("#") || this.receipt?.contains(link)) {
+        continue;
+      }
+      link.target = "_blank";
+      link.rel = "noopener";
+      const note = document.createElement("span");
+      note.className = "peluit-sr-only";
+      note.textContent = t(this.lang, "new_tab");
+      link.append(note);
+    }
+  }
 
   /** @returns {string | null} the chosen identity_choice, if any */
   chosenIdentity() {
@@ -254,7 +320,7 @@ class ReportForm {
         this.hideError(errorElement(this.choiceSection), this.choiceSection);
       }
     } else if (target === this.fileInput) {
-      this.listFiles();
+      this.addFiles();
     } else {
       this.clearError(target);
       if (target instanceof HTMLInputElement && target.closest('[data-section="consents"]')) {
@@ -267,9 +333,36 @@ class ReportForm {
     }
   }
 
-  /** Rebuild the file list from the file input, and say at once what is wrong with it. */
+  /**
+   * Add what was just chosen to the list (choosing again adds, never replaces; the same file
+   * twice is kept once), then empty the input so that the same file can be chosen again
+   * after it was removed.
+   */
+  addFiles() {
+    const key = (/** @type {File} */ f) => `${f.name}\u0000${f.size}\u0000${f.lastModified}`;
+    const known = new Set(this.files.map((f) => key(/** @type {File} */ (f))));
+    for (const file of Array.from(this.fileInput?.files ?? [])) {
+      if (!known.has(key(file))) {
+        known.add(key(file));
+        this.files.push(file);
+      }
+    }
+    if (this.fileInput) {
+      this.fileInput.value = "";
+    }
+    this.listFiles();
+  }
+
+  /** @param {number} n the file to take off the list */
+  removeFile(n) {
+    this.files.splice(n, 1);
+    this.listFiles();
+    const buttons = this.fileList?.querySelectorAll("button") ?? [];
+    /** @type {HTMLElement | null} */ (buttons[Math.min(n, buttons.length - 1)] ?? this.fileInput)?.focus();
+  }
+
+  /** Rebuild the file list from `this.files`, and say at once what is wrong with it. */
   listFiles() {
-    this.files = Array.from(this.fileInput?.files ?? []);
     if (!this.fileList) {
       return;
     }
@@ -288,7 +381,13 @@ class ReportForm {
         bar.value = 0;
         const state = document.createElement("span");
         state.className = "peluit-file-status";
-        row.append(name, " ", size, " ", bar, " ", state);
+        const remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "md-button peluit-file-remove";
+        remove.textContent = t(this.lang, "file_remove");
+        remove.setAttribute("aria-label", t(this.lang, "file_remove_label", { name: file.name }));
+        remove.addEventListener("click", () => this.removeFile(n));
+        row.append(name, " ", size, " ", remove, bar, " ", state);
         return row;
       }),
     );
@@ -463,7 +562,54 @@ class ReportForm {
     };
   }
 
-  // -- sending -----------------------------------------------------------------------------
+  // -- checking again, then sending ----------------------------------------------------------
+
+  /** @param {boolean} on the review in place of the questions */
+  reviewing(on) {
+    for (const section of this.form.querySelectorAll("fieldset.peluit-section")) {
+      section.classList.toggle("peluit-reviewed", on);
+    }
+    if (this.review) {
+      this.review.hidden = !on;
+    }
+    if (this.submitButton) {
+      this.submitButton.hidden = on;
+    }
+  }
+
+  /** Check every answer; if all is well, show them once more with "edit" and "send". */
+  async showReview() {
+    if (this.worker) {
+      return;
+    }
+    if (this.formError) {
+      this.formError.hidden = true;
+    }
+    let config;
+    try {
+      config = await this.config;
+    } catch {
+      return; // already said so
+    }
+    if (!this.collect(config) || !this.review) {
+      return;
+    }
+    showReview(/** @type {HTMLElement} */ (find(this.review, "#pf-review-list")), reviewEntries(this.form, this.lang, this.files));
+    this.reviewing(true);
+    /** @type {HTMLElement | null} */ (find(this.review, "h2"))?.focus();
+    this.review.scrollIntoView?.({ block: "start" });
+  }
+
+  edit() {
+    if (this.worker) {
+      return;
+    }
+    this.reviewing(false);
+    if (this.formError) {
+      this.formError.hidden = true;
+    }
+    /** @type {HTMLElement | null} */ (find(this.form, "fieldset input, fieldset textarea, fieldset select"))?.focus();
+  }
 
   async submit() {
     if (this.worker) {
@@ -480,6 +626,7 @@ class ReportForm {
     }
     const values = this.collect(config);
     if (!values) {
+      this.reviewing(false); // the marked fields are in view again
       return;
     }
     const { spec, ...rest } = values;
@@ -562,8 +709,10 @@ class ReportForm {
     for (const fieldset of this.form.querySelectorAll("fieldset")) {
       fieldset.disabled = on;
     }
-    if (this.submitButton) {
-      this.submitButton.disabled = on;
+    for (const button of [this.submitButton, find(this.form, "#pf-send"), find(this.form, "#pf-edit")]) {
+      if (button) {
+        /** @type {HTMLButtonElement} */ (button).disabled = on;
+      }
     }
     if (this.cancelButton) {
       this.cancelButton.hidden = !on;
@@ -585,9 +734,6 @@ class ReportForm {
       for (const row of this.rows()) {
         this.setRow(row, 0, t(this.lang, "file_waiting"));
       }
-      window.addEventListener("beforeunload", this.onLeave);
-    } else {
-      window.removeEventListener("beforeunload", this.onLeave);
     }
   }
 
@@ -744,13 +890,16 @@ class ReportForm {
     this.form.reset();
     this.files = [];
     this.fileList?.replaceChildren();
+    find(this.form, "#pf-review-list")?.replaceChildren();
+    this.reviewing(false);
+    this.updateCounters();
     this.showIdentity();
     for (const list of this.form.querySelectorAll("[data-deadlines-for]")) {
       list.replaceChildren();
     }
     this.form.hidden = true;
     if (this.receipt) {
-      showReceipt(this.receipt, this.lang, result);
+      this.config.then((config) => showReceipt(/** @type {HTMLElement} */ (this.receipt), this.lang, result, config.holidays ?? []));
     }
   }
 }

@@ -20,6 +20,7 @@ API_BASE = "/api/v1"
 CHANNELS_JSON = "assets/peluit/channels.json"
 WORKER_JS = "assets/peluit/worker.js"
 FORM_JS = "assets/peluit/form.js"
+FOLLOWUP_PAGE = "tindak-lanjut/"  # site/docs/tindak-lanjut.md, linked from the receipt
 CHANNELS_VERSION = 1
 
 # Ids the form's own elements use (`pf-files`, `pf-submit`, … and `pf-form-error`, which a
@@ -27,6 +28,7 @@ CHANNELS_VERSION = 1
 # with one of these ids would collide with them.
 RESERVED_FIELD_IDS = frozenset(
     {"files", "submit", "cancel", "progress", "status", "receipt", "copy", "case", "date", "retry"}
+    | {"review", "edit", "send", "due", "save", "saved", "followup"}
     | {"form", "identity_choice"}
 )
 
@@ -62,9 +64,11 @@ def render_form(config: Config, channel: Channel, lang: Lang, root: str) -> str:
             parts.append(_consents_section(config, channel, lang, t))
     parts += [
         _files_section(config, lang, t),
+        _review_section(t),
         '<div class="peluit-actions">',
         # Disabled until form.js is ready: without the script nothing may be submitted, since
-        # a plain HTML submission would carry the report unencrypted.
+        # a plain HTML submission would carry the report unencrypted. It opens the review;
+        # only `#pf-send` there sends.
         f'<button type="submit" id="pf-submit" class="md-button md-button--primary" disabled>'
         f"{_e(t.submit)}</button>",
         f'<button type="button" id="pf-cancel" class="md-button" hidden>{_e(t.cancel)}</button>',
@@ -77,7 +81,7 @@ def render_form(config: Config, channel: Channel, lang: Lang, root: str) -> str:
         "</div>",
         '<p class="peluit-error" id="pf-form-error" role="alert" hidden></p>',
         "</form>",
-        _receipt_section(t),
+        _receipt_section(channel, t, root),
     ]
     return "\n".join(parts) + "\n"
 
@@ -189,19 +193,55 @@ def _files_section(config: Config, lang: Lang, t: FormTexts) -> str:
     )
 
 
-def _receipt_section(t: FormTexts) -> str:
-    case_line = _e(t.receipt_case).format(
-        case='<output id="pf-case"></output>', date='<output id="pf-date"></output>'
-    )
+def _review_section(t: FormTexts) -> str:
+    """The "check again" view: form.js lists the answers and files in `#pf-review-list` and
+    hides the questions; `#pf-edit` brings them back, `#pf-send` sends."""
     return "\n".join(
         [
-            '<section class="peluit-receipt" id="pf-receipt" hidden aria-live="assertive">',
-            f"<h2>{_e(t.receipt_title)}</h2>",
+            '<section class="peluit-review" id="pf-review" hidden '
+            'aria-labelledby="pf-review-title">',
+            f'<h2 id="pf-review-title" tabindex="-1">{_e(t.review_title)}</h2>',
+            f'<p class="peluit-note">{_e(t.review_help)}</p>',
+            '<dl class="peluit-review-list" id="pf-review-list"></dl>',
+            '<div class="peluit-actions">',
+            f'<button type="button" id="pf-edit" class="md-button">{_e(t.review_edit)}</button>',
+            f'<button type="button" id="pf-send" class="md-button md-button--primary">'
+            f"{_e(t.review_send)}</button>",
+            "</div>",
+            "</section>",
+        ]
+    )
+
+
+def _receipt_section(channel: Channel, t: FormTexts, root: str) -> str:
+    """The receipt: one code (in groups that never break), the day received, the day the first
+    answer is due (form.js counts the channel's working days), the follow-up page, "save as
+    text", and the tick that ends the warning before leaving."""
+    received = _e(t.receipt_received).format(date='<output id="pf-date"></output>')
+    due = _e(t.receipt_due).format(
+        date='<output id="pf-due"></output>', days=channel.sla.acknowledge_working_days
+    )
+    link = f'<a id="pf-followup" href="{_e(root + FOLLOWUP_PAGE)}">{_e(t.followup_link)}</a>'
+    return "\n".join(
+        [
+            '<section class="peluit-receipt" id="pf-receipt" hidden aria-live="assertive" '
+            f'data-due-days="{channel.sla.acknowledge_working_days}">',
+            f'<h2 id="pf-receipt-title">{_e(t.receipt_title)}</h2>',
             f"<p>{_e(t.receipt_body)}</p>",
-            '<p class="peluit-receipt-code"><output id="pf-receipt-code"></output> '
-            f'<button type="button" id="pf-copy" class="md-button">{_e(t.receipt_copy)}</button>'
-            "</p>",
-            f"<p>{case_line}</p>",
+            '<p class="peluit-receipt-code"><output id="pf-receipt-code"></output></p>',
+            '<div class="peluit-actions">',
+            f'<button type="button" id="pf-copy" class="md-button">{_e(t.receipt_copy)}</button>',
+            f'<button type="button" id="pf-save" class="md-button" '
+            f'aria-describedby="pf-save-help">{_e(t.receipt_save)}</button>',
+            "</div>",
+            f'<p class="peluit-help" id="pf-save-help">{_e(t.receipt_save_help)}</p>',
+            f'<p id="pf-received">{received} <span id="pf-due-line">{due}</span></p>',
+            f'<p id="pf-followup-line">{_e(t.receipt_followup).format(link=link)}</p>',
+            '<div class="peluit-field" data-kind="boolean">',
+            '<input type="checkbox" id="pf-saved" aria-describedby="pf-saved-help">',
+            f'<label for="pf-saved">{_e(t.receipt_saved)}</label>',
+            f'<p class="peluit-help" id="pf-saved-help">{_e(t.receipt_saved_help)}</p>',
+            "</div>",
             "</section>",
         ]
     )
@@ -223,9 +263,11 @@ def _field(
     help_text = (
         pick(field.help, lang) if field.help else (t.nik_help if field.purpose == "nik" else "")
     )
+    counted = field.kind in {"text", "textarea"}
     described = " ".join(
         ([f"{fid}-help"] if help_text else [])
         + ([f"{fid}-deadline-rule"] if mine else [])
+        + ([f"{fid}-count"] if counted else [])
         + [f"{fid}-error"]
     )
     common = f'id="{fid}" name="{_e(field.id)}"{required} aria-describedby="{described}"'
@@ -235,6 +277,15 @@ def _field(
     control = _control(config, field, lang, t, common)
     error = f'<p class="peluit-error" id="{fid}-error" role="alert" hidden></p>'
     body = [control, label] if field.kind == "boolean" else [label, help_html, control]
+    if counted:
+        # No `maxlength`: a browser would cut pasted text silently. form.js counts instead
+        # (always shown under a long answer, from 80 % of the limit under a one-line one) and
+        # validation refuses what is too long, saying by how much.
+        hidden = "" if field.kind == "textarea" else " hidden"
+        body.append(
+            f'<p class="peluit-counter" id="{fid}-count" data-count-for="{_e(field.id)}" '
+            f'data-max="{field.max_length}"{hidden}></p>'
+        )
     if field.kind == "boolean":
         body.append(help_html)
     if mine:
@@ -259,18 +310,20 @@ def _field(
 
 
 def _control(config: Config, field: FieldSpec, lang: Lang, t: FormTexts, common: str) -> str:
-    length = f'maxlength="{field.max_length}"'
+    # No `maxlength` (see _field); `enterkeyhint="next"`: a phone's Enter key says "next",
+    # not "go", and form.js never lets Enter send.
+    line = f'{common} enterkeyhint="next"'
     match field.kind:
         case "text" if field.purpose == "nik":
-            return f'<input type="text" inputmode="numeric" {common} {length} spellcheck="false">'
+            return f'<input type="text" inputmode="numeric" {line} spellcheck="false">'
         case "text":
-            return f'<input type="text" {common} {length} spellcheck="false">'
+            return f'<input type="text" {line} spellcheck="false">'
         case "textarea":
-            return f'<textarea {common} {length} rows="5" spellcheck="false"></textarea>'
+            return f'<textarea {common} rows="5" spellcheck="false"></textarea>'
         case "date":
-            return f'<input type="date" {common}>'
+            return f'<input type="date" {line}>'
         case "money":
-            return f'<input type="text" inputmode="numeric" {common} {length}>'
+            return f'<input type="text" inputmode="numeric" {line}>'
         case "boolean":
             return f'<input type="checkbox" {common} value="yes">'
         case "select":
@@ -300,6 +353,8 @@ def channels_document(config: Config) -> dict[str, Any]:
                 "identity_recipients": config.identity_recipients(channel),
                 "fields": [_field_rules(config, f) for f in channel.fields],
                 "deadlines": [d.model_dump() for d in channel.deadlines],
+                # The receipt's "first answer due by" (working days, as the console counts).
+                "sla": channel.sla.model_dump(),
             }
             for channel in config.channels
         },

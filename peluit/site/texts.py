@@ -47,13 +47,24 @@ class FormTexts:
     files_label: str
     files_help: str  # {count}, {size}, {total}
     files_metadata: str
-    submit: str
+    submit: str  # opens the "check again" view; nothing is sent yet
+    review_title: str
+    review_help: str
+    review_edit: str
+    review_send: str
     cancel: str
     retry: str  # finalizing again with the same report, after its outcome was unknown
     receipt_title: str
     receipt_body: str
     receipt_copy: str
-    receipt_case: str  # {case}, {date}: where the two <output> elements go
+    receipt_save: str
+    receipt_save_help: str
+    receipt_received: str  # {date}: where the <output> goes
+    receipt_due: str  # {date}: the <output>; {days}: the channel's working days to acknowledge
+    receipt_followup: str  # {link}: the link to the follow-up page, whose text is followup_link
+    followup_link: str
+    receipt_saved: str
+    receipt_saved_help: str
     unknown_channel: str  # {org}
     channel_link: str
 
@@ -118,7 +129,14 @@ FORM_TEXTS: dict[Lang, FormTexts] = {
             "pemotretan, jenis ponsel, atau nama penulis dokumen. Jika data itu dapat menunjuk "
             "kepada Anda, kirim tangkapan layar (screenshot) sebagai gantinya."
         ),
-        submit="Kirim laporan terenkripsi",
+        submit="Periksa sebelum mengirim",
+        review_title="Periksa lagi laporan Anda",
+        review_help=(
+            "Belum ada yang dikirim. Periksa jawaban dan berkas di bawah ini. Pilih “Ubah” untuk "
+            "memperbaikinya, atau kirim jika sudah benar."
+        ),
+        review_edit="Ubah",
+        review_send="Kirim laporan terenkripsi",
         cancel="Batalkan",
         retry="Coba kirim lagi",
         receipt_title="Laporan terkirim. Simpan kode tanda terima ini",
@@ -129,7 +147,21 @@ FORM_TEXTS: dict[Lang, FormTexts] = {
             "perangkat kantor."
         ),
         receipt_copy="Salin",
-        receipt_case="Nomor perkara: {case}, diterima pada {date}.",
+        receipt_save="Simpan sebagai teks",
+        receipt_save_help=(
+            "Berkas teks berisi kode, tanggal dan alamat halaman tindak lanjut dibuat di peramban "
+            "Anda (tidak ada yang dikirim) dan tersimpan di folder unduhan perangkat ini. Jangan "
+            "simpan di perangkat kantor atau perangkat yang dipakai bersama."
+        ),
+        receipt_received="Diterima pada {date}.",
+        receipt_due="Tanggapan pertama paling lambat {date} ({days} hari kerja).",
+        receipt_followup="Baca balasan dan status laporan di {link} dengan kode ini.",
+        followup_link="halaman tindak lanjut",
+        receipt_saved="Saya sudah menyimpan kode tanda terima saya",
+        receipt_saved_help=(
+            "Sebelum kotak ini dicentang, peramban meminta konfirmasi jika Anda meninggalkan "
+            "halaman ini."
+        ),
         unknown_channel="Saluran ini tidak dibuka oleh {org}.",
         channel_link="Laporkan",
     ),
@@ -192,7 +224,14 @@ FORM_TEXTS: dict[Lang, FormTexts] = {
             "the phone model, or a document's author. If that could point to you, send a "
             "screenshot instead."
         ),
-        submit="Send encrypted report",
+        submit="Check before sending",
+        review_title="Check your report again",
+        review_help=(
+            "Nothing has been sent yet. Check your answers and files below. Choose “Edit” to "
+            "change them, or send when they are right."
+        ),
+        review_edit="Edit",
+        review_send="Send encrypted report",
         cancel="Cancel",
         retry="Try sending again",
         receipt_title="Report sent. Keep this receipt code",
@@ -202,7 +241,20 @@ FORM_TEXTS: dict[Lang, FormTexts] = {
             "somewhere safe that only you know, not on an office device."
         ),
         receipt_copy="Copy",
-        receipt_case="Case reference: {case}, received on {date}.",
+        receipt_save="Save as text",
+        receipt_save_help=(
+            "A text file with the code, the dates and the follow-up page's address is made in your "
+            "browser (nothing is sent) and saved in this device's downloads folder. Do not keep it "
+            "on an office or shared device."
+        ),
+        receipt_received="Received on {date}.",
+        receipt_due="First answer due by {date} ({days} working days).",
+        receipt_followup="Read replies and your report's status on the {link} with this code.",
+        followup_link="follow-up page",
+        receipt_saved="I have saved my receipt code",
+        receipt_saved_help=(
+            "Until this box is ticked, the browser asks before you leave this page."
+        ),
         unknown_channel="{org} does not offer this channel.",
         channel_link="Report",
     ),

@@ -10,17 +10,20 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from datetime import date
+import re
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import Browser, Page, Route
+from playwright.sync_api import Browser, Dialog, Page, Route, expect
 
 from peluit import age
 from peluit.core.dates import add_working_days
 from peluit.core.receipt import ReceiptCode
 from peluit.core.report import IdentityDocument, ReportDocument
 from tests.e2e.conftest import Served, Watched, watch
+from tests.e2e.test_accessibility import axe_source
 
 pytestmark = pytest.mark.e2e
 
@@ -58,11 +61,16 @@ def fill_report(page: Page, evidence: Path | None) -> None:
         page.set_input_files("#pf-files", str(evidence))
 
 
-def submit_and_read_receipt(page: Page) -> tuple[ReceiptCode, str]:
+def review_and_send(page: Page) -> None:
+    """Check before sending, then send from the review, as a person does."""
     page.click("#pf-submit")
+    page.click("#pf-send")
+
+
+def submit_and_read_receipt(page: Page) -> ReceiptCode:
+    review_and_send(page)
     page.wait_for_selector("#pf-receipt:not([hidden])", timeout=180_000)
-    code = ReceiptCode.parse(page.locator("#pf-receipt-code").inner_text())
-    return code, page.locator("#pf-case").inner_text()
+    return ReceiptCode.parse(page.locator("#pf-receipt-code").inner_text())
 
 
 def case_of(served: Served, code: ReceiptCode) -> str:
@@ -77,10 +85,14 @@ def test_a_report_typed_in_chromium_is_readable_only_by_the_right_people(
     watched = watch(browser, served.base, viewport={"width": 360, "height": 740})
     page = open_form(watched, served)
     fill_report(page, evidence)
-    code, reference = submit_and_read_receipt(page)
+    code = submit_and_read_receipt(page)
 
     case = case_of(served, code)
-    assert reference.replace("-", "").lower() == case
+    # One code on the receipt: the case reference, which cannot be used to follow up, is not
+    # shown next to it.
+    reference = "-".join(case.upper()[i : i + 4] for i in range(0, len(case), 4))
+    assert reference not in page.locator("#pf-receipt").inner_text()
+    assert page.locator("#pf-case").count() == 0
     stored = served.objects(f"cases/{case}/")
     reviewer, custodian = served.keys("rina"), served.keys("agus")
 
@@ -142,7 +154,7 @@ def test_an_upload_cut_off_mid_way_resumes_into_one_intact_case(
     cases_before = {k.split("/")[1] for k in served.objects("cases/")}
     page = open_form(watched, served)
     fill_report(page, evidence)
-    code, _ = submit_and_read_receipt(page)
+    code = submit_and_read_receipt(page)
 
     assert len(cut) == 2
     case = case_of(served, code)
@@ -189,7 +201,7 @@ def test_a_filing_whose_answer_is_lost_is_sent_again_on_request_into_one_case(
     cases_before = set(served.objects("cases/"))
     page = open_form(watched, served)
     fill_report(page, None)
-    page.click("#pf-submit")
+    review_and_send(page)
     page.wait_for_selector("#pf-retry:not([hidden])", timeout=90_000)
     assert "mungkin sudah sampai" in page.locator("#pf-form-error").inner_text()
     assert page.locator("#pf-receipt").is_hidden()
@@ -417,10 +429,378 @@ def test_a_gratification_with_a_16_digit_nik_is_filed_with_its_digits(
     watched = watch(browser, served.base)
     page = open_form(watched, served, "/lapor/gratifikasi/")
     fill_gift(page, "2026-11-20", "1504 0101 0101 0001")
-    code, _ = submit_and_read_receipt(page)
+    code = submit_and_read_receipt(page)
     case = case_of(served, code)
     sealed = served.objects()[f"cases/{case}/identity.age"].read_bytes()
     identity = IdentityDocument.model_validate_json(age.decrypt(sealed, served.keys("dewi")))
     assert identity.fields["reporter_nik"] == "1504010101010001"
+    watched.assert_clean(page)
+    watched.context.close()
+
+
+# -- issue 13: what a reporter stumbled on ---------------------------------------------------
+
+VIEWPORTS = {"360": {"width": 360, "height": 740}, "1280": {"width": 1280, "height": 800}}
+MONTHS = {
+    "id": [
+        "Januari",
+        "Februari",
+        "Maret",
+        "April",
+        "Mei",
+        "Juni",
+        "Juli",
+        "Agustus",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+    ],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+}
+
+
+def long_date(day: date, lang: str) -> str:
+    return f"{day.day} {MONTHS[lang][day.month - 1]} {day.year}"
+
+
+def axe_problems(page: Page) -> list[str]:
+    """Every axe-core violation on the page as it is now (any impact)."""
+    page.evaluate(axe_source())
+    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']} ({v['impact']})" for v in results["violations"]]
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS.values(), ids=VIEWPORTS.keys())
+def test_long_text_is_counted_and_warned_about_and_never_cut(
+    browser: Browser, served: Served, viewport: dict[str, int]
+) -> None:
+    watched = watch(browser, served.base, viewport=viewport)
+    page = open_form(watched, served)
+    posts = sends(watched)
+    counter = page.locator("#pf-what-count")
+    assert counter.inner_text() == "0 dari 5.000 karakter"
+    assert "pf-what-count" in (page.locator("#pf-what").get_attribute("aria-describedby") or "")
+    page.locator("#pf-what").fill("a" * 4_100)
+    expect(counter).to_have_text("4.100 dari 5.000 karakter — sisa 900")
+    expect(counter).to_have_class(re.compile("peluit-counter--near"))
+
+    page.locator("#pf-what").fill("a" * 5_020)  # pasted: nothing is cut
+    expect(counter).to_contain_text("5.020 dari 5.000 karakter — kelebihan 20")
+    expect(counter).to_have_class(re.compile("peluit-counter--over"))
+    assert len(page.locator("#pf-what").input_value()) == 5_020
+
+    # A one-line answer's counter shows only near its limit.
+    where = page.locator("#pf-where-count")
+    assert where.is_hidden()
+    page.locator("#pf-where").fill("b" * 4_500)
+    expect(where).to_be_visible()
+
+    page.locator("#pf-who").fill(WHO)
+    page.locator("#pf-where").fill("Kecamatan Muara Bulian")
+    page.locator("#pf-when").fill("Agustus 2026")
+    page.select_option("#pf-area", "pengadaan")
+    page.click("#pf-submit")
+    expect(page.locator("#pf-what-error")).to_have_text(
+        "Terlalu panjang: 5020 karakter, paling banyak 5000."
+    )
+    assert page.locator("#pf-review").is_hidden()
+    assert page.evaluate("document.activeElement.id") == "pf-what"
+    page.wait_for_timeout(300)
+    assert posts == []
+    watched.assert_clean(page)
+    watched.context.close()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS.values(), ids=VIEWPORTS.keys())
+def test_files_chosen_again_are_added_and_each_can_be_removed(
+    browser: Browser, served: Served, viewport: dict[str, int], tmp_path: Path
+) -> None:
+    first, second = tmp_path / "kuitansi.pdf", tmp_path / "foto.jpg"
+    first.write_bytes(b"%PDF-1.4 " + os.urandom(2000))
+    second.write_bytes(os.urandom(3000))
+    watched = watch(browser, served.base, viewport=viewport)
+    page = open_form(watched, served)
+    names = page.locator("#pf-file-list .peluit-file-name")
+    page.set_input_files("#pf-files", str(first))
+    page.set_input_files("#pf-files", str(second))  # a second choice adds
+    page.set_input_files("#pf-files", str(first))  # the same file again is kept once
+    assert names.all_inner_texts() == ["kuitansi.pdf", "foto.jpg"]
+
+    remove = page.get_by_role("button", name="Hapus berkas kuitansi.pdf")
+    box = remove.bounding_box()
+    assert box is not None
+    assert box["height"] >= 44
+    assert box["width"] >= 44
+    remove.click()
+    assert names.all_inner_texts() == ["foto.jpg"]
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == (
+        "Hapus berkas foto.jpg"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+
+    fill_pengaduan(page)
+    page.click("#pf-submit")
+    files = page.locator("#pf-review-list dd").last
+    expect(files).to_have_text("foto.jpg (2,9 KB)")
+    code = submit_from_review(page)
+    case = case_of(served, code)
+    report = ReportDocument.model_validate_json(
+        age.decrypt(served.objects()[f"cases/{case}/report.age"].read_bytes(), served.keys("rina"))
+    )
+    assert [f.name for f in report.files] == ["foto.jpg"]
+    watched.assert_clean(page)
+    watched.context.close()
+
+
+def submit_from_review(page: Page) -> ReceiptCode:
+    page.click("#pf-send")
+    page.wait_for_selector("#pf-receipt:not([hidden])", timeout=120_000)
+    return ReceiptCode.parse(page.locator("#pf-receipt-code").inner_text())
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS.values(), ids=VIEWPORTS.keys())
+def test_enter_in_a_one_line_answer_never_sends(
+    browser: Browser, served: Served, viewport: dict[str, int]
+) -> None:
+    watched = watch(browser, served.base, viewport=viewport)
+    page = open_form(watched, served)
+    posts = sends(watched)
+    fill_pengaduan(page)
+    for field in ("#pf-where", "#pf-when", "#pf-loss", "#pf-area"):
+        assert page.locator(field).get_attribute("enterkeyhint") in {"next", None}
+        page.locator(field).press("Enter")
+    assert page.locator("#pf-where").get_attribute("enterkeyhint") == "next"
+    page.locator("#pf-what").press("End")
+    page.locator("#pf-what").press("Enter")  # in a long answer Enter is a new line
+    assert page.locator("#pf-what").input_value() == WHAT + "\n"
+    page.wait_for_timeout(300)
+    assert page.locator("#pf-review").is_hidden()
+    assert page.locator("#pf-receipt").is_hidden()
+    assert page.locator("#pf-where").is_visible()
+    assert posts == []
+    watched.assert_clean(page)
+    watched.context.close()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS.values(), ids=VIEWPORTS.keys())
+def test_leaving_a_form_with_answers_asks_first_and_guidance_opens_in_a_new_tab(
+    browser: Browser, served: Served, viewport: dict[str, int]
+) -> None:
+    watched = watch(browser, served.base, viewport=viewport)
+    page = open_form(watched, served)
+    guide = page.locator('article a[href*="cara-melapor"]')
+    assert (guide.get_attribute("target"), guide.get_attribute("rel")) == ("_blank", "noopener")
+    assert guide.locator(".peluit-sr-only").text_content() == " (membuka tab baru)"
+    page.locator("#pf-what").press_sequentially("Volume dikurangi")
+    with page.expect_popup() as opened:
+        guide.click()
+    opened.value.close()
+    assert page.locator("#pf-what").input_value() == "Volume dikurangi"
+
+    asked: list[str] = []
+
+    def stay(dialog: Dialog) -> None:
+        asked.append(dialog.type)
+        dialog.dismiss()  # "stay on this page"
+
+    page.on("dialog", stay)
+    english = page.locator('.md-header a[hreflang="en"]')
+    page.locator(".md-header .md-select").first.hover()
+    english.click()
+    page.wait_for_timeout(500)
+    assert asked == ["beforeunload"]
+    assert page.url == served.base + "/lapor/pengaduan/"
+    assert page.locator("#pf-what").input_value() == "Volume dikurangi"
+
+    page.locator("#pf-what").fill("")  # nothing typed any more: leaving asks nothing
+    page.locator(".md-header .md-select").first.hover()
+    english.click()
+    page.wait_for_url(served.base + "/en/lapor/pengaduan/")
+    assert asked == ["beforeunload"]
+    watched.assert_clean(page)
+    watched.context.close()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS.values(), ids=VIEWPORTS.keys())
+def test_the_review_shows_every_answer_and_file_and_edit_keeps_them(
+    browser: Browser, served: Served, viewport: dict[str, int], tmp_path: Path
+) -> None:
+    photo = tmp_path / "jalan.jpg"
+    photo.write_bytes(os.urandom(5000))
+    watched = watch(browser, served.base, viewport=viewport)
+    page = open_form(watched, served)
+    posts = sends(watched)
+    fill_report(page, photo)
+    page.click("#pf-submit")
+
+    review = page.locator("#pf-review")
+    expect(review).to_be_visible()
+    assert page.evaluate("document.activeElement.id") == "pf-review-title"
+    assert page.locator("#pf-what").is_hidden()  # the questions give way to the review
+    shown = dict(
+        zip(
+            page.locator("#pf-review-list dt").all_inner_texts(),
+            page.locator("#pf-review-list dd").all_inner_texts(),
+            strict=True,
+        )
+    )
+    labels = page.locator("#pf-review-list dt").all_inner_texts()
+    assert WHAT in shown.values()
+    assert WHO in shown.values()
+    assert "Rp" not in shown.values()
+    assert "250000000" in shown.values()
+    assert "Identitas dirahasiakan" in shown.values()
+    assert "Siti Aminah" in shown.values()
+    assert "jalan.jpg (4,9 KB)" in shown.values()
+    assert "Pengadaan barang dan jasa" in shown.values() or any(
+        "engadaan" in v for v in shown.values()
+    )
+    assert not any(label.endswith("*") for label in labels)
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert axe_problems(page) == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    review.screenshot(path=SCREENSHOTS / f"review-id-{viewport['width']}.png")
+    assert posts == []
+
+    page.click("#pf-edit")
+    expect(page.locator("#pf-what")).to_be_visible()
+    assert page.locator("#pf-what").input_value() == WHAT
+    assert page.locator("#pf-file-list .peluit-file-name").all_inner_texts() == ["jalan.jpg"]
+    assert review.is_hidden()
+    assert posts == []
+    watched.assert_clean(page)
+    watched.context.close()
+
+
+def overlaps(a: dict[str, float] | None, b: dict[str, float] | None) -> bool:
+    if a is None or b is None:
+        return False
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("viewport", "path", "lang"),
+    [
+        (VIEWPORTS["360"], "/lapor/pengaduan/", "id"),
+        (VIEWPORTS["1280"], "/en/lapor/pengaduan/", "en"),
+    ],
+    ids=["360-id", "1280-en"],
+)
+def test_the_receipt_can_be_read_saved_and_followed_up(
+    browser: Browser, served: Served, viewport: dict[str, int], path: str, lang: str
+) -> None:
+    watched = watch(browser, served.base, viewport=viewport, accept_downloads=True)
+    page = open_form(watched, served, path)
+    fill_pengaduan(page)
+    page.click("#pf-submit")
+    code = submit_from_review(page)
+    today = datetime.now(ZoneInfo(served.config.organisation.timezone)).date()
+
+    # Below the sticky header, and nothing covers the heading or the code, not even "back to
+    # top" when it shows (it shows while scrolling up).
+    heading, shown_code = page.locator("#pf-receipt h2"), page.locator("#pf-receipt-code")
+    page.wait_for_timeout(300)
+    header = page.locator(".md-header").bounding_box()
+    assert header is not None
+    assert heading.bounding_box()["y"] >= header["y"] + header["height"]  # type: ignore[index]
+    page.mouse.wheel(0, -40)
+    page.wait_for_timeout(600)
+    top = page.locator(".md-top")
+    for covered in (heading, shown_code):
+        assert not overlaps(
+            top.bounding_box() if top.is_visible() else None, covered.bounding_box()
+        )
+        assert not overlaps(header, covered.bounding_box())
+
+    # One code, in groups of four that never break across lines.
+    groups = page.locator("#pf-receipt-code .peluit-code-group")
+    assert groups.count() == 7
+    assert page.evaluate(
+        "[...document.querySelectorAll('#pf-receipt-code .peluit-code-group')]"
+        ".every((g) => g.getClientRects().length === 1)"
+    )
+    assert page.evaluate(
+        "(e => e.scrollWidth <= e.clientWidth)(document.querySelector('#pf-receipt-code'))"
+    )
+    assert page.locator("#pf-case").count() == 0
+
+    # The day received, the day the first answer is due (3 working days, holidays excluded).
+    due = add_working_days(today, 3, served.config.organisation.holidays)
+    assert page.locator("#pf-date").inner_text() == long_date(today, lang)
+    assert page.locator("#pf-due").inner_text() == long_date(due, lang)
+    followup = page.locator("#pf-followup")
+    followup_url = served.base + ("/en" if lang == "en" else "") + "/tindak-lanjut/"
+    assert page.evaluate("document.querySelector('#pf-followup').href") == followup_url
+
+    # "Save as text": a small file made in the browser.
+    with page.expect_download() as saved:
+        page.click("#pf-save")
+    text = Path(saved.value.path()).read_text(encoding="utf-8")
+    assert saved.value.suggested_filename == (
+        "peluit-receipt.txt" if lang == "en" else "peluit-tanda-terima.txt"
+    )
+    assert str(code) in text
+    assert followup_url in text
+    assert long_date(due, lang) in text
+    assert long_date(today, lang) in text
+
+    assert axe_problems(page) == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"receipt-{lang}-{viewport['width']}.png")
+
+    # Leaving asks first until "I have saved my code" is ticked.
+    asked: list[str] = []
+
+    def stay(dialog: Dialog) -> None:
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", stay)
+    followup.click()
+    page.wait_for_timeout(500)
+    assert asked == ["beforeunload"]
+    assert page.locator("#pf-receipt").is_visible()
+    page.check("#pf-saved")
+    followup.click()
+    page.wait_for_url(followup_url)
+    assert asked == ["beforeunload"]
+
+    # The follow-up page: the code fits its box; the timeline marks "received" and the due day.
+    page.wait_for_selector("#fu-open:not([disabled])", timeout=15_000)
+    page.locator("#fu-code").fill(str(code))
+    assert page.evaluate(
+        "(e => e.scrollWidth <= e.clientWidth)(document.querySelector('#fu-code'))"
+    )
+    page.click("#fu-open")
+    page.wait_for_selector("#fu-case:not([hidden])", timeout=60_000)
+    steps = page.locator("#fu-timeline li")
+    expect(steps).to_have_count(5)
+    current = page.locator('#fu-timeline li[aria-current="step"]')
+    assert current.inner_text() == ("Received (now)" if lang == "en" else "Diterima (sekarang)")
+    expect(page.locator("#fu-next")).to_contain_text(long_date(due, lang))
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert axe_problems(page) == []
+    page.locator("#fu-case").screenshot(
+        path=SCREENSHOTS / f"followup-timeline-{lang}-{viewport['width']}.png"
+    )
     watched.assert_clean(page)
     watched.context.close()
