@@ -82,7 +82,8 @@ def report_through_the_form(watched: Watched, served: Served, evidence: Path) ->
     page.locator("#pf-when").fill("Agustus 2026")
     page.select_option("#pf-area", "pengadaan")
     page.set_input_files("#pf-files", str(evidence))
-    page.click("#pf-submit")
+    page.click("#pf-submit")  # opens the review
+    page.click("#pf-send")
     page.wait_for_selector("#pf-receipt:not([hidden])", timeout=120_000)
     code = page.locator("#pf-receipt-code").inner_text()
     page.close()

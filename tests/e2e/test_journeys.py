@@ -141,7 +141,8 @@ def file_report(
     fill(page)
     if evidence:
         page.set_input_files("#pf-files", [str(p) for p in evidence])
-    page.click("#pf-submit")
+    page.click("#pf-submit")  # opens the review
+    page.click("#pf-send")
     page.wait_for_selector("#pf-receipt:not([hidden])", timeout=120_000)
     code = page.locator("#pf-receipt-code").inner_text()
     page.close()
