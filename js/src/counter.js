@@ -35,12 +35,12 @@ export function updateCounter(counter, control, lang) {
   const { state, key, params } = countState(control.value.length, max);
   const format = new Intl.NumberFormat(lang === "en" ? "en-GB" : "id-ID");
   const shown = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, format.format(v)]));
-  counter.textContent = t(lang, key, shown);
+  // (hidden, and empty: it is part of the control's description)
+  const quiet = control instanceof HTMLInputElement && state === "ok";
+  counter.textContent = quiet ? "" : t(lang, key, shown);
+  counter.hidden = quiet;
   counter.classList.toggle("peluit-counter--near", state === "near");
   counter.classList.toggle("peluit-counter--over", state === "over");
-  if (control instanceof HTMLInputElement) {
-    counter.hidden = state === "ok";
-  }
 }
 
 /**

@@ -237,7 +237,7 @@ def _receipt_section(channel: Channel, t: FormTexts, root: str) -> str:
             f'<p class="peluit-help" id="pf-save-help">{_e(t.receipt_save_help)}</p>',
             f'<p id="pf-received">{received} <span id="pf-due-line">{due}</span></p>',
             f'<p id="pf-followup-line">{_e(t.receipt_followup).format(link=link)}</p>',
-            '<div class="peluit-field" data-kind="boolean">',
+            '<div class="peluit-choice peluit-saved">',
             '<input type="checkbox" id="pf-saved" aria-describedby="pf-saved-help">',
             f'<label for="pf-saved">{_e(t.receipt_saved)}</label>',
             f'<p class="peluit-help" id="pf-saved-help">{_e(t.receipt_saved_help)}</p>',

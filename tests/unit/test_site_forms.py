@@ -88,8 +88,19 @@ def test_every_configured_field_has_its_control_label_and_required_marker(
         assert pick(field.label, lang) in question.label
         assert question.required is field.required
         assert question.required_mark is field.required
-        if field.kind in {"text", "textarea", "money"}:
-            assert question.control.attrs["maxlength"] == str(field.max_length)
+        # No `maxlength`: a browser cuts pasted text at it without a word (issue 13); a
+        # counter with the limit stands under every text answer instead.
+        assert "maxlength" not in question.control.attrs
+        counter = by_id(form(config, channel_id, lang)).get(f"pf-{field.id}-count")
+        if field.kind in {"text", "textarea"}:
+            assert counter is not None
+            assert counter.attrs["data-max"] == str(field.max_length)
+            assert counter.attrs["data-count-for"] == field.id
+            assert ("hidden" in counter.attrs) is (field.kind == "text")  # shown near the limit
+        else:
+            assert counter is None
+        if field.kind in {"text", "date", "money"}:  # a phone's Enter key says "next"
+            assert question.control.attrs["enterkeyhint"] == "next"
 
 
 def test_labels_and_help_are_in_the_pages_language(config: Config) -> None:
@@ -107,8 +118,12 @@ def test_labels_and_help_are_in_the_pages_language(config: Config) -> None:
 
 def test_help_text_is_linked_to_its_control(config: Config) -> None:
     rendered = questions(form(config, "pengaduan"))
-    assert rendered["what"].control.attrs["aria-describedby"] == "pf-what-help pf-what-error"
-    assert rendered["witnesses"].control.attrs["aria-describedby"] == "pf-witnesses-error"
+    assert rendered["what"].control.attrs["aria-describedby"] == (
+        "pf-what-help pf-what-count pf-what-error"
+    )
+    assert rendered["witnesses"].control.attrs["aria-describedby"] == (
+        "pf-witnesses-count pf-witnesses-error"
+    )
     ids = by_id(form(config, "pengaduan"))
     assert "pf-what-help" in ids
     assert "pf-witnesses-help" not in ids
@@ -179,7 +194,9 @@ def test_nik_question_says_16_digits_when_the_configuration_gives_no_help(
 ) -> None:
     for lang in LANGS:
         nik = questions(form(config, "gratifikasi", lang))["reporter_nik"]
-        assert nik.control.attrs["aria-describedby"] == "pf-reporter_nik-help pf-reporter_nik-error"
+        assert nik.control.attrs["aria-describedby"] == (
+            "pf-reporter_nik-help pf-reporter_nik-count pf-reporter_nik-error"
+        )
         ids = by_id(form(config, "gratifikasi", lang))
         assert ids["pf-reporter_nik-help"].text == FORM_TEXTS[lang].nik_help
         assert "16" in FORM_TEXTS[lang].nik_help
@@ -271,13 +288,29 @@ def test_form_has_every_element_the_script_looks_up(config: Config) -> None:
     for element_id in (
         "peluit-form", "pf-files", "pf-file-list", "pf-submit", "pf-cancel", "pf-progress",
         "pf-progress-total", "pf-status", "pf-form-error", "pf-receipt", "pf-receipt-code",
-        "pf-copy", "pf-case", "pf-date",
+        "pf-copy", "pf-date", "pf-due", "pf-save", "pf-saved", "pf-followup",
+        "pf-review", "pf-review-list", "pf-edit", "pf-send",
     ):  # fmt: skip
         assert element_id in ids, element_id
     assert ids["pf-files"].attrs["type"] == "file"
     assert "multiple" in ids["pf-files"].attrs
-    for hidden in ("pf-cancel", "pf-progress", "pf-form-error", "pf-receipt"):
+    for hidden in ("pf-cancel", "pf-progress", "pf-form-error", "pf-receipt", "pf-review"):
         assert "hidden" in ids[hidden].attrs, hidden
+
+
+@pytest.mark.parametrize(("lang", "days"), [("id", "3 hari kerja"), ("en", "3 working days")])
+def test_the_receipt_has_one_code_its_due_day_and_the_follow_up_page(
+    config: Config, lang: Lang, days: str
+) -> None:
+    ids = by_id(form(config, "pengaduan", lang, root="../../"))
+    assert "pf-case" not in ids  # the case reference cannot be used to follow up
+    assert ids["pf-receipt"].attrs["data-due-days"] == str(
+        channel(config, "pengaduan").sla.acknowledge_working_days
+    )
+    assert ids["pf-followup"].attrs["href"] == "../../tindak-lanjut/"
+    assert ids["pf-saved"].attrs["type"] == "checkbox"
+    assert ids["pf-send"].attrs["type"] == "button"  # only the review's button sends
+    assert days in form(config, "pengaduan", lang)
 
 
 def test_file_section_states_the_configured_limits(config: Config) -> None:
@@ -416,6 +449,16 @@ def test_channels_json_carries_deadlines_and_the_holidays_they_skip(config: Conf
     ]  # fmt: skip
     assert document["channels"]["gratifikasi"]["deadlines"][1]["label"]["en"] == "directly to KPK"
     assert document["channels"]["pengaduan"]["deadlines"] == []
+
+
+def test_channels_json_carries_each_channels_answer_deadlines(config: Config) -> None:
+    """The receipt's and the follow-up page's "first answer due by" count these."""
+    document = channels_document(config)
+    for spec in config.channels:
+        assert document["channels"][spec.id]["sla"] == {
+            "acknowledge_working_days": spec.sla.acknowledge_working_days,
+            "feedback_days": spec.sla.feedback_days,
+        }
 
 
 def test_channel_without_identity_has_no_identity_recipients() -> None:
