@@ -147,3 +147,75 @@ def test_search_finds_pages_in_the_pages_language(
         assert not any(link.startswith("/en/") for link in links)
     else:
         assert all(link.startswith("/en/") for link in links)
+
+
+# -- issue 13: finding the follow-up page, the menu, the code box on a phone -----------------
+
+VIEWPORTS = [PHONE, {"width": 1280, "height": 800}]
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=["360", "1280"])
+@pytest.mark.parametrize(
+    ("path", "label", "target"),
+    [
+        ("/", "Cek status laporan", "/tindak-lanjut/"),
+        ("/en/", "Check my report", "/en/tindak-lanjut/"),
+    ],
+)
+def test_the_home_page_leads_to_the_follow_up_page(
+    browser: Any,
+    site_url: tuple[str, Path],
+    viewport: dict[str, int],
+    path: str,
+    label: str,
+    target: str,
+) -> None:
+    base, _ = site_url
+    page = browser.new_page(viewport=viewport)
+    page.goto(base + path, wait_until="load")
+    entry = page.locator("article").get_by_role("link", name=label)
+    assert entry.is_visible()
+    box = entry.bounding_box()
+    assert box is not None
+    assert box["height"] >= 44  # a thumb's target
+    entry.click()
+    page.wait_for_url(base + target)
+    assert page.locator("#fu-code").is_visible()
+    page.close()
+
+
+@pytest.mark.parametrize(("path", "word"), [("/", "ratifikasi"), ("/en/", "ratification")])
+def test_the_menu_names_each_page_once(
+    browser: Any, site_url: tuple[str, Path], path: str, word: str
+) -> None:
+    """The gratification form and the page about gratification had the same name in the menu."""
+    base, _ = site_url
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(base + path, wait_until="load")
+    names = page.locator("nav.md-nav--primary .md-nav__link").evaluate_all(
+        "links => links.map(a => a.textContent.trim()).filter(Boolean)"
+    )
+    page.close()
+    gratification = [n for n in names if word in n]
+    assert len(gratification) == 2
+    assert len(set(gratification)) == 2, gratification
+
+
+@pytest.mark.parametrize("path", ["/tindak-lanjut/", "/en/tindak-lanjut/"])
+def test_a_whole_receipt_code_fits_its_box_on_a_phone(
+    browser: Any, site_url: tuple[str, Path], path: str
+) -> None:
+    """At 360 px the code was 409 px of text in a 326 px box: it could not be read whole."""
+    base, _ = site_url
+    page = browser.new_page(viewport=PHONE)
+    page.goto(base + path, wait_until="load")
+    code = page.locator("#fu-code")
+    code.fill("W7K3MQ9XDAB4FZTK3V92M7QX0AB")  # 27 characters, shown as 33 with the dashes
+    fits, font = page.evaluate(
+        "(e => [e.scrollWidth <= e.clientWidth, parseFloat(getComputedStyle(e).fontSize)])"
+        "(document.querySelector('#fu-code'))"
+    )
+    assert code.input_value().count("-") == 6
+    assert fits
+    assert font >= 16  # a phone does not zoom into the box
+    page.close()
