@@ -39,7 +39,7 @@ describe("api client: uploads", () => {
     const [plan, put] = server.requests;
     const planUrl = new URL(plan.url);
     assert.equal(planUrl.origin + planUrl.pathname, `https://wbs.example.go.id/api/v1/submissions/${SUBMISSION}/uploads`);
-    assert.match(planUrl.search, /^\?pow=\d+-[0-9a-f]{16}$/);
+    assert.match(planUrl.search, /^\?pow=\d+-[0-9a-f]{16}-[0-9a-f]{64}$/);
     assert.deepEqual(plan.body, { channel: "pengaduan", segments: [s.segment] });
     assert.ok(put.url.startsWith(`https://wbs.example.go.id/_upload/staging/${SUBMISSION}/0/0.age?`));
     assert.equal(put.headers["x-amz-checksum-sha256"], createHash("sha256").update(s.bytes).digest("base64"));

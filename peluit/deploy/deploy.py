@@ -22,6 +22,7 @@ from pathlib import Path
 from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped]
 
 from peluit.config import Config, ConfigError, load_config
+from peluit.edge import api_function as edge_api
 from peluit.edge import pages as edge_pages
 from peluit.edge.errors import EdgeError
 
@@ -38,7 +39,7 @@ STACK_NAME = re.compile(r"^[a-z][a-z0-9-]{1,29}$")  # also the template's Prefix
 # Parameters `peluit deploy` sets itself on every deploy; the rest the operator may set.
 MANAGED = frozenset(
     {"Prefix", "OrgName", "CaseBucketName", "StagingBucketName", "ArtifactBucket", "ArtifactKey"}
-    | {edge_pages.PARAMETER}
+    | {edge_pages.PARAMETER, edge_api.PARAMETER}
 )
 _ORG_NAME_MAX = 100
 FORM_SCRIPTS = (
@@ -131,12 +132,17 @@ def deploy(options: DeployOptions, tools: DeployTools) -> DeployResult:
 
         artifacts = buckets.artifact_bucket_name(account, clients.region)
         if options.dry_run:
-            pages = {edge_pages.PARAMETER: _site_pages(site_dir)}
+            pages = {
+                edge_pages.PARAMETER: _site_pages(site_dir),
+                # the edge's proof-of-work check asks what the API asks
+                edge_api.PARAMETER: str(config.limits.pow_bits),
+            }
             return _dry_run(options, tools, config, case_bucket, artifacts, package, pages)
         template_url = _upload_artifacts(tools, artifacts, package)
         template_keys = stack.template_parameters(clients.cloudformation, template_url)
         values = _parameter_values(options, config, case_bucket, artifacts, package, template_keys)
         values[edge_pages.PARAMETER] = _site_pages(site_dir)
+        values[edge_api.PARAMETER] = str(config.limits.pow_bits)  # the edge asks what the API asks
         status = stack.stack_status(clients.cloudformation, options.stack_name)
         kind = stack.change_set_kind(status, options.stack_name)
         keep: list[str] = []

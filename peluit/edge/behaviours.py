@@ -30,6 +30,7 @@ class Behaviour:
     cache_policy: str
     site_function_events: tuple[str, ...]  # where the site's CloudFront Function runs
     methods: tuple[str, ...]
+    api_function_events: tuple[str, ...] = ()  # where the API's function (proof of work) runs
 
     def matches(self, path: str) -> bool:
         """Whether a request path falls under this behaviour (a trailing `*` pattern)."""
@@ -53,6 +54,8 @@ API = Behaviour(
     cache_policy=CACHING_DISABLED,
     site_function_events=(),  # API answers, whatever their status, pass untouched
     methods=("GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"),
+    # public POSTs without valid work are refused before API Gateway (api_function.js)
+    api_function_events=(VIEWER_REQUEST,),
 )
 # In CloudFront's order: the first behaviour with a matching pattern wins, the default last.
 BEHAVIOURS = (API, SITE)

@@ -12,6 +12,8 @@ from typing import Any
 from peluit.web.headers import HSTS_MAX_AGE
 
 from . import behaviours, response_headers
+from .api_function import PARAMETER as POW_PARAMETER
+from .api_function import function_code as api_function_code
 from .behaviours import Behaviour
 from .errors import EdgeError
 from .forwarding import Forwarding
@@ -25,6 +27,7 @@ FUNCTIONS = {
     behaviours.VIEWER_REQUEST: "DirectoryIndexFunction",
     behaviours.VIEWER_RESPONSE: "SiteResponseFunction",
 }
+API_FUNCTION = "ApiProofOfWorkFunction"  # the API's viewer-request function
 _ORIGIN_REQUEST_POLICIES = {"api": API_POLICY}
 # The headers CloudFront's SecurityHeadersConfig sets by name; the rest are custom headers.
 _SECURITY_CONFIG = {
@@ -52,6 +55,11 @@ def site_function_code() -> dict[str, str]:
     return {"Fn::Sub": function_code("${" + PARAMETER + "}")}
 
 
+def api_function_code_sub() -> dict[str, str]:
+    """The API function's FunctionCode: the JavaScript with the `PowBits` parameter."""
+    return {"Fn::Sub": api_function_code("${" + POW_PARAMETER + "}")}
+
+
 def cache_behaviour(behaviour: Behaviour) -> dict[str, Any]:
     """A cache behaviour's fields the edge defines (not its protocol policy or compression)."""
     out: dict[str, Any] = {
@@ -62,6 +70,10 @@ def cache_behaviour(behaviour: Behaviour) -> dict[str, Any]:
         "FunctionAssociations": [
             {"EventType": event, "FunctionARN": {"Fn::GetAtt": [FUNCTIONS[event], "FunctionARN"]}}
             for event in behaviour.site_function_events
+        ]
+        + [
+            {"EventType": event, "FunctionARN": {"Fn::GetAtt": [API_FUNCTION, "FunctionARN"]}}
+            for event in behaviour.api_function_events
         ],
     }
     if behaviour.path_pattern is not None:

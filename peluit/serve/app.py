@@ -19,6 +19,7 @@ from peluit.store.local import LocalStore
 from .server import (
     DOWNLOAD_PREFIX,
     UPLOAD_PREFIX,
+    Limits,
     Pacing,
     PeluitServer,
     expire_staging_periodically,
@@ -32,6 +33,7 @@ class ServeOptions:
     data: Path
     config: Path | None
     site: Path | None
+    limits: Limits | None = None  # connection timeout and cap (default: server.Limits())
 
 
 def _upload_secret(data: Path) -> bytes:
@@ -77,7 +79,16 @@ def build_server(options: ServeOptions) -> tuple[PeluitServer, Config, Path, boo
         build_site(config_path, options.data / "site")
     else:
         site = options.site if options.site.is_dir() else None
-    server = PeluitServer((options.host, options.port), app, store, site, reviewer, pacing)
+    server = PeluitServer(
+        (options.host, options.port),
+        app,
+        store,
+        site,
+        reviewer,
+        pacing,
+        limits=options.limits,
+        pow_bits=config.limits.pow_bits,  # the edge's check, as `peluit deploy` sets PowBits
+    )
     # Signatures cover the URL the review tool called: this server's own address.
     reviewer.origin = f"http://{options.host}:{server.server_address[1]}"
     expire_staging_periodically(store, threading.Event())

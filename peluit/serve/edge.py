@@ -1,7 +1,9 @@
 """`peluit serve` as production's edge: what CloudFront does, applied to each local request.
 
-API requests reach the API with only what the API behaviour forwards (peluit/edge/forwarding.py):
-the whitelisted headers, no cookies, the query string as the policy says. Site requests go
+API requests first meet the Python twin of the API's CloudFront Function
+(peluit/edge/api_function.py: a public POST without valid proof of work is refused there), then
+reach the API with only what the API behaviour forwards (peluit/edge/forwarding.py): the
+whitelisted headers, no cookies, the query string as the policy says. Site requests go
 through the Python twin of the site's CloudFront Function (peluit/edge/site_function.py) at
 both of its events. So every functional and end-to-end test runs through the same edge as
 production, and a header the edge would drop is missing here too.
@@ -9,11 +11,14 @@ production, and a header the edge would drop is missing here too.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import time
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qs
 
-from peluit.edge import forwarding, site_function
+from peluit.core.pow import QUERY
+from peluit.edge import api_function, forwarding, site_function
 
 from . import static
 
@@ -37,6 +42,14 @@ def api_headers(viewer: Mapping[str, str], body_length: int) -> dict[str, str]:
     if body_length:
         headers["content-length"] = str(body_length)
     return headers
+
+
+def api_refusal(
+    method: str, path: str, query: str, bits: int, clock: Callable[[], float] = time.time
+) -> api_function.Refusal | None:
+    """The API function at viewer-request: its refusal, or None (the request goes on)."""
+    values = parse_qs(query, keep_blank_values=True).get(QUERY, [])
+    return api_function.viewer_request(method, path, values, clock(), bits)
 
 
 def api_query(query: str) -> str:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import socket
 import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
+from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, cast
@@ -49,6 +52,33 @@ _BAD_LENGTH = errors.Problem(
     "Panjang isi permintaan (Content-Length) tidak sah.",
     "The Content-Length header is not a decimal number.",
 )
+_CONFLICTING_LENGTH = errors.Problem(
+    400,
+    "conflicting_content_length",
+    "Permintaan membawa lebih dari satu panjang isi (Content-Length) yang berbeda.",
+    "The request carries Content-Length more than once, with different values.",
+)
+_BUSY = errors.Problem(
+    503,
+    "server_busy",
+    "Server sedang melayani terlalu banyak sambungan. Coba lagi sebentar lagi.",
+    "The server is serving too many connections. Try again in a moment.",
+)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How long a connection may stall and how many may be open (docs/adr/0023-*.md).
+
+    `timeout`: seconds any one read or write of a connection may wait (a request line, a
+    header, a piece of a body, an idle keep-alive connection); past it the connection is
+    closed. `connections`: connections served at once, one thread each; one more waits up to
+    `queue_wait` seconds for a free slot and is then answered 503 `server_busy` and closed.
+    """
+
+    timeout: float = 30.0
+    connections: int = 64
+    queue_wait: float = 2.0
 
 
 class Pacing:
@@ -107,8 +137,17 @@ class PeluitServer(ThreadingHTTPServer):
         site_dir: Path | None,
         reviewer: APIGatewayHttpResolver | None = None,
         pacing: Pacing | None = None,
+        limits: Limits | None = None,
+        pow_bits: int | None = None,
     ) -> None:
+        self.limits = limits if limits is not None else Limits()
+        # One slot per connection being served: a crowd of stalled connections holds at most
+        # `connections` threads, each released when its connection ends or times out.
+        self._slots = threading.BoundedSemaphore(self.limits.connections)
         self.app = app
+        # The difficulty the API's CloudFront Function checks (its twin runs on every /api/*
+        # request, as CloudFront's does); None only where no configuration is at hand.
+        self.pow_bits = pow_bits
         self.reviewer = reviewer
         self.store = store
         self.site_dir = site_dir
@@ -123,6 +162,25 @@ class PeluitServer(ThreadingHTTPServer):
         self.pacing = pacing if pacing is not None else Pacing()
         super().__init__(address, _Handler)
 
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Serve the connection on a thread of its own if a slot is free (waiting briefly for
+        one); otherwise answer 503 at once and close it, without starting a thread."""
+        if not self._slots.acquire(timeout=self.limits.queue_wait):
+            _refuse_busy(request)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
     def handle_error(self, request: object, client_address: object) -> None:
         """A browser that goes away mid-request is normal; anything else is named, not dumped.
 
@@ -133,11 +191,48 @@ class PeluitServer(ThreadingHTTPServer):
             errors.log.error("connection failed: %s", type(exc).__name__)
 
 
+def _refuse_busy(request: socket.socket) -> None:
+    """The 503 for a connection over the limit, sent without waiting on the client."""
+    body = errors.problem_body(_BUSY)
+    head = (
+        f"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
+        f"Content-Length: {len(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n"
+    )
+    try:
+        request.setblocking(False)
+        request.send(head.encode() + body)
+    except OSError:
+        pass  # the client gets the closed connection instead
+
+
+def framing_problem(headers: Message) -> errors.Problem | None:
+    """A request whose body length is ambiguous is refused before anything reads it: a
+    chunked body (nothing here takes one; `Transfer-Encoding` with `Content-Length` is how
+    requests are smuggled past a proxy), a `Content-Length` that is not a decimal number, or
+    one given twice with different values. Repeated identical values are one length (RFC 9110,
+    8.6). Checked first, as a proxy would: before the edge's function or any handler."""
+    if headers.get("Transfer-Encoding") is not None:
+        return _LENGTH_REQUIRED
+    lengths = {v.strip() for v in headers.get_all("Content-Length") or ()}
+    if any(content_length(v) is None for v in lengths):
+        return _BAD_LENGTH
+    if len(lengths) > 1:
+        return _CONFLICTING_LENGTH
+    return None
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: PeluitServer
     protocol_version = "HTTP/1.1"
     server_version = "Peluit"
     sys_version = ""
+
+    def setup(self) -> None:
+        super().setup()
+        # Every read and write of the connection waits at most this long: a stalled client
+        # (a request line, a header or a body that stops coming, an idle keep-alive) loses
+        # its connection, and its thread and slot are free again.
+        self.connection.settimeout(self.server.limits.timeout)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Never log requests: the default writes the client's address."""
@@ -163,8 +258,14 @@ class _Handler(BaseHTTPRequestHandler):
         self._dispatch()
 
     def _dispatch(self, head: bool = False) -> None:
+        self._body_read = False
         try:
             path = urlsplit(self.path).path
+            framing = framing_problem(self.headers)
+            if framing is not None:
+                self._problem(framing)
+                self.close_connection = True  # the unread body must not be parsed as a request
+                return
             if path == "/api/v1/openapi.json" and self.command in {"GET", "HEAD"}:
                 self._send(200, {"Content-Type": "application/json"}, self.server.openapi.encode())
             elif path.startswith(UPLOAD_PREFIX) and self.command == "PUT":
@@ -179,6 +280,10 @@ class _Handler(BaseHTTPRequestHandler):
                 self._static(path, head)
             else:
                 self._problem(errors.NOT_FOUND)
+            if self.headers.get("Content-Length", "0").strip() != "0" and not self._body_read:
+                self.close_connection = True  # a body nobody read must not become a request
+        except TimeoutError:
+            self.close_connection = True  # the client stalled mid-body: nothing to answer
         except Exception as exc:  # noqa: BLE001 - the last line of defence answers 500, no details
             self._problem(errors.INTERNAL)
             self.close_connection = True
@@ -187,10 +292,16 @@ class _Handler(BaseHTTPRequestHandler):
     # -- handlers -------------------------------------------------------------------------
 
     def _api(self, app: APIGatewayHttpResolver) -> None:
+        split = urlsplit(self.path)
+        if self.server.pow_bits is not None:
+            refused = edge.api_refusal(self.command, split.path, split.query, self.server.pow_bits)
+            if refused is not None:  # as at the edge: the API never sees the request
+                self._send(refused.status, dict(refused.headers), refused.body)
+                self.close_connection = True  # its body was not read
+                return
         body = self._read_body()
         if body is None:
             return
-        split = urlsplit(self.path)
         event = http_api_event(self.command, split.path, split.query, dict(self.headers), body)
         context = cast(LambdaContext, _LambdaContext())  # Powertools reads only these fields
         pacing, deadline = self.server.pacing, None
@@ -237,6 +348,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         query = dict(parse_qsl(urlsplit(self.path).query))
         headers = {k.lower(): v for k, v in self.headers.items()}
+        self._body_read = True  # read, or the connection is closed below
         try:
             info = self.server.store.accept_upload(key, query, headers, self.rfile, length)
         except ValueError:  # the body ended before its announced length
@@ -294,7 +406,13 @@ class _Handler(BaseHTTPRequestHandler):
             self._problem(_PAYLOAD_TOO_LARGE)
             self.close_connection = True
             return None
-        return self.rfile.read(length)
+        body = self.rfile.read(length)
+        if len(body) < length:  # the client closed before sending it all
+            self.close_connection = True
+            self._problem(_SHORT_BODY)
+            return None
+        self._body_read = True
+        return body
 
     def _problem(self, problem: errors.Problem, detail: str | None = None) -> None:
         body = errors.problem_body(problem, detail)
@@ -308,7 +426,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Cache-Control", "no-store")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        if not head:
+        if not head and self.command != "HEAD":  # a HEAD answer has headers only, on every path
             self.wfile.write(body)
 
 

@@ -43,6 +43,8 @@ import os
 import re
 import stat
 import tempfile
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -71,6 +73,7 @@ _CHECKSUM_HEADER = "x-amz-checksum-sha256"
 _DECIMAL = re.compile(r"0|[1-9][0-9]{0,17}")  # canonical, no sign, no leading zeros
 _B64URL_32_BYTES = re.compile(r"[A-Za-z0-9_-]{43}")
 _DIRECTORY_ATTEMPTS = 5
+_DIGESTS_KEPT = 4096  # recorded SHA-256s (a few hundred KiB); the oldest go first
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -107,6 +110,10 @@ class LocalStore:
         self._upload_base_url = upload_base_url.rstrip("/")
         self._download_base_url = download_base_url.rstrip("/") if download_base_url else None
         self._clock = clock
+        # key → (the file's identity, its SHA-256), as S3 keeps an upload's checksum: a staged
+        # segment is hashed once, when written, not again by every (replayed) finalize.
+        self._digests: OrderedDict[str, tuple[tuple[int, ...], bytes]] = OrderedDict()
+        self._digests_lock = threading.Lock()
 
     # -- writes -------------------------------------------------------------------------
 
@@ -194,12 +201,33 @@ class LocalStore:
     def head(self, key: str) -> ObjectInfo:
         with self._open_object(key) as f:
             size = os.fstat(f.fileno()).st_size
-            etag = _hash_stream(f).hex()
+            etag = self._digest_of(key, f).hex()
         return ObjectInfo(key=key, size=size, etag=etag)
 
     def sha256(self, key: str) -> bytes:
         with self._open_object(key) as f:
-            return _hash_stream(f)
+            return self._digest_of(key, f)
+
+    def _digest_of(self, key: str, f: BinaryIO) -> bytes:
+        """The SHA-256 of `key`'s open file: the one recorded when this very file was written
+        or last hashed (the same inode, size, mtime and ctime, which any change to the file
+        moves), else hashed now. A staged segment is hashed when uploaded, not again by each
+        (replayed) finalize: S3 likewise keeps an upload's checksum."""
+        identity = _identity(os.fstat(f.fileno()))
+        with self._digests_lock:
+            known = self._digests.get(key)
+        if known is not None and known[0] == identity:
+            return known[1]
+        digest = _hash_stream(f)
+        self._remember_digest(key, identity, digest)
+        return digest
+
+    def _remember_digest(self, key: str, identity: tuple[int, ...], digest: bytes) -> None:
+        with self._digests_lock:
+            self._digests[key] = (identity, digest)
+            self._digests.move_to_end(key)
+            while len(self._digests) > _DIGESTS_KEPT:
+                self._digests.popitem(last=False)
 
     # -- presigned uploads --------------------------------------------------------------
 
@@ -368,7 +396,7 @@ class LocalStore:
                 continue  # expired between the directory read and now
             with os.fdopen(fd, "rb") as f:
                 size = os.fstat(f.fileno()).st_size
-                etag = _hash_stream(f).hex()
+                etag = self._digest_of(key, f).hex()
             yield ObjectInfo(key=key, size=size, etag=etag)
 
     def _walk(
@@ -525,6 +553,8 @@ class LocalStore:
         _unlink_quietly(staged.path)
         staged.renamed = True
         _fsync_dir(path.parent)
+        with contextlib.suppress(OSError):  # after the link and unlink, which move its ctime
+            self._remember_digest(key, _identity(os.lstat(path)), staged.sha256)
         return ObjectInfo(key=key, size=staged.size, etag=staged.sha256.hex())
 
     def _replace_with(self, staged: _Staged, path: Path, key: str) -> None:
@@ -654,6 +684,11 @@ def _short_source(received: int) -> Exception:
 def _check_size(size: int) -> None:
     if size < 0:
         raise ValueError("size must not be negative")
+
+
+def _identity(st: os.stat_result) -> tuple[int, ...]:
+    """What changes whenever a file's content can have changed (ctime cannot be set back)."""
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def _hash_stream(f: BinaryIO) -> bytes:

@@ -24,6 +24,7 @@ from moto import mock_aws
 from moto.kms.models import kms_backends
 
 from peluit.cli.main import main
+from peluit.config import load_config
 from peluit.deploy.aws import AwsClients, make_clients
 from peluit.deploy.deploy import DeployOptions, DeployResult, DeployTools, deploy
 from peluit.deploy.destroy import DestroyOptions, destroy
@@ -124,6 +125,7 @@ def test_deploy_passes_the_configuration_to_the_stack(rig: Rig) -> None:
     assert parameters["ArtifactBucket"] == artifact_bucket(rig.clients)
     assert parameters["ArtifactKey"].startswith("lambda/")
     assert parameters["SitePages"] == "/|/404.html|/en/"  # the fake site's pages, for the edge
+    assert parameters["PowBits"] == str(load_config(rig.config).limits.pow_bits)  # as the API asks
     rig.clients.s3.head_bucket(Bucket=CASE_BUCKET)
 
 

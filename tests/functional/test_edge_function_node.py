@@ -1,7 +1,9 @@
-"""The site's CloudFront Function as CloudFront runs it: `peluit/edge/site_function.js`, with a
-page list substituted as the template's !Sub does, run under node (in strict mode, in a fresh
-context with nothing but the code) over the table the Python twin is checked against
-(tests/support/edge_cases.py). Both must give the same answer for every row."""
+"""The CloudFront Functions as CloudFront runs them. The site's: `peluit/edge/site_function.js`,
+with a page list substituted as the template's !Sub does, run under node (in strict mode, in a
+fresh context with nothing but the code) over the table the Python twin is checked against
+(tests/support/edge_cases.py). The API's: `peluit/edge/api_function.js` with a difficulty, in a
+context with nothing but `require('crypto')`, over tests/support/edge_api_cases.py. Both must
+give the same answer for every row."""
 
 from __future__ import annotations
 
@@ -13,9 +15,12 @@ from typing import Any
 
 import pytest
 
-from peluit.edge import pages
+from peluit.edge import api_function, pages
 from peluit.edge.site_function import Routed, function_code, route, status
 from peluit.site import build_site
+from tests.support.edge_api_cases import BITS as API_BITS
+from tests.support.edge_api_cases import ROWS as API_ROWS
+from tests.support.edge_api_cases import SECONDS as API_SECONDS
 from tests.support.edge_cases import PAGE_SETS, ROUTES, STATUSES
 
 pytestmark = pytest.mark.functional
@@ -124,3 +129,84 @@ def test_the_function_with_the_real_sites_pages_fits_and_knows_every_page(
         assert went["routed"] == ["uri", to], page
         assert answered["status"] == (404 if page == "/404.html" else 200), page
     print(f"site function: {len(listed)} pages, {len(code.encode())} bytes of code")
+
+
+# Runs the API function's decision (`check`) and its refusal under node, for each row at the
+# table's clock, and once through `handler` (Date.now: the refusal's bucket is today's).
+API_HARNESS = r"""
+const vm = require("vm");
+const input = JSON.parse(require("fs").readFileSync(0, "utf8"));
+const sandbox = {
+  require: (name) => {
+    if (name !== "crypto") throw new Error("CloudFront Functions have no module " + name);
+    return require("crypto");
+  },
+};
+const context = vm.createContext(sandbox);
+vm.runInContext('"use strict";\n' + input.code, context, { filename: "api_function.js" });
+// the edge's clock, as the table has it (the context's own Date)
+vm.runInContext("Date.now = function () { return " + input.seconds * 1000 + "; };", context);
+const out = { rows: [], refusals: {}, handler: [] };
+for (const row of input.rows) {
+  const querystring = {};
+  if (row.values.length === 1) querystring.pow = { value: row.values[0] };
+  if (row.values.length > 1) {
+    querystring.pow = { value: row.values[0], multiValue: row.values.map((v) => ({ value: v })) };
+  }
+  const value = context.stampOf(querystring);
+  out.rows.push(context.check(row.method, row.uri, value, input.seconds));
+  const event = {
+    version: "1.0",
+    context: { eventType: "viewer-request" },
+    viewer: { ip: "192.0.2.0" },
+    request: {
+      method: row.method, uri: row.uri, querystring: querystring, headers: {}, cookies: {},
+    },
+  };
+  const answer = context.handler(event);
+  const refused = answer.statusCode !== undefined;
+  out.handler.push(refused ? JSON.parse(answer.body.data).error.code : null);
+}
+for (const code of input.codes) {
+  const answer = context.refusal(code, input.seconds);
+  out.refusals[code] = {
+    status: answer.statusCode,
+    type: answer.headers["content-type"].value,
+    body: JSON.parse(answer.body.data),
+  };
+}
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+def test_the_api_function_decides_every_row_as_the_python_twin() -> None:
+    assert NODE is not None, "node is needed to run the CloudFront Function"
+    rows = [{"method": r.method, "uri": r.uri, "values": list(r.values)} for r in API_ROWS.values()]
+    job = {
+        "code": api_function.function_code(str(API_BITS)),
+        "rows": rows,
+        "seconds": API_SECONDS,
+        "codes": sorted(api_function.PROBLEMS),
+    }
+    done = subprocess.run(
+        [NODE, "-e", API_HARNESS],
+        input=json.dumps(job),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    out = json.loads(done.stdout)
+    for (name, row), code in zip(API_ROWS.items(), out["rows"], strict=True):
+        decided = api_function.check(
+            row.method, row.uri, api_function.stamp_of(list(row.values)), API_SECONDS, API_BITS
+        )
+        assert code == decided == row.expected, name
+    # the whole event, as CloudFront hands it over (the query's values, repeated or not)
+    for (name, row), code in zip(API_ROWS.items(), out["handler"], strict=True):
+        assert code == row.expected, name
+    for code, answer in out["refusals"].items():
+        twin = api_function.refusal(code, API_SECONDS, API_BITS)
+        assert answer["status"] == twin.status
+        assert answer["type"] == twin.headers["Content-Type"]
+        assert answer["body"] == json.loads(twin.body), code

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from peluit.edge import behaviours, cloudformation, forwarding, pages
+from peluit.config.models import Limits
+from peluit.edge import api_function, behaviours, cloudformation, forwarding, pages
 from peluit.edge.site_function import PAGES_PLACEHOLDER, SOURCE
 from tests.support.template import load_template, properties
 
@@ -103,3 +104,27 @@ def test_the_response_headers_policy_is_peluit_web_headers_with_the_upload_origi
     config = properties(template, "SecurityHeadersPolicy")["ResponseHeadersPolicyConfig"]
     held = {k: v for k, v in config.items() if k not in {"Name", "Comment"}}
     assert held == cloudformation.response_headers_policy()
+
+
+def test_the_api_function_runs_api_function_js_with_the_difficulty(
+    template: dict[str, Any],
+) -> None:
+    props = properties(template, cloudformation.API_FUNCTION)
+    assert props["FunctionConfig"]["Runtime"] == "cloudfront-js-2.0"  # require('crypto')
+    assert props["AutoPublish"] is True
+    assert props["FunctionCode"] == cloudformation.api_function_code_sub()
+    api = _behaviour_in_template(template, behaviours.API)
+    assert api["FunctionAssociations"] == [
+        {
+            "EventType": "viewer-request",
+            "FunctionARN": {"Fn::GetAtt": [cloudformation.API_FUNCTION, "FunctionARN"]},
+        }
+    ]
+
+
+def test_the_edge_difficulty_parameter_is_what_the_api_can_ask(template: dict[str, Any]) -> None:
+    """`peluit deploy` sets it from `[limits] pow_bits` (1–32); its default is the API's."""
+    parameter = template["Parameters"][api_function.PARAMETER]
+    assert parameter["Type"] == "Number"
+    assert (int(parameter["MinValue"]), int(parameter["MaxValue"])) == (1, 32)
+    assert int(parameter["Default"]) == Limits().pow_bits

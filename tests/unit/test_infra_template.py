@@ -442,6 +442,31 @@ def test_http_api_throttles_every_route_by_parameter(template: dict[str, Any]) -
     assert stage["Properties"]["StageName"] == "$default"
 
 
+def test_each_public_route_has_its_own_throttle_by_parameter(template: dict[str, Any]) -> None:
+    """Plan, finalize and follow-up each have their own bucket, so a flood on one route does
+    not answer 429 to every reporter on the others (docs/operator-guide.md)."""
+    (stage,) = resources_of_type(template, "AWS::ApiGatewayV2::Stage").values()
+    settings = stage["Properties"]["RouteSettings"]
+    public = {
+        r["Properties"]["RouteKey"]
+        for r in resources_of_type(template, "AWS::ApiGatewayV2::Route").values()
+        if "PublicIntegration" in text(r["Properties"]["Target"])
+    }
+    assert set(settings) == public
+    kinds = {"/uploads": "Plan", "/finalize": "Finalize", "/followup/": "Followup"}
+    for key, setting in settings.items():
+        (kind,) = [k for part, k in kinds.items() if part in key]
+        assert setting["ThrottlingBurstLimit"] == {"Ref": f"{kind}ThrottleBurst"}, key
+        assert setting["ThrottlingRateLimit"] == {"Ref": f"{kind}ThrottleRate"}, key
+        for limit in ("ThrottleBurst", "ThrottleRate"):
+            assert int(template["Parameters"][kind + limit]["MinValue"]) >= 1
+    assert set(stage["DependsOn"]) >= {
+        name
+        for name, r in resources_of_type(template, "AWS::ApiGatewayV2::Route").items()
+        if r["Properties"]["RouteKey"] in public
+    }
+
+
 def test_reviewer_function_checks_signatures_against_the_sites_origin(
     template: dict[str, Any],
 ) -> None:
