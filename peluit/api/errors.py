@@ -9,7 +9,10 @@ import re
 from dataclasses import dataclass
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 
 from peluit.core import errors as core
 from peluit.httpsig import errors as httpsig
@@ -32,6 +35,12 @@ PROBLEMS: dict[type[Exception], Problem] = {
         "invalid_request",
         "Permintaan tidak dapat dibaca: formatnya salah atau ada isian yang tidak sah.",
         "The request could not be read: it is malformed or a field is invalid.",
+    ),
+    RequestUnsupportedContentType: Problem(
+        415,
+        "unsupported_media_type",
+        "Isi permintaan harus berformat JSON (Content-Type: application/json).",
+        "The request body must be JSON (Content-Type: application/json).",
     ),
     core.UnknownChannelError: Problem(
         404,

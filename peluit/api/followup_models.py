@@ -9,12 +9,11 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .models import MAX_BLOB_BASE64, Base64Bytes, SegmentIn, Sha256Hex, _Body
+from .models import Ciphertext, SegmentIn, Sha256Hex, _Body
 
 Token = Annotated[
     Sha256Hex, Field(description="the receipt code's lookup token (HKDF), 64 hex digits")
 ]
-Ciphertext = Annotated[Base64Bytes, Field(max_length=MAX_BLOB_BASE64)]
 
 
 class StatusIn(_Body):

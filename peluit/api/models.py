@@ -6,9 +6,10 @@ import base64
 import binascii
 import re
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, GetJsonSchemaHandler
+from pydantic_core import CoreSchema
 
 from peluit.core.submission import Segment
 
@@ -33,8 +34,44 @@ def _hex32(value: object) -> bytes:
     return bytes.fromhex(value)
 
 
-Base64Bytes = Annotated[bytes, BeforeValidator(_b64)]
-Sha256Hex = Annotated[bytes, BeforeValidator(_hex32)]
+BASE64_PATTERN = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
+HEX64_PATTERN = r"^[0-9a-fA-F]{64}$"
+
+
+class _JsonText:
+    """How a field that pydantic holds as bytes travels in JSON, for the OpenAPI document.
+
+    Left alone, pydantic documents bytes as `format: binary` with no pattern (raw bytes, any
+    text) and a `maxLength` that counts decoded bytes. The wire carries text: this says which
+    (the validators above accept exactly the pattern) and turns a decoded-bytes limit into
+    the length of its base64 text."""
+
+    def __init__(self, pattern: str, base64: bool) -> None:
+        self.pattern = pattern
+        self.base64 = base64
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        out: dict[str, Any] = handler(schema)
+        out.pop("format", None)
+        out["pattern"] = self.pattern
+        if self.base64:
+            out["contentEncoding"] = "base64"
+            if "maxLength" in out:
+                out["maxLength"] = 4 * -(-out["maxLength"] // 3)
+        return out
+
+
+Base64Bytes = Annotated[bytes, BeforeValidator(_b64), _JsonText(BASE64_PATTERN, base64=True)]
+Sha256Hex = Annotated[bytes, BeforeValidator(_hex32), _JsonText(HEX64_PATTERN, base64=False)]
+# An age file in base64, at most MAX_BLOB_BASE64 bytes once decoded.
+Ciphertext = Annotated[
+    bytes,
+    BeforeValidator(_b64),
+    Field(max_length=MAX_BLOB_BASE64),
+    _JsonText(BASE64_PATTERN, base64=True),
+]
 ChannelId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,31}$")]
 
 
@@ -71,13 +108,8 @@ class UploadPlanOut(_Body):
 
 class FinalizeIn(_Body):
     channel: ChannelId
-    report: Annotated[
-        Base64Bytes, Field(max_length=MAX_BLOB_BASE64, description="report.age, base64")
-    ]
-    identity: Annotated[
-        Base64Bytes | None,
-        Field(default=None, max_length=MAX_BLOB_BASE64, description="identity.age, base64"),
-    ]
+    report: Annotated[Ciphertext, Field(description="report.age, base64")]
+    identity: Annotated[Ciphertext | None, Field(default=None, description="identity.age, base64")]
     segments: Annotated[list[SegmentIn], Field(max_length=10_000)] = []
     lookup_hash: Annotated[
         Sha256Hex, Field(description="SHA-256 of the receipt code's lookup token, hex")

@@ -19,7 +19,10 @@ from urllib.parse import parse_qs
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -31,7 +34,7 @@ from peluit.core.pow import QUERY, ProofOfWork
 from peluit.core.submission import Finalization, SubmissionService
 from peluit.store.port import ObjectStore
 
-from . import errors
+from . import errors, refusals
 from .followup_models import (
     EvidenceIn,
     EvidenceOut,
@@ -120,7 +123,7 @@ def _pow_parts(event: Mapping[str, Any]) -> tuple[str, str, bytes, str | None]:
     return method, path, body, values[0] if values else None
 
 
-def _readable_json(body: bytes) -> bool:
+def readable_json(body: bytes) -> bool:
     """Whether the body is UTF-8 JSON that Python can parse at all (not, say, nested 100,000
     deep): anything else is refused here as a 400, before any route could fail on it."""
     try:
@@ -128,6 +131,15 @@ def _readable_json(body: bytes) -> bool:
     except (UnicodeDecodeError, ValueError, RecursionError):
         return False
     return True
+
+
+def sends_json(event: Mapping[str, Any]) -> bool:
+    """Whether the body is declared JSON (or not declared, which Powertools reads as JSON).
+    Any other type (a form, multipart without a boundary…) is refused as a 415 before a
+    route: Powertools would try to parse it and fail with a 500."""
+    headers = {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
+    declared = headers.get("content-type", "").strip().lower()
+    return not declared or declared.startswith("application/json")
 
 
 class PublicResolver(APIGatewayHttpResolver):
@@ -153,11 +165,19 @@ class PublicResolver(APIGatewayHttpResolver):
             except ProofOfWorkError as exc:
                 problem = errors.problem_for(exc) or errors.INTERNAL
                 return errors.problem_result(problem, str(exc), errors.extra_for(exc))
-            if not _readable_json(body):
+            if not readable_json(body):
                 return errors.problem_result(
                     errors.PROBLEMS[RequestValidationError], "the body is not valid JSON"
                 )
+            if not sends_json(event):
+                return errors.problem_result(errors.PROBLEMS[RequestUnsupportedContentType])
         return super().resolve(event, context)
+
+    def get_openapi_json_schema(self, *args: Any, **kwargs: Any) -> str:
+        """Powertools' document, with the refusals this API sends (peluit/api/refusals.py)."""
+        return refusals.documented(
+            super().get_openapi_json_schema(*args, **kwargs), refusals.PUBLIC
+        )
 
 
 def build_public_app(services: PublicServices) -> PublicResolver:

@@ -13,11 +13,10 @@ from peluit.core.identity_requests import IdentityRequestView
 from peluit.core.ids import case_reference
 from peluit.core.review import ThreadEntry, ThreadProgress
 
-from .models import MAX_BLOB_BASE64, Base64Bytes, SegmentIn
+from .models import Ciphertext, SegmentIn
 
 Status = Literal["diterima", "diverifikasi", "ditelaah", "diteruskan", "selesai", "ditolak"]
 Target = Literal["apip", "kpk", "aph"]
-Ciphertext = Annotated[Base64Bytes, Field(max_length=MAX_BLOB_BASE64)]
 
 
 class _Body(BaseModel):

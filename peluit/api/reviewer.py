@@ -16,6 +16,10 @@ from typing import Annotated, Any, cast
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from cryptography.hazmat.primitives.asymmetric import ed25519
@@ -33,9 +37,9 @@ from peluit.httpsig.verify import RequestVerifier
 from peluit.keys.signing import parse_public_key
 from peluit.store.port import ObjectStore
 
-from . import errors
+from . import errors, refusals
 from .models import UploadOut, UploadPlanOut
-from .public import quiet_powertools
+from .public import quiet_powertools, readable_json, sends_json
 from .review_models import (
     AdditionOut,
     ApproveIn,
@@ -145,12 +149,24 @@ class ReviewerResolver(APIGatewayHttpResolver):
         except Exception as exc:  # noqa: BLE001 - the store failed: 500, the type logged only
             errors.log.error("unhandled %s before routing", type(exc).__name__)
             return errors.problem_result(errors.INTERNAL)
+        if message.method.upper() == "POST" and not readable_json(body):
+            # Powertools would fail decoding it (a 500): refused like the public API does.
+            invalid = errors.PROBLEMS[RequestValidationError]
+            return errors.problem_result(invalid, "the body is not valid JSON")
+        if message.method.upper() == "POST" and not sends_json(event):
+            return errors.problem_result(errors.PROBLEMS[RequestUnsupportedContentType])
         admit = functools.partial(self._services.nonces.spend, verified.key_id, verified.nonce)
         self.context["actor"] = Actor(verified.key_id, admit)  # cleared after each request
         return super().resolve(event, context)
 
     def actor(self) -> Actor:
         return cast(Actor, self.context["actor"])
+
+    def get_openapi_json_schema(self, *args: Any, **kwargs: Any) -> str:
+        """Powertools' document, with the refusals this API sends (peluit/api/refusals.py)."""
+        return refusals.documented(
+            super().get_openapi_json_schema(*args, **kwargs), refusals.REVIEWER
+        )
 
 
 def _no_store(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[Any]:

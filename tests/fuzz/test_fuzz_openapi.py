@@ -1,0 +1,109 @@
+"""Schemathesis against both OpenAPI documents, over a real `peluit serve`.
+
+Every generated request, valid or deliberately invalid, is sent the way a client that does
+its part sends it (a proof of work on public POSTs, a roster signature on reviewer requests:
+tests/support/fuzz.py), and its answer must be what the document says: no 5xx, every
+refusal a JSON problem, every status, content type and body as documented, and invalid
+input refused with a 4xx. The run is bounded and derandomized: the same requests every run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from peluit.api.openapi import public_document, reviewer_document
+from tests.support.fuzz import CHECKS, FuzzServer, json_errors
+
+pytestmark = pytest.mark.fuzz
+
+EXAMPLES = 25  # per operation and test (positive and negative modes share them)
+CONFIG = schemathesis.Config.from_dict({"generation": {"mode": "all", "deterministic": True}})
+SETTINGS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+SENT: Counter[str] = Counter()
+# The methods `peluit serve`'s http.server handler has a `do_…` for. Any other (TRACE, PATCH,
+# QUERY…) gets http.server's own HTML 501 page: a known defect of peluit/serve (issue 18,
+# finding 5's rework), pinned by `test_serve_answers_unserved_methods_with_a_json_problem`;
+# the fuzzing skips those methods meanwhile.
+SERVED_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"})
+
+
+@pytest.fixture(scope="module")
+def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FuzzServer]:
+    server = FuzzServer(Path(tmp_path_factory.mktemp("fuzz")))
+    yield server
+    server.close()
+    print(f"\nfuzz: {sum(SENT.values())} requests over {len(SENT)} operations")
+
+
+# Loaded at collection (schemathesis' lazy `from_fixture` does not run under pytest 9): the
+# documents the code generates. `test_served_document_is_the_generated_one` ties the public one
+# to what `peluit serve` serves; tests/unit/test_openapi.py ties both to docs/api/.
+public = schemathesis.openapi.from_dict(json.loads(public_document()), config=CONFIG)
+reviewer = schemathesis.openapi.from_dict(json.loads(reviewer_document()), config=CONFIG)
+
+
+def test_served_document_is_the_generated_one(fuzz_server: FuzzServer) -> None:
+    assert fuzz_server.public_document() == json.loads(public_document())
+
+
+@public.parametrize()
+@SETTINGS
+def test_public_api_answers_as_its_document_says(
+    case: schemathesis.Case[Any], fuzz_server: FuzzServer
+) -> None:
+    if case.method.upper() not in SERVED_METHODS:
+        return
+    response = fuzz_server.send(case)
+    SENT[f"{case.method} {case.path}"] += 1
+    case.validate_response(response, checks=[*CHECKS, json_errors])
+
+
+@reviewer.parametrize()
+@SETTINGS
+def test_reviewer_api_answers_as_its_document_says(
+    case: schemathesis.Case[Any], fuzz_server: FuzzServer
+) -> None:
+    if case.method.upper() not in SERVED_METHODS:
+        return
+    response = fuzz_server.send(case)
+    SENT[f"{case.method} {case.path}"] += 1
+    case.validate_response(response, checks=[*CHECKS, json_errors])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="peluit serve answers methods it has no handler for with http.server's HTML 501; "
+    "once it answers a JSON problem, drop SERVED_METHODS and this mark",
+)
+@pytest.mark.parametrize("method", ["TRACE", "PATCH", "QUERY"])
+def test_serve_answers_unserved_methods_with_a_json_problem(
+    fuzz_server: FuzzServer, method: str
+) -> None:
+    answer = fuzz_server.session.request(method, f"{fuzz_server.base}/api/v1/followup/status")
+    assert answer.status_code < 500
+    assert answer.headers["Content-Type"].startswith("application/json")
+
+
+def test_reviewer_api_refuses_a_body_that_is_not_utf8_json(fuzz_server: FuzzServer) -> None:
+    """Found by the fuzzing: a signed POST whose body is not UTF-8 was a 500."""
+    before = fuzz_server.objects()
+    answer = fuzz_server.send_signed(
+        "POST", f"/api/v1/review/cases/{fuzz_server.case}/tags", b"\xff\xfe{"
+    )
+    assert answer.status_code == 400
+    assert answer.json()["error"]["code"] == "invalid_request"
+    assert fuzz_server.objects() == before
