@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, GetJsonSchemaHandler
 from pydantic_core import CoreSchema
 
+from peluit.core.ids import ROSTER_ID_PATTERN
 from peluit.core.submission import Segment
 
 MAX_BLOB_BASE64 = 6 * 1024 * 1024  # Lambda's synchronous payload limit; the core checks the rest
@@ -72,7 +73,7 @@ Ciphertext = Annotated[
     Field(max_length=MAX_BLOB_BASE64),
     _JsonText(BASE64_PATTERN, base64=True),
 ]
-ChannelId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,31}$")]
+ChannelId = Annotated[str, Field(pattern=f"^{ROSTER_ID_PATTERN}$")]
 
 
 class _Body(BaseModel):

@@ -29,6 +29,7 @@ from peluit.core.access import Actor
 from peluit.core.dates import Clock
 from peluit.core.errors import ReplayedRequestError
 from peluit.core.identity_access import IdentityAccessService
+from peluit.core.ids import CASE_ID_PATTERN, ROSTER_ID_PATTERN
 from peluit.core.nonces import NonceLedger
 from peluit.core.review import CaseView, ReviewService
 from peluit.httpsig.errors import SignatureError, SignatureMalformedError
@@ -67,9 +68,9 @@ from .review_models import (
 )
 
 PREFIX = "/api/v1/review"
-CaseId = Annotated[str, Path(pattern=r"^[0-9a-hjkmnp-tv-z]{16}$", description="case id")]
-PersonId = Annotated[str, Path(pattern=r"^[a-z][a-z0-9-]{0,31}$", description="roster id")]
-ChannelQuery = Annotated[str | None, Query(pattern=r"^[a-z][a-z0-9-]{0,31}$")]
+CaseId = Annotated[str, Path(pattern=f"^{CASE_ID_PATTERN}$", description="case id")]
+PersonId = Annotated[str, Path(pattern=f"^{ROSTER_ID_PATTERN}$", description="roster id")]
+ChannelQuery = Annotated[str | None, Query(pattern=f"^{ROSTER_ID_PATTERN}$")]
 StatusQuery = Annotated[Status | None, Query()]
 CursorQuery = Annotated[str | None, Query(max_length=64)]
 LimitQuery = Annotated[int, Query(ge=1, le=100)]

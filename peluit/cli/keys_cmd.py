@@ -20,6 +20,7 @@ from pathlib import Path
 from peluit import keys
 from peluit.config import Person
 from peluit.config.roster import person_block
+from peluit.core.ids import RESERVED_PERSON_IDS, is_roster_id
 
 from .atomic import atomic_output
 from .passphrase import PassphraseError, read_passphrase
@@ -52,14 +53,19 @@ def derive_id(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", ascii_name.lower())
     candidate = "-".join(words)[:32].strip("-")
-    if not re.fullmatch(r"[a-z][a-z0-9-]{0,31}", candidate):
+    if not is_roster_id(candidate):
         raise KeygenError("cannot make an id from this name; give one with --id")
     return candidate
 
 
 def _make(args: argparse.Namespace) -> keys.KeyFile:
+    person_id = args.id or derive_id(args.name)
+    if person_id in RESERVED_PERSON_IDS:
+        raise KeygenError(
+            f"the id {person_id!r} is reserved (it names the reporter); give another with --id"
+        )
     key = keys.KeyFile.generate(
-        args.id or derive_id(args.name),
+        person_id,
         args.name,
         tuple(r.strip() for r in args.roles.split(",") if r.strip()),
     )

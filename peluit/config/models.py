@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
 from peluit import age
+from peluit.core.ids import RESERVED_PERSON_IDS, ROSTER_ID_PATTERN
 from peluit.keys.errors import SigningKeyFormatError
 from peluit.keys.signing import parse_public_key
 
-Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,31}$")]
+Identifier = Annotated[str, Field(pattern=f"^{ROSTER_ID_PATTERN}$")]
 MiB = 1024 * 1024
 
 
@@ -53,6 +54,16 @@ class Person(_Strict):
     roles: Annotated[list[Literal["reviewer", "custodian", "oversight"]], Field(min_length=1)]
     age_recipient: str
     signing_key: str | None = None  # `ed25519:<base64>`: signs the person's reviewer API requests
+
+    @field_validator("id")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value in RESERVED_PERSON_IDS:
+            raise ValueError(
+                f"{value!r} is reserved: the reporter's messages are stored under that name, "
+                "so a person with it would speak as the reporter; choose another id"
+            )
+        return value
 
     @field_validator("age_recipient")
     @classmethod

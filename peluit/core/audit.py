@@ -42,6 +42,7 @@ from . import layout
 from .canonical import canonical
 from .dates import Clock, local_date
 from .errors import AuditBusyError, AuditChainError
+from .ids import is_case_id, is_roster_id
 
 GENESIS = "0" * 64
 VERSION = 1
@@ -77,7 +78,6 @@ DETAIL_FIELDS = frozenset(
     }
 )
 _DETAIL_VALUE = re.compile(r"[a-z0-9_.:/-]{1,160}")
-_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,31}")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _EVENT_KEY = re.compile(r"audit/([0-9]{8})\.json")
@@ -124,11 +124,11 @@ def _sha256_hex(data: bytes) -> str:
 
 def check_event_fields(actor: str, action: str, case: str | None, detail: dict[str, str]) -> None:
     """Refuse anything that could carry free text or personal data into the log."""
-    if not _ID.fullmatch(actor):
+    if not is_roster_id(actor):
         raise ValueError("audit actor must be a roster id")
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    if case is not None and not _ID.fullmatch(case):
+    if case is not None and not is_case_id(case):
         raise ValueError("audit case must be a case id")
     for name, value in detail.items():
         if name not in DETAIL_FIELDS or not _DETAIL_VALUE.fullmatch(value):

@@ -15,9 +15,9 @@ from peluit.store.port import ObjectInfo, ObjectStore
 from . import layout
 from .casestate import CaseState
 from .errors import CaseNotFoundError, ReplyKeyMissingError, StateConflictError
+from .ids import CASE_ID, ROSTER_ID_PATTERN
 
-CASE_ID = re.compile(r"[0-9a-hjkmnp-tv-z]{16}")
-_INDEX_KEY = re.compile(r"index/cases/([a-z][a-z0-9-]{0,31})/([0-9]{8})/(.+)")
+_INDEX_KEY = re.compile(rf"index/cases/({ROSTER_ID_PATTERN})/([0-9]{{8}})/(.+)")
 
 
 @dataclass(frozen=True)

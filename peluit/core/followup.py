@@ -36,7 +36,6 @@ from peluit.store.errors import ObjectNotFoundError
 from peluit.store.port import ObjectStore
 
 from . import evidence, layout, recipients, staging, thread, workflow
-from .cases import CASE_ID
 from .casestate import CaseState, StateFormatError
 from .dates import Clock, local_date
 from .errors import (
@@ -46,7 +45,7 @@ from .errors import (
     ReplyFileNotFoundError,
     ThreadFullError,
 )
-from .ids import case_id, case_reference, is_submission_id
+from .ids import CASE_ID, case_id, case_reference, is_submission_id
 from .submission import Segment, check_segment_plan, check_staged, copy_staged
 
 DEFAULT_FLOOR = 0.4  # seconds: well above a few S3 reads, small next to the proof of work

@@ -27,11 +27,12 @@ from peluit.store.port import ObjectStore
 from . import layout
 from .canonical import canonical
 from .errors import StateConflictError
+from .ids import CASE_ID_PATTERN, ROSTER_ID_PATTERN
 
 PENDING = "pending"
 APPROVED = "approved"
 DENIED = "denied"
-_KEY = re.compile(r"identity-requests/([0-9a-hjkmnp-tv-z]{16})/([a-z][a-z0-9-]{0,31})\.json")
+_KEY = re.compile(rf"identity-requests/({CASE_ID_PATTERN})/({ROSTER_ID_PATTERN})\.json")
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ from .errors import (
     UnknownMessageError,
 )
 from .identity_requests import IdentityRequests, IdentityRequestView
-from .ids import is_submission_id
+from .ids import CASE_ID_PATTERN, ROSTER_ID_PATTERN, is_submission_id
 from .reads import ReadMarkers, unread
 from .submission import (
     UPLOAD_TTL,
@@ -57,11 +57,11 @@ INLINE_MAX = 4 * 1024 * 1024  # larger objects, and all attachment segments, go 
 DOWNLOAD_TTL = timedelta(minutes=15)
 PAGE_MAX = 100
 SCAN_MAX = 500  # states read for one page at most; a filtered page may come back short
-_CURSOR = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})\.([0-9a-hjkmnp-tv-z]{16})")
+_CURSOR = re.compile(rf"([0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})\.({CASE_ID_PATTERN})")
 _OBJECT = re.compile(
     r"report\.age|identity\.age|files/[0-9]{2}/[0-9]{5}\.age"
-    r"|thread/[0-9]{5}-[a-z][a-z0-9-]{0,31}\.age|notes/[0-9a-f]{64}\.age"
-    r"|identity-grants/[a-z][a-z0-9-]{0,31}\.age"
+    rf"|thread/[0-9]{{5}}-{ROSTER_ID_PATTERN}\.age|notes/[0-9a-f]{{64}}\.age"
+    rf"|identity-grants/{ROSTER_ID_PATTERN}\.age"
     r"|replies/[0-9a-f]{32}/[0-9]{2}/[0-9]{5}\.age"
 )
 

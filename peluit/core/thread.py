@@ -35,10 +35,11 @@ from peluit.store.port import ObjectStore
 from . import layout
 from .canonical import canonical
 from .errors import ThreadFullError
+from .ids import REPORTER_SENDER, ROSTER_ID_PATTERN
 
-REPORTER = "pelapor"
+REPORTER = REPORTER_SENDER
 MAX_SEQ = 99_999  # five digits
-_KEY = re.compile(r"thread/([0-9]{5})-([a-z][a-z0-9-]{0,31})\.age")
+_KEY = re.compile(rf"thread/([0-9]{{5}})-({ROSTER_ID_PATTERN})\.age")
 _CLAIM = re.compile(r"thread/([0-9]{5})\.seq")
 
 

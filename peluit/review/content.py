@@ -35,13 +35,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from peluit.core.ids import REPORTER_SENDER, ROSTER_ID_PATTERN
 from peluit.core.report import FileEntry, MessageDocument, ReplyDocument
 
-REPORTER = "pelapor"  # the thread's sender id for the reporter (peluit/core/thread.py)
+REPORTER = REPORTER_SENDER  # the thread's sender id for the reporter
 MESSAGE_FORMAT = "peluit-message/1"
 REPLY_FORMAT = "peluit-reply/1"
 MAX_FILES = 100  # `files/{NN}/`
-_THREAD_KEY = re.compile(r"thread/([0-9]{5})-([a-z][a-z0-9-]{0,31})\.age")
+_THREAD_KEY = re.compile(rf"thread/([0-9]{{5}})-({ROSTER_ID_PATTERN})\.age")
 
 
 @dataclass(frozen=True)

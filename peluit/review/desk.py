@@ -23,7 +23,7 @@ from peluit import age
 from peluit.config import Config
 from peluit.core import workflow
 from peluit.core.dates import Clock, local_date, utc_now
-from peluit.core.ids import case_reference
+from peluit.core.ids import case_reference, is_case_id
 from peluit.core.report import FileEntry
 from peluit.keys import KeyFile
 
@@ -36,7 +36,6 @@ from .reading import ReportReading, kpk_area, read_identity, read_report
 from .sla import deadlines
 from .views import CaseFile, CaseListing, CaseRow, HistoryEntry, RequestRow
 
-_CASE = re.compile(r"[0-9a-hjkmnp-tv-z]{16}")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 MAX_TEXT = 20_000  # characters of a reply or reason; the API's ciphertext limit is larger
 PARALLEL = 4  # requests in flight when one page needs several objects
@@ -47,7 +46,7 @@ R = TypeVar("R")
 def case_id(text: str) -> str:
     """A case id from what a person typed: the id, or its reference (`ABCD-EFGH-…`)."""
     candidate = text.strip().replace("-", "").lower()
-    if not _CASE.fullmatch(candidate):
+    if not is_case_id(candidate):
         raise ReviewInputError(f"{text!r} is not a case id or reference (16 characters)")
     return candidate
 

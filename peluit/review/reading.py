@@ -15,9 +15,10 @@ from pydantic import ValidationError
 
 from peluit.config import Channel, Config, FieldSpec
 from peluit.config.models import KpkArea
+from peluit.core.ids import REPORTER_SENDER
 from peluit.core.report import AnswerValue, IdentityDocument, ReportDocument
 
-REPORTER = "pelapor"  # the thread's sender id for the reporter (peluit/core/thread.py)
+REPORTER = REPORTER_SENDER  # the thread's sender id for the reporter
 NOT_GIVEN = ("—", "—")
 YES = ("Ya", "Yes")
 NO = ("Tidak", "No")

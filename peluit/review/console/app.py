@@ -17,6 +17,7 @@ from pathlib import Path
 
 from peluit import age
 from peluit.config import Config
+from peluit.core.ids import CASE_ID_PATTERN, ROSTER_ID_PATTERN
 from peluit.keys import KeyFile, KeyFileError, WrongPassphraseError
 from peluit.review.attach import Blob
 from peluit.review.client import ReviewClient
@@ -41,8 +42,8 @@ from .layout import Frame, error_content, render
 from .requests_page import requests_content
 from .web import Request, Response, attachment_headers, page, redirect, text
 
-_CASE = r"(?P<case>[0-9a-hjkmnp-tv-z]{16})"
-_PERSON = r"(?P<reviewer>[a-z][a-z0-9-]{0,31})"
+_CASE = rf"(?P<case>{CASE_ID_PATTERN})"
+_PERSON = rf"(?P<reviewer>{ROSTER_ID_PATTERN})"
 Handler = Callable[[Request, Session, dict[str, str]], Response]
 
 
