@@ -11,7 +11,7 @@ one are accepted. The request carries `?pow=<bucket>-<16 hex digits>-<64 hex dig
 query parameter, because the CDN forwards query strings but only the headers it is told to):
 the last part is hex(SHA-256(body)), the body's digest as the challenge holds it, so the CDN's
 viewer-request function, which never sees the body, can check the work before the request
-reaches the API (peluit/edge/api_function.js, docs/adr/0024-proof-of-work-at-the-edge.md);
+reaches the API (peluit/edge/api_function.js, docs/adr/0025-proof-of-work-at-the-edge.md);
 the API checks the digest against the body. A proof is bound to the endpoint, the exact body
 and the time, so it cannot serve another request; replaying the same request within the
 window repeats a request that is idempotent or create-only. The browser's side is

@@ -2,8 +2,8 @@
 // peluit/edge/api_function.py is its Python twin (`peluit serve` runs that);
 // tests/functional/test_edge_function_node.py runs this file under node over the same cases.
 //
-// It checks the proof of work of a public POST (peluit/core/pow.py, docs/adr/0024-*) before the
-// request reaches API Gateway, so a flood without valid work is refused here, for free to the
+// It checks the proof of work of a public POST (peluit/core/pow.py; docs/adr/0025-*.md) before
+// the request reaches API Gateway, so a flood without valid work is refused here, for free to the
 // API's throttle and functions. The stamp `?pow=<bucket>-<16 hex>-<64 hex>` carries the body's
 // SHA-256, which this function cannot read: it checks the work against that digest, and the API
 // checks the digest against the body. Every POST under /api/ pays, except the reviewer API

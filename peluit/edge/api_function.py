@@ -2,7 +2,7 @@
 
 `api_function.js` (beside this file) is what CloudFront runs on the `/api/*` behaviour at
 viewer-request: it checks the proof of work of a public POST before the request reaches API
-Gateway and its throttle (docs/adr/0024-proof-of-work-at-the-edge.md). These functions decide
+Gateway and its throttle (docs/adr/0025-proof-of-work-at-the-edge.md). These functions decide
 exactly what it decides, line for line; tests/unit/test_edge_api_function.py checks them and
 tests/functional/test_edge_function_node.py runs both over one table of cases.
 

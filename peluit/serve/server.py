@@ -68,7 +68,7 @@ _BUSY = errors.Problem(
 
 @dataclass(frozen=True)
 class Limits:
-    """How long a connection may stall and how many may be open (docs/adr/0023-*.md).
+    """How long a connection may stall and how many may be open (docs/adr/0024-*.md).
 
     `timeout`: seconds any one read or write of a connection may wait (a request line, a
     header, a piece of a body, an idle keep-alive connection); past it the connection is

@@ -2,7 +2,8 @@
 closed after a timeout, HEAD answers carry no body, an ambiguous body length is refused, and a
 replayed failing finalize does not hash every staged segment again under the API lock.
 
-Each runs on 127.0.0.1 against a real server with short limits (docs/adr/0023-*)."""
+Each runs on 127.0.0.1 against a real server with short limits
+(docs/adr/0024-serve-stays-on-http-server.md)."""
 
 from __future__ import annotations
 
