@@ -296,8 +296,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self.server.pow_bits is not None:
             refused = edge.api_refusal(self.command, split.path, split.query, self.server.pow_bits)
             if refused is not None:  # as at the edge: the API never sees the request
+                self._discard_body()
                 self._send(refused.status, dict(refused.headers), refused.body)
-                self.close_connection = True  # its body was not read
                 return
         body = self._read_body()
         if body is None:
@@ -413,6 +413,18 @@ class _Handler(BaseHTTPRequestHandler):
             return None
         self._body_read = True
         return body
+
+    def _discard_body(self) -> None:
+        """Read a refused request's body and drop it, as CloudFront takes it before answering:
+        closing with unread data would reset the connection and could lose the answer. A body
+        larger than the API takes is not read; the connection closes after the answer."""
+        length = content_length(self.headers.get("Content-Length", "0"))
+        if length is None or length > MAX_API_BODY:
+            self.close_connection = True
+            return
+        if len(self.rfile.read(length)) < length:
+            self.close_connection = True
+        self._body_read = True
 
     def _problem(self, problem: errors.Problem, detail: str | None = None) -> None:
         body = errors.problem_body(problem, detail)
