@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -709,11 +709,23 @@ def test_the_receipt_can_be_read_saved_and_followed_up(
     browser: Browser, served: Served, viewport: dict[str, int], path: str, lang: str
 ) -> None:
     watched = watch(browser, served.base, viewport=viewport, accept_downloads=True)
+    today = datetime.now(ZoneInfo(served.config.organisation.timezone)).date()
+    # The next two weekdays become holidays, so the due day shows they are skipped.
+    weekdays = (today + timedelta(days=n) for n in range(1, 10))
+    holidays = set(served.config.organisation.holidays) | set(
+        [d for d in weekdays if d.weekday() < 5][:2]
+    )
+
+    def with_holidays(route: Route) -> None:
+        document = route.fetch().json()
+        document["holidays"] = sorted(d.isoformat() for d in holidays)
+        route.fulfill(json=document)
+
+    watched.context.route("**/channels.json", with_holidays)
     page = open_form(watched, served, path)
     fill_pengaduan(page)
     page.click("#pf-submit")
     code = submit_from_review(page)
-    today = datetime.now(ZoneInfo(served.config.organisation.timezone)).date()
 
     # Below the sticky header, and nothing covers the heading or the code, not even "back to
     # top" when it shows (it shows while scrolling up).
@@ -738,13 +750,28 @@ def test_the_receipt_can_be_read_saved_and_followed_up(
         "[...document.querySelectorAll('#pf-receipt-code .peluit-code-group')]"
         ".every((g) => g.getClientRects().length === 1)"
     )
+    # ...however narrow the box (a larger font, a narrower phone): squeezed here, then restored.
+    unbroken = page.evaluate(
+        """() => {
+          const box = document.querySelector('#pf-receipt-code');
+          const out = [60, 90, 120, 150].map((width) => {
+            box.style.width = `${width}px`;
+            return [...box.querySelectorAll('.peluit-code-group')]
+              .every((g) => g.getClientRects().length === 1);
+          });
+          box.style.width = '';
+          return out;
+        }"""
+    )
+    assert unbroken == [True] * 4
     assert page.evaluate(
         "(e => e.scrollWidth <= e.clientWidth)(document.querySelector('#pf-receipt-code'))"
     )
     assert page.locator("#pf-case").count() == 0
 
     # The day received, the day the first answer is due (3 working days, holidays excluded).
-    due = add_working_days(today, 3, served.config.organisation.holidays)
+    due = add_working_days(today, 3, holidays)
+    assert due > add_working_days(today, 3, served.config.organisation.holidays)
     assert page.locator("#pf-date").inner_text() == long_date(today, lang)
     assert page.locator("#pf-due").inner_text() == long_date(due, lang)
     followup = page.locator("#pf-followup")
