@@ -10,7 +10,6 @@ to detect a rewritten history), or names the first broken link and exits 1.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -40,10 +39,11 @@ def _anchor(text: str | None) -> tuple[int, str] | None:
 
 
 def _open(path: Path) -> LocalStore:
-    """The existing store at `path` (never creates one)."""
+    """The existing store at `path` (never creates one), opened only to read: without a URL
+    signer, so without a secret."""
     if not (path / "objects").is_dir():
         raise ValueError(f"{path} is not a local store (it has no objects/ folder)")
-    return LocalStore(path, os.urandom(32), "/_upload", utc_now)  # the secret is not used
+    return LocalStore(path, utc_now)
 
 
 def main(argv: list[str]) -> int:

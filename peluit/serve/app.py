@@ -14,7 +14,7 @@ from peluit.config import Config, load_config
 from peluit.config.demo import ensure_demo
 from peluit.core.dates import utc_now
 from peluit.site import build_site
-from peluit.store.local import LocalStore
+from peluit.store.local import LocalStore, LocalUrlSigner
 
 from .server import (
     DOWNLOAD_PREFIX,
@@ -60,15 +60,14 @@ def build_server(options: ServeOptions) -> tuple[PeluitServer, Config, Path, boo
     options.data.mkdir(parents=True, exist_ok=True, mode=0o700)
     base_url = f"http://{options.host}:{options.port}"
     config, config_path, demo = load_or_create_config(options, base_url)
-    store = LocalStore(
-        root=options.data / "store",
-        upload_secret=_upload_secret(options.data),
+    urls = LocalUrlSigner(
+        secret=_upload_secret(options.data),
         # Same-origin and relative: the page that uploads is served by this same server,
         # whatever name or address the browser used to reach it.
         upload_base_url=UPLOAD_PREFIX.rstrip("/"),
-        clock=utc_now,
         download_base_url=DOWNLOAD_PREFIX.rstrip("/"),
     )
+    store = LocalStore(root=options.data / "store", clock=utc_now, urls=urls)
     # The follow-up's minimum answer time is waited out after the API lock is released.
     pacing = Pacing()
     app = build_public_app(PublicServices.build(config, store, utc_now, sleep=pacing.defer))

@@ -131,7 +131,7 @@ def bench_listing(cases: int) -> None:
     team = make_review_team()
     with tempfile.TemporaryDirectory(prefix="peluit-bench-") as tmp:
         root = Path(tmp) / "store"
-        store = LocalStore(root, os.urandom(32), "/_upload", utc_now)
+        store = LocalStore(root, utc_now)
         start = time.perf_counter()
         _fill(root, cases)
         print(f"  set-up: {cases} cases written in {time.perf_counter() - start:.1f} s")

@@ -35,7 +35,7 @@ from peluit.core import layout
 from peluit.core.dates import utc_now
 from peluit.core.receipt import ReceiptCode
 from peluit.serve.events import http_api_event
-from peluit.store.local import LocalStore
+from peluit.store.local import LocalStore, LocalUrlSigner
 from tests.support.pow import pow_query
 from tests.support.review import lambda_context
 from tests.support.submitting import (
@@ -54,7 +54,7 @@ REPORTS = 200
 
 def finalize_vs_put(work: Path) -> None:
     config = load_config(low_pow_config(work / "var"))
-    store = LocalStore(work / "store", os.urandom(32), "/_upload", utc_now)
+    store = LocalStore(work / "store", utc_now, LocalUrlSigner(os.urandom(32), "/_upload"))
     app = build_public_app(PublicServices.build(config, store, utc_now))
     channel = config.channels[0]
     recipients = [age.HybridRecipient.parse(r) for r in config.report_recipients(channel)]

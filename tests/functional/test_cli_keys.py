@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import stat
 import subprocess
@@ -151,7 +150,7 @@ def test_roster_refuses_to_remove_someone_a_channel_names_and_keeps_the_file(
 @pytest.fixture
 def store_dir(tmp_path: Path) -> Path:
     root = tmp_path / "store"
-    store = LocalStore(root, os.urandom(32), "/_upload", FixedClock())
+    store = LocalStore(root, FixedClock())
     log = AuditLog(store, FixedClock(), "Asia/Jakarta")
     for _ in range(4):
         log.append("rina", "case.read", "k3v92m7qx0ab4fzt")

@@ -23,7 +23,7 @@ from peluit.store.errors import (
     PreconditionFailedError,
     StoreError,
 )
-from peluit.store.local import LocalStore
+from peluit.store.local import LocalStore, LocalUrlSigner
 from peluit.store.port import ObjectStore
 from peluit.store.s3 import S3Client, S3Store, make_s3_client
 
@@ -57,9 +57,8 @@ def s3_client() -> Iterator[S3Client]:
 @pytest.fixture(params=["local", "s3"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> ObjectStore:
     if request.param == "local":
-        return LocalStore(
-            tmp_path / "store", UPLOAD_SECRET, "http://127.0.0.1:8080/upload", lambda: NOW
-        )
+        urls = LocalUrlSigner(UPLOAD_SECRET, "http://127.0.0.1:8080/upload")
+        return LocalStore(tmp_path / "store", lambda: NOW, urls)
     client = request.getfixturevalue("s3_client")
     # Fresh buckets per test, in production's shape: the case bucket and the staging bucket.
     bucket = f"peluit-test-{uuid.uuid4().hex[:16]}"

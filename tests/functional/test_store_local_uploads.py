@@ -30,7 +30,7 @@ from peluit.store.errors import (
     PreconditionFailedError,
     UploadRejectedError,
 )
-from peluit.store.local import LocalStore
+from peluit.store.local import LocalStore, LocalUrlSigner
 from peluit.store.port import ObjectInfo, UploadTicket
 
 if TYPE_CHECKING:
@@ -40,6 +40,7 @@ pytestmark = pytest.mark.functional
 
 SECRET = b"k" * 32
 BASE_URL = "http://127.0.0.1:8080/upload"
+URLS = LocalUrlSigner(SECRET, BASE_URL)
 BODY = b"age-encryption.org/v1\n" + bytes(range(256)) * 40
 DIGEST = hashlib.sha256(BODY).digest()
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -66,7 +67,7 @@ def root(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def store(root: Path, clock: FakeClock) -> LocalStore:
-    return LocalStore(root, SECRET, BASE_URL, clock)
+    return LocalStore(root, clock, URLS)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -273,7 +274,7 @@ def test_upload_breaking_its_terms_is_refused_and_leaves_nothing(
 def test_upload_url_signed_with_another_secret_is_refused(
     store: LocalStore, clock: FakeClock, tmp_path: Path, root: Path
 ) -> None:
-    other = LocalStore(tmp_path / "other", b"o" * 32, BASE_URL, clock)
+    other = LocalStore(tmp_path / "other", clock, LocalUrlSigner(b"o" * 32, BASE_URL))
     put = put_for(other.presign_put("staging/u1", len(BODY), DIGEST, LIFETIME))
 
     with pytest.raises(UploadRejectedError, match="signature"):
@@ -334,11 +335,11 @@ def test_upload_to_a_hostile_key_raises_invalid_key(
 
 def test_store_refuses_a_short_upload_secret(tmp_path: Path, clock: FakeClock) -> None:
     with pytest.raises(ValueError, match="32 bytes"):
-        LocalStore(tmp_path, b"short", BASE_URL, clock)
+        LocalUrlSigner(b"short", BASE_URL)
 
 
 def test_presign_with_a_naive_clock_raises(tmp_path: Path) -> None:
-    store = LocalStore(tmp_path, SECRET, BASE_URL, lambda: datetime(2026, 3, 1))
+    store = LocalStore(tmp_path, lambda: datetime(2026, 3, 1), URLS)
 
     with pytest.raises(ValueError, match="aware"):
         store.presign_put("staging/u1", 1, DIGEST, LIFETIME)
@@ -379,7 +380,7 @@ def test_threads_racing_replace_on_the_same_etag_exactly_one_wins(store: LocalSt
 def _contend_in_process(
     root: Path, key: str, etag: str, i: int, barrier: Barrier, results: Queue[tuple[int, bool]]
 ) -> None:
-    store = LocalStore(root, SECRET, BASE_URL, lambda: T0)
+    store = LocalStore(root, lambda: T0, URLS)
     barrier.wait()
     try:
         store.replace(key, b"process %d" % i, if_match=etag)
@@ -443,7 +444,7 @@ def _age(root: Path, key: str, age: timedelta) -> None:
 @pytest.fixture
 def live_store(root: Path) -> LocalStore:
     """File times are real, so expiry runs on the real clock."""
-    return LocalStore(root, SECRET, BASE_URL, lambda: datetime.now(UTC))
+    return LocalStore(root, lambda: datetime.now(UTC), URLS)
 
 
 def test_expire_deletes_only_old_objects_under_the_prefix(
@@ -613,7 +614,7 @@ def test_list_order_is_key_order_for_any_keys(keys: set[str], data: st.DataObjec
     keys = {k for k in keys if not any(k.startswith(other + "/") for other in keys)}
     prefix = data.draw(st.sampled_from(sorted({k[:n] for k in keys for n in range(len(k) + 1)})))
     with tempfile.TemporaryDirectory() as directory:
-        store = LocalStore(Path(directory), SECRET, BASE_URL, lambda: T0)
+        store = LocalStore(Path(directory), lambda: T0, URLS)
         for key in data.draw(st.permutations(sorted(keys))):
             store.put_new(key, key.encode())
 

@@ -14,7 +14,7 @@ import requests  # moto intercepts it
 from moto import mock_aws
 
 from peluit.store.errors import DownloadRejectedError, ObjectNotFoundError, StoreError
-from peluit.store.local import LocalStore
+from peluit.store.local import LocalStore, LocalUrlSigner
 from peluit.store.s3 import S3Store, make_s3_client
 
 pytestmark = pytest.mark.functional
@@ -38,7 +38,9 @@ def clock() -> Clock:
 
 @pytest.fixture
 def local(tmp_path: Path, clock: Clock) -> LocalStore:
-    return LocalStore(tmp_path / "store", b"s" * 32, "/_upload", clock, "/_download")
+    return LocalStore(
+        tmp_path / "store", clock, LocalUrlSigner(b"s" * 32, "/_upload", "/_download")
+    )
 
 
 def query_of(url: str) -> tuple[str, dict[str, str]]:
@@ -92,7 +94,7 @@ def test_a_local_presigned_url_for_a_missing_object_is_not_found(local: LocalSto
 
 
 def test_a_local_store_without_a_download_base_cannot_presign(tmp_path: Path) -> None:
-    store = LocalStore(tmp_path / "s", b"s" * 32, "/_upload", lambda: NOW)
+    store = LocalStore(tmp_path / "s", lambda: NOW, LocalUrlSigner(b"s" * 32, "/_upload"))
     with pytest.raises(StoreError, match="download"):
         store.presign_get("a/one", timedelta(minutes=1))
 

@@ -24,7 +24,7 @@ from peluit.core.dates import utc_now
 from peluit.core.ids import case_id
 from peluit.core.receipt import ReceiptCode
 from peluit.serve.server import DOWNLOAD_PREFIX, UPLOAD_PREFIX
-from peluit.store.local import LocalStore
+from peluit.store.local import LocalStore, LocalUrlSigner
 from peluit.store.port import ObjectInfo
 from tests.support.submitting import (
     InProcess,
@@ -84,13 +84,12 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcess]:
 
 
 def flaky_app(running: InProcess, fail_at: int) -> FlakyStore:
-    store = FlakyStore(
-        root=running.data / "store",
-        upload_secret=(running.data / "upload-secret").read_bytes(),
+    urls = LocalUrlSigner(
+        secret=(running.data / "upload-secret").read_bytes(),
         upload_base_url=UPLOAD_PREFIX.rstrip("/"),
-        clock=utc_now,
         download_base_url=DOWNLOAD_PREFIX.rstrip("/"),
     )
+    store = FlakyStore(root=running.data / "store", clock=utc_now, urls=urls)
     store.fail_at = fail_at
     running.server.app = build_public_app(PublicServices.build(running.config, store, utc_now))
     return store

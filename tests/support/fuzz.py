@@ -56,7 +56,7 @@ from peluit.serve.server import (
     Pacing,
     PeluitServer,
 )
-from peluit.store.local import LocalStore
+from peluit.store.local import LocalStore, LocalUrlSigner
 from tests.support.cases import submit_case
 from tests.support.factory import Team, finalization, submission_id
 
@@ -84,13 +84,10 @@ class FuzzServer:
         path.write_text(text.replace(DEMO_POW_LINE, f"pow_bits = {POW_BITS}"), encoding="utf-8")
         self.config: Config = load_config(path)
         self.data = data
-        self.store = LocalStore(
-            root=data / "store",
-            upload_secret=os.urandom(32),
-            upload_base_url=UPLOAD_PREFIX.rstrip("/"),
-            clock=utc_now,
-            download_base_url=DOWNLOAD_PREFIX.rstrip("/"),
+        urls = LocalUrlSigner(
+            os.urandom(32), UPLOAD_PREFIX.rstrip("/"), DOWNLOAD_PREFIX.rstrip("/")
         )
+        self.store = LocalStore(data / "store", utc_now, urls)
         public = PublicServices.build(self.config, self.store, utc_now, floor=0.0)
         reviewer = build_reviewer_app(Services.build(self.config, self.store, utc_now))
         self.server = PeluitServer(
