@@ -89,3 +89,21 @@ def test_work_for_a_made_up_body_passes_the_edge_and_is_refused_by_the_api(
     # an older client's stamp without the digest is refused at the edge
     old = Proof(good.bucket, good.nonce)
     assert _post(server, f"{STATUS}?pow={old}", BODY)[1]["error"]["code"] == "pow_invalid"
+
+
+def test_a_refused_request_leaves_its_connection_usable(server: PeluitServer) -> None:
+    """The refused body is read and dropped, as CloudFront does: the next request on the same
+    keep-alive connection is answered, not parsed out of the old body or reset."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=5)
+    try:
+        for _ in range(3):
+            connection.request("POST", STATUS, BODY, {"Content-Type": "application/json"})
+            answer = connection.getresponse()
+            assert answer.status == 400
+            assert json.loads(answer.read())["error"]["code"] == "pow_required"
+        connection.request("GET", "/api/v1/openapi.json")
+        follow = connection.getresponse()
+        assert follow.status == 200
+        assert json.loads(follow.read())["openapi"]
+    finally:
+        connection.close()
