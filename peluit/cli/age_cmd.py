@@ -98,7 +98,7 @@ def _keygen(args: argparse.Namespace) -> None:
 
 def _read_passphrase(args: argparse.Namespace, confirm: bool) -> str:
     if args.passphrase_file:
-        lines = args.passphrase_file.read_text().splitlines()
+        lines = _text(args.passphrase_file).splitlines()
         if not lines or not lines[0]:
             raise UsageError("the passphrase file is empty")
         return str(lines[0])
@@ -108,6 +108,14 @@ def _read_passphrase(args: argparse.Namespace, confirm: bool) -> str:
     if not phrase:
         raise UsageError("empty passphrase")
     return phrase
+
+
+def _text(path: Path) -> str:
+    """A recipients, identity or passphrase file: UTF-8 text, or a UsageError naming it."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: not a text file (UTF-8)") from None
 
 
 def _recipients(args: argparse.Namespace) -> list[age.Recipient]:
@@ -121,9 +129,9 @@ def _recipients(args: argparse.Namespace) -> list[age.Recipient]:
         raise UsageError("missing recipients: give -r, -R, -i or -p")
     recipients: list[age.Recipient] = [age.parse_recipient(r) for r in args.recipient]
     for path in args.recipients_file:
-        recipients += age.parse_recipients_file(path.read_text())
+        recipients += age.parse_recipients_file(_text(path))
     for path in args.identity:
-        recipients += [i.recipient() for i in age.parse_identity_file(path.read_text())]
+        recipients += [i.recipient() for i in age.parse_identity_file(_text(path))]
     return recipients
 
 
@@ -132,7 +140,7 @@ def _identities(args: argparse.Namespace) -> list[age.Identity]:
         raise UsageError("-r, -R and -a are for encryption; -d takes -i or -p")
     identities: list[age.Identity] = []
     for path in args.identity:
-        identities += age.parse_identity_file(path.read_text())
+        identities += age.parse_identity_file(_text(path))
     if args.passphrase or args.passphrase_file or not identities:
         identities.append(age.ScryptIdentity(_read_passphrase(args, confirm=False)))
     return identities
