@@ -9,8 +9,9 @@ PORT ?= 8000
 
 .PHONY: run test unit fmt lint typecheck js-build js-test bench deps clean system-packages lock
 
-# Everything `make test` needs; `make run` needs no Debian package (no root, no apt-get).
-deps: $(VENV)/.installed js/node_modules/.installed system-packages
+# The Python and JavaScript packages; no Debian package (no root, no apt-get): `make run` and a
+# deploying machine need none. `make test` and `make bench` add system-packages.
+deps: $(VENV)/.installed js/node_modules/.installed
 
 # The runtime dependencies come from the functions' lock (hashes checked), the same files the Lambda
 # package is built from; then the project and its dev tools.
@@ -60,7 +61,7 @@ system-packages:
 	@test -x /usr/lib/chromium/chromium || scripts/apt-install chromium
 
 # `make run PORT=8080` when another program holds port 8000.
-run: $(VENV)/.installed js-build
+run: deps js-build
 	$(BIN)/peluit serve --port $(PORT)
 
 lint: $(VENV)/.installed
@@ -80,10 +81,10 @@ unit: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy
 
-test: deps lint typecheck js-test js-build .venv-checkov/.installed
+test: deps system-packages lint typecheck js-test js-build .venv-checkov/.installed
 	PELUIT_CHECKOV=$(CURDIR)/.venv-checkov/bin/checkov $(BIN)/pytest -m "not bench" --durations=10
 
-bench: deps
+bench: deps system-packages
 	$(PY) -m tests.bench.bench_age
 	$(PY) -m tests.bench.bench_review
 	$(PY) -m tests.bench.bench_submit
