@@ -1,4 +1,5 @@
-"""What the OpenAPI documents say about refusals: the answers errors.py really sends.
+"""What the OpenAPI documents say about answers: the refusals errors.py really sends, and the
+success answers of routes that build their own `Response`.
 
 Powertools documents every route with a `422` and its own validation error body. Neither is
 ever sent: errors.py answers every refusal with a problem (`{"error": {"code", "message":
@@ -12,6 +13,9 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from typing import Any
+
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from pydantic import BaseModel
 
 PROBLEM = "Problem"
 _PROBLEM_REF = {"$ref": f"#/components/schemas/{PROBLEM}"}
@@ -66,6 +70,25 @@ REVIEWER: Mapping[int, str] = {
     403: "The signer's roles do not allow this",
     428: "If-Match required (precondition_required)",
 }
+
+
+def answer(
+    status: int, model: type[BaseModel], description: str, etag: bool = False
+) -> dict[int, OpenAPIResponse]:
+    """A route's success answer, for routes that build their `Response` themselves (a status
+    other than 200, an ETag header): Powertools would document their return type, `str`."""
+    response: OpenAPIResponse = {
+        "description": description,
+        "content": {"application/json": {"model": model}},
+    }
+    if etag:
+        response["headers"] = {
+            "ETag": {
+                "description": "the case's state version, for If-Match",
+                "schema": {"type": "string", "pattern": '^"[^"]+"$'},  # a quoted strong tag
+            }
+        }
+    return {status: response}
 
 
 def documented(document: str, refusals: Mapping[int, str]) -> str:

@@ -239,7 +239,13 @@ def build_reviewer_app(services: Services, origin: str | None = None) -> Reviewe
             next_cursor=page.next_cursor,
         )
 
-    @app.get(f"{PREFIX}/cases/<case>", summary="A case: state, etag and downloadable objects")
+    @app.get(
+        f"{PREFIX}/cases/<case>",
+        summary="A case: state, etag and downloadable objects",
+        responses=refusals.answer(
+            200, CaseOut, "The case (its etag also in the ETag header)", etag=True
+        ),
+    )
     def get_case(case: CaseId) -> Response[str]:
         view = review.get_case(app.actor(), case)
         return _json(200, _case_out(view), {"ETag": view.etag})
@@ -249,7 +255,11 @@ def build_reviewer_app(services: Services, origin: str | None = None) -> Reviewe
         data = review.read_object(app.actor(), case, key)
         return ObjectOut(key=key, data=base64.b64encode(data).decode("ascii"))
 
-    @app.post(f"{PREFIX}/cases/<case>/status", summary="Change status (If-Match: etag)")
+    @app.post(
+        f"{PREFIX}/cases/<case>/status",
+        summary="Change status (If-Match: etag)",
+        responses=refusals.answer(200, StateOut, "The new state and its etag", etag=True),
+    )
     def change_status(case: CaseId, body: StatusChangeIn) -> Response[str]:
         if_match = app.current_event.headers.get("if-match")
         state, etag = review.change_status(
@@ -259,14 +269,22 @@ def build_reviewer_app(services: Services, origin: str | None = None) -> Reviewe
         out = StateOut(**summary.model_dump(), etag=etag, history=state.history)
         return _json(200, out, {"ETag": etag})
 
-    @app.post(f"{PREFIX}/cases/<case>/tags", summary="Set or clear a tag (uji: a test report)")
+    @app.post(
+        f"{PREFIX}/cases/<case>/tags",
+        summary="Set or clear a tag (uji: a test report)",
+        responses=refusals.answer(200, StateOut, "The state and its etag", etag=True),
+    )
     def set_tag(case: CaseId, body: TagIn) -> Response[str]:
         state, etag = review.set_tag(app.actor(), case, body.tag, body.present)
         summary = CaseSummaryOut.of(case, state)
         out = StateOut(**summary.model_dump(), etag=etag, history=state.history)
         return _json(200, out, {"ETag": etag})
 
-    @app.post(f"{PREFIX}/cases/<case>/messages", summary="Write to the reporter (ciphertext)")
+    @app.post(
+        f"{PREFIX}/cases/<case>/messages",
+        summary="Write to the reporter (ciphertext)",
+        responses=refusals.answer(201, MessageOut, "Stored: the message's key in the case"),
+    )
     def post_message(case: CaseId, body: MessageIn) -> Response[str]:
         segments = [s.to_core() for s in body.segments]
         key = review.post_message(app.actor(), case, body.message, body.upload, segments)
@@ -290,7 +308,11 @@ def build_reviewer_app(services: Services, origin: str | None = None) -> Reviewe
     def mark_read(case: CaseId, body: ReadIn) -> ThreadOut:
         return ThreadOut.of(review.mark_read(app.actor(), case, body.seq))
 
-    @app.post(f"{PREFIX}/cases/<case>/identity-requests", summary="Ask to see the identity")
+    @app.post(
+        f"{PREFIX}/cases/<case>/identity-requests",
+        summary="Ask to see the identity",
+        responses=refusals.answer(201, IdentityRequestOut, "The request, pending"),
+    )
     def request_identity(case: CaseId, body: IdentityRequestIn) -> Response[str]:
         request = identity.request(app.actor(), case, body.reason)
         return _json(201, IdentityRequestOut.of(request))

@@ -34,6 +34,7 @@ SETTINGS = settings(
     suppress_health_check=list(HealthCheck),
 )
 SENT: Counter[str] = Counter()
+ANSWERS: Counter[str] = Counter()
 # The methods `peluit serve`'s http.server handler has a `do_…` for. Any other (TRACE, PATCH,
 # QUERY…) gets http.server's own HTML 501 page: a known defect of peluit/serve (issue 18,
 # finding 5's rework), pinned by `test_serve_answers_unserved_methods_with_a_json_problem`;
@@ -46,7 +47,9 @@ def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FuzzServer
     server = FuzzServer(Path(tmp_path_factory.mktemp("fuzz")))
     yield server
     server.close()
-    print(f"\nfuzz: {sum(SENT.values())} requests over {len(SENT)} operations")
+    print(f"\nfuzz: {sum(SENT.values())} requests over {len(SENT)} method-path pairs")
+    for answer, count in sorted(ANSWERS.items()):
+        print(f"  {answer}: {count}")
 
 
 # Loaded at collection (schemathesis' lazy `from_fixture` does not run under pytest 9): the
@@ -67,8 +70,11 @@ def test_public_api_answers_as_its_document_says(
 ) -> None:
     if case.method.upper() not in SERVED_METHODS:
         return
+    operation = f"{case.method} {case.path}"
+    fuzz_server.aim(case, SENT[operation])
     response = fuzz_server.send(case)
-    SENT[f"{case.method} {case.path}"] += 1
+    SENT[operation] += 1
+    ANSWERS[f"{operation} {response.status_code}"] += 1
     case.validate_response(response, checks=[*CHECKS, json_errors])
 
 
@@ -79,8 +85,11 @@ def test_reviewer_api_answers_as_its_document_says(
 ) -> None:
     if case.method.upper() not in SERVED_METHODS:
         return
+    operation = f"{case.method} {case.path}"
+    fuzz_server.aim(case, SENT[operation])
     response = fuzz_server.send(case)
-    SENT[f"{case.method} {case.path}"] += 1
+    SENT[operation] += 1
+    ANSWERS[f"{operation} {response.status_code}"] += 1
     case.validate_response(response, checks=[*CHECKS, json_errors])
 
 
@@ -106,4 +115,24 @@ def test_reviewer_api_refuses_a_body_that_is_not_utf8_json(fuzz_server: FuzzServ
     )
     assert answer.status_code == 400
     assert answer.json()["error"]["code"] == "invalid_request"
+    assert fuzz_server.objects() == before
+
+
+@pytest.mark.parametrize(
+    "content_type", ["multipart/form-data", "text/plain", "application/x-www-form-urlencoded"]
+)
+def test_both_apis_refuse_a_body_not_sent_as_json(
+    fuzz_server: FuzzServer, content_type: str
+) -> None:
+    """Found by the fuzzing: a body declared as multipart without a boundary, or as text, was
+    a 500 (Powertools failed parsing it); now a 415 before any route, nothing stored."""
+    body = json.dumps({"token": fuzz_server.token.hex(), "after": 0}).encode()
+    before = fuzz_server.objects()
+    public = fuzz_server.send_public("/api/v1/followup/status", body, content_type)
+    reviewer = fuzz_server.send_signed(
+        "POST", f"/api/v1/review/cases/{fuzz_server.case}/read", b'{"seq": 0}', content_type
+    )
+    for answer in (public, reviewer):
+        assert answer.status_code == 415, answer.text
+        assert answer.json()["error"]["code"] == "unsupported_media_type"
     assert fuzz_server.objects() == before
