@@ -16,7 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import Browser, Dialog, Page, Route, expect
+from playwright.sync_api import Browser, Dialog, FloatRect, Page, Route, expect
 
 from peluit import age
 from peluit.core.dates import add_working_days
@@ -683,7 +683,7 @@ def test_the_review_shows_every_answer_and_file_and_edit_keeps_them(
     watched.context.close()
 
 
-def overlaps(a: dict[str, float] | None, b: dict[str, float] | None) -> bool:
+def overlaps(a: FloatRect | None, b: FloatRect | None) -> bool:
     if a is None or b is None:
         return False
     return not (
