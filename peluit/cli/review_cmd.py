@@ -19,13 +19,14 @@ from peluit.review.console.app import ConsoleSetup, ReviewConsole
 from peluit.review.console.server import LOOPBACK, ConsoleServer
 from peluit.review.errors import ReviewInputError
 
+from .argtypes import port
 from .reviewer_args import add_common, setup
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="peluit review", description="The review console.")
     add_common(p)
-    p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free)")
+    p.add_argument("--port", type=port, default=0, help="port on 127.0.0.1 (default: any free)")
     p.add_argument("--host", default=LOOPBACK, help=argparse.SUPPRESS)
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
     return p

@@ -12,12 +12,14 @@ from peluit.config.demo import DEMO_PASSPHRASE, demo_key_path, demo_keys_dir, is
 from peluit.serve.app import ServeOptions, build_server
 from peluit.site import SiteError
 
+from .argtypes import port
+
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="peluit serve", description=__doc__)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument(
-        "--port", type=int, default=8000, help="port (default 8000; with make: make run PORT=8080)"
+        "--port", type=port, default=8000, help="port (default 8000; with make: make run PORT=8080)"
     )
     p.add_argument("--data", type=Path, default=Path("var"), help="data directory (default ./var)")
     p.add_argument("--config", type=Path, help="peluit.toml (default: a demo configuration)")

@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 
 import peluit.cli
+from peluit.cli.argtypes import port
 from peluit.cli.main import USAGE
 from peluit.config.demo import CONFIG_NAME, demo_key_path, ensure_demo
 
@@ -43,7 +44,9 @@ VARIANTS = (
     "folder",
     "unreachable",
     "no-terminal",
+    "number",
 )
+NUMBERS = (int, port)  # argument types given 99999999 in the "number" variant
 # (command, variant): why it may succeed.
 MAY_SUCCEED = {
     ("age keygen", "nothing"): "makes a new identity on standard output, as `age-keygen` does",
@@ -136,6 +139,7 @@ def _chosen(parser: argparse.ArgumentParser, variant: str) -> list[argparse.Acti
         if action.nargs == 0:
             continue
         wanted = action.required or not action.option_strings or action.type is Path
+        wanted = wanted or (variant == "number" and action.type in NUMBERS)
         if variant == "no-terminal" and action.dest == "passphrase_file":
             continue
         if id(action) in pick or (id(action) not in skip and wanted):
@@ -146,20 +150,21 @@ def _chosen(parser: argparse.ArgumentParser, variant: str) -> list[argparse.Acti
 def _value(action: argparse.Action, variant: str, work: Path) -> str:
     """A bad value: garbage, a missing path, a folder; or (unreachable) well-formed
     addresses of a closed port with garbage files; or (no-terminal) the demo's real key file
-    and configuration, but no passphrase file, so the passphrase would have to be typed."""
+    and configuration, but no passphrase file, so the passphrase would have to be typed; or
+    (number) a number far too large for every number it takes (ports, counts, retries)."""
+    if action.type in NUMBERS:
+        return "99999999" if variant == "number" else "1"
     if variant == "no-terminal":
         if action.dest == "key":
             return str(demo_key_path(work / "var", "rina"))
         if action.dest == "config":
             return str(work / "var" / CONFIG_NAME)
-    if variant in {"unreachable", "no-terminal"}:
+    if variant in {"unreachable", "no-terminal", "number"}:
         if action.dest in {"server", "url"}:
             return CLOSED
         variant = "garbage"
     if action.choices is not None:
         return str(next(iter(action.choices)))
-    if action.type is int:
-        return "1"
     if action.type is Path or "file" in (action.dest or ""):
         return str(
             {"garbage": work / "garbage", "missing": work / "missing", "folder": work}[variant]
