@@ -254,3 +254,14 @@ def test_the_demo_keys_readme_names_a_key_file_that_exists_from_anywhere(
     assert path.is_file()
     # the address the demo was made for (`make run`: http://127.0.0.1:8000), not another
     assert words[words.index("--server") + 1] == "http://127.0.0.1:0"
+
+
+@pytest.mark.parametrize("command", ["serve", "review"])
+def test_a_port_out_of_range_is_a_usage_error_before_anything_is_made(
+    tmp_path: Path, command: str
+) -> None:
+    key = ["--key", str(tmp_path / "k")] if command == "review" else []
+    ran = peluit(command, "--port", "99999", *key, cwd=tmp_path)
+    assert ran.status == 2
+    assert ran.one_line_error().endswith("argument --port: 99999 is not a port number (0-65535)")
+    assert list(tmp_path.iterdir()) == []  # no demo half made with an impossible address
