@@ -118,7 +118,7 @@ FORM_TEXTS: dict[Lang, FormTexts] = {
         deadline_item="{days} hari kerja {label}",
         deadline_or=" atau ",
         files_legend="Bukti yang Anda miliki (jika ada)",
-        files_label="Pilih berkas",
+        files_label="Tambah berkas",
         files_help=(
             "Foto, dokumen, rekaman, atau berkas lain yang sudah ada pada Anda. Paling banyak "
             "{count} berkas, masing-masing sampai {size}, seluruhnya sampai {total}. Berkas juga "
@@ -213,7 +213,7 @@ FORM_TEXTS: dict[Lang, FormTexts] = {
         deadline_item="{days} working days {label}",
         deadline_or=" or ",
         files_legend="Evidence you already have (if any)",
-        files_label="Choose files",
+        files_label="Add files",
         files_help=(
             "Photos, documents, recordings or other files you already have. At most {count} "
             "files, each up to {size}, {total} in all. Files are also encrypted in your browser "

@@ -539,7 +539,15 @@ def test_files_chosen_again_are_added_and_each_can_be_removed(
     page.set_input_files("#pf-files", str(second))  # a second choice adds
     page.set_input_files("#pf-files", str(first))  # the same file again is kept once
     assert names.all_inner_texts() == ["kuitansi.pdf", "foto.jpg"]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator('[data-section="files"]').screenshot(
+        path=SCREENSHOTS / f"files-id-{viewport['width']}.png"
+    )
 
+    picker = page.locator("#pf-files").bounding_box()
+    assert picker is not None
+    assert picker["height"] >= 44  # its button too
+    assert page.locator("label[for=pf-files]").inner_text() == "Tambah berkas"
     remove = page.get_by_role("button", name="Hapus berkas kuitansi.pdf")
     box = remove.bounding_box()
     assert box is not None
