@@ -149,13 +149,13 @@ def _run(desk: ReviewDesk, args: argparse.Namespace) -> None:
         print(f"sent: {key}")
     elif args.action == "tag":
         state = desk.client.set_tag(case_id(args.case), args.tag, present=not args.clear)
-        print(f"tags: {' '.join(state['tags']) or '-'}")
+        print(f"tags: {' '.join(state.tags) or '-'}")
     else:
         text = _text(args.reason, args.reason_file)
         state = desk.change_status(
             case_id(args.case), args.status, text, args.target, tell_reporter=args.tell_reporter
         )
-        print(f"status: {state['status']}")
+        print(f"status: {state.status}")
 
 
 def main(argv: list[str]) -> int:

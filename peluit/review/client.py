@@ -6,17 +6,38 @@
 
 The transport is injected, so tests hand requests straight to the Lambda resolver. The
 client never encrypts or decrypts: `peluit.review.compose` does, on this machine.
+
+Every answer is parsed into the API's own response model (`peluit.api.review_models`, the
+wire contract both sides import) and validated on arrival: an answer that does not fit is a
+`ReviewApiError` (`bad_response`) naming the field, never a `KeyError` later. Fields a newer
+server adds are ignored.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 import secrets
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TypeVar
 from urllib.parse import quote, urlencode, urljoin
 
+from pydantic import BaseModel, ValidationError
+
+from peluit.api.models import UploadOut, UploadPlanOut
+from peluit.api.review_models import (
+    CaseObjectOut,
+    CaseOut,
+    CasePageOut,
+    IdentityRequestOut,
+    IdentityRequestsOut,
+    MeOut,
+    MessageOut,
+    ObjectOut,
+    StateOut,
+    ThreadOut,
+)
 from peluit.core.dates import Clock, utc_now
 from peluit.httpsig.message import Message
 from peluit.httpsig.sign import sign_request
@@ -26,6 +47,8 @@ from .errors import ReviewApiError
 from .transport import HttpRequest, HttpResponse, Transport
 
 PREFIX = "/api/v1/review"
+Answer = TypeVar("Answer", bound=BaseModel)
+Segment = Mapping[str, object]  # {"file", "index", "size", "sha256"}, as the API takes it
 
 
 def new_nonce() -> str:
@@ -90,10 +113,10 @@ class ReviewClient:
             raise _api_error(response)
         return response
 
-    # -- the API -------------------------------------------------------------------------
+    # -- the API: each answer validated into the API's own response model ----------------
 
-    def me(self) -> dict[str, Any]:
-        return _object(self.call("GET", "/me"))
+    def me(self) -> MeOut:
+        return _answer(self.call("GET", "/me"), MeOut)
 
     def list_cases(
         self,
@@ -101,45 +124,48 @@ class ReviewClient:
         status: str | None = None,
         cursor: str | None = None,
         limit: int | None = None,
-    ) -> dict[str, Any]:
+    ) -> CasePageOut:
         query = {"channel": channel, "status": status, "cursor": cursor, "limit": limit}
-        return _object(self.call("GET", "/cases", query))
+        return _answer(self.call("GET", "/cases", query), CasePageOut)
 
-    def get_case(self, case: str) -> dict[str, Any]:
-        return _object(self.call("GET", f"/cases/{_segment(case)}"))
+    def get_case(self, case: str) -> CaseOut:
+        return _answer(self.call("GET", f"/cases/{_segment(case)}"), CaseOut)
 
     def read_object(self, case: str, key: str) -> bytes:
-        answer = _object(self.call("GET", f"/cases/{_segment(case)}/object", {"key": key}))
-        return base64.b64decode(answer["data"], validate=True)
+        response = self.call("GET", f"/cases/{_segment(case)}/object", {"key": key})
+        answer = _answer(response, ObjectOut)
+        try:
+            return base64.b64decode(answer.data, validate=True)
+        except binascii.Error:
+            raise _bad_answer(response.status, ObjectOut, "data", "not base64") from None
 
-    def download(self, case: str, obj: Mapping[str, Any]) -> bytes:
+    def download(self, case: str, obj: CaseObjectOut) -> bytes:
         """An object listed by `get_case`: by its presigned URL if it has one, else the API."""
-        url = obj.get("url")
-        if isinstance(url, str):
-            return self._transport.fetch(urljoin(self._base + "/", url))
-        return self.read_object(case, str(obj["key"]))
+        if obj.url is not None:
+            return self._transport.fetch(urljoin(self._base + "/", obj.url))
+        return self.read_object(case, obj.key)
 
     def change_status(
         self, case: str, etag: str, status: str, reason: bytes, target: str | None = None
-    ) -> dict[str, Any]:
+    ) -> StateOut:
         body: dict[str, object] = {"status": status, "reason": _b64(reason)}
         if target is not None:
             body["target"] = target
         path = f"/cases/{_segment(case)}/status"
-        return _object(self.call("POST", path, body=body, headers={"If-Match": etag}))
+        return _answer(self.call("POST", path, body=body, headers={"If-Match": etag}), StateOut)
 
-    def set_tag(self, case: str, tag: str, present: bool = True) -> dict[str, Any]:
+    def set_tag(self, case: str, tag: str, present: bool = True) -> StateOut:
         """Set (or clear) a tag on the case; `uji` marks a test report (`peluit smoke`)."""
         path = f"/cases/{_segment(case)}/tags"
-        return _object(self.call("POST", path, body={"tag": tag, "present": present}))
+        return _answer(self.call("POST", path, body={"tag": tag, "present": present}), StateOut)
 
     def post_message(
         self,
         case: str,
         message: bytes,
         upload: str | None = None,
-        segments: Sequence[Mapping[str, Any]] = (),
-    ) -> dict[str, Any]:
+        segments: Sequence[Segment] = (),
+    ) -> MessageOut:
         """A message to the reporter; with `upload` and `segments` (`{"file", "index", "size",
         "sha256"}`), the files staged under `upload` are attached to it."""
         body: dict[str, object] = {"message": _b64(message)}
@@ -147,25 +173,22 @@ class ReviewClient:
             body["upload"] = upload
             body["segments"] = [dict(s) for s in segments]
         path = f"/cases/{_segment(case)}/messages"
-        return _object(self.call("POST", path, body=body))
+        return _answer(self.call("POST", path, body=body), MessageOut)
 
     def plan_reply_uploads(
-        self, case: str, upload: str, segments: Sequence[Mapping[str, Any]]
-    ) -> list[dict[str, Any]]:
+        self, case: str, upload: str, segments: Sequence[Segment]
+    ) -> list[UploadOut]:
         """Presigned PUTs for the segments of files attached to a message to the reporter."""
         path = f"/cases/{_segment(case)}/uploads"
         body = {"upload": upload, "segments": [dict(s) for s in segments]}
-        uploads = _object(self.call("POST", path, body=body)).get("uploads")
-        if not isinstance(uploads, list) or not all(isinstance(u, dict) for u in uploads):
-            raise ReviewApiError(200, "bad_response", "Jawaban tidak sah.", "Bad answer.")
-        return uploads
+        return _answer(self.call("POST", path, body=body), UploadPlanOut).uploads
 
-    def put_upload(self, ticket: Mapping[str, Any], data: bytes) -> None:
+    def put_upload(self, ticket: UploadOut, data: bytes) -> None:
         """PUT one segment to its presigned URL (no signature: the URL carries the terms)."""
-        headers = {str(k): str(v) for k, v in dict(ticket.get("headers") or {}).items()}
+        headers = dict(ticket.headers)
         headers.pop("Content-Length", None)  # the transport sets it from the body
-        url = urljoin(self._base + "/", str(ticket["url"]))
-        response = self._transport.send(HttpRequest(str(ticket["method"]), url, headers, data))
+        url = urljoin(self._base + "/", ticket.url)
+        response = self._transport.send(HttpRequest(ticket.method, url, headers, data))
         if not 200 <= response.status < 300:
             raise ReviewApiError(
                 response.status,
@@ -174,31 +197,31 @@ class ReviewClient:
                 f"The upload failed (HTTP {response.status}).",
             )
 
-    def mark_read(self, case: str, seq: int) -> dict[str, Any]:
+    def mark_read(self, case: str, seq: int) -> ThreadOut:
         """Record that this person has seen the thread up to message `seq`; the answer is the
-        case's `thread` progress afterwards: `{"unread", "last_read", "last_seq"}`. The case
-        list and case view carry the same object; `unread` counts the reporter's messages
-        (and evidence they added, whose manifest is a message) after `last_read`."""
+        case's `thread` progress afterwards. The case list and case view carry the same
+        object; `unread` counts the reporter's messages (and evidence they added, whose
+        manifest is a message) after `last_read`."""
         path = f"/cases/{_segment(case)}/read"
-        return _object(self.call("POST", path, body={"seq": seq}))
+        return _answer(self.call("POST", path, body={"seq": seq}), ThreadOut)
 
-    def request_identity(self, case: str, reason: bytes) -> dict[str, Any]:
+    def request_identity(self, case: str, reason: bytes) -> IdentityRequestOut:
         path = f"/cases/{_segment(case)}/identity-requests"
-        return _object(self.call("POST", path, body={"reason": _b64(reason)}))
+        return _answer(self.call("POST", path, body={"reason": _b64(reason)}), IdentityRequestOut)
 
     def list_identity_requests(
         self, channel: str | None = None, status: str | None = None
-    ) -> dict[str, Any]:
+    ) -> IdentityRequestsOut:
         query = {"channel": channel, "status": status}
-        return _object(self.call("GET", "/identity-requests", query))
+        return _answer(self.call("GET", "/identity-requests", query), IdentityRequestsOut)
 
-    def approve_identity(self, case: str, reviewer: str, grant: bytes) -> dict[str, Any]:
+    def approve_identity(self, case: str, reviewer: str, grant: bytes) -> IdentityRequestOut:
         path = f"/cases/{_segment(case)}/identity-requests/{_segment(reviewer)}/approve"
-        return _object(self.call("POST", path, body={"grant": _b64(grant)}))
+        return _answer(self.call("POST", path, body={"grant": _b64(grant)}), IdentityRequestOut)
 
-    def deny_identity(self, case: str, reviewer: str, reason: bytes) -> dict[str, Any]:
+    def deny_identity(self, case: str, reviewer: str, reason: bytes) -> IdentityRequestOut:
         path = f"/cases/{_segment(case)}/identity-requests/{_segment(reviewer)}/deny"
-        return _object(self.call("POST", path, body={"reason": _b64(reason)}))
+        return _answer(self.call("POST", path, body={"reason": _b64(reason)}), IdentityRequestOut)
 
 
 def _segment(value: str) -> str:
@@ -209,11 +232,30 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def _object(response: HttpResponse) -> dict[str, Any]:
-    value = response.json()
-    if not isinstance(value, dict):
-        raise ReviewApiError(response.status, "bad_response", "Jawaban tidak sah.", "Bad answer.")
-    return value
+def _answer(response: HttpResponse, model: type[Answer]) -> Answer:
+    """The answer's JSON body as `model`, validated; fields a newer server adds are ignored.
+    An answer that does not fit is a `ReviewApiError` naming the first field that does not,
+    here, rather than a `KeyError` wherever the field is later used."""
+    try:
+        value = response.json()
+    except ValueError:
+        raise _bad_answer(response.status, model, "", "not JSON") from None
+    try:
+        return model.model_validate(value, extra="ignore")
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise _bad_answer(response.status, model, where, first["msg"]) from None
+
+
+def _bad_answer(status: int, model: type[BaseModel], where: str, problem: str) -> ReviewApiError:
+    at = f" {where}:" if where else ""
+    return ReviewApiError(
+        status,
+        "bad_response",
+        f"Jawaban server tidak sesuai API penelaah ({model.__name__}){at} {problem}.",
+        f"The server's answer does not fit the reviewer API ({model.__name__}){at} {problem}.",
+    )
 
 
 def _api_error(response: HttpResponse) -> ReviewApiError:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date
@@ -20,6 +20,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from peluit import age
+from peluit.api.review_models import (
+    CaseObjectOut,
+    CaseOut,
+    CaseSummaryOut,
+    IdentityRequestOut,
+    StateOut,
+    ThreadEntryOut,
+    ThreadOut,
+)
 from peluit.config import Config
 from peluit.core import workflow
 from peluit.core.dates import Clock, local_date, utc_now
@@ -51,21 +60,14 @@ def case_id(text: str) -> str:
     return candidate
 
 
-def _unread(summary: dict[str, Any]) -> int:
-    thread = summary.get("thread")
-    return int(thread.get("unread", 0)) if isinstance(thread, dict) else 0
+def _days(entries: Sequence[ThreadEntryOut]) -> dict[int, str | None]:
+    """The case view's `messages` as {seq: day}; a day that is not YYYY-MM-DD is None."""
+    return {e.seq: e.on if e.on is not None and _DAY.fullmatch(e.on) else None for e in entries}
 
 
-def _days(raw: object) -> dict[int, str | None]:
-    """The case view's `messages` as {seq: day}; anything malformed is left out."""
-    if not isinstance(raw, list):
-        return {}
-    found: dict[int, str | None] = {}
-    for item in raw:
-        if isinstance(item, dict) and isinstance(item.get("seq"), int):
-            on = item.get("on")
-            found[item["seq"]] = on if isinstance(on, str) and _DAY.fullmatch(on) else None
-    return found
+def _additions(view: CaseOut) -> list[dict[str, object]]:
+    """The view's added evidence as `content.assemble` checks it (the API's JSON shape)."""
+    return [a.model_dump() for a in view.additions]
 
 
 def _text(text: str, what: str) -> str:
@@ -121,11 +123,10 @@ class ReviewDesk:
         """One page, newest first. With `areas`, each listed report is fetched (once per
         desk) and decrypted to show its KPK area: an `object.read` in the audit log."""
         page = self.client.list_cases(channel, status, cursor, limit)
-        summaries: list[dict[str, Any]] = list(page["cases"])
         if areas:
-            self._parallel(self._report_if_readable, [str(s["case"]) for s in summaries])
-        rows = [self._row(s) for s in summaries]
-        return CaseListing(rows, page.get("next_cursor"))
+            self._parallel(self._report_if_readable, [s.case for s in page.cases])
+        rows = [self._row(s, s.thread) for s in page.cases]
+        return CaseListing(rows, page.next_cursor)
 
     def all_cases(self, channel: str | None = None, status: str | None = None) -> list[CaseRow]:
         rows: list[CaseRow] = []
@@ -137,12 +138,11 @@ class ReviewDesk:
                 return rows
             cursor = listing.next_cursor
 
-    def _row(self, summary: dict[str, Any]) -> CaseRow:
-        case = str(summary["case"])
-        channel, status = str(summary["channel"]), str(summary["status"])
+    def _row(self, summary: CaseSummaryOut, thread: ThreadOut) -> CaseRow:
+        case, channel, status = summary.case, summary.channel, summary.status
         found = self.config.channel(channel)
         try:
-            received = date.fromisoformat(str(summary["received"]))
+            received: date | None = date.fromisoformat(summary.received)
         except ValueError:
             received = None
         due = (
@@ -158,14 +158,14 @@ class ReviewDesk:
             reference=case_reference(case),
             channel=channel,
             status=status,
-            target=summary.get("target"),
-            received=str(summary["received"]),
-            files=int(summary.get("files", 0)),
-            identity=bool(summary.get("identity", False)),
+            target=summary.target,
+            received=summary.received,
+            files=summary.files,
+            identity=summary.identity,
             deadlines=due,
             area=kpk_area(self.config, document) if document else None,
-            unread=_unread(summary),
-            tags=tuple(str(t) for t in summary.get("tags") or ()),
+            unread=thread.unread,
+            tags=tuple(summary.tags),
         )
 
     # -- reading a case --------------------------------------------------------------------
@@ -188,31 +188,31 @@ class ReviewDesk:
 
     def open_case(self, case: str) -> CaseFile:
         view = self.client.get_case(case)
-        objects = {str(o["key"]): o for o in view["objects"]}
+        objects = {o.key: o for o in view.objects}
         report = self.report(case) if "report.age" in objects else None
-        row = self._row(view)
+        row = self._row(view, view.thread)
         thread = sorted(
             (found[0], found[1], key) for key in objects if (found := content.thread_key(key))
         )
-        days = _days(view.get("messages"))
+        days = _days(view.messages)
         messages = [
             replace(m, on=days.get(m.seq))
             for m in self._parallel(lambda t: self._message(case, *t), thread)
         ]
         report_files = report.document.files if report and report.document else []
-        joined = content.assemble(report_files, messages, view.get("additions"))
-        self._mark_seen(case, view)
-        history = self._history(case, view.get("history") or [], objects)
+        joined = content.assemble(report_files, messages, _additions(view))
+        self._mark_seen(case, view.thread)
+        history = self._history(case, view.history, objects)
         grant_key = f"identity-grants/{self.key.person}.age"
         grant = self._decrypt_bytes(case, grant_key) if grant_key in objects else None
         return CaseFile(
             row=row,
-            etag=str(view["etag"]),
+            etag=view.etag,
             report=report,
             messages=joined.messages,
             history=history,
-            reply_recipient=view.get("reply_recipient"),
-            identity_request=view.get("identity_request"),
+            reply_recipient=view.reply_recipient,
+            identity_request=view.identity_request,
             identity=read_identity(grant) if grant is not None else None,
             objects=objects,
             attachments=joined.attachments,
@@ -240,17 +240,16 @@ class ReviewDesk:
                 self._messages[(case, key)] = decoded
         return decoded
 
-    def _mark_seen(self, case: str, view: dict[str, Any]) -> None:
+    def _mark_seen(self, case: str, progress: ThreadOut) -> None:
         """Opening a case shows its whole thread: record that, so its unread count clears."""
-        progress = view.get("thread")
-        if not isinstance(progress, dict) or not progress.get("unread"):
+        if not progress.unread:
             return
         # if it fails the view stays readable; the count clears next time
         with contextlib.suppress(ReviewApiError):
-            self.client.mark_read(case, int(progress["last_seq"]))
+            self.client.mark_read(case, progress.last_seq)
 
     def _history(
-        self, case: str, entries: Sequence[dict[str, Any]], objects: dict[str, dict[str, Any]]
+        self, case: str, entries: Sequence[dict[str, Any]], objects: Mapping[str, CaseObjectOut]
     ) -> list[HistoryEntry]:
         notes = [
             f"notes/{e['note']}.age" if f"notes/{e.get('note')}.age" in objects else None
@@ -274,7 +273,7 @@ class ReviewDesk:
         lists it (see `peluit.review.attachments`: incomplete unless the iteration ends
         normally)."""
         view = self.client.get_case(case)  # fresh presigned URLs, valid 15 minutes
-        objects = {str(o["key"]): o for o in view["objects"]}
+        objects = {o.key: o for o in view.objects}
         entry = self._file_entry(case, number, view)
 
         def fetch(segment: int) -> bytes:
@@ -285,19 +284,19 @@ class ReviewDesk:
 
         return entry, decrypt_attachment(entry, fetch, self.key.identity)
 
-    def _file_entry(self, case: str, number: int, view: dict[str, Any]) -> FileEntry:
+    def _file_entry(self, case: str, number: int, view: CaseOut) -> FileEntry:
         """The manifest entry of file `number`: the report's, or the one in the message the
         file was added with (the same decoding as the case view)."""
         document = self.report(case).document
         report_files = document.files if document else []
-        batches, _ = content.parse_additions(view.get("additions"))
+        batches, _ = content.parse_additions(_additions(view))
         batch = next((b for b in batches if number in b.files), None)
         messages = []
         if batch is not None and number >= len(report_files):
             found = content.thread_key(batch.message)
             if found is not None:
                 messages.append(self._message(case, found[0], found[1], batch.message))
-        joined = content.assemble(report_files, messages, view.get("additions"))
+        joined = content.assemble(report_files, messages, _additions(view))
         attachment = next((a for a in joined.attachments if a.number == number), None)
         if attachment is None:
             raise ReviewInputError("this case has no such attachment")
@@ -323,16 +322,16 @@ class ReviewDesk:
         """Write to the reporter, with `files` attached (encrypted here to the reporter's reply
         key and the team, uploaded segment by segment); returns the stored message's key."""
         view = self.client.get_case(case)
-        reply = view.get("reply_recipient")
+        reply = view.reply_recipient
         if not reply:
             raise ReviewInputError("this case has no reply key: the reporter cannot be answered")
-        channel = str(view["channel"])
+        channel = view.channel
         limits = self.config.limits
         plans = attach.plan(files, limits)
         words = _text(text, "message") if text.strip() or not plans else ""
         if not plans:
             sealed = compose.message(self.config, channel, reply, words)
-            return str(self.client.post_message(case, sealed)["key"])
+            return self.client.post_message(case, sealed).key
 
         def seal(data: bytes) -> bytes:
             return compose.reply_segment(self.config, channel, reply, data)
@@ -341,7 +340,7 @@ class ReviewDesk:
         sealed = compose.message(self.config, channel, reply, words, sent.files, sent.upload)
         if len(sealed) > limits.report_max_bytes:
             raise ReviewInputError("the message and its file list are too large")
-        return str(self.client.post_message(case, sealed, sent.upload, sent.segments)["key"])
+        return self.client.post_message(case, sealed, sent.upload, sent.segments).key
 
     def change_status(
         self,
@@ -351,7 +350,7 @@ class ReviewDesk:
         target: str | None,
         etag: str | None = None,
         tell_reporter: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> StateOut:
         """Move the case on. `reason` is for the team only (an encrypted note); with
         `tell_reporter`, a message to the reporter follows the change. A refusal (`ditolak`)
         of a case the reporter can be answered on needs one: the reporter must learn why.
@@ -361,7 +360,7 @@ class ReviewDesk:
             raise ReviewInputError(f"unknown status {status!r}")
         note = (tell_reporter or "").strip()
         view = self.client.get_case(case)
-        reply = view.get("reply_recipient")
+        reply = view.reply_recipient
         if status == workflow.DITOLAK and reply and not note:
             raise ReviewInputError(
                 "menolak laporan memerlukan pesan untuk pelapor yang menjelaskan alasannya / "
@@ -369,52 +368,45 @@ class ReviewDesk:
             )
         if note and not reply:
             raise ReviewInputError("this case has no reply key: the reporter cannot be answered")
-        channel = str(view["channel"])
-        sealed = compose.status_reason(self.config, channel, _text(reason, "reason"))
+        sealed = compose.status_reason(self.config, view.channel, _text(reason, "reason"))
         letter = (
-            compose.message(self.config, channel, str(reply), _text(note, "message"))
-            if note
+            compose.message(self.config, view.channel, reply, _text(note, "message"))
+            if note and reply
             else None
         )
-        state = self.client.change_status(
-            case, etag or str(view["etag"]), status, sealed, target or None
-        )
+        state = self.client.change_status(case, etag or view.etag, status, sealed, target or None)
         if letter is not None:  # after the change: a refused change must not tell anything
             self.client.post_message(case, letter)
         return state
 
-    def request_identity(self, case: str, reason: str) -> dict[str, Any]:
+    def request_identity(self, case: str, reason: str) -> IdentityRequestOut:
         view = self.client.get_case(case)
-        sealed = compose.access_reason(self.config, str(view["channel"]), _text(reason, "reason"))
+        sealed = compose.access_reason(self.config, view.channel, _text(reason, "reason"))
         return self.client.request_identity(case, sealed)
 
     # -- identity requests (custodians) ----------------------------------------------------
 
     def identity_requests(self, status: str | None = None) -> list[RequestRow]:
-        found = self.client.list_identity_requests(status=status)["requests"]
+        found = self.client.list_identity_requests(status=status).requests
         reasons = self._parallel(
-            lambda r: (
-                self._decrypt_text(r["case"], f"notes/{r['reason']}.age")
-                if r.get("reason")
-                else None
-            ),
+            lambda r: self._decrypt_text(r.case, f"notes/{r.reason}.age") if r.reason else None,
             found,
         )
         return [
             RequestRow(
-                case=str(r["case"]),
-                reference=case_reference(str(r["case"])),
-                channel=str(r["channel"]),
-                reviewer=str(r["reviewer"]),
-                status=str(r["status"]),
-                requested_on=r.get("requested_on"),
+                case=r.case,
+                reference=case_reference(r.case),
+                channel=r.channel,
+                reviewer=r.reviewer,
+                status=r.status,
+                requested_on=r.requested_on,
                 reason=reason,
-                decided_by=r.get("decided_by"),
+                decided_by=r.decided_by,
             )
             for r, reason in zip(found, reasons, strict=True)
         ]
 
-    def approve_identity(self, case: str, reviewer: str) -> dict[str, Any]:
+    def approve_identity(self, case: str, reviewer: str) -> IdentityRequestOut:
         """Decrypt the identity block here and re-encrypt it to the requester alone."""
         if reviewer not in {p.id for p in self.config.people}:
             raise ReviewInputError(f"{reviewer!r} is not on this configuration's roster")
@@ -422,9 +414,9 @@ class ReviewDesk:
         grant = compose.grant(self.config, reviewer, block, self.key)
         return self.client.approve_identity(case, reviewer, grant)
 
-    def deny_identity(self, case: str, reviewer: str, reason: str) -> dict[str, Any]:
+    def deny_identity(self, case: str, reviewer: str, reason: str) -> IdentityRequestOut:
         view = self.client.get_case(case)
-        sealed = compose.access_reason(self.config, str(view["channel"]), _text(reason, "reason"))
+        sealed = compose.access_reason(self.config, view.channel, _text(reason, "reason"))
         return self.client.deny_identity(case, reviewer, sealed)
 
     # -- plumbing --------------------------------------------------------------------------

@@ -4,8 +4,8 @@ decrypted, with their deadlines. Plain data, no behaviour beyond derived propert
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
+from peluit.api.review_models import CaseObjectOut
 from peluit.config.models import KpkArea
 from peluit.core.report import IdentityDocument
 from peluit.core.workflow import TEST_TAG
@@ -63,7 +63,7 @@ class CaseFile:
     reply_recipient: str | None
     identity_request: str | None
     identity: IdentityDocument | None  # the caller's approved grant, decrypted
-    objects: dict[str, dict[str, Any]]
+    objects: dict[str, CaseObjectOut]  # by key, with presigned URLs valid 15 minutes
     attachments: list[Attachment] = field(default_factory=list)  # report's, then added later
     problems: list[str] = field(default_factory=list)  # added evidence that does not fit
 

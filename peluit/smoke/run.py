@@ -227,8 +227,8 @@ class Smoke:
 
     def mark(self) -> str:
         answer = self.desk.client.set_tag(self._case(), workflow.TEST_TAG)
-        _require(workflow.TEST_TAG in answer.get("tags", []), "the case has no uji tag")
-        return f"tags {answer['tags']}"
+        _require(workflow.TEST_TAG in answer.tags, "the case has no uji tag")
+        return f"tags {answer.tags}"
 
     def _followup(self) -> dict[str, Any]:
         token = self._code().lookup_token().hex()
@@ -266,7 +266,7 @@ class Smoke:
         case = self._case()
         self.desk.change_status(case, CLOSED, REASON_TEXT, None, tell_reporter=CLOSING_TEXT)
         view = self.desk.client.get_case(case)
-        last = view["history"][-1]
+        last = view.history[-1]
         _require(last.get("status") == CLOSED, f"the history ends with {last.get('status')}")
         sealed = self.desk.client.read_object(case, f"notes/{last['note']}.age")
         reason = age.decrypt(sealed, [self.desk.key.identity]).decode()

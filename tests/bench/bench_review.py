@@ -121,8 +121,8 @@ def _api_listing(client: ReviewClient) -> tuple[float, int]:
     seen, cursor = 0, None
     while True:
         page = client.list_cases("pengaduan", cursor=cursor, limit=PAGE)
-        seen += len(page["cases"])
-        cursor = page["next_cursor"]
+        seen += len(page.cases)
+        cursor = page.next_cursor
         if cursor is None:
             return time.perf_counter() - start, seen
 

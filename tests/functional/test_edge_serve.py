@@ -94,11 +94,11 @@ def new_case(running: Running) -> str:
 def test_a_signed_status_change_with_if_match_goes_through_the_edge(running: Running) -> None:
     case = new_case(running)
     client = ReviewClient(running.base, running.keys["rina"], UrllibTransport(timeout=30))
-    etag = client.get_case(case)["etag"]
+    etag = client.get_case(case).etag
     reason = compose.status_reason(running.config, "pengaduan", "diperiksa")
     answer = client.change_status(case, etag, "diverifikasi", reason)
-    assert answer["status"] == "diverifikasi"
-    assert answer["etag"] != etag
+    assert answer.status == "diverifikasi"
+    assert answer.etag != etag
 
 
 def test_the_old_edge_without_if_match_would_refuse_every_status_change(
@@ -113,7 +113,7 @@ def test_the_old_edge_without_if_match_would_refuse_every_status_change(
     )
     case = new_case(running)
     client = ReviewClient(running.base, running.keys["rina"], UrllibTransport(timeout=30))
-    etag = client.get_case(case)["etag"]
+    etag = client.get_case(case).etag
     reason = compose.status_reason(running.config, "pengaduan", "diperiksa")
     monkeypatch.setattr(forwarding, "API", old)
     with pytest.raises(ReviewApiError) as caught:

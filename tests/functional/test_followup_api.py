@@ -58,8 +58,8 @@ def code_of(answer: object) -> str:
 def reviewer_says(world: FollowupWorld, case: str, text: str, person: str = "rina") -> str:
     client = world.client(person)
     view = client.get_case(case)
-    sealed = compose.message(world.config, view["channel"], view["reply_recipient"], text)
-    key: str = client.post_message(case, sealed)["key"]
+    sealed = compose.message(world.config, view.channel, str(view.reply_recipient), text)
+    key: str = client.post_message(case, sealed).key
     return key
 
 
@@ -89,7 +89,7 @@ def test_the_reporter_reads_the_reviewers_message_and_never_their_names(
     reviewer_says(world, filed.case, "Apakah ada foto kontraknya?")
     world.client("rina").change_status(
         filed.case,
-        world.client("rina").get_case(filed.case)["etag"],
+        world.client("rina").get_case(filed.case).etag,
         "diverifikasi",
         compose.status_reason(world.config, "pengaduan", "lengkap"),
     )
@@ -284,13 +284,17 @@ def test_the_reporters_message_reaches_the_team_and_counts_as_unread(
         age.decrypt(stored, [filed.identity])  # sealed for the team only
 
     rina, kpk = world.client("rina"), world.client("kpk-liaison")
-    [listed] = rina.list_cases()["cases"]
-    assert listed["thread"] == {"unread": 1, "last_read": 0, "last_seq": 2}
-    assert rina.get_case(filed.case)["thread"]["unread"] == 1
-    assert rina.mark_read(filed.case, 2) == {"unread": 0, "last_read": 2, "last_seq": 2}
-    assert rina.mark_read(filed.case, 1)["last_read"] == 2  # never backwards
-    assert rina.get_case(filed.case)["thread"]["unread"] == 0
-    assert kpk.get_case(filed.case)["thread"]["unread"] == 1  # each person their own marker
+    [listed] = rina.list_cases().cases
+    assert listed.thread.model_dump() == {"unread": 1, "last_read": 0, "last_seq": 2}
+    assert rina.get_case(filed.case).thread.unread == 1
+    assert rina.mark_read(filed.case, 2).model_dump() == {
+        "unread": 0,
+        "last_read": 2,
+        "last_seq": 2,
+    }
+    assert rina.mark_read(filed.case, 1).last_read == 2  # never backwards
+    assert rina.get_case(filed.case).thread.unread == 0
+    assert kpk.get_case(filed.case).thread.unread == 1  # each person their own marker
     assert json.loads(world.store.objects[f"reads/{filed.case}/rina.json"]) == {
         "seq": 2,
         "version": 1,
@@ -341,7 +345,7 @@ def test_a_closed_case_is_readable_but_takes_nothing_new(world: FollowupWorld) -
     filed = world.file()
     rina = world.client("rina")
     reason = compose.status_reason(world.config, "pengaduan", "tidak cukup bukti")
-    rina.change_status(filed.case, rina.get_case(filed.case)["etag"], "ditolak", reason)
+    rina.change_status(filed.case, rina.get_case(filed.case).etag, "ditolak", reason)
     assert world.status(filed).body["status"] == "ditolak"
     answer = world.message(filed, world.say(filed, "tetapi…"))
     assert (answer.status, code_of(answer.body)) == (409, "case_closed")
@@ -363,9 +367,11 @@ def test_evidence_added_later_lands_after_the_reports_files_with_its_manifest(
 
     rina = world.client("rina")
     view = rina.get_case(filed.case)
-    assert view["additions"] == [{"message": "thread/00001-pelapor.age", "files": [1, 2]}]
-    assert view["thread"]["unread"] == 1
-    keys = {o["key"] for o in view["objects"]}
+    assert [a.model_dump() for a in view.additions] == [
+        {"message": "thread/00001-pelapor.age", "files": [1, 2]}
+    ]
+    assert view.thread.unread == 1
+    keys = {o.key for o in view.objects}
     assert {"files/01/00000.age", "files/01/00001.age", "files/02/00000.age"} <= keys
     identity = [world.review_team.key("rina").identity]
     document = MessageDocument.model_validate_json(
@@ -375,9 +381,7 @@ def test_evidence_added_later_lands_after_the_reports_files_with_its_manifest(
     for number, (entry, plaintext) in enumerate(zip(document.files, files, strict=True), 1):
         recovered = b""
         for index, segment in enumerate(entry.segments):
-            obj = next(
-                o for o in view["objects"] if o["key"] == f"files/{number:02d}/{index:05d}.age"
-            )
+            obj = next(o for o in view.objects if o.key == f"files/{number:02d}/{index:05d}.age")
             sealed = rina.download(filed.case, obj)
             assert segment.sha256 == hashlib.sha256(sealed).hexdigest()
             recovered += age.decrypt(sealed, identity)
@@ -424,7 +428,7 @@ def test_two_evidence_batches_never_share_file_numbers(world: FollowupWorld) -> 
     assert raced
     assert answer.status == 200
     view = world.client("rina").get_case(filed.case)
-    claimed = sorted(n for addition in view["additions"] for n in addition["files"])
+    claimed = sorted(n for addition in view.additions for n in addition.files)
     assert claimed == [0, 1, 2]
     assert answer.body["files"] == [2]
     assert json.loads(world.store.objects[f"cases/{filed.case}/additions/02.json"])["upload"] == (

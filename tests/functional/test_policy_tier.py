@@ -84,12 +84,12 @@ def run_flows(world: S3World) -> None:
 
     # The team: list, read, download by presigned URL, reply, tag, change status (If-Match).
     rina = world.client("rina")
-    assert filed.case in [c["case"] for c in rina.list_cases()["cases"]]
+    assert filed.case in [c.case for c in rina.list_cases().cases]
     view = rina.get_case(filed.case)
     assert rina.read_object(filed.case, "report.age")
-    segment = next(o for o in view["objects"] if o["key"] == "files/00/00000.age")
+    segment = next(o for o in view.objects if o.key == "files/00/00000.age")
     assert rina.download(filed.case, segment)
-    reply = compose.message(config, view["channel"], view["reply_recipient"], "Ada fotonya?")
+    reply = compose.message(config, view.channel, str(view.reply_recipient), "Ada fotonya?")
     rina.post_message(filed.case, reply)
     # A reply with a file attached: presigned PUTs to staging, then the post copies it in.
     with tempfile.TemporaryDirectory() as folder:
@@ -98,7 +98,7 @@ def run_flows(world: S3World) -> None:
         desk = ReviewDesk(config, world.review_team.key("rina"), rina)
         desk.reply(filed.case, "Isi formulir ini.", [form])
     rina.set_tag(filed.case, "uji")
-    etag = rina.get_case(filed.case)["etag"]
+    etag = rina.get_case(filed.case).etag
     reason = compose.status_reason(config, "pengaduan", "Laporan lengkap.")
     rina.change_status(filed.case, etag, "diverifikasi", reason)
 
@@ -119,7 +119,7 @@ def run_flows(world: S3World) -> None:
     segments = world.stage(filed, upload, [os.urandom(10 * KiB)])
     manifest = world.say(filed, "Bukti baru", manifest_entries(segments, ["foto.jpg"]))
     assert world.evidence(filed, upload, manifest, segments).status == 200
-    assert rina.mark_read(filed.case, 4)["unread"] == 0
+    assert rina.mark_read(filed.case, 4).unread == 0
     # Evidence whose segment never arrived: refused after S3 answers 404 (not 403) for it.
     lost_upload = os.urandom(16).hex()
     parts = world.review_team.team.attachment("pengaduan", 0, os.urandom(KiB))
@@ -137,7 +137,7 @@ def run_flows(world: S3World) -> None:
     case = world.submit("pengaduan", identity=True)
     sari = world.client("sari")
     rina.request_identity(case, compose.access_reason(config, "pengaduan", "Saksi."))
-    assert [r["case"] for r in sari.list_identity_requests(status="pending")["requests"]] == [case]
+    assert [r.case for r in sari.list_identity_requests(status="pending").requests] == [case]
     block = sari.read_object(case, "identity.age")
     sari.approve_identity(
         case, "rina", compose.grant(config, "rina", block, world.review_team.key("sari"))

@@ -95,7 +95,7 @@ class Attack:
 
 
 def status_change(deployment: Deployment, case: str, client: ReviewClient) -> HttpRequest:
-    etag = deployment.client("rina").get_case(case)["etag"]
+    etag = deployment.client("rina").get_case(case).etag
     body = {"status": "diverifikasi", "reason": _b64(reason(deployment))}
     return client.prepare("POST", f"/cases/{case}/status", body=body, headers={"If-Match": etag})
 
@@ -264,20 +264,20 @@ def test_a_reviewer_reads_the_case_and_decrypts_every_part(
     rina = deployment.client("rina")
     view = rina.get_case(case)
 
-    assert view["case"] == case
-    assert view["status"] == "diterima"
-    assert view["identity"] is True
-    assert view["etag"].startswith('"')
-    assert age.HybridRecipient.parse(view["reply_recipient"])
-    keys = [o["key"] for o in view["objects"]]
+    assert view.case == case
+    assert view.status == "diterima"
+    assert view.identity is True
+    assert view.etag.startswith('"')
+    assert age.HybridRecipient.parse(str(view.reply_recipient))
+    keys = [o.key for o in view.objects]
     assert keys == ["files/00/00000.age", "files/00/00001.age", "report.age"]
-    assert all(o["url"] for o in view["objects"] if o["key"].startswith("files/"))
-    report = next(o for o in view["objects"] if o["key"] == "report.age")
-    assert report["url"] is None
+    assert all(o.url for o in view.objects if o.key.startswith("files/"))
+    report = next(o for o in view.objects if o.key == "report.age")
+    assert report.url is None
     plain = b"".join(
         compose.open_file(review_team.key("rina"), rina.download(case, o))
-        for o in view["objects"]
-        if o["key"].startswith("files/")
+        for o in view.objects
+        if o.key.startswith("files/")
     )
     assert plain == b"bukti " * (12 * KiB)
     answers = json.loads(compose.open_file(review_team.key("rina"), rina.download(case, report)))
@@ -285,8 +285,8 @@ def test_a_reviewer_reads_the_case_and_decrypts_every_part(
 
 
 def test_oversight_reads_what_a_reviewer_reads(deployment: Deployment, case: str) -> None:
-    rina = [o["key"] for o in deployment.client("rina").get_case(case)["objects"]]
-    kpk = [o["key"] for o in deployment.client("kpk-liaison").get_case(case)["objects"]]
+    rina = [o.key for o in deployment.client("rina").get_case(case).objects]
+    kpk = [o.key for o in deployment.client("kpk-liaison").get_case(case).objects]
     assert kpk == rina
 
 
@@ -295,7 +295,7 @@ def test_nobody_gets_the_identity_block_or_internal_objects_by_default(
 ) -> None:
     for person in ("rina", "agus", "kpk-liaison", "sari"):
         client = deployment.client(person)
-        keys = [o["key"] for o in client.get_case(case)["objects"]]
+        keys = [o.key for o in client.get_case(case).objects]
         assert "identity.age" not in keys
         for key in ("identity.age", "submission.json", "state.json", "reply.json", "../x"):
             with pytest.raises(ReviewApiError) as caught:
@@ -305,7 +305,7 @@ def test_nobody_gets_the_identity_block_or_internal_objects_by_default(
 
 def test_presigned_download_urls_expire(deployment: Deployment, case: str) -> None:
     view = deployment.client("rina").get_case(case)
-    url = next(o["url"] for o in view["objects"] if o["url"])
+    url = next(o.url for o in view.objects if o.url)
     deployment.clock.advance(timedelta(minutes=16))
     with pytest.raises(DownloadRejectedError):
         deployment.store.download(url)
@@ -329,19 +329,19 @@ def test_a_case_walks_the_whole_workflow_with_each_step_recorded(
     deployment: Deployment, case: str, review_team: ReviewTeam
 ) -> None:
     rina = deployment.client("rina")
-    etag = rina.get_case(case)["etag"]
+    etag = rina.get_case(case).etag
     steps = [("diverifikasi", None), ("ditelaah", None), ("diteruskan", "kpk"), ("selesai", None)]
     for status, target in steps:
         deployment.clock.advance(timedelta(days=1))
         answer = rina.change_status(case, etag, status, reason(deployment, status), target)
-        assert answer["status"] == status
-        assert answer["etag"] != etag
-        etag = answer["etag"]
+        assert answer.status == status
+        assert answer.etag != etag
+        etag = answer.etag
 
     view = rina.get_case(case)
-    assert view["status"] == "selesai"
-    assert view["target"] == "kpk"
-    history = view["history"]
+    assert view.status == "selesai"
+    assert view.target == "kpk"
+    history = view.history
     assert [h["status"] for h in history] == ["diterima", *[s for s, _ in steps]]
     assert [h["on"] for h in history[1:]] == [
         "2025-03-04",
@@ -364,11 +364,11 @@ def test_a_case_walks_the_whole_workflow_with_each_step_recorded(
 
 def test_refusing_a_case_needs_a_reason_and_ends_it(deployment: Deployment, case: str) -> None:
     rina = deployment.client("rina")
-    etag = rina.get_case(case)["etag"]
+    etag = rina.get_case(case).etag
     answer = rina.change_status(case, etag, "ditolak", reason(deployment, "Duplikat."))
-    assert answer["status"] == "ditolak"
+    assert answer.status == "ditolak"
     assert refused(
-        lambda: rina.change_status(case, answer["etag"], "diverifikasi", reason(deployment))
+        lambda: rina.change_status(case, answer.etag, "diverifikasi", reason(deployment))
     ) == (409, "invalid_transition")
     missing = rina.prepare("POST", f"/cases/{case}/status", body={"status": "ditolak"})
     assert problem(deployment.transport.send(missing)) == (400, "invalid_request")
@@ -387,8 +387,8 @@ def test_two_reviewers_changing_the_same_version_one_wins_the_other_gets_409(
     deployment: Deployment, case: str
 ) -> None:
     rina, agus = deployment.client("rina"), deployment.client("agus")
-    etag = rina.get_case(case)["etag"]
-    assert agus.get_case(case)["etag"] == etag
+    etag = rina.get_case(case).etag
+    assert agus.get_case(case).etag == etag
 
     rina.change_status(case, etag, "diverifikasi", reason(deployment))
     before = deployment.store.snapshot()
@@ -397,7 +397,7 @@ def test_two_reviewers_changing_the_same_version_one_wins_the_other_gets_409(
         "state_conflict",
     )
     assert deployment.store.snapshot() == before
-    assert rina.get_case(case)["status"] == "diverifikasi"
+    assert rina.get_case(case).status == "diverifikasi"
 
 
 @pytest.mark.parametrize(
@@ -412,7 +412,7 @@ def test_invalid_changes_are_refused_with_their_own_code(
     deployment: Deployment, case: str, status: str, target: str | None, code: str
 ) -> None:
     rina = deployment.client("rina")
-    etag = rina.get_case(case)["etag"]
+    etag = rina.get_case(case).etag
     before = deployment.store.snapshot()
     status_code, got = refused(
         lambda: rina.change_status(case, etag, status, reason(deployment), target)
@@ -424,9 +424,9 @@ def test_invalid_changes_are_refused_with_their_own_code(
 
 def test_forwarding_without_a_target_is_an_input_error(deployment: Deployment, case: str) -> None:
     rina = deployment.client("rina")
-    etag = rina.get_case(case)["etag"]
+    etag = rina.get_case(case).etag
     for status in ("diverifikasi", "ditelaah"):
-        etag = rina.change_status(case, etag, status, reason(deployment))["etag"]
+        etag = rina.change_status(case, etag, status, reason(deployment)).etag
     assert refused(lambda: rina.change_status(case, etag, "diteruskan", reason(deployment))) == (
         400,
         "invalid_status",
@@ -450,7 +450,7 @@ def test_a_reason_that_is_not_ciphertext_for_the_channel_is_refused(
     deployment: Deployment, case: str, make: Callable[[Deployment], bytes]
 ) -> None:
     rina = deployment.client("rina")
-    etag = rina.get_case(case)["etag"]
+    etag = rina.get_case(case).etag
     before = deployment.store.snapshot()
     assert refused(lambda: rina.change_status(case, etag, "diverifikasi", make(deployment))) == (
         400,
@@ -468,13 +468,13 @@ def test_messages_are_numbered_and_readable_by_the_reporter_and_the_team(
     reporter = age.HybridIdentity.generate()
     case = deployment.submit(reply=reporter)
     rina, agus = deployment.client("rina"), deployment.client("agus")
-    reply = rina.get_case(case)["reply_recipient"]
+    reply = rina.get_case(case).reply_recipient
     assert reply == reporter.recipient().encode()
 
     first = rina.post_message(case, compose.message(deployment.config, "pengaduan", reply, "A"))
     second = agus.post_message(case, compose.message(deployment.config, "pengaduan", reply, "B"))
 
-    assert (first["key"], second["key"]) == ("thread/00001-rina.age", "thread/00002-agus.age")
+    assert (first.key, second.key) == ("thread/00001-rina.age", "thread/00002-agus.age")
     stored = deployment.store.objects[f"cases/{case}/thread/00002-agus.age"]
     assert decode_reply(age.decrypt(stored, [reporter])).text == "B"
     team_copy = compose.open_file(review_team.key("kpk-liaison"), stored)
@@ -484,7 +484,7 @@ def test_messages_are_numbered_and_readable_by_the_reporter_and_the_team(
     claim = json.loads(deployment.store.objects[f"cases/{case}/thread/00002.seq"])
     assert claim["on"] == deployment.clock().date().isoformat()
     view = rina.get_case(case)
-    assert [(m["seq"], m["sender"], m["on"]) for m in view["messages"]] == [
+    assert [(m.seq, m.sender, m.on) for m in view.messages] == [
         (1, "rina", claim["on"]),
         (2, "agus", claim["on"]),
     ]
@@ -501,7 +501,7 @@ def test_a_message_not_encrypted_to_the_reporter_too_is_refused(
 
 
 def test_a_case_without_a_reply_key_cannot_be_written_to(deployment: Deployment, case: str) -> None:
-    reply = deployment.client("rina").get_case(case)["reply_recipient"]
+    reply = str(deployment.client("rina").get_case(case).reply_recipient)
     del deployment.store.objects[layout.case_reply(case)]
     message = compose.message(deployment.config, "pengaduan", reply, "Halo")
     assert refused(lambda: deployment.client("rina").post_message(case, message)) == (
@@ -519,26 +519,26 @@ def test_identity_is_seen_only_after_a_custodian_approves(
     rina, sari = deployment.client("rina"), deployment.client("sari")
 
     requested = rina.request_identity(case, access_reason(deployment))
-    assert requested["status"] == "pending"
+    assert requested.status == "pending"
     assert refused(lambda: rina.request_identity(case, access_reason(deployment))) == (
         409,
         "identity_request_state",
     )
     assert refused(lambda: rina.read_object(case, "identity.age"))[0] == 404
 
-    waiting = sari.list_identity_requests(status="pending")["requests"]
-    assert [(r["case"], r["reviewer"]) for r in waiting] == [(case, "rina")]
-    sari_view = [o["key"] for o in sari.get_case(case)["objects"]]
-    assert sari_view == ["identity.age", f"notes/{requested['reason']}.age"]
-    why = sari.read_object(case, f"notes/{requested['reason']}.age")
+    waiting = sari.list_identity_requests(status="pending").requests
+    assert [(r.case, r.reviewer) for r in waiting] == [(case, "rina")]
+    sari_view = [o.key for o in sari.get_case(case).objects]
+    assert sari_view == ["identity.age", f"notes/{requested.reason}.age"]
+    why = sari.read_object(case, f"notes/{requested.reason}.age")
     assert compose.open_file(review_team.key("sari"), why) == b"Perlu konfirmasi saksi."
 
     block = sari.read_object(case, "identity.age")
     grant = compose.grant(deployment.config, "rina", block, review_team.key("sari"))
-    assert sari.approve_identity(case, "rina", grant)["status"] == "approved"
+    assert sari.approve_identity(case, "rina", grant).status == "approved"
 
     view = rina.get_case(case)
-    assert view["identity_request"] == "approved"
+    assert view.identity_request == "approved"
     granted = rina.read_object(case, "identity-grants/rina.age")
     assert json.loads(compose.open_file(review_team.key("rina"), granted))["reporter_name"]
     assert (
@@ -551,7 +551,7 @@ def test_identity_is_seen_only_after_a_custodian_approves(
 def test_nobody_decides_their_own_identity_request(deployment: Deployment, case: str) -> None:
     agus = deployment.client("agus")  # reviewer and custodian of pengaduan
     agus.request_identity(case, access_reason(deployment))
-    keys = [o["key"] for o in agus.get_case(case)["objects"]]
+    keys = [o.key for o in agus.get_case(case).objects]
     assert "identity.age" not in keys
     grant = age.encrypt(b"x", [deployment.review_team.key("agus").identity.recipient()])
     request = agus.prepare(
@@ -569,16 +569,16 @@ def test_a_denied_request_can_be_made_again_and_keeps_its_history(
     rina.request_identity(case, access_reason(deployment, "pertama"))
     no = compose.access_reason(deployment.config, "pengaduan", "Alasan belum cukup.")
     denied = sari.deny_identity(case, "rina", no)
-    assert (denied["status"], denied["decided_by"]) == ("denied", "sari")
+    assert (denied.status, denied.decided_by) == ("denied", "sari")
     assert (
         compose.open_file(
-            review_team.key("rina"), rina.read_object(case, f"notes/{denied['decision_note']}.age")
+            review_team.key("rina"), rina.read_object(case, f"notes/{denied.decision_note}.age")
         )
         == b"Alasan belum cukup."
     )
 
     again = rina.request_identity(case, access_reason(deployment, "kedua"))
-    assert again["status"] == "pending"
+    assert again.status == "pending"
     stored = json.loads(deployment.store.objects[layout.identity_request(case, "rina")])
     assert [r["status"] for r in stored["rounds"]] == ["denied"]
     assert refused(lambda: sari.deny_identity(case, "agus", no)) == (409, "identity_request_state")
@@ -607,8 +607,8 @@ def test_who_sees_which_identity_requests(deployment: Deployment, case: str) -> 
     deployment.client("agus").request_identity(case, access_reason(deployment))
 
     def seen(person: str) -> list[str]:
-        found = deployment.client(person).list_identity_requests()["requests"]
-        return sorted(r["reviewer"] for r in found)
+        found = deployment.client(person).list_identity_requests().requests
+        return sorted(r.reviewer for r in found)
 
     assert seen("sari") == ["agus", "rina"]
     assert seen("kpk-liaison") == ["agus", "rina"]
@@ -629,22 +629,22 @@ def test_listing_pages_newest_first_and_filters_by_channel_and_status(
         deployment.clock.advance(timedelta(days=1))
     deployment.submit("gratifikasi")
     rina = deployment.client("rina")
-    rina.change_status(made[1], rina.get_case(made[1])["etag"], "ditolak", reason(deployment))
+    rina.change_status(made[1], rina.get_case(made[1]).etag, "ditolak", reason(deployment))
 
     pages, cursor = [], None
     while True:
         page = rina.list_cases(channel="pengaduan", cursor=cursor, limit=2)
-        pages.append([c["case"] for c in page["cases"]])
-        cursor = page["next_cursor"]
+        pages.append([c.case for c in page.cases])
+        cursor = page.next_cursor
         if cursor is None:
             break
     assert [c for p in pages for c in p] == list(reversed(made))
     assert all(len(p) <= 2 for p in pages)
 
-    refused_cases = rina.list_cases(status="ditolak")["cases"]
-    assert [c["case"] for c in refused_cases] == [made[1]]
+    refused_cases = rina.list_cases(status="ditolak").cases
+    assert [c.case for c in refused_cases] == [made[1]]
     summary = refused_cases[0]
-    assert set(summary) == {
+    assert set(summary.model_dump()) == {
         "case",
         "reference",
         "channel",
@@ -656,10 +656,10 @@ def test_listing_pages_newest_first_and_filters_by_channel_and_status(
         "target",
         "thread",
     }
-    assert summary["thread"] == {"unread": 0, "last_read": 0, "last_seq": 0}
-    channels = {c["channel"] for c in deployment.client("kpk-liaison").list_cases()["cases"]}
+    assert summary.thread.model_dump() == {"unread": 0, "last_read": 0, "last_seq": 0}
+    channels = {c.channel for c in deployment.client("kpk-liaison").list_cases().cases}
     assert channels == {"pengaduan", "gratifikasi"}
-    assert {c["channel"] for c in rina.list_cases()["cases"]} == {"pengaduan"}
+    assert {c.channel for c in rina.list_cases().cases} == {"pengaduan"}
 
 
 def test_listing_pages_every_case_once_across_days_channels_and_page_ends(
@@ -672,7 +672,7 @@ def test_listing_pages_every_case_once_across_days_channels_and_page_ends(
     for _ in range(3):
         for channel in ("pengaduan", "pengaduan", "gratifikasi"):
             case = deployment.submit(channel)
-            made.append((deployment.client("kpk-liaison").get_case(case)["received"], case))
+            made.append((deployment.client("kpk-liaison").get_case(case).received, case))
         deployment.clock.advance(timedelta(days=1))
     day, twice = made[0]
     later = (date.fromisoformat(day) + timedelta(days=2)).isoformat()
@@ -684,8 +684,8 @@ def test_listing_pages_every_case_once_across_days_channels_and_page_ends(
         listed, cursor = [], None
         while True:
             page = overseer.list_cases(cursor=cursor, limit=limit)
-            listed += [c["case"] for c in page["cases"]]
-            cursor = page["next_cursor"]
+            listed += [c.case for c in page.cases]
+            cursor = page.next_cursor
             if cursor is None:
                 break
         assert listed == expected, limit
@@ -705,12 +705,12 @@ def test_listing_refuses_what_a_person_may_not_list(deployment: Deployment, case
 
 def test_a_case_still_being_finalized_is_not_listed(deployment: Deployment, case: str) -> None:
     del deployment.store.objects[layout.case_state(case)]
-    assert deployment.client("rina").list_cases()["cases"] == []
+    assert deployment.client("rina").list_cases().cases == []
 
 
 def test_me_names_the_key_holder_and_their_channels(deployment: Deployment) -> None:
     me = deployment.client("agus").me()
-    assert me == {
+    assert me.model_dump() == {
         "id": "agus",
         "name": "Agus (Inspektorat, penelaah)",
         "roles": ["reviewer", "custodian"],
@@ -729,7 +729,7 @@ def test_every_action_leaves_an_audit_event_and_the_chain_verifies(
     rina = deployment.client("rina")
     view = rina.get_case(case)
     note = reason(deployment, "rahasia: pelapor adalah kepala seksi")
-    rina.change_status(case, view["etag"], "diverifikasi", note)
+    rina.change_status(case, view.etag, "diverifikasi", note)
     rina.list_cases()
     rina.read_object(case, "report.age")
 
@@ -760,7 +760,7 @@ def test_no_request_data_reaches_any_log(
     caplog.set_level(logging.DEBUG)
     rina = deployment.client("rina")
     view = rina.get_case(case)
-    rina.change_status(case, view["etag"], "diverifikasi", reason(deployment))
+    rina.change_status(case, view.etag, "diverifikasi", reason(deployment))
     deployment.transport.send(deployment.transport.sent[-1])  # a replay
     deployment.transport.send(_unsigned(deployment, case))
     printed = capsys.readouterr()

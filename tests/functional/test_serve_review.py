@@ -79,18 +79,18 @@ def test_a_reviewer_reads_a_case_and_its_attachment_through_peluit_serve(
 
     client = ReviewClient(running.base, running.keys["rina"], UrllibTransport(timeout=30))
     view = client.get_case(case)
-    files = [o for o in view["objects"] if o["key"].startswith("files/")]
+    files = [o for o in view.objects if o.key.startswith("files/")]
     assert files
-    assert all(o["url"].startswith("/_download/") for o in files)
+    assert all((o.url or "").startswith("/_download/") for o in files)
     plain = b"".join(
         compose.open_file(running.keys["rina"], client.download(case, o)) for o in files
     )
     assert plain == b"foto " * 30_000
 
     answer = client.change_status(
-        case, view["etag"], "diverifikasi", compose.status_reason(running.config, "pengaduan", "ok")
+        case, view.etag, "diverifikasi", compose.status_reason(running.config, "pengaduan", "ok")
     )
-    assert answer["status"] == "diverifikasi"
+    assert answer.status == "diverifikasi"
 
 
 def test_a_replayed_request_over_http_is_refused(running: Running) -> None:

@@ -36,10 +36,10 @@ def stored_tags(deployment: Deployment, case: str) -> list[str]:
 def test_a_reviewer_marks_a_case_as_a_test_and_lists_show_it(deployment: Deployment) -> None:
     case = deployment.submit()
     answer = deployment.client("rina").set_tag(case, "uji")
-    assert answer["tags"] == ["uji"]
+    assert answer.tags == ["uji"]
     assert stored_tags(deployment, case) == ["uji"]
-    [listed] = deployment.client("agus").list_cases()["cases"]
-    assert listed["tags"] == ["uji"]
+    [listed] = deployment.client("agus").list_cases().cases
+    assert listed.tags == ["uji"]
     assert ("case.tag", case) in list(audit_actions(deployment.store))
     verify_chain(deployment.store)
 
@@ -51,10 +51,10 @@ def test_marking_twice_writes_nothing_and_clearing_removes_the_mark(
     client = deployment.client("rina")
     first = client.set_tag(case, "uji")
     again = client.set_tag(case, "uji")
-    assert again["etag"] == first["etag"]
+    assert again.etag == first.etag
     assert [a for a, _ in audit_actions(deployment.store)].count("case.tag") == 1
     cleared = client.set_tag(case, "uji", present=False)
-    assert cleared["tags"] == []
+    assert cleared.tags == []
     assert stored_tags(deployment, case) == []
 
 

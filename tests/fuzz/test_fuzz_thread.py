@@ -47,7 +47,7 @@ class FollowupThread(RuleBasedStateMachine):
         self.world = FollowupWorld(team())
         self.filed: Filed = self.world.file("pengaduan")
         self.prefix = layout.case_prefix(self.filed.case)
-        self.reply = str(self.world.client("rina").get_case(self.filed.case)["reply_recipient"])
+        self.reply = str(self.world.client("rina").get_case(self.filed.case).reply_recipient)
         self.sent: dict[bytes, int] = {}  # the reporter's ciphertexts and their numbers
         self.senders: dict[int, str] = {}
         self.last_read: dict[str, int] = {}
@@ -89,7 +89,7 @@ class FollowupThread(RuleBasedStateMachine):
     @rule(person=st.sampled_from(REVIEWERS))
     def a_reviewer_writes(self, person: str) -> None:
         sealed = compose.message(self.world.config, "pengaduan", self.reply, "terima kasih")
-        key = self.world.client(person).post_message(self.filed.case, sealed)["key"]
+        key = self.world.client(person).post_message(self.filed.case, sealed).key
         seq = len(self.senders) + 1
         assert key == f"thread/{seq:05d}-{person}.age"
         self.senders[seq] = person
@@ -100,7 +100,7 @@ class FollowupThread(RuleBasedStateMachine):
         seq = data.draw(st.integers(0, len(self.senders)))
         progress = self.world.client(person).mark_read(self.filed.case, seq)
         self.last_read[person] = max(self.last_read.get(person, 0), seq)
-        assert progress["last_read"] == self.last_read[person]
+        assert progress.last_read == self.last_read[person]
 
     # -- invariants ----------------------------------------------------------------------
 
@@ -139,11 +139,11 @@ class FollowupThread(RuleBasedStateMachine):
     @invariant()
     def unread_counts_the_reporters_messages_after_the_last_read(self) -> None:
         for person in REVIEWERS:
-            progress = self.world.client(person).get_case(self.filed.case)["thread"]
+            progress = self.world.client(person).get_case(self.filed.case).thread
             last = self.last_read.get(person, 0)
             mine = sum(1 for s, who in self.senders.items() if who == thread.REPORTER and s > last)
-            assert progress["unread"] == mine
-            assert progress["last_seq"] == len(self.senders)
+            assert progress.unread == mine
+            assert progress.last_seq == len(self.senders)
 
 
 FollowupThread.TestCase.settings = settings(

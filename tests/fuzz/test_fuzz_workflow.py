@@ -30,7 +30,9 @@ from hypothesis.stateful import (
     precondition,
     rule,
 )
+from pydantic import BaseModel
 
+from peluit.api.review_models import IdentityRequestOut
 from peluit.core import workflow
 from peluit.core.audit import verify_chain
 from peluit.review import compose
@@ -55,11 +57,11 @@ FINAL = {"selesai", "ditolak"}
 
 
 def attempt(
-    call: Callable[[], dict[str, Any]],
+    call: Callable[[], BaseModel],
 ) -> tuple[dict[str, Any], ReviewApiError | None]:
-    """The answer, or the refusal (with an empty answer)."""
+    """The answer (as its JSON fields), or the refusal (with an empty answer)."""
     try:
-        return call(), None
+        return call().model_dump(), None
     except ReviewApiError as refused:
         return {}, refused
 
@@ -96,7 +98,7 @@ class CaseWorkflow(RuleBasedStateMachine):
     # -- helpers -------------------------------------------------------------------------
 
     def _view(self, case: str) -> dict[str, object]:
-        return self.clients["rina"].get_case(case)
+        return self.clients["rina"].get_case(case).model_dump()
 
     def _reason(self) -> bytes:
         return compose.status_reason(self.deployment.config, "pengaduan", "alasan")
@@ -200,7 +202,7 @@ class CaseWorkflow(RuleBasedStateMachine):
         client = self.clients[custodian]
         key = team().key(custodian)
 
-        def decide() -> dict[str, Any]:
+        def decide() -> IdentityRequestOut:
             if approve:
                 block = client.read_object(case, "identity.age")
                 grant = compose.grant(self.deployment.config, "rina", block, key)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import pytest
 from peluit.edge import forwarding
 from peluit.keys import KeyFile
 from peluit.review.client import ReviewClient
+from peluit.review.errors import ReviewApiError
 from peluit.review.transport import HttpRequest, HttpResponse
 
 pytestmark = pytest.mark.unit
@@ -52,9 +54,14 @@ def test_every_header_the_review_client_signs_is_forwarded() -> None:
     key = KeyFile.generate("rina", "Rina", ("reviewer",))
     transport = Recording()
     client = ReviewClient("https://wbs.example.go.id", key, transport)
-    client.me()
-    client.change_status("0123456789abcdef", '"etag"', "diverifikasi", b"alasan")
-    client.post_message("0123456789abcdef", b"pesan")
+    calls: list[Callable[[], object]] = [
+        client.me,
+        lambda: client.change_status("0123456789abcdef", '"etag"', "diverifikasi", b"alasan"),
+        lambda: client.post_message("0123456789abcdef", b"pesan"),
+    ]
+    for call in calls:
+        with pytest.raises(ReviewApiError, match="bad_response"):  # `{}` fits no answer
+            call()
     assert len(transport.sent) == 3
     signed: set[str] = set()
     for request in transport.sent:
