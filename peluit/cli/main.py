@@ -110,7 +110,7 @@ def _dispatch(args: list[str]) -> int:
         from . import deploy_cmd
 
         return deploy_cmd.destroy_main(rest)
-    print(f"peluit: unknown command {command!r}\n\n{USAGE}", end="", file=sys.stderr)
+    print(f"{USAGE}\npeluit: error: unknown command {command!r}", file=sys.stderr)
     return 2
 
 

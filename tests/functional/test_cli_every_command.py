@@ -115,6 +115,13 @@ def test_every_command_of_peluit_help_is_discovered() -> None:
     assert len(COMMANDS) >= 20
 
 
+def test_an_unknown_command_ends_with_one_error_line_after_the_usage(tmp_path: Path) -> None:
+    ran = run(["nope"], tmp_path)
+    assert ran.status == 2
+    assert ran.err.startswith("usage: peluit COMMAND")
+    assert ran.err.splitlines()[-1] == "peluit: error: unknown command 'nope'"
+
+
 def _long(action: argparse.Action) -> str:
     return max(action.option_strings, key=len)
 
