@@ -184,13 +184,15 @@ def test_the_home_page_leads_to_the_follow_up_page(
     page.close()
 
 
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=["360", "1280"])
 @pytest.mark.parametrize(("path", "word"), [("/", "ratifikasi"), ("/en/", "ratification")])
 def test_the_menu_names_each_page_once(
-    browser: Any, site_url: tuple[str, Path], path: str, word: str
+    browser: Any, site_url: tuple[str, Path], viewport: dict[str, int], path: str, word: str
 ) -> None:
-    """The gratification form and the page about gratification had the same name in the menu."""
+    """The gratification form and the page about gratification had the same name in the menu
+    (at 360 px the menu is the drawer; the same links)."""
     base, _ = site_url
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page = browser.new_page(viewport=viewport)
     page.goto(base + path, wait_until="load")
     names = page.locator("nav.md-nav--primary .md-nav__link").evaluate_all(
         "links => links.map(a => a.textContent.trim()).filter(Boolean)"
@@ -201,13 +203,14 @@ def test_the_menu_names_each_page_once(
     assert len(set(gratification)) == 2, gratification
 
 
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=["360", "1280"])
 @pytest.mark.parametrize("path", ["/tindak-lanjut/", "/en/tindak-lanjut/"])
 def test_a_whole_receipt_code_fits_its_box_on_a_phone(
-    browser: Any, site_url: tuple[str, Path], path: str
+    browser: Any, site_url: tuple[str, Path], viewport: dict[str, int], path: str
 ) -> None:
     """At 360 px the code was 409 px of text in a 326 px box: it could not be read whole."""
     base, _ = site_url
-    page = browser.new_page(viewport=PHONE)
+    page = browser.new_page(viewport=viewport)
     page.goto(base + path, wait_until="load")
     code = page.locator("#fu-code")
     code.fill("W7K3MQ9XDAB4FZTK3V92M7QX0AB")  # 27 characters, shown as 33 with the dashes
