@@ -29,6 +29,7 @@ export function countState(length, max) {
  * @param {HTMLElement} counter
  * @param {HTMLInputElement | HTMLTextAreaElement} control
  * @param {Lang} lang
+ * @returns {"ok" | "near" | "over"}
  */
 export function updateCounter(counter, control, lang) {
   const max = Number(counter.dataset.max);
@@ -41,10 +42,13 @@ export function updateCounter(counter, control, lang) {
   counter.hidden = quiet;
   counter.classList.toggle("peluit-counter--near", state === "near");
   counter.classList.toggle("peluit-counter--over", state === "over");
+  return state;
 }
 
 /**
- * Attach every counter in `form` to its control and show the current counts.
+ * Attach every counter in `form` to its control and show the current counts. Crossing into
+ * "near" or "over" is also said once in a status region for screen readers (`#pf-count-status`),
+ * which are not told every keystroke's count.
  * @param {HTMLFormElement} form
  * @param {Lang} lang
  * @returns {() => void} updates every counter (after the form is reset)
@@ -52,11 +56,23 @@ export function updateCounter(counter, control, lang) {
 export function attachCounters(form, lang) {
   /** @type {Array<() => void>} */
   const updates = [];
+  const status = document.createElement("p");
+  status.id = "pf-count-status";
+  status.className = "peluit-sr-only";
+  status.setAttribute("role", "status");
+  form.append(status);
   for (const counter of form.querySelectorAll("[data-count-for]")) {
     const el = /** @type {HTMLElement} */ (counter);
     const control = form.querySelector(`#pf-${CSS.escape(el.dataset.countFor ?? "")}`);
     if (control instanceof HTMLInputElement || control instanceof HTMLTextAreaElement) {
-      const update = () => updateCounter(el, control, lang);
+      let last = "ok";
+      const update = () => {
+        const state = updateCounter(el, control, lang);
+        if (state !== last && state !== "ok") {
+          status.textContent = el.textContent;
+        }
+        last = state;
+      };
       control.addEventListener("input", update);
       updates.push(update);
       update();

@@ -501,6 +501,9 @@ def test_long_text_is_counted_and_warned_about_and_never_cut(
     page.locator("#pf-what").fill("a" * 5_020)  # pasted: nothing is cut
     expect(counter).to_contain_text("5.020 dari 5.000 karakter — kelebihan 20")
     expect(counter).to_have_class(re.compile("peluit-counter--over"))
+    # said once to a screen reader when it crosses into "near" and into "over", not per keystroke
+    assert page.locator("#pf-count-status").get_attribute("role") == "status"
+    expect(page.locator("#pf-count-status")).to_have_text(counter.inner_text())
     assert len(page.locator("#pf-what").input_value()) == 5_020
 
     # A one-line answer's counter shows only near its limit.
