@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import shutil
 import sys
 from pathlib import Path
 
@@ -43,7 +44,22 @@ def _print_demo(data: Path, url: str) -> None:
     keys = demo_keys_dir(data)
     print(f"  DEMO: kunci demo / demo keys: {keys} — bukan untuk laporan nyata / not for real use")
     print(f'  DEMO: frasa sandi / passphrase: "{DEMO_PASSPHRASE}" (lihat / see {keys}/README.txt)')
-    print(f"  DEMO: peluit review --key {demo_key_path(data, 'rina')} --server {url.rstrip('/')}")
+    command = f"{peluit_program()} review --key {demo_key_path(data, 'rina')}"
+    print(f"  DEMO: {command} --server {url.rstrip('/')}")
+
+
+def peluit_program() -> str:
+    """How to call `peluit` from here: by name when it is on the PATH, else by its path in
+    the virtual environment (`.venv/bin/peluit` after `make run`)."""
+    if shutil.which("peluit"):
+        return "peluit"
+    beside = Path(sys.executable).parent / "peluit"
+    if not beside.is_file():
+        return "peluit"
+    try:
+        return str(beside.relative_to(Path.cwd()))
+    except ValueError:
+        return str(beside)
 
 
 def main(argv: list[str]) -> int:

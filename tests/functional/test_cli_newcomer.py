@@ -18,6 +18,7 @@ from peluit.config.demo import DEMO_PASSPHRASE, demo_key_path, demo_keys_dir
 from peluit.core.ids import case_reference
 from tests.support.cases import Submitted, submit_case
 from tests.support.console import DemoServer
+from tests.support.submitting import free_port, wait_until_up
 
 pytestmark = pytest.mark.functional
 
@@ -265,3 +266,31 @@ def test_a_port_out_of_range_is_a_usage_error_before_anything_is_made(
     assert ran.status == 2
     assert ran.one_line_error().endswith("argument --port: 99999 is not a port number (0-65535)")
     assert list(tmp_path.iterdir()) == []  # no demo half made with an impossible address
+
+
+def test_serve_prints_a_review_command_that_runs_without_peluit_on_the_path(
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    out = tmp_path / "serve.out"
+    with out.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "peluit.cli.main", "serve", "--port", str(port)],
+            stdin=subprocess.DEVNULL,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        )
+        try:
+            wait_until_up(f"http://127.0.0.1:{port}/assets/peluit/channels.json", process)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    [line] = [x for x in out.read_text().splitlines() if " review --key " in x]
+    words = line.split()
+    program = tmp_path / words[words.index("review") - 1]  # as typed where serve ran
+    assert program.name == "peluit"
+    assert program.is_file()
+    assert os.access(program, os.X_OK)
+    assert (tmp_path / words[words.index("--key") + 1]).is_file()
