@@ -159,10 +159,11 @@ class ReportForm {
       event.preventDefault();
       this.showReview();
     });
-    // Enter (a phone's "go") in a one-line answer would submit the form: it does nothing.
+    // Enter (a phone's "go") in a one-line answer would submit the form: it does nothing (on
+    // the file input it still opens the file chooser).
     this.form.addEventListener("keydown", (event) => {
       const target = event.target;
-      if (event.key === "Enter" && target instanceof HTMLInputElement && !["submit", "button"].includes(target.type)) {
+      if (event.key === "Enter" && target instanceof HTMLInputElement && !["submit", "button", "file"].includes(target.type)) {
         event.preventDefault();
       }
     });
