@@ -10,7 +10,6 @@ decrypted is written to disk by the desk.
 from __future__ import annotations
 
 import contextlib
-import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -26,7 +25,6 @@ from peluit.api.review_models import (
     CaseSummaryOut,
     IdentityRequestOut,
     StateOut,
-    ThreadEntryOut,
     ThreadOut,
 )
 from peluit.config import Config
@@ -36,16 +34,14 @@ from peluit.core.ids import case_reference, is_case_id
 from peluit.core.report import FileEntry
 from peluit.keys import KeyFile
 
-from . import attach, compose, content
+from . import answers, attach, compose, content
 from .attachments import decrypt_attachment
 from .client import ReviewClient
 from .content import Message
 from .errors import ReviewApiError, ReviewInputError
-from .reading import ReportReading, kpk_area, read_identity, read_report
-from .sla import deadlines
+from .reading import ReportReading, read_identity, read_report
 from .views import CaseFile, CaseListing, CaseRow, HistoryEntry, RequestRow
 
-_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 MAX_TEXT = 20_000  # characters of a reply or reason; the API's ciphertext limit is larger
 PARALLEL = 4  # requests in flight when one page needs several objects
 T = TypeVar("T")
@@ -58,16 +54,6 @@ def case_id(text: str) -> str:
     if not is_case_id(candidate):
         raise ReviewInputError(f"{text!r} is not a case id or reference (16 characters)")
     return candidate
-
-
-def _days(entries: Sequence[ThreadEntryOut]) -> dict[int, str | None]:
-    """The case view's `messages` as {seq: day}; a day that is not YYYY-MM-DD is None."""
-    return {e.seq: e.on if e.on is not None and _DAY.fullmatch(e.on) else None for e in entries}
-
-
-def _additions(view: CaseOut) -> list[dict[str, object]]:
-    """The view's added evidence as `content.assemble` checks it (the API's JSON shape)."""
-    return [a.model_dump() for a in view.additions]
 
 
 def _text(text: str, what: str) -> str:
@@ -139,34 +125,10 @@ class ReviewDesk:
             cursor = listing.next_cursor
 
     def _row(self, summary: CaseSummaryOut, thread: ThreadOut) -> CaseRow:
-        case, channel, status = summary.case, summary.channel, summary.status
-        found = self.config.channel(channel)
-        try:
-            received: date | None = date.fromisoformat(summary.received)
-        except ValueError:
-            received = None
-        due = (
-            deadlines(status, received, found.sla, self.today(), self.config.organisation.holidays)
-            if found is not None and received is not None
-            else None
-        )
         with self._lock:
-            reading = self._reports.get(case)
+            reading = self._reports.get(summary.case)
         document = reading.document if reading else None
-        return CaseRow(
-            case=case,
-            reference=case_reference(case),
-            channel=channel,
-            status=status,
-            target=summary.target,
-            received=summary.received,
-            files=summary.files,
-            identity=summary.identity,
-            deadlines=due,
-            area=kpk_area(self.config, document) if document else None,
-            unread=thread.unread,
-            tags=tuple(summary.tags),
-        )
+        return answers.case_row(self.config, self.today(), summary, thread, document)
 
     # -- reading a case --------------------------------------------------------------------
 
@@ -194,13 +156,13 @@ class ReviewDesk:
         thread = sorted(
             (found[0], found[1], key) for key in objects if (found := content.thread_key(key))
         )
-        days = _days(view.messages)
+        days = answers.message_days(view.messages)
         messages = [
             replace(m, on=days.get(m.seq))
             for m in self._parallel(lambda t: self._message(case, *t), thread)
         ]
         report_files = report.document.files if report and report.document else []
-        joined = content.assemble(report_files, messages, _additions(view))
+        joined = content.assemble(report_files, messages, answers.additions(view))
         self._mark_seen(case, view.thread)
         history = self._history(case, view.history, objects)
         grant_key = f"identity-grants/{self.key.person}.age"
@@ -251,21 +213,9 @@ class ReviewDesk:
     def _history(
         self, case: str, entries: Sequence[dict[str, Any]], objects: Mapping[str, CaseObjectOut]
     ) -> list[HistoryEntry]:
-        notes = [
-            f"notes/{e['note']}.age" if f"notes/{e.get('note')}.age" in objects else None
-            for e in entries
-        ]
+        notes = answers.note_keys(entries, objects)
         reasons = self._parallel(lambda key: self._decrypt_text(case, key) if key else None, notes)
-        return [
-            HistoryEntry(
-                status=str(e.get("status")),
-                on=str(e.get("on")),
-                by=e.get("by"),
-                target=e.get("target"),
-                reason=reason,
-            )
-            for e, reason in zip(entries, reasons, strict=True)
-        ]
+        return answers.history(entries, reasons)
 
     def attachment(self, case: str, number: int) -> tuple[FileEntry, Iterator[bytes]]:
         """File `number` of the case — the report's or evidence added later — and its
@@ -289,14 +239,14 @@ class ReviewDesk:
         file was added with (the same decoding as the case view)."""
         document = self.report(case).document
         report_files = document.files if document else []
-        batches, _ = content.parse_additions(_additions(view))
+        batches, _ = content.parse_additions(answers.additions(view))
         batch = next((b for b in batches if number in b.files), None)
         messages = []
         if batch is not None and number >= len(report_files):
             found = content.thread_key(batch.message)
             if found is not None:
                 messages.append(self._message(case, found[0], found[1], batch.message))
-        joined = content.assemble(report_files, messages, _additions(view))
+        joined = content.assemble(report_files, messages, answers.additions(view))
         attachment = next((a for a in joined.attachments if a.number == number), None)
         if attachment is None:
             raise ReviewInputError("this case has no such attachment")
