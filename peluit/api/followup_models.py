@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from peluit.core.ids import SUBMISSION_ID_PATTERN
+
 from .models import Ciphertext, SegmentIn, Sha256Hex, _Body
 
 Token = Annotated[
@@ -57,7 +59,10 @@ class EvidenceIn(_Body):
     token: Token
     upload: Annotated[
         str,
-        Field(pattern=r"^[0-9a-f]{32}$", description="the id the segments were staged under"),
+        Field(
+            pattern=f"^{SUBMISSION_ID_PATTERN}$",
+            description="the id the segments were staged under",
+        ),
     ]
     manifest: Annotated[
         Ciphertext,
@@ -75,7 +80,10 @@ class ReplyFileIn(_Body):
     token: Token
     upload: Annotated[
         str,
-        Field(pattern=r"^[0-9a-f]{32}$", description="the upload id the team's message names"),
+        Field(
+            pattern=f"^{SUBMISSION_ID_PATTERN}$",
+            description="the upload id the team's message names",
+        ),
     ]
     file: Annotated[int, Field(ge=0, le=99, description="file number within that upload")]
     segment: Annotated[int, Field(ge=0, le=9999, description="segment number within the file")]

@@ -30,6 +30,7 @@ from peluit.config import Config
 from peluit.core.dates import Clock
 from peluit.core.errors import ProofOfWorkError
 from peluit.core.followup import DEFAULT_FLOOR, FollowupService
+from peluit.core.ids import SUBMISSION_ID_PATTERN
 from peluit.core.pow import QUERY, ProofOfWork
 from peluit.core.submission import Finalization, SubmissionService
 from peluit.store.port import ObjectStore
@@ -49,7 +50,7 @@ from .followup_models import (
 from .models import FinalizeIn, ReceiptOut, UploadOut, UploadPlanIn, UploadPlanOut
 
 SubmissionId = Annotated[
-    str, Path(pattern=r"^[0-9a-f]{32}$", description="128 random bits, 32 hex digits")
+    str, Path(pattern=f"^{SUBMISSION_ID_PATTERN}$", description="128 random bits, 32 hex digits")
 ]
 PREFIX = "/api/v1"
 

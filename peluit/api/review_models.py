@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from peluit.core.casestate import CaseState
 from peluit.core.evidence import Addition
 from peluit.core.identity_requests import IdentityRequestView
-from peluit.core.ids import case_reference
+from peluit.core.ids import SUBMISSION_ID_PATTERN, case_reference
 from peluit.core.review import ThreadEntry, ThreadProgress
 
 from .models import Ciphertext, SegmentIn
@@ -39,7 +39,7 @@ class TagIn(_Body):
 
 
 UploadId = Annotated[
-    str, Field(pattern=r"^[0-9a-f]{32}$", description="128 random bits, 32 hex digits")
+    str, Field(pattern=f"^{SUBMISSION_ID_PATTERN}$", description="128 random bits, 32 hex digits")
 ]
 
 

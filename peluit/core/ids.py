@@ -18,7 +18,8 @@ CASE_ID_PATTERN = r"[0-9a-hjkmnp-tv-z]{16}"
 # A roster id (a person, a channel, a KPK area): a lower-case letter, then up to 31 lower-case
 # letters, digits and hyphens. Also a thread message's sender (`thread/00007-{id}.age`).
 ROSTER_ID_PATTERN = r"[a-z][a-z0-9-]{0,31}"
-# A submission id: 128 random bits as 32 lower-case hex digits, chosen by the reporter's browser.
+# A submission id (chosen by the reporter's browser) or an upload id (chosen by a reviewer's
+# tool for the files of a reply): 128 random bits as 32 lower-case hex digits.
 SUBMISSION_ID_PATTERN = r"[0-9a-f]{32}"
 
 CASE_ID = re.compile(CASE_ID_PATTERN)

@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .ids import SUBMISSION_ID_PATTERN
+
 Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
@@ -75,7 +77,7 @@ class ReplyDocument(_Doc):
     format: Literal["peluit-reply/1"]
     text: Annotated[str, Field(max_length=20000)]
     files: Annotated[list[FileEntry], Field(max_length=100)] = []
-    upload: Annotated[str | None, Field(pattern=r"^[0-9a-f]{32}$")] = None
+    upload: Annotated[str | None, Field(pattern=f"^{SUBMISSION_ID_PATTERN}$")] = None
 
     @model_validator(mode="after")
     def _upload_with_files(self) -> ReplyDocument:

@@ -43,7 +43,7 @@ from .errors import (
     UnknownMessageError,
 )
 from .identity_requests import IdentityRequests, IdentityRequestView
-from .ids import CASE_ID_PATTERN, ROSTER_ID_PATTERN, is_submission_id
+from .ids import CASE_ID_PATTERN, ROSTER_ID_PATTERN, SUBMISSION_ID_PATTERN, is_submission_id
 from .reads import ReadMarkers, unread
 from .submission import (
     UPLOAD_TTL,
@@ -62,7 +62,7 @@ _OBJECT = re.compile(
     r"report\.age|identity\.age|files/[0-9]{2}/[0-9]{5}\.age"
     rf"|thread/[0-9]{{5}}-{ROSTER_ID_PATTERN}\.age|notes/[0-9a-f]{{64}}\.age"
     rf"|identity-grants/{ROSTER_ID_PATTERN}\.age"
-    r"|replies/[0-9a-f]{32}/[0-9]{2}/[0-9]{5}\.age"
+    rf"|replies/{SUBMISSION_ID_PATTERN}/[0-9]{{2}}/[0-9]{{5}}\.age"
 )
 
 
