@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 
 from peluit.cli import keys_cmd
-from peluit.config import ConfigError, parse_config
+from peluit.config import ConfigError, Person, parse_config
+from peluit.config.errors import RosterEditError
+from peluit.config.roster import parse_entry, person_block
 from peluit.core import ids
 from peluit.core.thread import REPORTER
 from peluit.httpsig import verify
-from peluit.keys import keyfile
+from peluit.keys import KeyFile, keyfile
 from tests.support.factory import example_text
 
 pytestmark = pytest.mark.unit
@@ -116,3 +118,18 @@ def test_keygen_refuses_the_reporters_id_and_writes_nothing(
     assert keys_cmd.main([*name, *flags, "-o", str(key), "--work-factor", "4"]) == 1
     assert "'pelapor' is reserved" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_roster_entry_with_the_reporters_id_is_refused_by_roster_add() -> None:
+    key = KeyFile.generate("budi", "Budi", ("reviewer",))
+    entry = person_block(
+        Person(
+            id="budi",
+            name="Budi",
+            roles=["reviewer"],
+            age_recipient=key.age_recipient,
+            signing_key=key.signing_public_key,
+        )
+    ).replace('id = "budi"', 'id = "pelapor"')
+    with pytest.raises(RosterEditError, match="'pelapor' is reserved"):
+        parse_entry(entry)
