@@ -64,6 +64,7 @@ from tests.support.factory import Team, finalization, submission_id
 POW_BITS = 8
 DEMO_POW_LINE = "pow_bits = 19"
 SIGNER = "rina"  # reviewer of pengaduan and pelayanan (docs: the demo roster)
+CHANNEL = "pengaduan"
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -125,15 +126,19 @@ class FuzzServer:
 
     def aim(self, case: schemathesis.Case[Any], turn: int) -> None:
         """Point every other valid request at a filed case (generated ids hit none): its case
-        id, and its receipt token, so that routes answer from real data and not only 404."""
+        id, its receipt token, its channel and reviewer, so that routes answer from real data
+        and not only 404."""
         meta = case.meta
         if meta is None or meta.generation.mode != GenerationMode.POSITIVE or turn % 2:
             return
         params = case.path_parameters
         if params and "case" in params:
             case.path_parameters = {**params, "case": self.case}
-        if isinstance(case.body, dict) and "token" in case.body:
-            case.body = {**case.body, "token": self.token.hex()}
+        if params and "reviewer" in params:
+            case.path_parameters = {**case.path_parameters, "reviewer": SIGNER}
+        if isinstance(case.body, dict):
+            real = {"token": self.token.hex(), "channel": CHANNEL}
+            case.body = {**case.body, **{k: v for k, v in real.items() if k in case.body}}
 
     def send(self, case: schemathesis.Case[Any]) -> requests.Response:
         """Send `case` as a client that does its part would: public POSTs with a proof of
