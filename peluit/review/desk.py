@@ -148,6 +148,13 @@ class ReviewDesk:
         except (ReviewApiError, age.AgeError):
             return None  # the listing still shows the case, without its area
 
+    def decrypted(self, case: str) -> tuple[ReportReading | None, list[Message]]:
+        """What this desk has already decrypted of `case`, without a request (local search)."""
+        with self._lock:
+            report = self._reports.get(case)
+            messages = [m for (c, _), m in self._messages.items() if c == case]
+        return report, messages
+
     def open_case(self, case: str) -> CaseFile:
         view = self.client.get_case(case)
         objects = {o.key: o for o in view.objects}
