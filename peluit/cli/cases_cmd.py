@@ -146,16 +146,16 @@ def _run(desk: ReviewDesk, args: argparse.Namespace) -> None:
         if text is None and (args.text_file is not None or not args.file):
             text = _text(None, args.text_file)
         key = desk.reply(case_id(args.case), text or "", tuple(args.file))
-        print(f"sent: {key}")
+        print(f"sent: {printable_line(key)}")
     elif args.action == "tag":
         state = desk.client.set_tag(case_id(args.case), args.tag, present=not args.clear)
-        print(f"tags: {' '.join(state.tags) or '-'}")
+        print(f"tags: {printable_line(' '.join(state.tags) or '-')}")
     else:
         text = _text(args.reason, args.reason_file)
         state = desk.change_status(
             case_id(args.case), args.status, text, args.target, tell_reporter=args.tell_reporter
         )
-        print(f"status: {state.status}")
+        print(f"status: {printable_line(state.status)}")
 
 
 def main(argv: list[str]) -> int:
@@ -179,6 +179,6 @@ def main(argv: list[str]) -> int:
         age.AgeError,
         OSError,
     ) as exc:
-        print(f"peluit cases: error: {exc}", file=sys.stderr)
+        print(f"peluit cases: error: {printable_line(str(exc))}", file=sys.stderr)
         return 1
     return 0

@@ -1,4 +1,10 @@
-"""Cases as plain text for a terminal: a table of cases, and one case decrypted."""
+"""Cases as plain text for a terminal: a table of cases, and one case decrypted.
+
+Every value that came from a report, a message or the server goes through
+`peluit.review.content.printable_line` / `printable` where it is placed, and the whole text
+through `printable` once more before it is returned: no control or format character (escape
+sequences, C1 controls, bidirectional overrides) reaches the terminal whatever a new line
+forgets."""
 
 from __future__ import annotations
 
@@ -35,7 +41,7 @@ def _cells(row: CaseRow) -> tuple[str, ...]:
     status = row.status + (f" ({row.target})" if row.target else "")
     if row.test:
         status += " [UJI/TEST]"
-    return (
+    cells = (
         row.reference,
         row.channel,
         status,
@@ -47,6 +53,7 @@ def _cells(row: CaseRow) -> tuple[str, ...]:
         str(row.files),
         str(row.unread) if row.unread else "-",
     )
+    return tuple(printable_line(cell) for cell in cells)
 
 
 def table(config: Config, rows: list[CaseRow]) -> str:
@@ -61,7 +68,7 @@ def table(config: Config, rows: list[CaseRow]) -> str:
     footer = f"{len(real)} perkara / cases; {overdue} terlambat / overdue (tanggal dengan {LATE})"
     if len(real) < len(rows):
         footer += f"; {len(rows) - len(real)} laporan uji / test reports [UJI/TEST] tidak dihitung"
-    return "\n".join([*out, footer]) + "\n"
+    return printable("\n".join([*out, footer]) + "\n")
 
 
 def case(config: Config, found: CaseFile) -> str:
@@ -104,7 +111,7 @@ def case(config: Config, found: CaseFile) -> str:
         target = f" ({step.target})" if step.target else ""
         reason = f": {printable_line(step.reason)}" if step.reason else ""
         lines.append(f"  {step.on} {step.status}{target}{who}{reason}")
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines) + "\n")
 
 
 def _indented(text: str) -> list[str]:

@@ -140,7 +140,7 @@ def status_text(view: CaseView) -> str:
             "Laporan ini sudah selesai ditangani; pesan dan bukti baru tidak dapat ditambahkan. / "
             "This report has been closed; new messages and evidence cannot be added."
         )
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines) + "\n")  # the whole text once more: nothing slips by
 
 
 def sent_text(sent: Sent) -> str:

@@ -35,6 +35,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from peluit.core import padding
 from peluit.core.ids import REPORTER_SENDER, ROSTER_ID_PATTERN
 from peluit.core.report import FileEntry, MessageDocument, ReplyDocument
 
@@ -154,8 +155,8 @@ def _reporter_message(seq: int, key: str, plaintext: bytes) -> Message:
         return Message(seq, REPORTER, None, key, problem=_problem(indonesian, english))
 
     try:
-        raw = json.loads(plaintext.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        raw = json.loads(padding.unpad(plaintext).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):  # PaddingError is a ValueError
         return refused(
             f"Pesan pelapor bukan dokumen {MESSAGE_FORMAT} (bukan JSON)",
             f"The reporter's message is not a {MESSAGE_FORMAT} document (not JSON)",
@@ -313,12 +314,22 @@ def attachment_json(attachment: Attachment, path: str) -> Mapping[str, Any]:
     }
 
 
+# controls (C0, DEL, C1), format (bidi overrides), line/paragraph separators, lone surrogates
+_UNSAFE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+
+
+def _unsafe(ch: str) -> bool:
+    return ch != "\n" and unicodedata.category(ch) in _UNSAFE
+
+
 def printable(text: str) -> str:
-    """`text` for a terminal: line breaks kept, every other control or format character
-    (escape, carriage return, backspace, bidirectional overrides…) written as an escape."""
+    """`text` for a terminal or a text file: line breaks kept, every other control or format
+    character (ESC, CSI 0x9b and the other C1 controls, carriage return, backspace,
+    bidirectional overrides…) written as a visible escape (`\\x1b`, `\\u202e`). Idempotent:
+    its output holds no such character, so applying it twice changes nothing."""
     out = []
     for ch in text:
-        if ch == "\n" or unicodedata.category(ch) not in {"Cc", "Cf", "Zl", "Zp"}:
+        if not _unsafe(ch):
             out.append(ch)
         elif ord(ch) < 0x100:
             out.append(f"\\x{ord(ch):02x}")
@@ -330,3 +341,22 @@ def printable(text: str) -> str:
 def printable_line(text: str) -> str:
     """`text` on one line: line breaks escaped too (names, labels)."""
     return printable(text).replace("\n", "\\n")
+
+
+def _json_escape(ch: str) -> str:
+    code = ord(ch)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def printable_json(value: object) -> str:
+    """`value` as indented JSON that is safe to `cat` to a terminal: the same characters
+    `printable` escapes are written as JSON `\\uXXXX` escapes (json.dumps escapes C0 controls
+    only, and writes C1 controls and bidirectional overrides raw). The document is unchanged:
+    `json.loads` gives `value` back."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    # the only raw line breaks json.dumps writes are its indentation's: those inside strings
+    # are already `\n`, so every character left to escape here is inside a string
+    return "".join(_json_escape(ch) if _unsafe(ch) else ch for ch in text)

@@ -10,6 +10,10 @@
                                           reporter added later, by number, names made safe
     ABCD-EFGH-JKMN-PQRS/MANIFEST.sha256   SHA-256 of every other file (`sha256sum -c`)
 
+Every text and JSON file is safe to `cat` to a terminal: the reporter's text keeps its
+characters, but control and format characters (escape sequences, C1 controls, bidirectional
+overrides) are written as visible escapes (`content.printable`) or JSON `\\u` escapes.
+
 Messages and added evidence are decoded by `peluit.review.content`, as the console shows them.
 The reporter's identity is never exported, even by a reviewer who was granted it.
 Attachments are decrypted straight into the ZIP, chunk by chunk; one that fails to match
@@ -49,7 +53,9 @@ class BundleFile:
 
 
 def _json(value: object) -> bytes:
-    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """Reporter-controlled strings stay intact, but their control and format characters are
+    JSON escapes: `cat thread.json` cannot drive the reader's terminal."""
+    return (content.printable_json(value) + "\n").encode("utf-8")
 
 
 class _Bundle:
@@ -107,7 +113,8 @@ def _report_text(desk: ReviewDesk, case: CaseFile) -> bytes:
     lines = []
     for row in answer_rows(desk.config, document.channel, document.answers, identity=False):
         value = row.value if row.value_en is None else f"{row.value} / {row.value_en}"
-        lines.append(f"{row.label_id} / {row.label_en}:\n{value}\n")
+        label = f"{content.printable_line(row.label_id)} / {content.printable_line(row.label_en)}"
+        lines.append(f"{label}:\n{content.printable(value)}\n")
     return "\n".join(lines).encode("utf-8")
 
 
