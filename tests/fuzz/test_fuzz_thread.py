@@ -1,9 +1,9 @@
 """A Hypothesis state machine over a case's follow-up thread, through both APIs.
 
 The reporter (public API, with the receipt code's token) and the reviewers (reviewer API,
-signed) write in any interleaving; the reporter retries identical posts, and a rival writer
-of the same message can hold the next number's claim when the post arrives (a concurrent
-identical request, mid-flight). After every step:
+signed) write in any interleaving; the reporter retries identical posts; and when a post
+arrives, the next number's claim can be held by a rival writer, of the same message (a
+concurrent identical request, mid-flight) or of a reviewer's. After every step:
 
 * claims are numbered 1..N without a hole, and each number has at most one message;
 * each message's claim names its sender and the SHA-256 of its bytes;
@@ -85,6 +85,20 @@ class FollowupThread(RuleBasedStateMachine):
         assert self._post(sealed) == seq  # finishes the rival's number, not a second copy
         self.sent[sealed] = seq
         self.senders[seq] = thread.REPORTER
+
+    @rule(person=st.sampled_from(REVIEWERS))
+    def the_reporter_posts_while_a_reviewer_holds_the_next_claim(self, person: str) -> None:
+        case = self.filed.case
+        mine = compose.message(self.world.config, "pengaduan", self.reply, "sedang ditulis")
+        held = len(self.senders) + 1
+        store = self.world.store
+        store.put_new(layout.case_message_claim(case, held), thread.claim_bytes(person, mine))
+        sealed = self.world.say(self.filed, "bersamaan")
+        assert self._post(sealed) == held + 1  # the loser of the race takes the next number
+        store.put_new(layout.case_message(case, held, person), mine)  # the reviewer finishes
+        self.senders[held] = person
+        self.sent[sealed] = held + 1
+        self.senders[held + 1] = thread.REPORTER
 
     @rule(person=st.sampled_from(REVIEWERS))
     def a_reviewer_writes(self, person: str) -> None:
