@@ -27,6 +27,9 @@ DEMO_WORK_FACTOR = 10
 CONFIG_NAME = "peluit.demo.toml"
 KEYS_DIR = "demo-keys"
 README = "README.txt"
+# The demo's release signers (docs/operator-guide.md): oversight and a head of the team, as a
+# real configuration would name them. `peluit serve` signs the demo release with both keys.
+DEMO_RELEASE = '\n[release]\nsigners = ["kpk-liaison", "agus"]\nthreshold = 2\n'
 
 DEMO_BANNER = (
     "# DEMO configuration made by `peluit serve`. Its key files are in the demo-keys folder\n"
@@ -131,6 +134,6 @@ def ensure_demo(data_dir: Path, site_url: str) -> Path:
         'name = { id = "DEMO Pemerintah Kabupaten Batanghari", en = "DEMO Batanghari Regency" }',
     )
     partial = config_path.with_name(f".{CONFIG_NAME}.part")
-    partial.write_text(DEMO_BANNER + text, encoding="utf-8")
+    partial.write_text(DEMO_BANNER + text + DEMO_RELEASE, encoding="utf-8")
     partial.replace(config_path)
     return config_path

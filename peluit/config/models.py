@@ -233,6 +233,21 @@ class KpkArea(_Strict):
     label: Text
 
 
+class Release(_Strict):
+    """Who signs a release of the site and how many of them must (docs/adr/0029)."""
+
+    signers: Annotated[list[Identifier], Field(min_length=1, max_length=16)]
+    threshold: Annotated[int, Field(ge=1, le=16)]
+
+    @model_validator(mode="after")
+    def _reachable(self) -> Release:
+        if len(set(self.signers)) != len(self.signers):
+            raise ValueError("release signers must be unique")
+        if self.threshold > len(self.signers):
+            raise ValueError("the threshold is more than the number of release signers")
+        return self
+
+
 class Config(_Strict):
     organisation: Organisation
     kpk_areas: Annotated[list[KpkArea], Field(min_length=1)]
@@ -240,6 +255,7 @@ class Config(_Strict):
     channels: Annotated[list[Channel], Field(min_length=1)]
     limits: Limits = Limits()
     store: StoreConfig = StoreConfig()
+    release: Release | None = None
 
     @model_validator(mode="after")
     def _references(self) -> Config:
@@ -265,6 +281,14 @@ class Config(_Strict):
                             f"channel {channel.id}: {member!r} is listed as {role} "
                             f"but the roster does not give them that role"
                         )
+        keys = {p.id: p.signing_key for p in self.people}
+        for signer in self.release.signers if self.release else []:
+            if signer not in keys:
+                raise ValueError(f"release: unknown person {signer!r}")
+            if keys[signer] is None:
+                raise ValueError(
+                    f"release: {signer!r} has no signing_key in the roster, so cannot sign"
+                )
         return self
 
     def channel(self, channel_id: str) -> Channel | None:

@@ -13,7 +13,10 @@ from peluit.api.reviewer import Services, build_reviewer_app
 from peluit.config import Config, load_config
 from peluit.config.demo import ensure_demo
 from peluit.core.dates import utc_now
+from peluit.release import source_commit
+from peluit.release.demo import publish_demo_release
 from peluit.site import build_site
+from peluit.site.build import SOURCE_DIR
 from peluit.store.local import LocalStore, LocalUrlSigner
 
 from .server import (
@@ -76,6 +79,11 @@ def build_server(options: ServeOptions) -> tuple[PeluitServer, Config, Path, boo
         # The site carries the configuration's forms and keys: build it for this one.
         site: Path | None = options.data / "site"
         build_site(config_path, options.data / "site")
+        if demo and config.release is not None:
+            # The demo's signed release at /.well-known/peluit/release.json (docs/format.md).
+            publish_demo_release(
+                config, options.data, options.data / "site", source_commit(SOURCE_DIR)
+            )
     else:
         site = options.site if options.site.is_dir() else None
     server = PeluitServer(
