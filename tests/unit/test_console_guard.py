@@ -108,3 +108,21 @@ def test_a_flood_of_new_sessions_does_not_push_out_an_unlocked_one() -> None:
     for _ in range(3 * guard.MAX_SESSIONS):
         sessions.new()
     assert sessions.get(unlocked.id) is unlocked
+
+
+@pytest.mark.parametrize(
+    ("site", "allowed"),
+    [
+        ("same-origin", True),  # the console's own links, forms, styles
+        ("none", True),  # typed, bookmarked, opened by `peluit review`
+        (None, True),  # not a current browser: it has no session cookie of its own
+        ("same-site", False),  # a page on another port of 127.0.0.1 (issue 18, finding 4)
+        ("cross-site", False),
+        ("Same-Origin", False),  # the value is exact
+    ],
+)
+def test_every_request_must_come_from_the_console_or_the_person(
+    site: str | None, allowed: bool
+) -> None:
+    headers = {} if site is None else {"sec-fetch-site": site}
+    assert guard.fetch_allowed(headers) is allowed

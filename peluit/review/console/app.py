@@ -105,6 +105,12 @@ class ReviewConsole:
     def _handle(self, request: Request) -> Response:
         if not guard.host_allowed(request.headers, self.origin):
             return text(403, "Forbidden: open the console at " + self.origin)
+        if not guard.fetch_allowed(request.headers):
+            return text(
+                403,
+                "Dilarang: buka konsol langsung di " + self.origin + ", bukan dari halaman lain"
+                " / Forbidden: open the console at " + self.origin + ", not from another page",
+            )
         if request.method == "POST" and not guard.same_origin_post(request.headers, self.origin):
             return text(403, "Forbidden: this form did not come from the console's own page")
         if request.method == "GET" and request.path.startswith("/static/"):

@@ -4,6 +4,10 @@
 |---------------------------------------------------|--------------------------------------------|
 | another machine on the network                    | bound to 127.0.0.1 only                    |
 | a web page using DNS rebinding to reach the port  | `Host` must be exactly `127.0.0.1:PORT`    |
+| a page on another port of 127.0.0.1 (same-site,  | every request, GET too, is refused unless  |
+| so the SameSite cookie is sent) loading a case    | `Sec-Fetch-Site` is `same-origin` or       |
+| page to mark it read or write audit events        | `none` (typed, bookmarked, opened by       |
+|                                                   | `peluit review`)                           |
 | a web page posting a form to the console (CSRF)   | `Sec-Fetch-Site: same-origin` and `Origin` |
 |                                                   | checks; a per-session random token in      |
 |                                                   | every POST form; the session cookie is     |
@@ -119,6 +123,19 @@ class Sessions:
 def host_allowed(headers: Mapping[str, str], origin: str) -> bool:
     """`Host` names the console exactly (`127.0.0.1:PORT`): refuses DNS rebinding."""
     return headers.get("host", "") == origin.removeprefix("http://")
+
+
+def fetch_allowed(headers: Mapping[str, str]) -> bool:
+    """Any request, GET included, comes from the console's own pages (`same-origin`) or from
+    the person directly (`none`: typed, bookmarked, opened by `peluit review`).
+
+    Reading a case has side effects (it marks messages read, the server writes audit events),
+    and the session cookie is `SameSite=Strict`, which a page on another port of 127.0.0.1
+    still gets it sent with: every port of a host is the same *site*. So `same-site`, like
+    `cross-site`, is refused. A client that sends no `Sec-Fetch-Site` (not a current browser)
+    is let through: it has no cookie unless it unlocked a session itself."""
+    site = headers.get("sec-fetch-site")
+    return site is None or site in {"same-origin", "none"}
 
 
 def same_origin_post(headers: Mapping[str, str], origin: str) -> bool:
