@@ -20,6 +20,7 @@ def content_security_policy(upload_origins: Sequence[str] = ()) -> str:
             "img-src 'self' data:",
             " ".join(["connect-src 'self'", *upload_origins]),
             "object-src 'none'",
+            "frame-src 'none'",  # nothing is framed; WEBCAT asks for it beside default-src 'self'
             "base-uri 'none'",
             "frame-ancestors 'none'",
             "form-action 'self'",

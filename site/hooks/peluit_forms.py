@@ -35,6 +35,7 @@ from peluit.site.pages import (
     expand_markers,
     expand_text_markers,
 )
+from peluit.site.sri import add_integrity_to_site
 from peluit.site.texts import LANGS, Lang, pick
 
 ENV_VAR = "PELUIT_CONFIG"
@@ -162,3 +163,8 @@ def on_post_build(config: MkDocsConfig) -> None:
             raise PluginError(f"the theme bundle no longer contains {url} once; re-check it")
         text = text.replace(url, CDN_REPLACEMENT)
     bundles[0].write_text(text, encoding="utf-8")
+    # Last, once every asset is final: each page's scripts and stylesheets carry their hash.
+    try:
+        add_integrity_to_site(Path(config.site_dir))
+    except SiteError as exc:
+        raise PluginError(str(exc)) from None
