@@ -244,3 +244,35 @@ def json_errors(ctx: CheckContext, response: Response, case: schemathesis.Case[A
     ):
         raise AssertionError(f"{response.status_code} answered without a code and a message")
     return True
+
+
+DOOR_CODES = frozenset(
+    {
+        "pow_required",
+        "pow_invalid",
+        "pow_expired",
+        "signature_missing",
+        "signature_malformed",
+        "unknown_key",
+        "signature_expired",
+        "digest_mismatch",
+        "signature_invalid",
+        "replayed_request",
+    }
+)
+
+
+def past_the_door(
+    ctx: CheckContext, response: Response, case: schemathesis.Case[Any]
+) -> bool | None:
+    """The harness's own check: no request was stopped by the proof of work or the signature
+    (else the fuzzing would only ever test the door, and pass whatever the routes do)."""
+    if response.status_code < 400:
+        return None
+    try:
+        code = json.loads(response.content)["error"]["code"]
+    except (ValueError, KeyError, TypeError):
+        return None  # json_errors reports it
+    if code in DOOR_CODES:
+        raise AssertionError(f"stopped at the door: {code}")
+    return True
