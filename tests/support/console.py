@@ -22,7 +22,7 @@ from peluit.keys import KeyFile
 from peluit.review.client import ReviewClient
 from peluit.review.console.app import ConsoleSetup, ReviewConsole
 from peluit.review.console.server import ConsoleServer
-from peluit.review.transport import UrllibTransport
+from peluit.review.transport import Transport, UrllibTransport
 from peluit.serve.app import ServeOptions, build_server
 from peluit.serve.server import PeluitServer
 
@@ -69,9 +69,15 @@ class Served(Protocol):
 
 
 class ConsoleUnderTest:
-    def __init__(self, served: Served, person: str, config: Config | None = None) -> None:
+    def __init__(
+        self,
+        served: Served,
+        person: str,
+        config: Config | None = None,
+        transport: Transport | None = None,
+    ) -> None:
         self.key_path = demo_key_path(served.data, person)
-        transport = UrllibTransport(timeout=30)
+        transport = transport or UrllibTransport(timeout=30)
 
         def client(key: KeyFile) -> ReviewClient:
             return ReviewClient(served.base, key, transport)

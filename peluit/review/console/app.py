@@ -14,13 +14,16 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 from peluit import age
 from peluit.config import Config
+from peluit.core import workflow
 from peluit.core.ids import CASE_ID_PATTERN, ROSTER_ID_PATTERN
 from peluit.keys import KeyFile, KeyFileError, WrongPassphraseError
 from peluit.review.attach import Blob
 from peluit.review.client import ReviewClient
+from peluit.review.content import Message
 from peluit.review.desk import ReviewDesk, case_id
 from peluit.review.errors import (
     IntegrityError,
@@ -30,15 +33,18 @@ from peluit.review.errors import (
 )
 from peluit.review.export import export_time, write_bundle
 from peluit.review.names import safe_name
+from peluit.review.reading import ReportReading, answer_rows
 from peluit.review.unlock import RosterMismatchError, unlock
 
 from . import guard
 from .case_page import case_content
 from .cases_page import cases_content
 from .guard import Session, Sessions
-from .html import STATIC_TYPES, Html, bi, fill, static_file, template
+from .html import STATIC_TYPES, Html, bi, fill, pick, speaking, static_file, template
 from .labels import DONE
+from .language import Languages, safe_back
 from .layout import Frame, error_content, render
+from .listing import Filters, select, summarize
 from .requests_page import requests_content
 from .web import Request, Response, attachment_headers, page, redirect, text
 
@@ -64,6 +70,7 @@ class ReviewConsole:
         self._sessions = sessions or Sessions()
         self._unlocking = threading.Lock()  # one scrypt at a time: slows guessing, bounds memory
         self._frame = Frame(setup.config.organisation.name.id, setup.server_url)
+        self._languages = Languages()
         self.port = 0
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = [
             ("GET", re.compile(r"/"), self._route_home),
@@ -119,7 +126,8 @@ class ReviewConsole:
         fresh = session is None
         if session is None:
             session = self._sessions.new()
-        response = self._checked(request, session)
+        with speaking(self._languages.of(session)):
+            response = self._checked(request, session)
         if fresh:
             response.headers["Set-Cookie"] = guard.session_cookie(self.port, session)
         return response
@@ -133,6 +141,9 @@ class ReviewConsole:
             if session.unlocked:
                 return redirect("/cases")
             return self._unlock_page(session, None)
+        if request.path == "/language" and request.method == "POST":
+            self._languages.choose(session, request.form.get("lang"))
+            return redirect(safe_back(request.form.get("back")))
         if request.path == "/lock" and request.method == "POST":
             self._sessions.drop(session)
             return redirect("/unlock")
@@ -176,7 +187,8 @@ class ReviewConsole:
             csrf=session.csrf,
             error=Html(f'<div class="error" role="alert">{error}</div>') if error else Html(""),
         )
-        return page(200, render(self._frame, None, "Buka kunci / Unlock", content))
+        frame = render(self._frame, session, pick("Buka kunci", "Unlock"), content, here="/unlock")
+        return page(200, frame)
 
     def _unlock(self, request: Request, session: Session) -> Response:
         passphrase = request.form.get("passphrase", "")
@@ -191,6 +203,7 @@ class ReviewConsole:
             return self._unlock_page(session, error)
         desk = ReviewDesk(self._setup.config, key, self._setup.make_client(key))
         unlocked = self._sessions.unlock(session, desk)
+        self._languages.carry(session, unlocked)
         response = redirect("/cases" if desk.reader_channels() else "/identity-requests")
         response.headers["Set-Cookie"] = guard.session_cookie(self.port, unlocked)
         return response
@@ -201,41 +214,55 @@ class ReviewConsole:
         return redirect("/cases")
 
     def _route_cases(self, request: Request, session: Session, params: dict[str, str]) -> Response:
+        """Every case this person reads (all pages of the listing), then filtered, searched
+        and ordered here: the filters and the search words are never sent to the server."""
         desk = _desk(session)
         channels = desk.reader_channels()
         if not channels:
             return redirect("/identity-requests")
-        channel = request.query.get("channel") or None
-        status = request.query.get("status") or None
-        if channel is not None and channel not in channels:
+        filters = Filters.from_query(request.query)
+        if filters.channel is not None and filters.channel not in channels:
             raise ReviewInputError("you do not read this channel")
-        listing = desk.list_cases(channel, status, request.query.get("cursor") or None)
-        content = cases_content(desk.config, channels, listing, channel, status)
-        return self._page(session, "Perkara / Cases", content)
+        if filters.status is not None and filters.status not in workflow.STATUSES:
+            raise ReviewInputError("no such status")
+        if filters.area is not None and filters.area not in {a.id for a in desk.config.kpk_areas}:
+            raise ReviewInputError("no such KPK area")
+        everything = desk.all_cases()
+        found = {row.case: desk.decrypted(row.case) for row in everything}
+        rows = select(everything, filters, lambda row: _texts(desk.config, *found[row.case]))
+        known = (
+            sum(1 for report, _ in found.values() if report is not None and report.document),
+            sum(1 for _, messages in found.values() for m in messages if m.text is not None),
+        )
+        summary = summarize(rows, len([row for row in everything if not row.test]))
+        content = cases_content(desk.config, channels, rows, filters, summary, known)
+        return self._page(session, pick("Perkara", "Cases"), content, request)
 
     def _route_case(self, request: Request, session: Session, params: dict[str, str]) -> Response:
         desk = _desk(session)
         case = desk.open_case(params["case"])
-        return self._page(session, case.row.reference, case_content(desk, session, case))
+        return self._page(session, case.row.reference, case_content(desk, session, case), request)
 
     def _route_identity_requests(
         self, request: Request, session: Session, params: dict[str, str]
     ) -> Response:
         desk = _desk(session)
         content = requests_content(desk, session, desk.identity_requests())
-        return self._page(session, "Permintaan identitas / Identity requests", content)
+        title = pick("Permintaan identitas", "Identity requests")
+        return self._page(session, title, content, request)
 
     # -- downloads -------------------------------------------------------------------------
 
     def _route_download(
         self, request: Request, session: Session, params: dict[str, str]
     ) -> Response:
-        """Streamed: each chunk is sent once it authenticated; a failure part-way cuts the
-        connection without the last chunk, so the browser marks the download failed."""
+        """Streamed with its size from the manifest as `Content-Length` (the browser shows the
+        progress): each chunk is sent once it authenticated; a failure part-way cuts the
+        connection short of that length, so the browser marks the download failed."""
         entry, chunks = _desk(session).attachment(params["case"], int(params["index"]))
         first = next(chunks, b"")  # a failure before any byte still gets an error page
         headers = attachment_headers(safe_name(entry.name), "application/octet-stream")
-        return Response(200, headers, stream=itertools.chain([first], chunks))
+        return Response(200, headers, stream=itertools.chain([first], chunks), length=entry.size)
 
     def _route_export(self, request: Request, session: Session, params: dict[str, str]) -> Response:
         """Made whole in an unnamed temporary file first (the ZIP format needs to seek, and a
@@ -294,13 +321,14 @@ class ReviewConsole:
 
     # -- plumbing --------------------------------------------------------------------------
 
-    def _page(self, session: Session, title: str, content: Html) -> Response:
+    def _page(self, session: Session, title: str, content: Html, request: Request) -> Response:
         notice = None
         if session.notice is not None:
             indonesian, english = DONE.get(session.notice, (session.notice, session.notice))
             notice = bi(indonesian, english)
             session.notice = None
-        return page(200, render(self._frame, session, title, content, notice))
+        here = request.path + (f"?{urlencode(request.query)}" if request.query else "")
+        return page(200, render(self._frame, session, title, content, notice, here))
 
     def _error(
         self,
@@ -312,13 +340,26 @@ class ReviewConsole:
     ) -> Response:
         back = f"/cases/{params['case']}" if params and "case" in params else None
         content = error_content(status, indonesian, english, back)
-        return page(status, render(self._frame, session, "Tidak berhasil / Failed", content))
+        title = pick("Tidak berhasil", "Failed")
+        return page(status, render(self._frame, session, title, content, here=back or "/cases"))
 
     def _static(self, name: str) -> Response:
         data = static_file(name)
         if data is None:
             return text(404, "Not found")
         return Response(200, {"Content-Type": STATIC_TYPES[name]}, data)
+
+
+def _texts(config: Config, report: ReportReading | None, messages: list[Message]) -> list[str]:
+    """The decrypted words of a case the local search looks through: the report's answers
+    (as shown, with choices' labels) and the messages' texts."""
+    texts: list[str] = []
+    document = report.document if report is not None else None
+    if document is not None:
+        for answer in answer_rows(config, document.channel, document.answers, False):
+            texts += [answer.value, answer.value_en or ""]
+    texts += [m.text for m in messages if m.text]
+    return texts
 
 
 def _desk(session: Session) -> ReviewDesk:

@@ -13,7 +13,7 @@ from peluit.review.reading import REPORTER, Answer, answer_rows
 from peluit.review.views import CaseFile
 
 from .guard import Session
-from .html import Html, bi, fill, h, join, template
+from .html import Html, bi, fill, h, join, pick, template
 from .labels import IDENTITY_CHOICE, REQUEST, STATUS, TARGET, word
 from .layout import csrf_field
 
@@ -21,8 +21,7 @@ _ANSWER = Template('<dt>$label</dt><dd class="$css">$value</dd>')
 _FILE = Template(
     '<tr data-file="$index"><td>$index</td><td>$name</td><td>$type</td><td>$size</td>'
     "<td>$origin</td>"
-    '<td><a href="/cases/$case/files/$index">Unduh <span class="en" lang="en">Download</span></a>'
-    "</td></tr>"
+    '<td><a href="/cases/$case/files/$index">$download</a></td></tr>'
 )
 _MESSAGE = Template(
     '<div class="message $css" id="pesan-$seq" data-seq="$seq">'
@@ -51,6 +50,9 @@ def _dl(rows: list[Answer]) -> Html:
     return Html(f'<dl class="answers">{join(items)}</dl>')
 
 
+LARGE_DOWNLOAD = 8 * 1024 * 1024  # above this, the page says how to follow the download
+
+
 def _size(size: int) -> str:
     if size < 1024:
         return f"{size} B"
@@ -66,8 +68,8 @@ def _report(config: Config, case: CaseFile) -> Html:
     heading = f"<h2>{bi('Laporan', 'Report')}</h2>"
     if case.report is None:
         return Html(
-            heading + "<p>Anda tidak berhak membaca laporan ini. <span lang='en'>"
-            "You may not read this report.</span></p>"
+            f"{heading}<p>"
+            f"{bi('Anda tidak berhak membaca laporan ini.', 'You may not read this report.')}</p>"
         )
     document = case.report.document
     if document is None:
@@ -110,20 +112,48 @@ def _files(case: CaseFile) -> Html:
             origin=_origin(a),
             case=case.row.case,
             index=str(a.number),
+            download=bi("Unduh", "Download"),
         )
         for a in case.files
     ]
-    return Html(
-        f"<h2>{bi('Lampiran', 'Attachments')}</h2>"
-        "<p class='small'>Didekripsi saat diunduh; unduhan hanya selesai bila setiap bagian "
-        "terautentikasi. <span lang='en'>Decrypted as it downloads; a download completes only "
-        "if every part authenticates.</span></p>"
-        f"{_problems(case.problems)}"
-        f"<table><thead><tr><th>No.</th><th>{bi('Nama', 'Name')}</th>"
-        f"<th>{bi('Jenis', 'Type')}</th><th>{bi('Ukuran', 'Size')}</th>"
-        f"<th>{bi('Dikirim bersama', 'Sent with')}</th><th></th></tr></thead>"
-        f"<tbody>{join(rows)}</tbody></table>"
-    )
+    total = sum(a.entry.size for a in case.files)
+    count = len(case.files)
+    in_all = f"{count} files, {_size(total)} in all"
+    parts = [
+        f"<h2>{bi('Lampiran', 'Attachments')}</h2>",
+        f'<p id="files-total">{bi(f"{count} berkas, {_size(total)} seluruhnya", in_all)}</p>',
+        "<p class='small'>",
+        bi(
+            "Didekripsi saat diunduh; unduhan hanya selesai bila setiap bagian terautentikasi.",
+            "Decrypted as it downloads; a download completes only if every part authenticates.",
+        ),
+        "</p>",
+    ]
+    if any(a.entry.size > LARGE_DOWNLOAD for a in case.files):
+        parts += [
+            '<p class="notice" id="large-download">',
+            bi(
+                "Berkas besar: unduhan berjalan sambil didekripsi dan ukurannya sudah diketahui, "
+                "jadi kemajuannya terlihat di daftar unduhan peramban (Ctrl+J). Jangan tutup "
+                "konsol sampai unduhan selesai.",
+                "Large files: each downloads as it is decrypted and its size is known, so the "
+                "browser's downloads list (Ctrl+J) shows the progress. Keep the console open "
+                "until the download finishes.",
+            ),
+            "</p>",
+        ]
+    parts += [
+        _problems(case.problems),
+        "<div class='scroll' role='region' aria-labelledby='files-caption' tabindex='0'>",
+        "<table><caption id='files-caption' class='visually-hidden'>"
+        f"{bi('Lampiran', 'Attachments')}</caption><thead><tr><th scope='col'>No.</th>"
+        f"<th scope='col'>{bi('Nama', 'Name')}</th>"
+        f"<th scope='col'>{bi('Jenis', 'Type')}</th><th scope='col'>{bi('Ukuran', 'Size')}</th>"
+        f"<th scope='col'>{bi('Dikirim bersama', 'Sent with')}</th>"
+        f"<th scope='col'><span class='visually-hidden'>{bi('Unduhan', 'Download')}</span></th>"
+        f"</tr></thead><tbody>{join(rows)}</tbody></table></div>",
+    ]
+    return Html("".join(parts))
 
 
 def _sender(config: Config, sender: str) -> Html:
@@ -245,10 +275,11 @@ def _identity(desk: ReviewDesk, session: Session, case: CaseFile, config: Config
         return Html("")
     parts = [f"<h2>{bi('Identitas pelapor', 'Identity of the reporter')}</h2>"]
     if case.identity is not None:
-        parts.append(
-            "<p>Disetujui kustodian; didekripsi di komputer ini. "
-            "<span lang='en'>Approved by a custodian; decrypted on this computer.</span></p>"
+        approved = bi(
+            "Disetujui kustodian; didekripsi di komputer ini.",
+            "Approved by a custodian; decrypted on this computer.",
         )
+        parts.append(f"<p>{approved}</p>")
         parts.append(_dl(answer_rows(config, case.row.channel, case.identity.fields, True)))
     elif case.identity_request in {"pending", "approved"}:
         parts.append(f"<p>{word(REQUEST, case.identity_request)}</p>")
@@ -259,6 +290,17 @@ def _identity(desk: ReviewDesk, session: Session, case: CaseFile, config: Config
             fill(template("identity_form.html"), case=case.row.case, csrf=csrf_field(session))
         )
     return Html("".join(parts))
+
+
+def _export_size(case: CaseFile) -> Html:
+    """The export holds every attachment: say how much before it is made."""
+    if not case.files:
+        return Html("")
+    total = _size(sum(a.entry.size for a in case.files))
+    return Html(
+        f'<span class="small" id="export-size">'
+        f"{bi(f'berisi lampiran sebesar {total}', f'with {total} of attachments')}</span>"
+    )
 
 
 def case_content(desk: ReviewDesk, session: Session, case: CaseFile) -> Html:
@@ -283,7 +325,8 @@ def case_content(desk: ReviewDesk, session: Session, case: CaseFile) -> Html:
         channel=bi(channel.name.id, channel.name.en) if channel else row.channel,
         status=status,
         received=row.received,
-        age=f"{due.age_days} hari / days" if due else "—",
+        age=pick(f"{due.age_days} hari", f"{due.age_days} days") if due else "—",
+        export_size=_export_size(case),
         acknowledge=due_text(due.acknowledge_due, due.acknowledge_overdue) if due else "—",
         feedback=due_text(due.feedback_due, due.feedback_overdue) if due else "—",
     )

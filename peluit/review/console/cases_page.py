@@ -1,24 +1,24 @@
-"""The case list: status, channel, KPK area, age and deadlines; overdue ones highlighted."""
+"""The case list: a one-line summary, filters and a local search, then the cases with status,
+channel, KPK area, age and deadlines, overdue first and then by due date."""
 
 from __future__ import annotations
 
 from datetime import date
 from string import Template
-from urllib.parse import urlencode
 
 from peluit.config import Config
 from peluit.core import workflow
-from peluit.review.views import CaseListing, CaseRow
+from peluit.review.views import CaseRow
 
-from .html import Html, bi, fill, h, join, template
+from .html import Html, bi, fill, h, join, pick, template
 from .labels import STATUS, word
+from .listing import Filters, Summary
 
 _ROW = Template(
     '<tr class="$css"><td><a href="/cases/$case">$reference</a></td><td>$channel</td>'
     "<td>$status</td><td>$area</td><td>$received</td><td>$age</td><td>$acknowledge</td>"
     "<td>$feedback</td><td>$files</td><td>$unread</td></tr>"
 )
-_EMPTY = Html('<tr><td colspan="10">Tidak ada perkara. <span lang="en">No cases.</span></td></tr>')
 
 
 def _option(value: str, label: str, chosen: str | None) -> Html:
@@ -59,34 +59,74 @@ def _row(config: Config, row: CaseRow) -> Html:
     )
 
 
+def summary_line(summary: Summary, filtered: bool) -> Html:
+    """`12 perkara · 3 terlambat · 2 pesan belum dibaca`, and what the filters left out."""
+    indonesian = [
+        f"{summary.cases} perkara",
+        f"{summary.overdue} terlambat",
+        f"{summary.unread} pesan belum dibaca",
+    ]
+    english = [f"{summary.cases} cases", f"{summary.overdue} overdue", f"{summary.unread} unread"]
+    if summary.tests:
+        indonesian.append(f"{summary.tests} uji")
+        english.append(f"{summary.tests} test")
+    if filtered:
+        indonesian.append(f"disaring dari {summary.of} perkara")
+        english.append(f"filtered from {summary.of} cases")
+    return bi(" · ".join(indonesian), " · ".join(english))
+
+
+def _search_help(reports: int, messages: int) -> Html:
+    return bi(
+        "Pencarian berjalan di komputer ini saja, atas yang sudah didekripsi konsol ini sejak "
+        f"dibuka ({reports} laporan, {messages} pesan; pesan terbaca setelah perkaranya dibuka). "
+        "Kata yang dicari tidak dikirim ke server.",
+        "The search runs on this computer only, over what this console has decrypted since it "
+        f"was unlocked ({reports} reports, {messages} messages; a case's messages once it was "
+        "opened). The words are never sent to the server.",
+    )
+
+
 def cases_content(
     config: Config,
     channels: list[str],
-    listing: CaseListing,
-    channel: str | None,
-    status: str | None,
+    rows: list[CaseRow],
+    filters: Filters,
+    summary: Summary,
+    decrypted: tuple[int, int],
 ) -> Html:
-    channel_options = [_option("", "Semua / all", channel)]
+    channel_options = [_option("", pick("Semua", "All"), filters.channel)]
     for channel_id in channels:
         found = config.channel(channel_id)
-        name = f"{found.name.id} / {found.name.en}" if found else channel_id
-        channel_options.append(_option(channel_id, name, channel))
-    status_options = [_option("", "Semua / all", status)]
-    status_options += [
-        _option(s, f"{STATUS[s][0]} / {STATUS[s][1]}", status) for s in workflow.STATUSES
+        name = pick(found.name.id, found.name.en) if found else channel_id
+        channel_options.append(_option(channel_id, name, filters.channel))
+    status_options = [_option("", pick("Semua", "All"), filters.status)]
+    status_options += [_option(s, pick(*STATUS[s]), filters.status) for s in workflow.STATUSES]
+    area_options = [_option("", pick("Semua", "All"), filters.area)]
+    area_options += [
+        _option(a.id, pick(a.label.id, a.label.en), filters.area) for a in config.kpk_areas
     ]
-    rows = [_row(config, row) for row in listing.rows]
-    more = Html("")
-    if listing.next_cursor:
-        query = {"channel": channel or "", "status": status or "", "cursor": listing.next_cursor}
-        more = Html(
-            f'<p><a href="/cases?{h(urlencode(query))}">'
-            f"{bi('Halaman berikutnya', 'Next page')}</a></p>"
-        )
+    empty = Html(
+        f'<tr><td colspan="10">{bi("Tidak ada perkara.", "No cases.")}</td></tr>'
+        if not filters.any
+        else f'<tr><td colspan="10">'
+        f"{bi('Tidak ada perkara yang cocok.', 'No case matches.')}</td></tr>"
+    )
+    reset = (
+        Html(f'<a href="/cases">{bi("Hapus saringan", "Clear filters")}</a>')
+        if filters.any
+        else Html("")
+    )
     return fill(
         template("cases.html"),
+        summary=summary_line(summary, filters.any),
+        query=filters.query,
         channels=join(channel_options),
         statuses=join(status_options),
-        rows=join(rows) if rows else _EMPTY,
-        more=more,
+        areas=join(area_options),
+        overdue=Html(" checked") if filters.overdue else Html(""),
+        unread=Html(" checked") if filters.unread else Html(""),
+        reset=reset,
+        search_help=_search_help(*decrypted),
+        rows=join([_row(config, row) for row in rows]) or empty,
     )

@@ -53,13 +53,19 @@ def requests_content(desk: ReviewDesk, session: Session, rows: list[RequestRow])
     title = bi("Permintaan identitas pelapor", "Requests to see a reporter's identity")
     return Html(
         f"<h1>{title}</h1>"
-        "<p>Menyetujui berarti komputer ini mendekripsi blok identitas dan mengenkripsinya ulang "
-        "hanya untuk penelaah yang meminta. <span class='en' lang='en'>Approving decrypts the "
-        "identity block on this computer and re-encrypts it to the requesting reviewer alone."
-        "</span></p>"
+        + "<p>"
+        + bi(
+            "Menyetujui berarti komputer ini mendekripsi blok identitas dan mengenkripsinya ulang "
+            "hanya untuk penelaah yang meminta.",
+            "Approving decrypts the identity block on this computer and re-encrypts it to the "
+            "requesting reviewer alone.",
+        )
+        + "</p>"
         f"<table><thead><tr><th>{bi('Referensi', 'Reference')}</th><th>{bi('Saluran', 'Channel')}"
         f"</th><th>{bi('Penelaah', 'Reviewer')}</th><th>{bi('Tanggal', 'Day')}</th>"
         f"<th>{bi('Alasan', 'Reason')}</th><th>{bi('Pilihan pelapor', 'Reporter chose')}</th>"
-        "<th>Status</th><th></th></tr></thead>"
+        "<th>Status</th>"
+        f"<th>{bi('Keputusan', 'Decision')}</th>"
+        "</tr></thead>"
         f"<tbody>{body}</tbody></table>"
     )

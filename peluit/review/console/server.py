@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import sys
+from collections.abc import Iterator
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -127,6 +128,11 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(response.status)
         for name, value in response.all_headers().items():
             self.send_header(name, value)
+        if response.stream is not None and response.length is not None:
+            self.send_header("Content-Length", str(response.length))
+            self.end_headers()
+            self._send_sized(response.stream, response.length)
+            return
         if response.stream is not None:
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
@@ -166,6 +172,19 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self.wfile.write(b"0\r\n\r\n")
 
+    def _send_sized(self, stream: Iterator[bytes], length: int) -> None:
+        """Exactly `length` bytes, or a cut connection: the browser counts the progress
+        against `Content-Length` and marks a short body as a failed download."""
+        try:
+            for chunk in exactly(stream, length):
+                self.wfile.write(chunk)
+        except Exception as exc:  # noqa: BLE001 - any failure: cut the connection, name it
+            self._abort()
+            print(
+                f"peluit review: a download was stopped and left incomplete ({type(exc).__name__})",
+                file=sys.stderr,
+            )
+
     def _write_chunk(self, data: bytes) -> None:
         self.wfile.write(b"%x\r\n%b\r\n" % (len(data), data))
 
@@ -174,6 +193,22 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
+
+
+class LengthMismatchError(ValueError):
+    """A sized download gave other than the bytes it announced."""
+
+
+def exactly(stream: Iterator[bytes], length: int) -> Iterator[bytes]:
+    """`stream`, raising once it gives more than `length` bytes or ends short of it."""
+    sent = 0
+    for chunk in stream:
+        sent += len(chunk)
+        if sent > length:
+            raise LengthMismatchError("the download is longer than announced")
+        yield chunk
+    if sent != length:
+        raise LengthMismatchError("the download is shorter than announced")
 
 
 def parse_multipart(

@@ -4,9 +4,11 @@ A response body is one of three kinds:
 * `body`: bytes, sent with their length;
 * `file`: an open file of known length (a finished export), sent with its length, then
   closed;
-* `stream`: an iterator of chunks of unknown length, sent with chunked transfer encoding.
-  If the iterator raises, the connection is cut without the final empty chunk, so the
-  browser marks the download as failed instead of complete.
+* `stream`: an iterator of chunks. With `length` (an attachment: its size is in the
+  manifest) it is sent with `Content-Length`, so the browser shows the download's progress;
+  without, with chunked transfer encoding. If the iterator raises, or gives other than
+  `length` bytes, the connection is cut before the body is complete (no final empty chunk),
+  so the browser marks the download as failed instead of complete.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ class Response:
     body: bytes = b""
     file: tuple[BinaryIO, int] | None = None
     stream: Iterator[bytes] | None = None
+    length: int | None = None  # of `stream`, when known in advance
 
     def all_headers(self) -> dict[str, str]:
         """The security headers of `peluit serve`, no caching, then this response's own."""
