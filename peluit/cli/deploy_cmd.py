@@ -35,6 +35,11 @@ def _deploy_parser() -> argparse.ArgumentParser:
         "them after confirmation, publish the site.",
     )
     p.add_argument("--config", type=Path, required=True, help="peluit.toml")
+    p.add_argument(
+        "--release",
+        type=Path,
+        help="the release signed by the configuration's release signers (peluit release sign)",
+    )
     _common(p)
     p.add_argument(
         "--dry-run",
@@ -94,6 +99,7 @@ def deploy_main(argv: list[str]) -> int:
             yes=args.yes,
             dry_run=args.dry_run,
             parameters=_parameters(args.parameter),
+            release=args.release,
         )
         region = _region(args.region, args.config)
         tools = DeployTools(

@@ -12,6 +12,7 @@ USAGE = """usage: peluit COMMAND [ARGS]
 commands:
   serve    run Peluit locally: site, API, local store (demo keys if no --config)
   age      encrypt and decrypt age files (like the age tool; `peluit age --help`)
+  release  make, sign, show and verify the site's signed release (`peluit release --help`)
   deploy   deploy to AWS (Jakarta): stack, functions, site (`peluit deploy --help`)
   destroy  delete the AWS stack; keeps the reports unless told otherwise
   keygen   make a person's key file and print their roster entry
@@ -22,6 +23,8 @@ commands:
   submit   file a report from the command line, as the browser does (`peluit submit --help`)
   smoke    after a deploy: a marked test report's round trip, 404s, headers (`peluit smoke --help`)
   followup a reporter's follow-up with the receipt code: status, send (`peluit followup --help`)
+  log      the release log: init, append, show, cosign (`peluit log --help`)
+  witness  oversight checks the release log, then cosigns it (`peluit witness --help`)
 """
 
 
@@ -98,10 +101,22 @@ def _dispatch(args: list[str]) -> int:
         from . import followup_cmd
 
         return followup_cmd.main(rest)
+    if command == "log":
+        from . import log_cmd
+
+        return log_cmd.main(rest)
+    if command == "witness":
+        from . import witness_cmd
+
+        return witness_cmd.main(rest)
     if command == "smoke":
         from . import smoke_cmd
 
         return smoke_cmd.main(rest)
+    if command == "release":
+        from . import release_cmd
+
+        return release_cmd.main(rest)
     if command == "deploy":
         from . import deploy_cmd
 

@@ -25,6 +25,8 @@ from peluit.config import Config, ConfigError, load_config
 from peluit.edge import api_function as edge_api
 from peluit.edge import pages as edge_pages
 from peluit.edge.errors import EdgeError
+from peluit.release import RELEASE_PATH, ReleaseError, parse_note, source_commit
+from peluit.release.checks import check_release
 
 from . import buckets, preview, stack
 from .aws import AwsClients, account_id
@@ -71,6 +73,7 @@ class DeployOptions:
     yes: bool = False
     dry_run: bool = False
     parameters: Mapping[str, str] = field(default_factory=dict)
+    release: Path | None = None  # the signed release (`peluit release sign`)
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,11 @@ def deploy(options: DeployOptions, tools: DeployTools) -> DeployResult:
         say("Building the site …")
         tools.build_site(options.config_path, site_dir)
         _check_site(site_dir)
+        # Before anything is packaged, uploaded or changed: a release short of its signatures,
+        # or not this very site, is refused (the dry run says so and previews the rest).
+        note, refusal = _release(options, tools, config, site_dir)
+        if refusal is not None and not options.dry_run:
+            raise DeployError(f"refusing to deploy: {refusal}")
         say("Packaging the functions …")
         package = build_lambda_package(tools.source, options.config_path, tools.wheels)
         say(f"  {package.describe()}")
@@ -137,7 +145,13 @@ def deploy(options: DeployOptions, tools: DeployTools) -> DeployResult:
                 # the edge's proof-of-work check asks what the API asks
                 edge_api.PARAMETER: str(config.limits.pow_bits),
             }
-            return _dry_run(options, tools, config, case_bucket, artifacts, package, pages)
+            result = _dry_run(options, tools, config, case_bucket, artifacts, package, pages)
+            if refusal is not None:
+                raise DeployError(f"dry run: nothing was changed; a deploy would refuse: {refusal}")
+            return result
+        if note is not None:
+            (site_dir / RELEASE_PATH).parent.mkdir(parents=True, exist_ok=True)
+            (site_dir / RELEASE_PATH).write_bytes(note)
         template_url = _upload_artifacts(tools, artifacts, package)
         template_keys = stack.template_parameters(clients.cloudformation, template_url)
         values = _parameter_values(options, config, case_bucket, artifacts, package, template_keys)
@@ -180,6 +194,32 @@ def _load(path: Path) -> Config:
         return load_config(path)
     except ConfigError as exc:
         raise DeployError(str(exc)) from None
+
+
+def _release(
+    options: DeployOptions, tools: DeployTools, config: Config, site_dir: Path
+) -> tuple[bytes | None, str | None]:
+    """The signed release to publish with the site, or why a deploy must refuse it."""
+    say = tools.console.say
+    if config.release is None:
+        say(
+            "WARNING: the configuration names no release signers ([release]): the site is "
+            "published without a signed release (docs/operator-guide.md)"
+        )
+        return None, None
+    if options.release is None:
+        return None, (
+            "no --release file: the configuration asks for a release signed by "
+            f"{config.release.threshold} of {', '.join(config.release.signers)} "
+            "(peluit release make, then peluit release sign)"
+        )
+    try:
+        data = options.release.read_bytes()
+        result = check_release(config, parse_note(data), site_dir, source_commit(tools.source.root))
+    except (ReleaseError, OSError) as exc:
+        return None, f"{options.release}: {exc}"
+    say(f"Release: {result.describe()}; it is this site")
+    return data, None
 
 
 def _site_pages(site_dir: Path) -> str:

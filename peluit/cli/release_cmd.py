@@ -1,0 +1,161 @@
+"""`peluit release`: make the site's release, sign it one signer after another, show and
+verify it (docs/operator-guide.md#signing-a-release, docs/format.md#release)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from peluit import release
+from peluit.config import Config, ConfigError, load_config
+from peluit.keys import KeyFileError, open_key_file
+from peluit.release.checks import check_release
+from peluit.release.manifest import parse_manifest
+from peluit.site import SiteError, build_site
+from peluit.site.build import SOURCE_DIR
+
+from .atomic import atomic_output
+from .passphrase import PassphraseError, read_passphrase
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="peluit release",
+        description="A signed release of the public site: the manifest of every served file, "
+        "the headers, the roster and the recipients, signed by the configuration's release "
+        "signers (C2SP signed note). peluit deploy publishes only a release signed by enough "
+        "of them.",
+    )
+    sub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    make = sub.add_parser("make", help="build the site and write its release, not signed yet")
+    make.add_argument("--config", type=Path, required=True, help="peluit.toml")
+    make.add_argument("--out", type=Path, required=True, help="the release file to write (new)")
+    make.add_argument("--site", type=Path, help="also keep the built site in this folder")
+    sign = sub.add_parser("sign", help="add your signature to a release file")
+    sign.add_argument("file", type=Path, help="the release file (it is rewritten)")
+    sign.add_argument("--config", type=Path, required=True, help="peluit.toml")
+    sign.add_argument("--key", type=Path, required=True, help="your key file (peluit keygen)")
+    sign.add_argument(
+        "--passphrase-file", type=Path, help="read the passphrase from a file (default: ask)"
+    )
+    show = sub.add_parser("show", help="what a release says and who signed it")
+    show.add_argument("file", type=Path, help="the release file")
+    show.add_argument("--config", type=Path, help="peluit.toml: check the signatures too")
+    verify = sub.add_parser("verify", help="exit 0 only if enough signers signed it")
+    verify.add_argument("file", type=Path, help="the release file")
+    verify.add_argument("--config", type=Path, required=True, help="peluit.toml")
+    verify.add_argument(
+        "--site", type=Path, help="a built site folder: check that it is the one signed"
+    )
+    return p
+
+
+def main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return {"make": _make, "sign": _sign, "show": _show, "verify": _verify}[args.action](args)
+    except (
+        release.ReleaseError,
+        ConfigError,
+        SiteError,
+        KeyFileError,
+        PassphraseError,
+        OSError,
+    ) as exc:
+        print(f"peluit release {args.action}: error: {_one_line(exc)}", file=sys.stderr)
+        return 1
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _read(path: Path) -> release.Note:
+    return release.parse_note(path.read_bytes())
+
+
+def _write(path: Path, note: release.Note, exclusive: bool = False) -> None:
+    with atomic_output(path, mode=0o644, exclusive=exclusive) as out:
+        out.write(note.encode())
+
+
+def _make(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    if args.out.exists():
+        raise FileExistsError(f"{args.out} already exists: give a new file name")
+    with tempfile.TemporaryDirectory(prefix="peluit-release-") as tmp:
+        site = args.site if args.site is not None else Path(tmp) / "site"
+        build_site(args.config, site)
+        note = release.make_release(config, site, release.source_commit(SOURCE_DIR))
+    _write(args.out, note, exclusive=True)
+    document = parse_manifest(note.text)
+    print(f"{args.out}: release of commit {document['commit']}, {len(document['files'])} files")
+    print(f"  not signed yet: {_signers_line(config)}")
+    return 0
+
+
+def _signers_line(config: Config) -> str:
+    if config.release is None:
+        return "the configuration names no release signers ([release] section)"
+    return (
+        f"{config.release.threshold} of {', '.join(config.release.signers)} must run "
+        "`peluit release sign`"
+    )
+
+
+def _sign(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    note = _read(args.file)
+    parse_manifest(note.text)
+    release.check_signatures(config, note)  # a broken signature stops here, before asking
+    passphrase = read_passphrase(args.passphrase_file, confirm=False)
+    key = open_key_file(args.key.read_bytes(), passphrase)
+    signed = release.sign_as(config, note, key)
+    _write(args.file, signed)
+    status = release.check_signatures(config, signed).describe()
+    print(f"{args.file}: signed by {key.person}; {status}")
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    note = _read(args.file)
+    document = parse_manifest(note.text)
+    print(f"format:   {document['format']}")
+    print(f"commit:   {document['commit']}")
+    print(f"site:     {document['site_url']}")
+    print(f"files:    {len(document['files'])}")
+    for name, value in document["headers"].items():
+        print(f"header:   {name}: {value}")
+    for person in document["roster"]:
+        print(
+            f"person:   {person['id']} ({', '.join(person['roles'])}) "
+            f"fingerprint {person['fingerprint'] or '(no signing key)'}"
+        )
+    for channel in document["channels"]:
+        print(
+            f"channel:  {channel['id']}: reports to {', '.join(channel['report_recipients'])}; "
+            f"identity to {', '.join(channel['identity_recipients']) or 'nobody'}"
+        )
+    policy = document["release"]
+    if policy is not None:
+        print(f"signers:  {policy['threshold']} of {', '.join(policy['signers'])}")
+    for signature in note.signatures:
+        print(f"signature: {signature.name}")
+    if args.config is not None:
+        print(f"status:   {release.check_signatures(load_config(args.config), note).describe()}")
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    note = _read(args.file)
+    document = parse_manifest(note.text)
+    if args.site is not None:
+        result = check_release(config, note, args.site, document["commit"])
+        print(f"{args.file}: {result.describe()}; the site in {args.site} is the one signed")
+        return 0
+    result = release.require_threshold(config, note)
+    print(f"{args.file}: {result.describe()}")
+    return 0
