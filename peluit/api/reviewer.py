@@ -2,15 +2,16 @@
 
 Every request must carry an RFC 9421 signature by a roster key (`peluit.httpsig.verify`).
 It is checked before any route, validation or lookup runs, so an unsigned request learns
-nothing, not even which paths exist. The route's service then authorises by role and
-spends the request's nonce just before its first write (`Actor.admit`): a refused or
-replayed request changes nothing in the store. Nothing of a request is logged.
+nothing, not even which paths exist. The route's service then authorises by role. The
+request's nonce is spent structurally (`peluit.core.nonces`): the services write through an
+`AdmittingStore`, whose first write of a request spends it, and a request that wrote nothing
+spends it before its answer leaves. A refused or replayed request changes nothing in the
+store, and no route can forget to spend. Nothing of a request is logged.
 """
 
 from __future__ import annotations
 
 import base64
-import functools
 from collections.abc import Mapping
 from typing import Annotated, Any, cast
 
@@ -30,7 +31,7 @@ from peluit.core.dates import Clock
 from peluit.core.errors import ReplayedRequestError
 from peluit.core.identity_access import IdentityAccessService
 from peluit.core.ids import CASE_ID_PATTERN, ROSTER_ID_PATTERN
-from peluit.core.nonces import NonceLedger
+from peluit.core.nonces import Admission, AdmittingStore, NonceLedger, admitting
 from peluit.core.review import CaseView, ReviewService
 from peluit.httpsig.errors import SignatureError, SignatureMalformedError
 from peluit.httpsig.message import Message
@@ -103,9 +104,10 @@ class Services:
         def lookup(key_id: str) -> ed25519.Ed25519PublicKey | None:
             return keys.get(key_id)
 
+        view = AdmittingStore(store)  # every write of a request spends its nonce first
         return cls(
-            ReviewService(config, store, clock),
-            IdentityAccessService(config, store, clock),
+            ReviewService(config, view, clock),
+            IdentityAccessService(config, view, clock),
             RequestVerifier(lookup, clock),
             NonceLedger(store),
         )
@@ -156,9 +158,19 @@ class ReviewerResolver(APIGatewayHttpResolver):
             return errors.problem_result(invalid, "the body is not valid JSON")
         if message.method.upper() == "POST" and not sends_json(event):
             return errors.problem_result(errors.PROBLEMS[RequestUnsupportedContentType])
-        admit = functools.partial(self._services.nonces.spend, verified.key_id, verified.nonce)
-        self.context["actor"] = Actor(verified.key_id, admit)  # cleared after each request
-        return super().resolve(event, context)
+        admission = Admission(self._services.nonces, verified.key_id, verified.nonce)
+        self.context["actor"] = Actor(verified.key_id, admission)  # cleared after each request
+        with admitting(admission):
+            result = super().resolve(event, context)
+        if int(result.get("statusCode", 500)) < 400 and not admission.spent:
+            try:  # a request that wrote nothing: spent before its answer leaves
+                admission()
+            except ReplayedRequestError as exc:
+                return errors.problem_result(errors.PROBLEMS[ReplayedRequestError], str(exc))
+            except Exception as exc:  # noqa: BLE001 - the store failed: 500, the type logged only
+                errors.log.error("unhandled %s admitting", type(exc).__name__)
+                return errors.problem_result(errors.INTERNAL)
+        return result
 
     def actor(self) -> Actor:
         return cast(Actor, self.context["actor"])

@@ -1,9 +1,11 @@
 """The review team's side of a case: list, read, change status, write to the reporter.
 
-Every method authorises first (reads only), then calls `actor.admit()`, then writes: the
-audit event first, then the change it records. A refused request therefore changes
-nothing, and a crash or a lost race after the audit event leaves an event for a change
-that did not happen (visible against `state.json`), never a change without its event.
+Every method authorises first (reads only), then writes: the audit event first, then the
+change it records. The reviewer API builds this service on a store view whose first write of
+a request spends the request's nonce (`peluit.core.nonces.AdmittingStore`): admission is not
+a call a method can forget. A refused request therefore changes nothing, and a crash or a
+lost race after the audit event leaves an event for a change that did not happen (visible
+against `state.json`), never a change without its event.
 """
 
 from __future__ import annotations
@@ -158,7 +160,6 @@ class ReviewService:
             tuple(c.id for c in channels if person.id in c.oversight),
             tuple(c.id for c in channels if person.id in c.custodians),
         )
-        actor.admit()
         self._audit.append(actor.id, "me.read")
         return view
 
@@ -194,7 +195,6 @@ class ReviewService:
             if state is not None and (status is None or state.status == status):
                 found.append(CaseSummary(entry.case, state, self._progress(actor.id, entry.case)))
         next_cursor = _cursor(last) if more and last is not None else None
-        actor.admit()
         self._audit.append(actor.id, "cases.list")
         return CasePage(found, next_cursor)
 
@@ -236,7 +236,6 @@ class ReviewService:
         progress = self._progress(actor.id, case) if reader else ThreadProgress(0, 0, 0)
         additions = evidence.additions(self._store, case) if reader else []
         entries = self._thread_entries(case) if reader else []
-        actor.admit()
         self._audit.append(actor.id, "case.read", case)
         return CaseView(
             case=case,
@@ -269,7 +268,6 @@ class ReviewService:
             raise ObjectUnavailableError("no such object, or not one you may read") from None
         if info.size > INLINE_MAX:
             raise LimitExceededError("this object is too large for the API: use its URL")
-        actor.admit()
         self._audit.append(actor.id, "object.read", case, object=key)
         return self._store.get(info.key)
 
@@ -334,7 +332,6 @@ class ReviewService:
         day = local_date(self._clock, self._config.organisation.timezone)
         note = hashlib.sha256(reason).hexdigest()
         new = workflow.apply_transition(state, workflow.Transition(to, target, actor.id, day, note))
-        actor.admit()
         self._cases.put_note(case, reason)
         detail = {"from": state.status, "to": to, "reason_sha256": note}
         if target is not None:
@@ -354,7 +351,6 @@ class ReviewService:
         self._access.require_reviewer(actor.id, state.channel)
         if tag not in workflow.TAGS:
             raise TransitionInputError(f"unknown tag; known: {', '.join(workflow.TAGS)}")
-        actor.admit()
         if (tag in state.tags) == present:
             return state, public_etag(info.etag)
         tags = [*state.tags, tag] if present else [t for t in state.tags if t != tag]
@@ -376,7 +372,6 @@ class ReviewService:
         self._access.require_reviewer(actor.id, state.channel)
         count = self._message_recipient_count(case, state)
         _check_reply_plan(self._config, upload, segments, count, whole=False)
-        actor.admit()
         self._audit.append(actor.id, "reply.uploads", case, upload=upload)
         return [
             self._store.presign_put(
@@ -412,7 +407,6 @@ class ReviewService:
             for segment in segments:
                 staged = layout.staging_reply_segment(upload, segment.file, segment.index)
                 check_staged(self._store, upload, segment, count, staged)
-        actor.admit()
         digest = hashlib.sha256(message).hexdigest()
         detail = {"object_sha256": digest}
         if upload is not None:
@@ -440,7 +434,6 @@ class ReviewService:
         newest = max((m.seq for m in messages), default=0)
         if not 0 <= seq <= newest:
             raise UnknownMessageError("that message is not in the thread")
-        actor.admit()
         self._audit.append(actor.id, "thread.read", case, object=f"thread/{seq:05d}")
         last = self._reads.advance(case, actor.id, seq)
         return ThreadProgress(unread(messages, last), last, newest)

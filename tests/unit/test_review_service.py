@@ -6,7 +6,7 @@ import pytest
 
 from peluit.core import errors, layout
 from peluit.core.access import Actor
-from peluit.core.nonces import NonceLedger
+from peluit.core.nonces import Admission, AdmittingStore, NonceLedger, admitting
 from peluit.core.review import ReviewService
 from peluit.review import compose
 from peluit.store.port import ObjectInfo
@@ -21,31 +21,40 @@ def review_team() -> ReviewTeam:
     return make_review_team()
 
 
-class Admissions:
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self) -> None:
-        self.count += 1
+def _spent(store: MemoryStore) -> list[str]:
+    return [k for k in store.objects if k.startswith("nonces/")]
 
 
-def test_an_authorised_action_is_admitted_exactly_once_and_a_refused_one_never(
+def test_an_authorised_action_spends_the_nonce_at_its_first_write_and_a_refused_one_never(
     review_team: ReviewTeam,
 ) -> None:
     deployment = Deployment(review_team)
     case = deployment.submit()
-    service = ReviewService(deployment.config, deployment.store, deployment.clock)
+    store = deployment.store
+    service = ReviewService(deployment.config, AdmittingStore(store), deployment.clock)
+    ledger = NonceLedger(store)
 
-    admitted = Admissions()
-    service.get_case(Actor("rina", admitted), case)
-    assert admitted.count == 1
+    with admitting(Admission(ledger, "rina", "n-1")) as admitted:
+        service.get_case(Actor("rina"), case)  # no admit call: the audit event's write spends
+    assert admitted.spent
+    assert len(_spent(store)) == 1
 
-    refused = Admissions()
-    with pytest.raises(errors.NotPermittedError):
-        service.get_case(Actor("dewi", refused), case)
-    with pytest.raises(errors.CaseNotFoundError):
-        service.get_case(Actor("rina", refused), "0" * 16)
-    assert refused.count == 0
+    for person, target in (("dewi", case), ("rina", "0" * 16)):
+        with (
+            admitting(Admission(ledger, person, "n-2")) as refused,
+            pytest.raises((errors.NotPermittedError, errors.CaseNotFoundError)),
+        ):
+            service.get_case(Actor(person), target)
+        assert not refused.spent
+    assert len(_spent(store)) == 1
+
+    before = dict(store.objects)
+    with (
+        admitting(Admission(ledger, "rina", "n-1")),  # the same nonce again
+        pytest.raises(errors.ReplayedRequestError),
+    ):
+        service.mark_read(Actor("rina"), case, 0)
+    assert store.objects == before
 
 
 class RacingStore(MemoryStore):
