@@ -5,7 +5,7 @@
     peluit log show   --log DIR --vkey VKEY [--witness VKEY]... [--entry N]
     peluit log cosign --log DIR --key FILE --witness VKEY COSIGNATURE
 
-`init` makes the log's own Ed25519 key (FILE, readable by the operator only; ADR 0029) and
+`init` makes the log's own Ed25519 key (FILE, readable by the operator only; ADR 0031) and
 an empty log, and prints the key's public form (vkey) for witnesses and verifiers. `append`
 adds each file as one entry and signs the new checkpoint. `show` checks the checkpoint's
 signature, that the tiles give its root, and prints it; with --entry N it checks entry N's
