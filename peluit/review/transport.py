@@ -1,4 +1,10 @@
-"""How the review client's requests travel: an interface, and the real one over HTTPS."""
+"""How the review client's requests travel: an interface, and the real one over HTTPS.
+
+The real transport follows no redirect: a 3xx answer is a `TransportError` naming where it
+pointed (a redirect would carry a signed request, or a download, past the check that the URL
+is HTTPS). Answers are read up to a cap (`max_answer_bytes` for the API, a larger
+`max_download_bytes` for a presigned download of one encrypted segment); a longer answer is a
+`TransportError`, never read whole into memory."""
 
 from __future__ import annotations
 
@@ -7,10 +13,15 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
+from .content import printable_line
 from .errors import TransportError
 
 TIMEOUT_SECONDS = 60.0
+MiB = 1024 * 1024
+MAX_ANSWER_BYTES = 32 * MiB  # an object inline is at most 4 MiB (5.4 MiB as base64)
+MAX_DOWNLOAD_BYTES = 80 * MiB  # one segment: at most 64 MiB of plaintext, plus age's overhead
 
 
 @dataclass(frozen=True)
@@ -39,11 +50,24 @@ class Transport(Protocol):
         """GET a presigned download URL (no signature); `TransportError` unless 200."""
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *_: Any, **__: Any) -> None:
+        return None  # the 3xx reaches the caller as an HTTPError
+
+
 class UrllibTransport:
     """The standard library's HTTP client; HTTPS certificates are verified."""
 
-    def __init__(self, timeout: float = TIMEOUT_SECONDS) -> None:
+    def __init__(
+        self,
+        timeout: float = TIMEOUT_SECONDS,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
+        max_download_bytes: int = MAX_DOWNLOAD_BYTES,
+    ) -> None:
         self._timeout = timeout
+        self._max_answer = max_answer_bytes
+        self._max_download = max_download_bytes
+        self._opener = urllib.request.build_opener(_NoRedirects())
 
     def send(self, request: HttpRequest) -> HttpResponse:
         _require_http(request.url)
@@ -54,23 +78,55 @@ class UrllibTransport:
             method=request.method,
         )
         try:
-            with urllib.request.urlopen(prepared, timeout=self._timeout) as answer:  # noqa: S310
-                return HttpResponse(answer.status, dict(answer.headers.items()), answer.read())
+            with self._opener.open(prepared, timeout=self._timeout) as answer:
+                body = _read(answer, self._max_answer, "the reviewer API's answer")
+                return HttpResponse(answer.status, dict(answer.headers.items()), body)
         except urllib.error.HTTPError as answer:
-            return HttpResponse(answer.code, dict(answer.headers.items()), answer.read())
+            _refuse_redirect(answer)
+            body = _read(answer, self._max_answer, "the reviewer API's answer")
+            return HttpResponse(answer.code, dict(answer.headers.items()), body)
         except (urllib.error.URLError, OSError) as exc:
             raise TransportError(f"the reviewer API cannot be reached: {exc}") from None
 
     def fetch(self, url: str) -> bytes:
         _require_http(url)
         try:
-            with urllib.request.urlopen(url, timeout=self._timeout) as answer:  # noqa: S310
-                data: bytes = answer.read()
-                return data
+            with self._opener.open(url, timeout=self._timeout) as answer:
+                return _read(answer, self._max_download, "the download")
+        except urllib.error.HTTPError as answer:
+            _refuse_redirect(answer)
+            raise TransportError(f"the download failed: HTTP {answer.code}") from None
         except (urllib.error.URLError, OSError) as exc:
             raise TransportError(f"the download failed: {exc}") from None
 
 
+def _read(answer: Any, cap: int, what: str) -> bytes:
+    """At most `cap` bytes of the answer's body; `TransportError` if it has more."""
+    declared = answer.headers.get("Content-Length")
+    if declared is not None and declared.isdigit() and int(declared) > cap:
+        raise TransportError(f"{what} is larger than {cap} bytes ({declared}): not read")
+    data: bytes = answer.read(cap + 1)
+    if len(data) > cap:
+        raise TransportError(f"{what} is larger than {cap} bytes: not read")
+    return data
+
+
+def _refuse_redirect(answer: urllib.error.HTTPError) -> None:
+    if 300 <= answer.code < 400:
+        location = printable_line(answer.headers.get("Location") or "(no Location)")[:300]
+        raise TransportError(
+            f"the server answered HTTP {answer.code}, a redirect to {location}; "
+            "redirects are not followed: check the server URL"
+        )
+
+
 def _require_http(url: str) -> None:
-    if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+    """HTTPS, or plain HTTP to this machine itself (`http://127.0.0.1.example.com` is not)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        host, parts = None, None
+    local = parts is not None and parts.scheme == "http" and host in {"127.0.0.1", "localhost"}
+    if not (parts is not None and parts.scheme == "https" and host) and not local:
         raise TransportError("only https URLs (or http on this machine) are used")
