@@ -16,6 +16,7 @@ import { fromBase64, toBase64 } from "./base64.js";
 import { sha256Hex, toHex } from "./digest.js";
 import { checkRecipients, encryptTo, hybridFileSize } from "./encrypt.js";
 import { ReceiptCode } from "./receipt.js";
+import { pad } from "./padding.js";
 import { fileEntry } from "./report.js";
 import { planFiles } from "./segments.js";
 import { SubmitError } from "./submit-error.js";
@@ -190,7 +191,7 @@ export async function readCase(client, session, signal) {
  * @param {{lang: "id" | "en", text: string, files: import("./report.js").FileEntry[]}} parts
  */
 export function messageDocument({ lang, text, files }) {
-  return new TextEncoder().encode(JSON.stringify({ format: MESSAGE_FORMAT, lang, text, files }));
+  return pad(new TextEncoder().encode(JSON.stringify({ format: MESSAGE_FORMAT, lang, text, files })));
 }
 
 /**

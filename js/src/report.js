@@ -1,6 +1,7 @@
 // The documents inside report.age and identity.age, version 1: the same shapes as
 // peluit/core/report.py (ReportDocument, IdentityDocument), which refuses unknown keys.
 // Built here, encrypted elsewhere; the server never sees them.
+import { pad } from "./padding.js";
 
 export const REPORT_FORMAT = "peluit-report/1";
 export const IDENTITY_FORMAT = "peluit-identity/1";
@@ -138,10 +139,11 @@ export function identityDocument({ channel, fields }) {
 }
 
 /**
- * A document as the bytes to encrypt: JSON, UTF-8.
+ * A document as the bytes to encrypt: JSON, UTF-8, padded with spaces to its size bucket
+ * (padding.js), so its length does not tell how long the answers are.
  * @param {ReportDocument | IdentityDocument} doc
  * @returns {Uint8Array}
  */
 export function encodeDocument(doc) {
-  return new TextEncoder().encode(JSON.stringify(doc));
+  return pad(new TextEncoder().encode(JSON.stringify(doc)));
 }

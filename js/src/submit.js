@@ -8,6 +8,7 @@ import { toBase64 } from "./base64.js";
 import { checkRecipients, encryptTo, hybridFileSize } from "./encrypt.js";
 import { toHex } from "./digest.js";
 import { ReceiptCode } from "./receipt.js";
+import { recipientSetFingerprint } from "./recipient-set.js";
 import { encodeDocument, fileEntry, identityDocument, reportDocument } from "./report.js";
 import { planFiles } from "./segments.js";
 import { SubmitError } from "./submit-error.js";
@@ -173,6 +174,8 @@ export async function submit(request, { client, signal, onEvent = () => {}, when
     segments,
     lookup_hash: lookupHash,
     reply_recipient: replyRecipient,
+    // which keys this page encrypted to: after a key change the server refuses a stale set
+    recipients_sha256: await recipientSetFingerprint(spec.report_recipients, spec.identity_recipients),
   };
   for (;;) {
     try {

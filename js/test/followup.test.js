@@ -180,7 +180,9 @@ describe("follow-up: answering", () => {
     const [{ route, body }] = server.posted;
     assert.equal(route, "message");
     assert.equal(body.token, session.token);
-    const doc = JSON.parse(await open(body.message, keys.team[1]));
+    const plaintext = await open(body.message, keys.team[1]);
+    assert.equal(plaintext.length, 1024, "padded to its size bucket: the text's length does not show");
+    const doc = JSON.parse(plaintext);
     assert.deepEqual(doc, { format: MESSAGE_FORMAT, lang: "id", text: "Ini jawaban saya.", files: [] });
     await assert.rejects(open(body.message, session.identity)); // not to the reply key
   });

@@ -4,6 +4,8 @@ import { before, describe, it } from "node:test";
 import { Decrypter, generateHybridIdentity, generateX25519Identity, identityToRecipient } from "age-encryption";
 import { createClient } from "../src/api.js";
 import { hybridFileSize } from "../src/encrypt.js";
+import { bucket } from "../src/padding.js";
+import { recipientSetFingerprint } from "../src/recipient-set.js";
 import { ReceiptCode } from "../src/receipt.js";
 import { SubmitError, submit } from "../src/submit.js";
 import { FakeServer, fakeSleep, problem } from "./support/fakes.js";
@@ -75,6 +77,14 @@ describe("submitting a report", () => {
     assert.equal(body.lookup_hash, await code.lookupHash());
     assert.equal(body.reply_recipient, await code.replyRecipient());
 
+    // The report is padded to a size bucket, and the finalization names the recipient set.
+    const dr = new Decrypter();
+    dr.addIdentity(keys.reviewers[1]);
+    const padded = await dr.decrypt(b64(body.report));
+    assert.equal(padded.length, bucket(padded.length));
+    assert.equal(b64(body.report).length, hybridFileSize(2, padded.length));
+    assert.equal(body.recipients_sha256, await recipientSetFingerprint(keys.recipients, [keys.custodianRecipient]));
+
     const report = await open(b64(body.report), keys.reviewers[1]);
     assert.deepEqual(report.answers, request().answers);
     assert.equal(report.identity_choice, "anonymous");
@@ -104,6 +114,9 @@ describe("submitting a report", () => {
     await submit(request({ identityChoice: "confidential" }), { client });
     const [body] = server.finalized;
     assert.equal((await open(b64(body.report), keys.reviewers[0])).identity, null);
+    const dc = new Decrypter();
+    dc.addIdentity(keys.custodian);
+    assert.equal((await dc.decrypt(b64(body.identity))).length, 1024, "a name's length does not show");
     const block = await open(b64(body.identity), keys.custodian);
     assert.deepEqual(block, { format: "peluit-identity/1", channel: "pengaduan", fields: { reporter_name: "Ani" } });
     await assert.rejects(open(b64(body.identity), keys.reviewers[0]), /no identity matched/);

@@ -78,6 +78,20 @@ PROBLEMS: dict[type[Exception], Problem] = {
         "Laporan tidak dienkripsi untuk tim penelaah saluran ini. Muat ulang halaman, kirim lagi.",
         "The report is not encrypted to this channel's reviewers. Reload the page and send again.",
     ),
+    core.NotPaddedError: Problem(
+        400,
+        "not_padded",
+        "Laporan terenkripsi tidak dilapisi ke ukuran baku. Muat ulang halaman, kirim lagi.",
+        "The encrypted report is not padded to a size bucket. Reload the page and send again.",
+    ),
+    core.StaleRecipientsError: Problem(
+        409,
+        "stale_recipients",
+        "Kunci tim penelaah telah berganti sejak halaman ini dibuka. Muat ulang halaman "
+        "(isian Anda tidak dikirim), lalu kirim lagi.",
+        "The review team's keys changed since this page was opened. Reload the page "
+        "(nothing was sent) and send again.",
+    ),
     core.IdentityBlockError: Problem(
         400,
         "identity_block",

@@ -116,6 +116,14 @@ class FinalizeIn(_Body):
         Sha256Hex, Field(description="SHA-256 of the receipt code's lookup token, hex")
     ]
     reply_recipient: Annotated[str, Field(max_length=4096, description="age1pq1… reply key")]
+    recipients_sha256: Annotated[
+        Sha256Hex | None,
+        Field(
+            default=None,
+            description="fingerprint of the recipient set encrypted to (docs/format.md); "
+            "with it, report and identity must be padded to a size bucket",
+        ),
+    ] = None
 
 
 class ReceiptOut(_Body):

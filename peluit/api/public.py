@@ -210,6 +210,9 @@ def build_public_app(services: PublicServices) -> PublicResolver:
                 segments=tuple(s.to_core() for s in body.segments),
                 lookup_hash=body.lookup_hash,
                 reply_recipient=body.reply_recipient,
+                recipients_sha256=(
+                    body.recipients_sha256.hex() if body.recipients_sha256 else None
+                ),
             ),
         )
         return ReceiptOut(case=receipt.reference, acknowledged_on=receipt.acknowledged_on)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from peluit import age
+from peluit.core import padding
 from peluit.core.receipt import ReceiptCode, ReceiptCodeError
 from peluit.core.report import FileEntry, MessageDocument, SegmentEntry
 from peluit.review.attachments import decrypt_attachment
@@ -355,9 +356,12 @@ def _b64(data: bytes) -> str:
 
 
 def _encode(document: MessageDocument) -> bytes:
-    return json.dumps(
-        document.model_dump(mode="json"), separators=(",", ":"), ensure_ascii=False
-    ).encode()
+    """The message as it is encrypted: compact JSON, padded to its size bucket."""
+    return padding.pad(
+        json.dumps(
+            document.model_dump(mode="json"), separators=(",", ":"), ensure_ascii=False
+        ).encode()
+    )
 
 
 __all__ = [

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from peluit import age
+from peluit.core import padding, recipient_set
 from peluit.core.receipt import ReceiptCode
 from peluit.core.report import (
     AnswerValue,
@@ -150,9 +151,10 @@ def _unknown(spec: ChannelSpec, name: str, identity: bool) -> str:
 
 
 def _encode(doc: ReportDocument | IdentityDocument) -> bytes:
-    return json.dumps(
-        doc.model_dump(mode="json"), separators=(",", ":"), ensure_ascii=False
-    ).encode()
+    """The document as it is encrypted: compact JSON, padded to its size bucket."""
+    return padding.pad(
+        json.dumps(doc.model_dump(mode="json"), separators=(",", ":"), ensure_ascii=False).encode()
+    )
 
 
 @dataclass(frozen=True)
@@ -316,6 +318,9 @@ def submit(
             "segments": [s.json() for s in uploaded],
             "lookup_hash": code.lookup_hash().hex(),
             "reply_recipient": code.reply_identity().recipient().encode(),
+            "recipients_sha256": recipient_set.fingerprint(
+                spec.report_recipients, spec.identity_recipients
+            ),
         },
     )
     return SubmitResult(case=case, receipt=str(code), acknowledged_on=acknowledged)

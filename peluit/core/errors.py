@@ -25,6 +25,16 @@ class WrongRecipientsError(SubmissionError):
     """An age file is not encrypted to exactly the channel's post-quantum recipients."""
 
 
+class NotPaddedError(NotCiphertextError):
+    """A document a current client encrypts (report, identity block) is not padded to a size
+    bucket (core/padding.py): no current client writes it that way."""
+
+
+class StaleRecipientsError(SubmissionError):
+    """The finalization was encrypted to a recipient set the channel no longer has (a page
+    loaded before a key change): the reporter must reload the page."""
+
+
 class IdentityBlockError(SubmissionError):
     """An identity block was sent where the channel takes none, or is missing where required."""
 

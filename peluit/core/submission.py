@@ -20,7 +20,7 @@ from peluit.config.models import Limits
 from peluit.store.errors import ObjectExistsError, ObjectNotFoundError
 from peluit.store.port import ObjectStore, UploadTicket
 
-from . import layout, staging
+from . import layout, padding, recipient_set, staging
 from .dates import Clock, local_date
 from .errors import (
     IdentityBlockError,
@@ -28,9 +28,11 @@ from .errors import (
     InvalidUploadPlanError,
     LimitExceededError,
     NotCiphertextError,
+    NotPaddedError,
     PartialSegmentError,
     SegmentMismatchError,
     SegmentMissingError,
+    StaleRecipientsError,
     SubmissionConflictError,
     UnknownChannelError,
     WrongRecipientsError,
@@ -59,6 +61,10 @@ class Finalization:
     segments: tuple[Segment, ...]
     lookup_hash: bytes
     reply_recipient: str
+    # The fingerprint of the recipients the client encrypted to (core/recipient_set.py).
+    # Clients from before it was defined send none; with it, the report and identity block
+    # must also be padded to a size bucket (core/padding.py).
+    recipients_sha256: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,8 +114,10 @@ class SubmissionService:
     def finalize(self, submission: str, request: Finalization) -> Receipt:
         channel = self._channel(request.channel)
         self._check_submission_id(submission)
-        self._check_report(channel, request)
-        self._check_identity(channel, request.identity)
+        self._check_recipient_set(channel, request.recipients_sha256)
+        padded = request.recipients_sha256 is not None
+        self._check_report(channel, request, padded)
+        self._check_identity(channel, request.identity, padded)
         self._check_reply_key(request.reply_recipient)
         if len(request.lookup_hash) != 32:
             raise InvalidUploadPlanError("the receipt lookup hash must be 32 bytes")
@@ -212,12 +220,21 @@ class SubmissionService:
         if not is_submission_id(submission):
             raise InvalidUploadPlanError("submission id must be 32 lower-case hex digits")
 
-    def _check_report(self, channel: Channel, request: Finalization) -> None:
+    def _check_recipient_set(self, channel: Channel, given: str | None) -> None:
+        if given is None:
+            return
+        current = recipient_set.fingerprint(
+            self._config.report_recipients(channel), self._config.identity_recipients(channel)
+        )
+        if given != current:
+            raise StaleRecipientsError("encrypted to recipients the channel no longer has")
+
+    def _check_report(self, channel: Channel, request: Finalization, padded: bool) -> None:
         if len(request.report) > self._config.limits.report_max_bytes:
             raise LimitExceededError("the encrypted report is larger than allowed")
-        _require_age(request.report, len(self._config.report_recipients(channel)))
+        _require_age(request.report, len(self._config.report_recipients(channel)), padded=padded)
 
-    def _check_identity(self, channel: Channel, identity: bytes | None) -> None:
+    def _check_identity(self, channel: Channel, identity: bytes | None, padded: bool) -> None:
         if identity is None:
             if channel.identity == "required":
                 raise IdentityBlockError("this channel requires the reporter's identity")
@@ -226,7 +243,7 @@ class SubmissionService:
             raise IdentityBlockError("this channel does not take an identity block")
         if len(identity) > self._config.limits.report_max_bytes:
             raise LimitExceededError("the encrypted identity block is larger than allowed")
-        _require_age(identity, len(self._config.identity_recipients(channel)))
+        _require_age(identity, len(self._config.identity_recipients(channel)), padded=padded)
 
     @staticmethod
     def _check_reply_key(recipient: str) -> None:
@@ -359,13 +376,17 @@ def copy_staged(
             ) from None
 
 
-def _require_age(data: bytes, recipients: int, complete: bool = True) -> None:
+def _require_age(data: bytes, recipients: int, complete: bool = True, padded: bool = False) -> None:
+    """`data` is an age file for exactly `recipients` hybrid recipients (its header only,
+    unless `complete`); `padded`: its plaintext is a size bucket (core/padding.py)."""
     try:
         info = age.inspect(data)
         if complete:
-            info.payload_plaintext_size(len(data))
+            plain = info.payload_plaintext_size(len(data))
     except (age.HeaderError, age.PayloadError) as exc:
         raise NotCiphertextError(f"not a well-formed age file: {exc}") from None
+    if complete and padded and not padding.is_bucket(plain):
+        raise NotPaddedError("the encrypted document is not padded to a size bucket")
     try:
         age.require_hybrid_recipients(info, recipients)
     except age.RecipientPolicyError:

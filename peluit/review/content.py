@@ -35,6 +35,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from peluit.core import padding
 from peluit.core.ids import REPORTER_SENDER, ROSTER_ID_PATTERN
 from peluit.core.report import FileEntry, MessageDocument, ReplyDocument
 
@@ -154,8 +155,8 @@ def _reporter_message(seq: int, key: str, plaintext: bytes) -> Message:
         return Message(seq, REPORTER, None, key, problem=_problem(indonesian, english))
 
     try:
-        raw = json.loads(plaintext.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        raw = json.loads(padding.unpad(plaintext).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):  # PaddingError is a ValueError
         return refused(
             f"Pesan pelapor bukan dokumen {MESSAGE_FORMAT} (bukan JSON)",
             f"The reporter's message is not a {MESSAGE_FORMAT} document (not JSON)",

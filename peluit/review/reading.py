@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from peluit.config import Channel, Config, FieldSpec
 from peluit.config.models import KpkArea
+from peluit.core import padding
 from peluit.core.ids import REPORTER_SENDER
 from peluit.core.report import AnswerValue, IdentityDocument, ReportDocument
 
@@ -45,7 +46,15 @@ class ReportReading:
 
 def read_report(plaintext: bytes) -> ReportReading:
     try:
-        return ReportReading(plaintext, ReportDocument.model_validate_json(plaintext))
+        document = padding.unpad(plaintext)
+    except padding.PaddingError:
+        return ReportReading(
+            plaintext,
+            None,
+            "not a peluit-report/1 document (not JSON, or not only padding after it)",
+        )
+    try:
+        return ReportReading(plaintext, ReportDocument.model_validate_json(document))
     except ValidationError as exc:
         return ReportReading(
             plaintext, None, f"not a peluit-report/1 document ({exc.error_count()} problems)"
@@ -54,8 +63,8 @@ def read_report(plaintext: bytes) -> ReportReading:
 
 def read_identity(plaintext: bytes) -> IdentityDocument | None:
     try:
-        return IdentityDocument.model_validate_json(plaintext)
-    except ValidationError:
+        return IdentityDocument.model_validate_json(padding.unpad(plaintext))
+    except (ValidationError, padding.PaddingError):
         return None
 
 

@@ -223,6 +223,39 @@ def test_a_filing_whose_answer_is_lost_is_sent_again_on_request_into_one_case(
 
 @pytest.mark.parametrize(
     ("path", "expected"),
+    [("/lapor/pengaduan/", "Muat ulang halaman"), ("/en/lapor/pengaduan/", "Reload the page")],
+)
+def test_a_page_opened_before_a_key_change_is_told_to_reload_and_files_nothing(
+    browser: Browser, served: Served, path: str, expected: str
+) -> None:
+    """Issue 18: a tab holding the channels.json from before a key swap encrypts to a removed
+    key (as many keys as before, so the stanza count matches); the server refuses the stale
+    recipient set and the form says to reload the page."""
+    watched = watch(browser, served.base)
+    removed = age.HybridIdentity.generate().recipient().encode()
+
+    def before_the_swap(route: Route) -> None:
+        document = route.fetch().json()
+        spec = document["channels"]["pengaduan"]
+        spec["report_recipients"] = [removed, *spec["report_recipients"][1:]]
+        route.fulfill(json=document)
+
+    watched.context.route("**/channels.json", before_the_swap)
+    cases_before = set(served.objects("cases/"))
+    page = open_form(watched, served, path)
+    fill_report(page, None)
+    review_and_send(page)
+    error = page.locator("#pf-form-error")
+    expect(error).to_contain_text(expected, timeout=60_000)
+    assert page.locator("#pf-receipt").is_hidden()
+    assert set(served.objects("cases/")) == cases_before
+    watched.console_errors = [e for e in watched.console_errors if "409" not in e]
+    watched.assert_clean(page)
+    watched.context.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
     [("/lapor/pengaduan/", "wajib"), ("/en/lapor/pengaduan/", "required")],
 )
 def test_an_empty_form_is_not_sent_and_says_why_in_the_page_language(

@@ -103,3 +103,33 @@ def test_no_canary_ip_or_user_agent_is_stored_or_logged(tmp_path: Path) -> None:
     lines = [line for log in logs for line in log.read_bytes().splitlines()]
     assert lines  # the banner, at least
     assert [line for line in lines for n in needles if n in line] == []
+
+
+def _plaintext_size(path: Path) -> int:
+    data = path.read_bytes()
+    return age.inspect(data).payload_plaintext_size(len(data))
+
+
+def test_the_cli_pads_report_and_identity_so_their_sizes_are_buckets(tmp_path: Path) -> None:
+    """Issue 18, finding 3: a short and a long name give identity blocks of one size, and the
+    server (which checks the recipient set's fingerprint from the site's channels.json) takes
+    both."""
+    data = tmp_path / "var"
+    sizes = []
+    with (
+        (tmp_path / "out.log").open("wb") as out,
+        (tmp_path / "err.log").open("wb") as err,
+        serve_subprocess(data, out, err) as base,
+    ):
+        for name, how in [("Ani", "x"), ("Ani Wulandari Kusuma Dewi Pratiwi", "y" * 1500)]:
+            result = run_submit(
+                base,
+                *("--field", f"how={how}", "--identity-choice", "confidential"),
+                *("--identity-field", f"reporter_name={name}"),
+                *("--identity-field", "reporter_contact=0812-0000-0000"),
+            )
+            folder = case_dir(data, result["case"])
+            sizes.append(
+                (_plaintext_size(folder / "report.age"), _plaintext_size(folder / "identity.age"))
+            )
+    assert sizes == [(1024, 1024), (2048, 1024)]
