@@ -226,8 +226,10 @@ PROBLEMS: dict[type[Exception], Problem] = {
     httpsig.SignatureExpiredError: Problem(
         401,
         "signature_expired",
-        "Tanda tangan kedaluwarsa, atau jam komputer Anda selisih lebih dari 5 menit.",
-        "The signature has expired, or your computer's clock is off by more than 5 minutes.",
+        "Tanda tangan kedaluwarsa, atau jam komputer Anda tidak tepat (lebih dari 5 menit "
+        "di belakang atau 30 detik di depan jam server).",
+        "The signature has expired, or your computer's clock is wrong (more than 5 minutes "
+        "behind or 30 seconds ahead of the server's).",
     ),
     httpsig.DigestMismatchError: Problem(
         401,

@@ -46,7 +46,8 @@ from .errors import (
 from .message import Message
 from .sign import REQUIRED_COMPONENTS
 
-WINDOW = timedelta(minutes=5)
+WINDOW = timedelta(minutes=5)  # how old a signature may be
+SKEW = timedelta(seconds=30)  # how far ahead of the server's clock a signer's clock may be
 _NONCE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 _KEY_ID = re.compile(r"[a-z][a-z0-9-]{0,31}")
 _PARAMS = {"created", "nonce", "keyid", "alg"}
@@ -82,11 +83,16 @@ class _Verifier(HTTPMessageVerifier):
 
 class RequestVerifier:
     def __init__(
-        self, keys: KeyLookup, clock: Callable[[], datetime], window: timedelta = WINDOW
+        self,
+        keys: KeyLookup,
+        clock: Callable[[], datetime],
+        window: timedelta = WINDOW,
+        skew: timedelta = SKEW,
     ) -> None:
         self._keys = keys
         self._clock = clock
         self._window = window
+        self._skew = skew
 
     def verify(self, message: Message, body: bytes) -> Verified:
         headers = {name.lower(): value for name, value in message.headers.items()}
@@ -102,9 +108,13 @@ class RequestVerifier:
         if key is None:
             raise UnknownKeyError("the signing key is not on the roster")
         now = self._clock()
-        if abs(now - created) > self._window:
+        if now - created > self._window:
+            raise SignatureExpiredError("the signature was made more than 5 minutes ago")
+        if created - now > self._skew:
+            # a signature dated ahead would stay valid longer than the window, and outlive
+            # the nonce records that refuse its replay: only a small clock skew is forgiven
             raise SignatureExpiredError(
-                "the signature was made more than 5 minutes from the server's time"
+                "the signature is dated more than 30 seconds ahead of the server's time"
             )
         _check_digest(headers.get("content-digest"), body)
         verifier = _Verifier(signature_algorithm=algorithms.ED25519, key_resolver=_KeyResolver(key))
