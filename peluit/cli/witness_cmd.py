@@ -22,6 +22,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from peluit import tlog
 from peluit.keys import KeyFile, KeyFileError, open_key_file
@@ -49,6 +50,26 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only to another http(s) URL (urllib would also follow ftp)."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: Any,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        if urllib.parse.urlsplit(newurl).scheme not in {"http", "https"}:
+            raise OSError(f"{req.full_url}: redirected to a URL that is not http(s)")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = urllib.request.build_opener(_HttpOnlyRedirects)
+
+
 class UrlFiles:
     """The log's files read over HTTP(S), only under the log's URL; never written."""
 
@@ -62,7 +83,7 @@ class UrlFiles:
         url = self.base + path
         request = urllib.request.Request(url, headers={"Accept-Encoding": "identity"})  # noqa: S310
         try:
-            with urllib.request.urlopen(request, timeout=20) as answer:  # noqa: S310 - http(s) only
+            with _OPENER.open(request, timeout=20) as answer:
                 data: bytes = answer.read(MAX_FILE + 1)
         except urllib.error.HTTPError as exc:
             if exc.code == 404:

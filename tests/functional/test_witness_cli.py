@@ -197,3 +197,29 @@ def test_a_witness_reads_the_log_over_http(
     bad = witness(served, vkey, tmp_path / "state", liaison)
     assert bad.returncode == 1
     assert "tiles do not give the root of its checkpoint" in bad.stderr
+
+
+class _ToFtp(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        self.send_response(302)
+        self.send_header("Location", "ftp://127.0.0.1:9/checkpoint")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_a_redirect_away_from_http_is_not_followed(
+    tmp_path: Path, log: tuple[Path, Path, str], liaison: list[str | Path]
+) -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _ToFtp)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/log/"
+        done = witness(url, log[2], tmp_path / "state", liaison)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert done.returncode == 2
+    assert "redirected to a URL that is not http(s)" in done.stderr
+    assert not (tmp_path / "state").exists()
