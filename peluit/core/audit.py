@@ -16,10 +16,16 @@ reason's *ciphertext* as stored under `cases/{case}/notes/` (a hash of a short p
 reason could be found by guessing).
 
 `audit/head.json` is a hint (`next`, `last_sha256`) that spares scanning for the end of
-the log. It is never trusted for appending, and `verify_chain` uses it only to notice a
-log that lost its last events. It can be rewritten by whoever can write the store, as can
-everything else: anchor the chain outside the store (`verify_chain(anchor=…)`, e.g. the
-head hash KPK oversight writes down at each visit) to detect a rewritten history.
+the log. It is never trusted for appending; `verify_chain` checks the log against it: a log
+with events but no readable hint, fewer events than the hint counts, or a last event other
+than the hint's, is broken (every append rewrites the hint, so only a crash between the very
+first event and its hint could leave it missing).
+
+What the store alone cannot prove: whoever can write the store can remove the last events
+*and* rewrite the hint to match, or rewrite the whole history. Only an anchor kept outside the
+store detects that (`verify_chain(anchor=…)`, e.g. the head hash KPK oversight writes down at
+each visit): an anchored event that is gone or differs is reported. Events removed after the
+newest anchor, down to it, still cannot be told from events never written.
 """
 
 from __future__ import annotations
@@ -298,6 +304,13 @@ def _check_event(seq: int, data: bytes, prev: str) -> None:
 def _check_head(store: ObjectStore, count: int, last: str) -> None:
     next_seq, last_sha256 = _read_head(store)
     if next_seq is None:
+        if count:
+            raise AuditChainError(
+                count,
+                f"{layout.audit_head()}, the record of where the log ends, is missing or "
+                f"unreadable although {count} events exist: events may have been removed "
+                "from its end",
+            )
         return
     if next_seq > count:
         raise AuditChainError(

@@ -19,6 +19,7 @@ import pytest
 from peluit.core import layout
 from peluit.core.audit import GENESIS, AuditLog, verify_chain
 from peluit.core.canonical import canonical
+from peluit.core.errors import AuditChainError
 from peluit.core.ids import case_id, case_reference, is_submission_id
 from peluit.core.staging import claim_bytes
 from tests.support.fakes import FixedClock, MemoryStore
@@ -94,6 +95,10 @@ def test_the_committed_chain_verifies_as_stored() -> None:
     store = MemoryStore()
     for seq, expected in enumerate(AUDIT["events"]):
         store.objects[layout.audit_event(seq)] = expected["bytes"].encode("ascii")
+    with pytest.raises(AuditChainError, match="is missing or unreadable"):
+        verify_chain(store)  # events without the record of where the log ends
+    head = {"next": len(AUDIT["events"]), "last_sha256": AUDIT["head"]}
+    store.objects[layout.audit_head()] = canonical(head)  # as every append leaves it
 
     assert verify_chain(store).head_sha256 == AUDIT["head"]
     assert json.loads(AUDIT["events"][0]["bytes"])["prev"] == GENESIS == AUDIT["genesis"]
