@@ -234,7 +234,7 @@ class KpkArea(_Strict):
 
 
 class Release(_Strict):
-    """Who signs a release of the site and how many of them must (docs/adr/0029)."""
+    """Who signs a release of the site and how many of them must (docs/adr/0032)."""
 
     signers: Annotated[list[Identifier], Field(min_length=1, max_length=16)]
     threshold: Annotated[int, Field(ge=1, le=16)]
