@@ -13,7 +13,15 @@ from dataclasses import dataclass
 
 from .checkpoint import Checkpoint, parse_checkpoint
 from .cosignature import CosignatureSigner
-from .errors import ForkError, LogStateError, ProofError, RollbackError
+from .errors import (
+    CheckpointFormatError,
+    ForkError,
+    LogStateError,
+    NoteFormatError,
+    NoteSignatureError,
+    ProofError,
+    RollbackError,
+)
 from .files import LogFiles
 from .log import read_checkpoint
 from .merkle import consistency_proof, tree_root
@@ -31,10 +39,18 @@ class Witnessed:
 
 
 def previous_checkpoint(state: bytes | None, log_key: Verifier) -> Checkpoint | None:
+    """The checkpoint the witness kept; a state that this log's key did not sign (another
+    log's, or damaged) is a LogStateError, never silently replaced."""
     if state is None:
         return None
-    note, _ = open_note(state, [log_key])
-    return parse_checkpoint(note.text)
+    try:
+        note, _ = open_note(state, [log_key])
+        return parse_checkpoint(note.text)
+    except (NoteFormatError, NoteSignatureError, CheckpointFormatError) as exc:
+        raise LogStateError(
+            f"the witness's state is not a checkpoint of {log_key.name} ({exc}); "
+            "use another --state folder for another log"
+        ) from None
 
 
 def check_extends(files: LogFiles, previous: Checkpoint | None, checkpoint: Checkpoint) -> None:

@@ -11,6 +11,7 @@ from peluit.tlog import (
     CosignatureSigner,
     Ed25519Signer,
     ForkError,
+    LogStateError,
     MemoryFiles,
     NoteSignatureError,
     ProofError,
@@ -90,3 +91,14 @@ def test_a_checkpoint_signed_by_another_key_is_refused() -> None:
     other = Ed25519Signer("peluit.example/log", ed25519.Ed25519PrivateKey.generate())
     with pytest.raises(NoteSignatureError):
         witness(files, other.verifier(), None, WITNESS)
+
+
+def test_a_state_of_another_log_or_damaged_is_named_and_not_replaced() -> None:
+    files = _log([b"r1"])
+    other_key = Ed25519Signer("peluit.example/log", ed25519.Ed25519PrivateKey.generate())
+    other = MemoryFiles()
+    create_log(other, other_key)
+    foreign = witness(other, other_key.verifier(), None, WITNESS).note.encode()
+    for state in (foreign, b"garbage"):
+        with pytest.raises(LogStateError, match=r"not a checkpoint of peluit\.example/log"):
+            witness(files, LOG_KEY.verifier(), state, WITNESS)
