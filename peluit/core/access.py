@@ -28,8 +28,10 @@ def _nothing() -> None:
 class Actor:
     """A person acting through the reviewer API.
 
-    `admit` is called once the action is authorised and checked, just before its first
-    write: the API spends the request's nonce there, so a refused request changes nothing.
+    `admit` spends the request's nonce (idempotent). The reviewer API does not rely on
+    services calling it: its store view spends the nonce at a request's first write, and the
+    resolver before the answer of a request that wrote nothing (`peluit.core.nonces`). A
+    service may still call it early, once the action is authorised and checked.
     """
 
     id: str
