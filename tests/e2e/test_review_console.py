@@ -69,10 +69,10 @@ def test_a_reviewer_works_a_case_in_the_browser(
     page.goto(console.origin + "/")
     expect(page).to_have_url(console.origin + "/unlock")
     page.fill("#passphrase", "bukan frasa sandi yang benar")
-    page.click("button[type=submit]")
+    page.get_by_role("button", name="Buka", exact=False).click()
     expect(page.get_by_role("alert")).to_contain_text("Frasa sandi salah")
     page.fill("#passphrase", DEMO_PASSPHRASE)
-    page.click("button[type=submit]")
+    page.get_by_role("button", name="Buka", exact=False).click()
     expect(page).to_have_url(console.origin + "/cases")
 
     reference = case_reference(case.case)

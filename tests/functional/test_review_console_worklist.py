@@ -131,7 +131,7 @@ def browser(liaison: ConsoleUnderTest, cases: Cases) -> ConsoleClient:
 
 def listed(page: str) -> list[str]:
     """The case references in the table, top to bottom."""
-    return re.findall(r'<a href="/cases/[a-z0-9]+">([A-Z0-9-]+)</a>', page)
+    return re.findall(r'<a href="/cases/[a-z0-9]+" class="ref">([A-Z0-9-]+)</a>', page)
 
 
 def summary(page: str) -> str:

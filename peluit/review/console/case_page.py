@@ -19,9 +19,9 @@ from .layout import csrf_field
 
 _ANSWER = Template('<dt>$label</dt><dd class="$css">$value</dd>')
 _FILE = Template(
-    '<tr data-file="$index"><td>$index</td><td>$name</td><td>$type</td><td>$size</td>'
-    "<td>$origin</td>"
-    '<td><a href="/cases/$case/files/$index">$download</a></td></tr>'
+    '<tr data-file="$index"><td>$index</td><td>$name</td><td class="size">$size</td>'
+    '<td><a href="/cases/$case/files/$index">$download</a></td><td>$type</td>'
+    "<td>$origin</td></tr>"
 )
 _MESSAGE = Template(
     '<div class="message $css" id="pesan-$seq" data-seq="$seq">'
@@ -147,10 +147,10 @@ def _files(case: CaseFile) -> Html:
         "<div class='scroll' role='region' aria-labelledby='files-caption' tabindex='0'>",
         "<table><caption id='files-caption' class='visually-hidden'>"
         f"{bi('Lampiran', 'Attachments')}</caption><thead><tr><th scope='col'>No.</th>"
-        f"<th scope='col'>{bi('Nama', 'Name')}</th>"
-        f"<th scope='col'>{bi('Jenis', 'Type')}</th><th scope='col'>{bi('Ukuran', 'Size')}</th>"
-        f"<th scope='col'>{bi('Dikirim bersama', 'Sent with')}</th>"
+        f"<th scope='col'>{bi('Nama', 'Name')}</th><th scope='col'>{bi('Ukuran', 'Size')}</th>"
         f"<th scope='col'><span class='visually-hidden'>{bi('Unduhan', 'Download')}</span></th>"
+        f"<th scope='col'>{bi('Jenis', 'Type')}</th>"
+        f"<th scope='col'>{bi('Dikirim bersama', 'Sent with')}</th>"
         f"</tr></thead><tbody>{join(rows)}</tbody></table></div>",
     ]
     return Html("".join(parts))
@@ -240,9 +240,12 @@ def _history(case: CaseFile) -> Html:
         for e in case.history
     ]
     return Html(
-        f"<h2>{bi('Riwayat status', 'Status history')}</h2><table><thead><tr>"
-        f"<th>Status</th><th>{bi('Tanggal', 'Day')}</th><th>{bi('Oleh', 'By')}</th>"
-        f"<th>{bi('Alasan', 'Reason')}</th></tr></thead><tbody>{join(rows)}</tbody></table>"
+        f"<h2 id='history-heading'>{bi('Riwayat status', 'Status history')}</h2>"
+        "<div class='scroll' role='region' aria-labelledby='history-heading' tabindex='0'>"
+        "<table><thead><tr>"
+        f"<th scope='col'>Status</th><th scope='col'>{bi('Tanggal', 'Day')}</th>"
+        f"<th scope='col'>{bi('Oleh', 'By')}</th><th scope='col'>{bi('Alasan', 'Reason')}</th>"
+        f"</tr></thead><tbody>{join(rows)}</tbody></table></div>"
     )
 
 

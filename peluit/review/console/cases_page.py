@@ -15,7 +15,7 @@ from .labels import STATUS, word
 from .listing import Filters, Summary
 
 _ROW = Template(
-    '<tr class="$css"><td><a href="/cases/$case">$reference</a></td><td>$channel</td>'
+    '<tr class="$css"><td><a href="/cases/$case" class="ref">$reference</a></td><td>$channel</td>'
     "<td>$status</td><td>$area</td><td>$received</td><td>$age</td><td>$acknowledge</td>"
     "<td>$feedback</td><td>$files</td><td>$unread</td></tr>"
 )

@@ -52,7 +52,7 @@ def requests_content(desk: ReviewDesk, session: Session, rows: list[RequestRow])
     )
     title = bi("Permintaan identitas pelapor", "Requests to see a reporter's identity")
     return Html(
-        f"<h1>{title}</h1>"
+        f"<h1 id='requests-heading'>{title}</h1>"
         + "<p>"
         + bi(
             "Menyetujui berarti komputer ini mendekripsi blok identitas dan mengenkripsinya ulang "
@@ -61,11 +61,12 @@ def requests_content(desk: ReviewDesk, session: Session, rows: list[RequestRow])
             "requesting reviewer alone.",
         )
         + "</p>"
+        + "<div class='scroll' role='region' aria-labelledby='requests-heading' tabindex='0'>"
         f"<table><thead><tr><th>{bi('Referensi', 'Reference')}</th><th>{bi('Saluran', 'Channel')}"
         f"</th><th>{bi('Penelaah', 'Reviewer')}</th><th>{bi('Tanggal', 'Day')}</th>"
         f"<th>{bi('Alasan', 'Reason')}</th><th>{bi('Pilihan pelapor', 'Reporter chose')}</th>"
         "<th>Status</th>"
         f"<th>{bi('Keputusan', 'Decision')}</th>"
         "</tr></thead>"
-        f"<tbody>{body}</tbody></table>"
+        f"<tbody>{body}</tbody></table></div>"
     )
