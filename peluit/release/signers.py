@@ -7,9 +7,10 @@ from urllib.parse import urlsplit
 
 from peluit.config import Config
 from peluit.keys import KeyFile, parse_public_key
+from peluit.tlog import Ed25519Verifier
 
 from .errors import ReleaseError, ThresholdError
-from .note import Note, Signature, Verifier, add_signature, sign, verified_by
+from .note import Note, Signature, add_signature, sign, verified_by
 
 
 def key_name(config: Config, person: str) -> str:
@@ -27,14 +28,14 @@ def release_signers(config: Config) -> list[str]:
     return list(config.release.signers)
 
 
-def verifiers(config: Config) -> list[Verifier]:
+def verifiers(config: Config) -> list[Ed25519Verifier]:
     """One verifier per release signer, from the roster's signing keys."""
     out = []
     for person in release_signers(config):
         signing_key = config.person(person).signing_key
         if signing_key is None:  # the configuration's validator refuses this already
             raise ReleaseError(f"release signer {person} has no signing_key in the roster")
-        out.append(Verifier(key_name(config, person), parse_public_key(signing_key)))
+        out.append(Ed25519Verifier(key_name(config, person), parse_public_key(signing_key)))
     return out
 
 

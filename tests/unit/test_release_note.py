@@ -1,6 +1,7 @@
-"""C2SP signed notes (c2sp.org/signed-note, C2SP/C2SP signed-note.md): the spec's own example
-verifies, key IDs and verifier keys are as specified, and a changed text, an unknown key or a
-damaged file is told apart."""
+"""The release as a C2SP signed note (c2sp.org/signed-note, C2SP/C2SP signed-note.md), read
+and verified with peluit.tlog's notes and keys: the spec's own example verifies, key IDs and
+verifier keys are as specified, and a changed text, an unknown key or a damaged file is told
+apart, each as a release error."""
 
 from __future__ import annotations
 
@@ -10,15 +11,10 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from peluit.release.errors import NoteFormatError, SignatureError
-from peluit.release.note import (
-    Note,
-    Verifier,
-    add_signature,
-    key_id,
-    parse_note,
-    sign,
-    verified_by,
-)
+from peluit.release.note import Note, add_signature, parse_note, sign, verified_by
+from peluit.tlog import Ed25519Verifier as Verifier
+from peluit.tlog import open_note
+from peluit.tlog.keys import ED25519, key_id
 
 pytestmark = pytest.mark.unit
 
@@ -48,7 +44,8 @@ def test_the_specs_example_note_verifies_with_its_verifier_key() -> None:
 
 def test_key_id_and_verifier_key_are_computed_as_the_spec_says() -> None:
     verifier = _spec_verifier()
-    assert key_id(verifier.name, verifier.public_key).hex() == "530d903a"
+    assert key_id(verifier.name, ED25519, verifier.public.public_bytes_raw()) == 0x530D903A
+    assert verifier.key_id == 0x530D903A
     assert verifier.vkey() == SPEC_VKEY
 
 
@@ -80,6 +77,16 @@ def test_signatures_are_added_one_at_a_time_and_each_verifies() -> None:
     assert again.encode().startswith(b'{\n  "x": 1\n}\n\n\xe2\x80\x94 site.example/a ')
 
 
+def test_a_release_signed_here_is_a_signed_note_that_peluit_tlog_opens() -> None:
+    key = ed25519.Ed25519PrivateKey.generate()
+    unsigned = parse_note(b"caf\xc3\xa9 \x7f\n")  # DEL is not one of the spec's control characters
+    assert unsigned.encode() == b"caf\xc3\xa9 \x7f\n"
+    note = add_signature(unsigned, sign(unsigned.text, "site.example/a", key))
+    opened, verified = open_note(note.encode(), [Verifier("site.example/a", key.public_key())])
+    assert opened.text == "caf\u00e9 \x7f\n"
+    assert [v.name for v in verified] == ["site.example/a"]
+
+
 def test_the_same_key_cannot_sign_twice() -> None:
     key = ed25519.Ed25519PrivateKey.generate()
     note = Note("text\n")
@@ -97,6 +104,7 @@ def test_the_same_key_cannot_sign_twice() -> None:
         ("text\n\n\u2014 name notbase64!\n".encode(), "not base64"),
         ("text\n\n\u2014 bad+name AAAAAAA=\n".encode(), "key name"),
         ("text\n\n\u2014 name AAAA\n".encode(), "too short"),
+        ("text\n\n\u2014 name AAAAAAB=\n".encode(), "canonical base64"),
         ("text\n\n\u2014 name AAAAAAA=\nnot a signature\n".encode(), "not a signature line"),
     ],
 )

@@ -78,11 +78,24 @@ def test_a_note_signed_only_by_unknown_keys_is_refused_and_unknown_signatures_ar
         b"text\x01\n\n\xe2\x80\x94 name c3VwZXI=\n",
         b"\xff\n\n\xe2\x80\x94 name c3VwZXI=\n",
         b"text\n\n\xe2\x80\x94 name c3VwZXI=",
+        b"text\n\n\xe2\x80\x94 name AAAAAAB=\n",  # base64, but not canonical: AAAAAAA=
     ],
 )
 def test_malformed_notes_are_refused_by_name(bad: bytes) -> None:
     with pytest.raises(NoteFormatError):
         parse_note(bad)
+
+
+def test_del_is_allowed_in_a_note_but_the_control_characters_below_space_are_not() -> None:
+    """signed-note: no "ASCII control characters (those below U+0020) other than newline"."""
+    signer = Ed25519Signer("example.com/k", ed25519.Ed25519PrivateKey.generate())
+    note, _ = open_note(sign_note("rub\x7fout\n", [signer]).encode(), [signer.verifier()])
+    assert note.text == "rub\x7fout\n"
+    for control in ("\x00", "\t", "\r", "\x1f"):
+        with pytest.raises(NoteFormatError, match="control characters"):
+            sign_note(f"rub{control}out\n", [signer])
+        with pytest.raises(NoteFormatError, match="control characters"):
+            parse_note(f"rub{control}out\n\n".encode() + note.encode().split(b"\n\n")[1])
 
 
 def test_vkeys_that_are_mangled_are_refused() -> None:
