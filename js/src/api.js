@@ -508,11 +508,12 @@ export function createClient(options) {
    * Post the reporter's message (an age file, to the channel's reviewers and oversight).
    * @param {string} token
    * @param {string} message base64
+   * @param {string} signature the reporter's signature over it, hex
    * @param {AbortSignal} [signal]
    * @returns {Promise<{seq: number}>}
    */
-  async function followupMessage(token, message, signal) {
-    const answer = await postJson("/followup/messages", { token, message }, signal);
+  async function followupMessage(token, message, signature, signal) {
+    const answer = await postJson("/followup/messages", { token, message, signature }, signal);
     if (!Number.isSafeInteger(answer?.seq)) {
       throw new ApiError({ status: 200, code: "invalid_response", messages: UNEXPECTED });
     }
@@ -521,7 +522,7 @@ export function createClient(options) {
 
   /**
    * Move staged segments into the case as new files, with their manifest message.
-   * @param {{token: string, upload: string, manifest: string, segments: SegmentIn[]}} body
+   * @param {{token: string, upload: string, manifest: string, segments: SegmentIn[], signature: string}} body
    * @param {AbortSignal} [signal]
    * @returns {Promise<{seq: number, files: number[]}>}
    */

@@ -18,6 +18,7 @@ import { checkRecipients, encryptTo, hybridFileSize } from "./encrypt.js";
 import { ReceiptCode } from "./receipt.js";
 import { pad } from "./padding.js";
 import { fileEntry } from "./report.js";
+import { messageStatement, sign } from "./reporter-signature.js";
 import { planFiles } from "./segments.js";
 import { SubmitError } from "./submit-error.js";
 import { uploadFiles } from "./upload.js";
@@ -31,7 +32,7 @@ export const MAX_TEXT = 20000;
 /** @typedef {ReturnType<typeof import("./api.js").createClient>} Client */
 /** @typedef {import("./validate.js").Limits} Limits */
 /** @typedef {import("./upload.js").UploadEvent} UploadEvent */
-/** @typedef {{token: string, identity: string}} Session the lookup token (hex) and reply identity */
+/** @typedef {{token: string, identity: string, signingSeed: Uint8Array}} Session the lookup token (hex), reply identity and signing key */
 /** @typedef {import("./report.js").FileEntry} FileEntry */
 /**
  * A thread message as the reporter sees it: a reviewer's text and attached files, decrypted
@@ -62,8 +63,8 @@ export const MAX_TEXT = 20000;
  */
 export async function openSession(text) {
   const code = await ReceiptCode.parse(text);
-  const [token, identity] = await Promise.all([code.lookupToken(), code.replyIdentity()]);
-  return { token: toHex(token), identity };
+  const [token, identity, signingSeed] = await Promise.all([code.lookupToken(), code.replyIdentity(), code.signingSeed()]);
+  return { token: toHex(token), identity, signingSeed };
 }
 
 /**
@@ -241,7 +242,8 @@ export async function sendReply(client, session, request, { signal, onEvent = ()
     const sealed = await encryptTo(recipients, document([]));
     signal?.throwIfAborted();
     // From here on no cancelling: a request that may have reached the server is completed.
-    const posted = await client.followupMessage(session.token, toBase64(sealed));
+    const signature = sign(session.signingSeed, await messageStatement(sealed));
+    const posted = await client.followupMessage(session.token, toBase64(sealed), signature);
     return { seq: posted.seq, files: [] };
   }
   const upload = toHex(crypto.getRandomValues(new Uint8Array(16)));
@@ -259,7 +261,8 @@ export async function sendReply(client, session, request, { signal, onEvent = ()
   onEvent({ type: "phase", phase: "message" });
   const manifest = await encryptTo(recipients, document(entries));
   signal?.throwIfAborted();
-  return client.followupEvidence({ token: session.token, upload, manifest: toBase64(manifest), segments });
+  const signature = sign(session.signingSeed, await messageStatement(manifest));
+  return client.followupEvidence({ token: session.token, upload, manifest: toBase64(manifest), segments, signature });
 }
 
 /** A downloaded file that is not what the team's message names: nothing of it is kept. */

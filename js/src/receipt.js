@@ -97,6 +97,11 @@ export class ReceiptCode {
     return hkdf(this.#secret, "reply-identity");
   }
 
+  /** @returns {Promise<Uint8Array>} the 32-byte Ed25519 private key the reporter signs with */
+  signingSeed() {
+    return hkdf(this.#secret, "reporter-signing");
+  }
+
   /** @returns {Promise<string>} the reply identity, `AGE-SECRET-KEY-PQ-1…` */
   async replyIdentity() {
     return bech32.encodeFromBytes("AGE-SECRET-KEY-PQ-", await this.replySeed()).toUpperCase();

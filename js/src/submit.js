@@ -9,6 +9,7 @@ import { checkRecipients, encryptTo, hybridFileSize } from "./encrypt.js";
 import { toHex } from "./digest.js";
 import { ReceiptCode } from "./receipt.js";
 import { recipientSetFingerprint } from "./recipient-set.js";
+import { publicKey, reportStatement, sign } from "./reporter-signature.js";
 import { encodeDocument, fileEntry, identityDocument, reportDocument } from "./report.js";
 import { planFiles } from "./segments.js";
 import { SubmitError } from "./submit-error.js";
@@ -135,7 +136,11 @@ export async function submit(request, { client, signal, onEvent = () => {}, when
   }
 
   const code = await ReceiptCode.generate();
-  const [lookupHash, replyRecipient] = await Promise.all([code.lookupHash(), code.replyRecipient()]);
+  const [lookupHash, replyRecipient, signingSeed] = await Promise.all([
+    code.lookupHash(),
+    code.replyRecipient(),
+    code.signingSeed(),
+  ]);
   const submission = toHex(crypto.getRandomValues(new Uint8Array(16)));
 
   // 2. Segments: encrypt the next while the current one uploads; one ciphertext buffer, reused (upload.js).
@@ -176,6 +181,9 @@ export async function submit(request, { client, signal, onEvent = () => {}, when
     reply_recipient: replyRecipient,
     // which keys this page encrypted to: after a key change the server refuses a stale set
     recipients_sha256: await recipientSetFingerprint(spec.report_recipients, spec.identity_recipients),
+    // signed with the receipt code's key: the review tool can tell this report from a substitute
+    reporter_key: publicKey(signingSeed),
+    signature: sign(signingSeed, await reportStatement(report, block)),
   };
   for (;;) {
     try {

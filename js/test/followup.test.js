@@ -1,3 +1,5 @@
+import { ed25519 } from "@noble/curves/ed25519.js";
+import { messageStatement } from "../src/reporter-signature.js";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { before, describe, it } from "node:test";
@@ -180,6 +182,9 @@ describe("follow-up: answering", () => {
     const [{ route, body }] = server.posted;
     assert.equal(route, "message");
     assert.equal(body.token, session.token);
+    const statement = await messageStatement(new Uint8Array(Buffer.from(body.message, "base64")));
+    const key = ed25519.getPublicKey(session.signingSeed);
+    assert.ok(ed25519.verify(Buffer.from(body.signature, "hex"), statement, key), "signed with the code's key");
     const plaintext = await open(body.message, keys.team[1]);
     assert.equal(plaintext.length, 1024, "padded to its size bucket: the text's length does not show");
     const doc = JSON.parse(plaintext);
@@ -198,6 +203,8 @@ describe("follow-up: answering", () => {
     assert.equal(route, "evidence");
     assert.match(body.upload, /^[0-9a-f]{32}$/);
     assert.deepEqual(body.segments.map((s) => [s.file, s.index]), [[0, 0], [0, 1], [1, 0]]);
+    const manifestStatement = await messageStatement(new Uint8Array(Buffer.from(body.manifest, "base64")));
+    assert.ok(ed25519.verify(Buffer.from(body.signature, "hex"), manifestStatement, ed25519.getPublicKey(session.signingSeed)));
     const doc = JSON.parse(await open(body.manifest, keys.team[0]));
     assert.equal(doc.text, "");
     assert.deepEqual(doc.files.map((f) => [f.name, f.size, f.segments.length]), [["rekaman.bin", 100 * KiB, 2], ["catatan.txt", 7, 1]]);

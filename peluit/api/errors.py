@@ -92,6 +92,12 @@ PROBLEMS: dict[type[Exception], Problem] = {
         "The review team's keys changed since this page was opened. Reload the page "
         "(nothing was sent) and send again.",
     ),
+    core.ReporterSignatureError: Problem(
+        400,
+        "bad_signature",
+        "Tanda tangan pelapor tidak sah. Muat ulang halaman, lalu kirim lagi.",
+        "The reporter's signature is not valid. Reload the page and send again.",
+    ),
     core.IdentityBlockError: Problem(
         400,
         "identity_block",

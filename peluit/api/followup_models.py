@@ -11,7 +11,7 @@ from pydantic import Field
 
 from peluit.core.ids import SUBMISSION_ID_PATTERN
 
-from .models import Ciphertext, SegmentIn, Sha256Hex, _Body
+from .models import Ciphertext, Ed25519Signature, SegmentIn, Sha256Hex, _Body
 
 Token = Annotated[
     Sha256Hex, Field(description="the receipt code's lookup token (HKDF), 64 hex digits")
@@ -49,6 +49,14 @@ class MessageIn(_Body):
     message: Annotated[
         Ciphertext, Field(description="age file to the channel's reviewers and oversight")
     ]
+    signature: Annotated[
+        Ed25519Signature | None,
+        Field(
+            default=None,
+            description="the reporter key's signature over the message (docs/format.md); "
+            "required for a case that has a reporter key",
+        ),
+    ] = None
 
 
 class PostedOut(_Body):
@@ -69,6 +77,14 @@ class EvidenceIn(_Body):
         Field(description="the reporter's message describing the files (age, base64)"),
     ]
     segments: Annotated[list[SegmentIn], Field(min_length=1, max_length=10_000)]
+    signature: Annotated[
+        Ed25519Signature | None,
+        Field(
+            default=None,
+            description="the reporter key's signature over the manifest message (docs/format.md); "
+            "required for a case that has a reporter key",
+        ),
+    ] = None
 
 
 class EvidenceOut(_Body):

@@ -35,6 +35,16 @@ def _hex32(value: object) -> bytes:
     return bytes.fromhex(value)
 
 
+_HEX128 = re.compile(r"[0-9a-fA-F]{128}")
+HEX128_PATTERN = r"^[0-9a-fA-F]{128}$"
+
+
+def _hex64(value: object) -> bytes:
+    if not isinstance(value, str) or not _HEX128.fullmatch(value):
+        raise ValueError("must be 128 hexadecimal digits")
+    return bytes.fromhex(value)
+
+
 BASE64_PATTERN = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
 HEX64_PATTERN = r"^[0-9a-fA-F]{64}$"
 
@@ -66,6 +76,11 @@ class _JsonText:
 
 Base64Bytes = Annotated[bytes, BeforeValidator(_b64), _JsonText(BASE64_PATTERN, base64=True)]
 Sha256Hex = Annotated[bytes, BeforeValidator(_hex32), _JsonText(HEX64_PATTERN, base64=False)]
+# An Ed25519 public key (32 bytes) and signature (64 bytes), hex.
+Ed25519Key = Annotated[bytes, BeforeValidator(_hex32), _JsonText(HEX64_PATTERN, base64=False)]
+Ed25519Signature = Annotated[
+    bytes, BeforeValidator(_hex64), _JsonText(HEX128_PATTERN, base64=False)
+]
 # An age file in base64, at most MAX_BLOB_BASE64 bytes once decoded.
 Ciphertext = Annotated[
     bytes,
@@ -122,6 +137,21 @@ class FinalizeIn(_Body):
             default=None,
             description="fingerprint of the recipient set encrypted to (docs/format.md); "
             "with it, report and identity must be padded to a size bucket",
+        ),
+    ] = None
+    reporter_key: Annotated[
+        Ed25519Key | None,
+        Field(
+            default=None,
+            description="the reporter's Ed25519 public key (from the receipt code), hex",
+        ),
+    ] = None
+    signature: Annotated[
+        Ed25519Signature | None,
+        Field(
+            default=None,
+            description="the reporter key's signature over the report and identity "
+            'block (docs/format.md, "The reporter\'s signatures"), hex',
         ),
     ] = None
 

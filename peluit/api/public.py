@@ -213,6 +213,8 @@ def build_public_app(services: PublicServices) -> PublicResolver:
                 recipients_sha256=(
                     body.recipients_sha256.hex() if body.recipients_sha256 else None
                 ),
+                reporter_key=body.reporter_key,
+                signature=body.signature,
             ),
         )
         return ReceiptOut(case=receipt.reference, acknowledged_on=receipt.acknowledged_on)
@@ -239,12 +241,16 @@ def build_public_app(services: PublicServices) -> PublicResolver:
 
     @app.post(f"{PREFIX}/followup/messages", summary="The reporter writes to the reviewers")
     def message(body: MessageIn) -> PostedOut:
-        return PostedOut(seq=followup.post_message(body.token, body.message).seq)
+        return PostedOut(seq=followup.post_message(body.token, body.message, body.signature).seq)
 
     @app.post(f"{PREFIX}/followup/evidence", summary="Add staged files to the case")
     def add_evidence(body: EvidenceIn) -> EvidenceOut:
         added = followup.add_evidence(
-            body.token, body.upload, body.manifest, [s.to_core() for s in body.segments]
+            body.token,
+            body.upload,
+            body.manifest,
+            [s.to_core() for s in body.segments],
+            body.signature,
         )
         return EvidenceOut(seq=added.seq, files=added.files)
 

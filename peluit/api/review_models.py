@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from peluit.core.cases import Reporter
 from peluit.core.casestate import CaseState
 from peluit.core.evidence import Addition
 from peluit.core.identity_requests import IdentityRequestView
@@ -154,10 +155,34 @@ class ThreadEntryOut(_Body):
     seq: int
     sender: str = Field(description="a roster id, or pelapor")
     on: str | None = Field(description="YYYY-MM-DD in the organisation's time zone; null: older")
+    signature: str | None = Field(
+        default=None,
+        description="the reporter's Ed25519 signature over the message (hex, from its claim); "
+        "null: not signed",
+    )
 
     @classmethod
     def of(cls, entry: ThreadEntry) -> ThreadEntryOut:
-        return cls(seq=entry.seq, sender=entry.sender, on=entry.on)
+        return cls(seq=entry.seq, sender=entry.sender, on=entry.on, signature=entry.signature)
+
+
+class ReporterOut(_Body):
+    """The reporter's signing key and signature over the report, as stored at finalization
+    (reply.json); the review tool verifies them (docs/format.md, "The reporter's signatures")."""
+
+    key: str = Field(description="Ed25519 public key, hex")
+    report_signature: str = Field(description="signature over report and identity, hex")
+    identity_sha256: str | None = Field(description="SHA-256 of identity.age; null: none")
+
+    @classmethod
+    def of(cls, reporter: Reporter | None) -> ReporterOut | None:
+        if reporter is None:
+            return None
+        return cls(
+            key=reporter.key,
+            report_signature=reporter.report_signature,
+            identity_sha256=reporter.identity_sha256,
+        )
 
 
 class CasePageOut(_Body):
@@ -180,6 +205,9 @@ class CaseOut(CaseSummaryOut):
     thread: ThreadOut
     additions: list[AdditionOut]
     messages: list[ThreadEntryOut]
+    reporter: ReporterOut | None = Field(
+        default=None, description="null: a case from before reporter signatures"
+    )
 
 
 class ReadIn(_Body):

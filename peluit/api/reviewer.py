@@ -60,6 +60,7 @@ from .review_models import (
     ObjectOut,
     ReadIn,
     ReplyUploadsIn,
+    ReporterOut,
     StateOut,
     Status,
     StatusChangeIn,
@@ -209,6 +210,7 @@ def _case_out(view: CaseView) -> CaseOut:
         thread=ThreadOut.of(view.thread),
         additions=[AdditionOut.of(a) for a in view.additions],
         messages=[ThreadEntryOut.of(m) for m in view.messages],
+        reporter=ReporterOut.of(view.reporter),
     )
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from peluit import age
-from peluit.core import padding
+from peluit.core import padding, reporter_signature
 from peluit.core.receipt import ReceiptCode, ReceiptCodeError
 from peluit.core.report import FileEntry, MessageDocument, SegmentEntry
 from peluit.review.attachments import decrypt_attachment
@@ -194,6 +194,7 @@ class FollowupSession:
             raise ReceiptError(str(exc)) from None
         self._token = code.lookup_token().hex()
         self._identity = code.reply_identity()
+        self._signing = code.signing_seed()
         transport = transport or Transport()
         self.channels = channels or fetch_channels(server, transport)
         self._client = ApiClient(
@@ -270,7 +271,8 @@ class FollowupSession:
         if not plans:
             sealed = age.encrypt(document([]), recipients)
             answer = self._client.post_json(
-                "/followup/messages", {"token": self._token, "message": _b64(sealed)}
+                "/followup/messages",
+                {"token": self._token, "message": _b64(sealed), "signature": self._sign(sealed)},
             )
             if not isinstance(answer, dict) or not isinstance(answer.get("seq"), int):
                 raise _unexpected()
@@ -331,6 +333,11 @@ class FollowupSession:
             if len(data) >= answer["size"] or not chunk:
                 return bytes(data)
 
+    def _sign(self, message: bytes) -> str:
+        """The receipt code's signature over a message (core/reporter_signature.py), hex."""
+        statement = reporter_signature.message_statement(message)
+        return reporter_signature.sign(self._signing, statement).hex()
+
     def _evidence(self, upload: str, manifest: bytes, segments: list[SegmentOut]) -> Sent:
         answer = self._client.post_json(
             "/followup/evidence",
@@ -339,6 +346,7 @@ class FollowupSession:
                 "upload": upload,
                 "manifest": _b64(manifest),
                 "segments": [s.json() for s in segments],
+                "signature": self._sign(manifest),
             },
         )
         if not (

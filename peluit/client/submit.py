@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from peluit import age
-from peluit.core import padding, recipient_set
+from peluit.core import padding, recipient_set, reporter_signature
 from peluit.core.receipt import ReceiptCode
 from peluit.core.report import (
     AnswerValue,
@@ -308,7 +308,9 @@ def submit(
         else None
     )
 
-    # 4. Finalize, retried (idempotent on the server).
+    # 4. Finalize, retried (idempotent on the server), signed with the receipt code's key.
+    seed = code.signing_seed()
+    statement = reporter_signature.report_statement(report_age, identity_age)
     case, acknowledged = client.finalize(
         submission,
         {
@@ -321,6 +323,8 @@ def submit(
             "recipients_sha256": recipient_set.fingerprint(
                 spec.report_recipients, spec.identity_recipients
             ),
+            "reporter_key": reporter_signature.public_key(seed).hex(),
+            "signature": reporter_signature.sign(seed, statement).hex(),
         },
     )
     return SubmitResult(case=case, receipt=str(code), acknowledged_on=acknowledged)

@@ -29,6 +29,17 @@ class IndexEntry:
     channel: str
 
 
+@dataclass(frozen=True)
+class Reporter:
+    """What `reply.json` holds of the reporter's signatures (core/reporter_signature.py): the
+    key, its signature over the report and identity block, and the identity block's SHA-256.
+    The server only passes these on; the review tool verifies them."""
+
+    key: str  # hex
+    report_signature: str  # hex
+    identity_sha256: str | None
+
+
 class CaseFiles:
     def __init__(self, store: ObjectStore) -> None:
         self._store = store
@@ -49,6 +60,19 @@ class CaseFiles:
         except ObjectNotFoundError:
             raise ReplyKeyMissingError("this case has no reply key") from None
         return str(entry["reply_recipient"])
+
+    def reporter(self, case: str) -> Reporter | None:
+        """The reporter's key and report signature from `reply.json`, as stored at
+        finalization; None for a case from before signatures (or without `reply.json`)."""
+        try:
+            entry = json.loads(self._store.get(layout.case_reply(case)))
+        except (ObjectNotFoundError, ValueError):
+            return None
+        key, signature = entry.get("reporter_key"), entry.get("report_signature")
+        identity = entry.get("identity_sha256")
+        if not (isinstance(key, str) and isinstance(signature, str)):
+            return None
+        return Reporter(key, signature, identity if isinstance(identity, str) else None)
 
     def objects(self, case: str) -> list[ObjectInfo]:
         """Every stored object of the case, keys relative to `cases/{case}/`."""

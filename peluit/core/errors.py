@@ -35,6 +35,11 @@ class StaleRecipientsError(SubmissionError):
     loaded before a key change): the reporter must reload the page."""
 
 
+class ReporterSignatureError(SubmissionError):
+    """What the reporter sent is not signed by the case's reporter key (or the key or the
+    signature is malformed): it is not stored."""
+
+
 class IdentityBlockError(SubmissionError):
     """An identity block was sent where the channel takes none, or is missing where required."""
 

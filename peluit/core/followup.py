@@ -35,7 +35,7 @@ from peluit.config import Channel, Config
 from peluit.store.errors import ObjectNotFoundError
 from peluit.store.port import ObjectStore
 
-from . import evidence, layout, recipients, staging, thread, workflow
+from . import evidence, layout, recipients, reporter_signature, staging, thread, workflow
 from .casestate import CaseState, StateFormatError
 from .dates import Clock, local_date
 from .errors import (
@@ -43,6 +43,7 @@ from .errors import (
     InvalidUploadPlanError,
     ReceiptNotFoundError,
     ReplyFileNotFoundError,
+    ReporterSignatureError,
     ThreadFullError,
 )
 from .ids import CASE_ID, case_id, case_reference, is_submission_id
@@ -101,6 +102,7 @@ class _Case:
     state: CaseState
     channel: Channel
     thread: list[thread.Message]
+    reporter_key: bytes | None = None  # cases finalized before signatures have none
 
 
 class FollowupService:
@@ -146,19 +148,31 @@ class FollowupService:
                 more=len(items) < len(later),
             )
 
-    def post_message(self, token: bytes, message: bytes) -> Posted:
+    def post_message(self, token: bytes, message: bytes, signature: bytes | None = None) -> Posted:
         """Store the reporter's message: one age file to the channel's reviewers and
-        oversight. Stored once per ciphertext: a retry returns the same message."""
+        oversight, signed with the case's reporter key if it has one (its claim keeps the
+        signature). Stored once per ciphertext: a retry returns the same message."""
         with self._paced():
             found = self._writable(token)
-            self._check_message(found, message)
+            self._check_message(found, message, signature)
             posted = thread.append(
-                self._store, found.case, thread.REPORTER, message, day=self._today(), once=True
+                self._store,
+                found.case,
+                thread.REPORTER,
+                message,
+                day=self._today(),
+                once=True,
+                signature=signature if found.reporter_key else None,
             )
             return Posted(posted.seq)
 
     def add_evidence(
-        self, token: bytes, upload: str, manifest: bytes, segments: Sequence[Segment]
+        self,
+        token: bytes,
+        upload: str,
+        manifest: bytes,
+        segments: Sequence[Segment],
+        signature: bytes | None = None,
     ) -> EvidenceAdded:
         """Move the segments staged under `upload` into the case as new files, with the
         reporter's manifest message (encrypted like any message of theirs). Idempotent."""
@@ -168,7 +182,7 @@ class FollowupService:
                 raise InvalidUploadPlanError("the upload id must be 32 lower-case hex digits")
             if not segments:
                 raise InvalidUploadPlanError("no files to add")
-            self._check_message(found, manifest)
+            self._check_message(found, manifest, signature)
             count = len(self._config.report_recipients(found.channel))
             check_segment_plan(self._config.limits, segments, count)
             request = evidence.digest(upload, manifest, segments)
@@ -192,6 +206,7 @@ class FollowupService:
                     manifest,
                     day=self._today(),
                     once=True,
+                    signature=signature if found.reporter_key else None,
                 )
                 wanted = evidence.Addition(0, files, upload, request, message.key)
                 mine = evidence.claim(self._store, found.case, found.state.files, wanted, claims)
@@ -244,7 +259,7 @@ class FollowupService:
         channel = self._config.channel(state.channel)
         if channel is None:
             raise ReceiptNotFoundError("no case answers to this receipt code")
-        return _Case(case, state, channel, messages)
+        return _Case(case, state, channel, messages, _reporter_key_of(entry))
 
     def _writable(self, token: bytes) -> _Case:
         found = self._open(token)
@@ -252,9 +267,15 @@ class FollowupService:
             raise CaseClosedError("the case is closed: it takes no new messages")
         return found
 
-    def _check_message(self, found: _Case, message: bytes) -> None:
+    def _check_message(self, found: _Case, message: bytes, signature: bytes | None) -> None:
         count = len(self._config.report_recipients(found.channel))
         recipients.check_ciphertext(message, count, self._config.limits.report_max_bytes)
+        if found.reporter_key is None:
+            return  # a case from before signatures: nothing to check with (nor to keep)
+        if signature is None or not reporter_signature.verify(
+            found.reporter_key, signature, reporter_signature.message_statement(message)
+        ):
+            raise ReporterSignatureError("the message is not signed with the case's key")
         if sum(1 for m in found.thread if m.from_reporter) >= MAX_REPORTER_MESSAGES:
             raise ThreadFullError("this case takes no more messages from the reporter")
 
@@ -284,6 +305,15 @@ def _case_of(entry: bytes | None) -> str | None:
     except (ValueError, AttributeError):
         return None
     return case if isinstance(case, str) and CASE_ID.fullmatch(case) else None
+
+
+def _reporter_key_of(entry: bytes | None) -> bytes | None:
+    """The lookup entry's reporter key (32 bytes), or None (a case from before signatures)."""
+    try:
+        key = json.loads(entry or b"{}").get("reporter_key")
+        return bytes.fromhex(key) if isinstance(key, str) and len(key) == 64 else None
+    except (ValueError, AttributeError):
+        return None
 
 
 def _decoy(lookup_hash: bytes) -> str:

@@ -6,7 +6,9 @@ check character, shown in groups: `7K3M-Q9XD-…`. From the 16 bytes, HKDF-SHA25
 
 * info "lookup": the 32-byte lookup token; the server stores only SHA-256(token);
 * info "reply-identity": the 32-byte seed of the reporter's hybrid reply identity
-  (`AGE-SECRET-KEY-PQ-1…`), whose recipient goes with the report.
+  (`AGE-SECRET-KEY-PQ-1…`), whose recipient goes with the report;
+* info "reporter-signing": the 32-byte Ed25519 private key the reporter signs what they send
+  with (`peluit/core/reporter_signature.py`), whose public key goes with the report.
 
 The check character is the first 5 bits of SHA-256("peluit/receipt-check/v1" || bytes):
 it catches a typo with probability 31/32 before anything is sent. The browser
@@ -91,3 +93,7 @@ class ReceiptCode:
 
     def reply_identity(self) -> HybridIdentity:
         return HybridIdentity(_hkdf(self.secret, b"reply-identity"))
+
+    def signing_seed(self) -> bytes:
+        """The Ed25519 private key (RFC 8032 seed) of the reporter's signatures."""
+        return _hkdf(self.secret, b"reporter-signing")

@@ -27,7 +27,7 @@ from peluit.store.port import ObjectStore, UploadTicket
 from . import evidence, layout, recipients, staging, thread, workflow
 from .access import Access, Actor
 from .audit import AuditLog
-from .cases import CaseFiles, IndexEntry
+from .cases import CaseFiles, IndexEntry, Reporter
 from .casestate import CaseState, StateFormatError
 from .dates import Clock, local_date
 from .errors import (
@@ -116,6 +116,7 @@ class ThreadEntry:
     seq: int
     sender: str
     on: str | None
+    signature: str | None = None  # the reporter's, from the message's claim (hex)
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,7 @@ class CaseView:
     thread: ThreadProgress
     additions: list[evidence.Addition]  # evidence the reporter added: files and manifest
     messages: list[ThreadEntry]  # the thread's messages with their days (readers only)
+    reporter: Reporter | None = None  # the reporter's key and report signature (readers only)
 
 
 def public_etag(store_etag: str) -> str:
@@ -247,12 +249,15 @@ class ReviewService:
             thread=progress,
             additions=additions,
             messages=entries,
+            reporter=self._cases.reporter(case) if reader else None,
         )
 
     def _thread_entries(self, case: str) -> list[ThreadEntry]:
         listed = thread.messages(self._store, case)
         days = thread.days(self._store, case, [m.seq for m in listed])
-        return [ThreadEntry(m.seq, m.sender, days[m.seq]) for m in listed]
+        ours = [m.seq for m in listed if m.from_reporter]
+        signed = thread.signatures(self._store, case, ours)
+        return [ThreadEntry(m.seq, m.sender, days[m.seq], signed.get(m.seq)) for m in listed]
 
     def read_object(self, actor: Actor, case: str, key: str) -> bytes:
         """The bytes of one object of a case (ciphertext), if the actor may read it."""

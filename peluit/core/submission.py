@@ -20,7 +20,7 @@ from peluit.config.models import Limits
 from peluit.store.errors import ObjectExistsError, ObjectNotFoundError
 from peluit.store.port import ObjectStore, UploadTicket
 
-from . import layout, padding, recipient_set, staging
+from . import layout, padding, recipient_set, reporter_signature, staging
 from .dates import Clock, local_date
 from .errors import (
     IdentityBlockError,
@@ -30,6 +30,7 @@ from .errors import (
     NotCiphertextError,
     NotPaddedError,
     PartialSegmentError,
+    ReporterSignatureError,
     SegmentMismatchError,
     SegmentMissingError,
     StaleRecipientsError,
@@ -65,6 +66,10 @@ class Finalization:
     # Clients from before it was defined send none; with it, the report and identity block
     # must also be padded to a size bucket (core/padding.py).
     recipients_sha256: str | None = None
+    # The reporter's Ed25519 public key (from the receipt code) and its signature over the
+    # report and identity block (core/reporter_signature.py); both or neither (older clients).
+    reporter_key: bytes | None = None
+    signature: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,7 @@ class SubmissionService:
         self._check_report(channel, request, padded)
         self._check_identity(channel, request.identity, padded)
         self._check_reply_key(request.reply_recipient)
+        _check_signature(request)
         if len(request.lookup_hash) != 32:
             raise InvalidUploadPlanError("the receipt lookup hash must be 32 bytes")
         recipients = len(self._config.report_recipients(channel))
@@ -139,6 +145,7 @@ class SubmissionService:
             check_staged(self._store, submission, segment, recipients)
         lookup_entry = _canonical(
             {"version": 1, "case": case, "reply_recipient": request.reply_recipient}
+            | _reporter_key(request)
         )
         self._check_lookup_free(request.lookup_hash, lookup_entry)
         if pending:  # the staging area is this case's, and no other's
@@ -180,7 +187,9 @@ class SubmissionService:
         # For the review team: the reply key without the lookup hash (which would link the
         # case to the receipt code's token), and the channel's case index; both before
         # state.json, which marks the case complete.
-        reply_entry = _canonical({"version": 1, "reply_recipient": request.reply_recipient})
+        reply_entry = _canonical(
+            {"version": 1, "reply_recipient": request.reply_recipient} | _reporter(request)
+        )
         self._put_same(layout.case_reply(case), reply_entry)
         today = self._received_day(case, today)
         self._put_same(layout.case_index(channel.id, today.isoformat(), case), b"")
@@ -394,6 +403,34 @@ def _require_age(data: bytes, recipients: int, complete: bool = True, padded: bo
         raise WrongRecipientsError(
             f"expected exactly {recipients} post-quantum (mlkem768x25519) recipients"
         ) from None
+
+
+def _check_signature(request: Finalization) -> None:
+    if request.reporter_key is None and request.signature is None:
+        return  # a client from before signatures
+    if request.reporter_key is None or request.signature is None:
+        raise ReporterSignatureError("the reporter key and the signature go together")
+    statement = reporter_signature.report_statement(request.report, request.identity)
+    if not reporter_signature.verify(request.reporter_key, request.signature, statement):
+        raise ReporterSignatureError("the signature does not verify with the reporter key")
+
+
+def _reporter_key(request: Finalization) -> dict[str, str]:
+    """The lookup entry's part: the key the reporter's later messages are checked with."""
+    return {"reporter_key": request.reporter_key.hex()} if request.reporter_key else {}
+
+
+def _reporter(request: Finalization) -> dict[str, str | None]:
+    """`reply.json`'s part, for the review tool: the key, the signature, and the identity
+    block's SHA-256 (which the signature covers, and which a reviewer cannot fetch)."""
+    if request.reporter_key is None or request.signature is None:
+        return {}
+    identity = hashlib.sha256(request.identity).hexdigest() if request.identity else None
+    return {
+        "reporter_key": request.reporter_key.hex(),
+        "report_signature": request.signature.hex(),
+        "identity_sha256": identity,
+    }
 
 
 def _canonical(value: object) -> bytes:

@@ -85,13 +85,35 @@ def _listing(store: ObjectStore, case: str) -> _Listing:
     return _Listing(sorted(found, key=lambda m: (m.seq, m.sender)), highest, unwritten)
 
 
-def claim_bytes(sender: str, data: bytes, day: str | None = None) -> bytes:
-    """What the claim of a message holds: its sender, SHA-256 and (since claims carry one)
-    the day it was numbered, `YYYY-MM-DD`."""
+def claim_bytes(
+    sender: str, data: bytes, day: str | None = None, signature: bytes | None = None
+) -> bytes:
+    """What the claim of a message holds: its sender, SHA-256, (since claims carry one) the
+    day it was numbered, `YYYY-MM-DD`, and for a reporter's message of a case with a reporter
+    key, the reporter's signature (`sig`, hex; core/reporter_signature.py)."""
     claim = {"from": sender, "sha256": hashlib.sha256(data).hexdigest()}
     if day is not None:
         claim["on"] = day
+    if signature is not None:
+        claim["sig"] = signature.hex()
     return canonical(claim)
+
+
+def claim_signature(raw: bytes | None) -> str | None:
+    """The signature a claim holds (128 hex digits), or None."""
+    if not raw:
+        return None
+    try:
+        claim = json.loads(raw)
+    except ValueError:
+        return None
+    sig = claim.get("sig") if isinstance(claim, dict) else None
+    return sig if isinstance(sig, str) and len(sig) == 128 else None
+
+
+def signatures(store: ObjectStore, case: str, seqs: Iterable[int]) -> dict[int, str | None]:
+    """The reporter's signature of each message of `seqs` from its claim; None for none."""
+    return {seq: claim_signature(_claim_of(store, case, seq)) for seq in seqs}
 
 
 def _claims_same(raw: bytes | None, sender: str, digest: str) -> bool:
@@ -138,12 +160,13 @@ def append(
     *,
     day: str | None = None,
     once: bool = False,
+    signature: bytes | None = None,
 ) -> Message:
     """Store `data` as the next message of `sender`, numbered on `day` (`YYYY-MM-DD`); with
     `once`, return an identical message of the same sender that is already there (or being
     written) instead of storing it again."""
     listing = _listing(store, case)
-    tag = claim_bytes(sender, data, day)
+    tag = claim_bytes(sender, data, day, signature)
     digest = hashlib.sha256(data).hexdigest()
     if once:
         existing = _identical(store, case, listing, sender, data, digest)

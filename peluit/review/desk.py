@@ -10,6 +10,7 @@ decrypted is written to disk by the desk.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -34,7 +35,7 @@ from peluit.core.ids import case_reference, is_case_id
 from peluit.core.report import FileEntry
 from peluit.keys import KeyFile
 
-from . import answers, attach, compose, content
+from . import answers, attach, authenticity, compose, content
 from .attachments import decrypt_attachment
 from .client import ReviewClient
 from .content import Message
@@ -75,6 +76,7 @@ class ReviewDesk:
         self._clock = clock
         self._reports: dict[str, ReportReading] = {}
         self._messages: dict[tuple[str, str], Message] = {}
+        self._sha256: dict[tuple[str, str], str] = {}  # of each fetched ciphertext
         self._lock = threading.Lock()
 
     # -- who I am on which channel (from the local roster; the server decides again) -------
@@ -137,9 +139,11 @@ class ReviewDesk:
             known = self._reports.get(case)
         if known is not None:
             return known
-        reading = read_report(self._open(self.client.read_object(case, "report.age")))
+        sealed = self.client.read_object(case, "report.age")
+        reading = read_report(self._open(sealed))
         with self._lock:
             self._reports[case] = reading
+            self._sha256[(case, "report.age")] = hashlib.sha256(sealed).hexdigest()
         return reading
 
     def _report_if_readable(self, case: str) -> ReportReading | None:
@@ -164,12 +168,26 @@ class ReviewDesk:
             (found[0], found[1], key) for key in objects if (found := content.thread_key(key))
         )
         days = answers.message_days(view.messages)
+        fetched = self._parallel(lambda t: self._message(case, *t), thread)
+        signatures = {m.seq: m.signature for m in view.messages}
+        with self._lock:
+            hashes = dict(self._sha256)
         messages = [
-            replace(m, on=days.get(m.seq))
-            for m in self._parallel(lambda t: self._message(case, *t), thread)
+            authenticity.checked(
+                replace(m, on=days.get(m.seq)),
+                view.reporter,
+                signatures.get(m.seq),
+                hashes.get((case, m.key)),
+            )
+            for m in fetched
         ]
         report_files = report.document.files if report and report.document else []
         joined = content.assemble(report_files, messages, answers.additions(view))
+        signed = None
+        if report is not None and (case, "report.age") in hashes:
+            signed = authenticity.report_verdict(view.reporter, hashes[(case, "report.age")])
+            if signed in authenticity.REPORT_PROBLEMS:
+                joined.problems.insert(0, authenticity.REPORT_PROBLEMS[signed])
         self._mark_seen(case, view.thread)
         history = self._history(case, view.history, objects)
         grant_key = f"identity-grants/{self.key.person}.age"
@@ -186,6 +204,7 @@ class ReviewDesk:
             objects=objects,
             attachments=joined.attachments,
             problems=joined.problems,
+            signature=signed,
         )
 
     def _message(self, case: str, seq: int, sender: str, key: str) -> Message:
@@ -204,8 +223,9 @@ class ReviewDesk:
         except age.AgeError:
             plaintext = None
         decoded = content.decode_message(seq, sender, key, plaintext)
-        if plaintext is not None:
-            with self._lock:
+        with self._lock:
+            self._sha256[(case, key)] = hashlib.sha256(ciphertext).hexdigest()
+            if plaintext is not None:
                 self._messages[(case, key)] = decoded
         return decoded
 

@@ -130,6 +130,8 @@ def _state(desk: ReviewDesk, case: CaseFile, moment: datetime) -> dict[str, Any]
         "received": row.received,
         "files": row.files,
         "identity_given": row.identity,
+        # signed / unsigned_older / bad_signature (review/authenticity.py); null: not checked
+        "reporter_signature": case.signature,
         "history": [
             {"status": h.status, "on": h.on, "by": h.by, "target": h.target, "reason": h.reason}
             for h in case.history

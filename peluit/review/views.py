@@ -66,6 +66,9 @@ class CaseFile:
     objects: dict[str, CaseObjectOut]  # by key, with presigned URLs valid 15 minutes
     attachments: list[Attachment] = field(default_factory=list)  # report's, then added later
     problems: list[str] = field(default_factory=list)  # added evidence that does not fit
+    # the reporter's signature over the report (review/authenticity.py `Verdict`); None: not
+    # checked (the report was not read)
+    signature: str | None = None
 
     @property
     def files(self) -> list[Attachment]:

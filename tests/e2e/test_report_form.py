@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Dialog, FloatRect, Page, Route, expect
 
 from peluit import age
+from peluit.core import padding, reporter_signature
 from peluit.core.dates import add_working_days
 from peluit.core.receipt import ReceiptCode
 from peluit.core.report import IdentityDocument, ReportDocument
@@ -118,6 +119,17 @@ def test_a_report_typed_in_chromium_is_readable_only_by_the_right_people(
     assert recovered == evidence.read_bytes()
 
     sealed_identity = stored[f"cases/{case}/identity.age"].read_bytes()
+    # Padded to size buckets (issue 18): the name's length does not show.
+    sealed_report = stored[f"cases/{case}/report.age"].read_bytes()
+    for sealed in (sealed_report, sealed_identity):
+        assert padding.is_bucket(age.inspect(sealed).payload_plaintext_size(len(sealed)))
+    # Signed with the receipt code's key over what was stored (issue 18, finding 8).
+    reply = json.loads(stored[f"cases/{case}/reply.json"].read_bytes())
+    key = reporter_signature.public_key(code.signing_seed())
+    assert reply["reporter_key"] == key.hex()
+    assert reply["identity_sha256"] == hashlib.sha256(sealed_identity).hexdigest()
+    statement = reporter_signature.report_statement(sealed_report, sealed_identity)
+    assert reporter_signature.verify(key, bytes.fromhex(reply["report_signature"]), statement)
     identity = IdentityDocument.model_validate_json(age.decrypt(sealed_identity, custodian))
     assert identity.fields["reporter_name"] == "Siti Aminah"
     with pytest.raises(age.NoMatchError):

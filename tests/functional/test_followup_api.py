@@ -162,7 +162,7 @@ def test_a_token_that_is_not_64_hex_digits_is_a_plain_invalid_request(
 def test_requests_without_a_valid_proof_of_work_are_refused_and_store_nothing(
     world: FollowupWorld,
 ) -> None:
-    filed = world.file()
+    filed = world.file(signed=False)  # the body below carries no signature
     sealed = world.say(filed, "Ini bukti tambahan.")
     body = {"token": filed.token, "message": base64.b64encode(sealed).decode()}
     data = json.dumps(body).encode()

@@ -11,11 +11,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from peluit import age
 from peluit.api.public import PublicResolver, PublicServices, build_public_app
+from peluit.core import reporter_signature
 from peluit.core.ids import case_id
 from peluit.core.receipt import ReceiptCode
 from peluit.core.report import MessageDocument
@@ -61,8 +62,11 @@ class FollowupWorld(Deployment):
 
     # -- the reporter ----------------------------------------------------------------------
 
-    def file(self, channel: str = "pengaduan", attachment: bytes | None = None) -> Filed:
-        """A case filed with a fresh receipt code (as the browser files it)."""
+    def file(
+        self, channel: str = "pengaduan", attachment: bytes | None = None, *, signed: bool = True
+    ) -> Filed:
+        """A case filed with a fresh receipt code (as the browser files it: signed with the
+        code's key, unless `signed` is False, as clients from before signatures did)."""
         team = self.review_team.team
         code = ReceiptCode.generate()
         submission = submission_id()
@@ -80,6 +84,14 @@ class FollowupWorld(Deployment):
             lookup_hash=code.lookup_hash(),
             reply=code.reply_identity().recipient().encode(),
         )
+        if signed:
+            seed = code.signing_seed()
+            statement = reporter_signature.report_statement(request.report, request.identity)
+            request = replace(
+                request,
+                reporter_key=reporter_signature.public_key(seed),
+                signature=reporter_signature.sign(seed, statement),
+            )
         self.submissions.finalize(submission, request)
         return Filed(code, case_id(submission))
 
@@ -114,8 +126,18 @@ class FollowupWorld(Deployment):
         channel = json.loads(self.store.objects[f"cases/{filed.case}/state.json"])["channel"]
         return self.review_team.team.report_recipients(channel)
 
-    def message(self, filed: Filed, sealed: bytes, **more: object) -> Answer:
-        body = {"token": filed.token, "message": base64.b64encode(sealed).decode(), **more}
+    def message(
+        self, filed: Filed, sealed: bytes, *, signed: bool = True, **more: object
+    ) -> Answer:
+        """Post `sealed` as the reporter's message, signed with the code's key (as current
+        clients send it) unless `signed` is False or `more` gives a signature."""
+        body: dict[str, object] = {
+            "token": filed.token,
+            "message": base64.b64encode(sealed).decode(),
+        }
+        if signed:
+            body["signature"] = sign_message(filed.code, sealed)
+        body |= more
         return self.post("/api/v1/followup/messages", body)
 
     def stage(self, filed: Filed, upload: str, plaintexts: list[bytes]) -> list[Segment]:
@@ -140,8 +162,15 @@ class FollowupWorld(Deployment):
             "upload": upload,
             "manifest": base64.b64encode(manifest).decode(),
             "segments": [segment_json(s) for s in segments],
+            "signature": sign_message(filed.code, manifest),
         }
         return self.post("/api/v1/followup/evidence", body)
+
+
+def sign_message(code: ReceiptCode, sealed: bytes) -> str:
+    """The reporter's signature over a message, hex (core/reporter_signature.py)."""
+    statement = reporter_signature.message_statement(sealed)
+    return reporter_signature.sign(code.signing_seed(), statement).hex()
 
 
 def segment_json(segment: Segment) -> dict[str, object]:

@@ -1,0 +1,110 @@
+"""The public API's side of the reporter's signatures (issue 18, finding 8): a finalization
+carries the key and a signature that must verify; the key goes into the lookup entry and
+reply.json; a case with a key takes only messages signed with it, and keeps each signature in
+the message's claim for the review tool. Cases from before signatures go on as before."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from peluit.core import errors, reporter_signature
+from peluit.core.ids import case_id
+from peluit.core.receipt import ReceiptCode
+from tests.support.factory import finalization, submission_id
+from tests.support.followup import Filed, FollowupWorld
+from tests.support.review import make_review_team
+
+pytestmark = pytest.mark.functional
+
+
+@pytest.fixture
+def world() -> FollowupWorld:
+    return FollowupWorld(make_review_team())
+
+
+def _signed(world: FollowupWorld, code: ReceiptCode, *, seed: bytes | None = None) -> Filed:
+    team = world.review_team.team
+    report = team.report("pengaduan", {"what": "Pungutan liar."})
+    signer = seed or code.signing_seed()
+    submission = submission_id()
+    request = dataclasses.replace(
+        finalization(
+            "pengaduan",
+            report,
+            lookup_hash=code.lookup_hash(),
+            reply=code.reply_identity().recipient().encode(),
+        ),
+        reporter_key=reporter_signature.public_key(code.signing_seed()),
+        signature=reporter_signature.sign(
+            signer, reporter_signature.report_statement(report, None)
+        ),
+    )
+    world.submissions.finalize(submission, request)
+    return Filed(code, case_id(submission))
+
+
+def _sig(code: ReceiptCode, sealed: bytes) -> str:
+    statement = reporter_signature.message_statement(sealed)
+    return reporter_signature.sign(code.signing_seed(), statement).hex()
+
+
+def test_the_key_goes_into_the_lookup_entry_and_reply_json(world: FollowupWorld) -> None:
+    code = ReceiptCode.generate()
+    filed = _signed(world, code)
+    key = reporter_signature.public_key(code.signing_seed()).hex()
+    lookup = json.loads(world.store.objects[f"lookup/{code.lookup_hash().hex()}.json"])
+    assert lookup["reporter_key"] == key
+    reply = json.loads(world.store.objects[f"cases/{filed.case}/reply.json"])
+    assert reply["reporter_key"] == key
+    assert reply["identity_sha256"] is None
+    assert len(bytes.fromhex(reply["report_signature"])) == 64
+
+
+def test_a_finalization_whose_signature_does_not_verify_is_refused(world: FollowupWorld) -> None:
+    code = ReceiptCode.generate()
+    with pytest.raises(errors.ReporterSignatureError):
+        _signed(world, code, seed=ReceiptCode.generate().signing_seed())
+    assert not [k for k in world.store.objects if k.startswith(("cases/", "lookup/"))]
+
+
+def test_a_signed_case_takes_only_messages_signed_with_its_key(world: FollowupWorld) -> None:
+    code = ReceiptCode.generate()
+    filed = _signed(world, code)
+    sealed = world.say(filed, "Ada bukti baru.")
+
+    unsigned = world.message(filed, sealed, signed=False)
+    assert (unsigned.status, unsigned.body["error"]["code"]) == (400, "bad_signature")
+    other = world.message(filed, sealed, signature=_sig(ReceiptCode.generate(), sealed))
+    assert other.status == 400
+    assert not any("/thread/" in k for k in world.store.objects)
+
+    posted = world.message(filed, sealed, signature=_sig(code, sealed))
+    assert posted.status == 200, posted.body
+    claim = json.loads(world.store.objects[f"cases/{filed.case}/thread/00001.seq"])
+    assert claim["sig"] == _sig(code, sealed)
+
+
+def test_the_reviewer_api_passes_the_key_and_signatures_on(world: FollowupWorld) -> None:
+    code = ReceiptCode.generate()
+    filed = _signed(world, code)
+    sealed = world.say(filed, "Ada bukti baru.")
+    assert world.message(filed, sealed, signature=_sig(code, sealed)).status == 200
+    view = world.client("rina").get_case(filed.case)
+    assert view.reporter is not None
+    assert view.reporter.key == reporter_signature.public_key(code.signing_seed()).hex()
+    assert [m.signature for m in view.messages] == [_sig(code, sealed)]
+
+
+def test_a_case_from_before_signatures_takes_messages_as_before(world: FollowupWorld) -> None:
+    filed = world.file(signed=False)  # no reporter key
+    sealed = world.say(filed, "Pesan lama.")
+    assert world.message(filed, sealed, signed=False).status == 200
+    signed_anyway = world.say(filed, "Pesan dari klien baru.")
+    assert (
+        world.message(filed, signed_anyway, signature=_sig(filed.code, signed_anyway)).status == 200
+    )
+    claims = [v for k, v in world.store.objects.items() if k.endswith(".seq")]
+    assert all("sig" not in json.loads(c) for c in claims)  # nothing to check it with: not kept
