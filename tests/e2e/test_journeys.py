@@ -89,7 +89,7 @@ def unlock(watched: Watched, console: ConsoleUnderTest) -> Page:
     page = watched.new_page()
     page.goto(console.origin + "/")
     page.fill("#passphrase", DEMO_PASSPHRASE)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")  # not the language switch in the header
     page.wait_for_url(console.origin + "/**")
     return page
 
