@@ -175,9 +175,16 @@ class _Handler(BaseHTTPRequestHandler):
     def _send_sized(self, stream: Iterator[bytes], length: int) -> None:
         """Exactly `length` bytes, or a cut connection: the browser counts the progress
         against `Content-Length` and marks a short body as a failed download."""
+        pending: list[bytes] = []
+        size = 0
         try:
             for chunk in exactly(stream, length):
-                self.wfile.write(chunk)
+                pending.append(chunk)
+                size += len(chunk)
+                if size >= STREAM_PIECE:
+                    self.wfile.write(b"".join(pending))
+                    pending, size = [], 0
+            self.wfile.write(b"".join(pending))
         except Exception as exc:  # noqa: BLE001 - any failure: cut the connection, name it
             self._abort()
             print(
