@@ -31,16 +31,27 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
+from peluit import age
 from peluit.config import Channel, Config
 from peluit.store.errors import ObjectNotFoundError
 from peluit.store.port import ObjectStore
 
-from . import evidence, layout, recipients, reporter_signature, staging, thread, workflow
+from . import (
+    evidence,
+    layout,
+    padding,
+    recipients,
+    reporter_signature,
+    staging,
+    thread,
+    workflow,
+)
 from .casestate import CaseState, StateFormatError
 from .dates import Clock, local_date
 from .errors import (
     CaseClosedError,
     InvalidUploadPlanError,
+    NotPaddedError,
     ReceiptNotFoundError,
     ReplyFileNotFoundError,
     ReporterSignatureError,
@@ -270,6 +281,10 @@ class FollowupService:
     def _check_message(self, found: _Case, message: bytes, signature: bytes | None) -> None:
         count = len(self._config.report_recipients(found.channel))
         recipients.check_ciphertext(message, count, self._config.limits.report_max_bytes)
+        if signature is not None:  # a current client: it pads (core/padding.py)
+            plain = age.inspect(message).payload_plaintext_size(len(message))
+            if not padding.is_bucket(plain):
+                raise NotPaddedError("the encrypted message is not padded to a size bucket")
         if found.reporter_key is None:
             return  # a case from before signatures: nothing to check with (nor to keep)
         if signature is None or not reporter_signature.verify(

@@ -10,7 +10,8 @@ import json
 
 import pytest
 
-from peluit.core import errors, reporter_signature
+from peluit import age
+from peluit.core import errors, padding, reporter_signature
 from peluit.core.ids import case_id
 from peluit.core.receipt import ReceiptCode
 from tests.support.factory import finalization, submission_id
@@ -108,3 +109,17 @@ def test_a_case_from_before_signatures_takes_messages_as_before(world: FollowupW
     )
     claims = [v for k, v in world.store.objects.items() if k.endswith(".seq")]
     assert all("sig" not in json.loads(c) for c in claims)  # nothing to check it with: not kept
+
+
+def test_a_signed_message_that_is_not_padded_is_refused(world: FollowupWorld) -> None:
+    """Issue 18, finding 3: a current client (one that signs) pads its messages; the server
+    takes only bucket sizes from it."""
+    code = ReceiptCode.generate()
+    filed = _signed(world, code)
+    document = b'{"format":"peluit-message/1","lang":"id","text":"tanpa lapisan","files":[]}'
+    sealed = age.encrypt(document, world.team_recipients(filed))
+    answer = world.message(filed, sealed, signature=_sig(code, sealed))
+    assert (answer.status, answer.body["error"]["code"]) == (400, "not_padded")
+    assert not any("/thread/" in k for k in world.store.objects)
+    padded = age.encrypt(padding.pad(document), world.team_recipients(filed))
+    assert world.message(filed, padded, signature=_sig(code, padded)).status == 200

@@ -16,7 +16,7 @@ from typing import Any
 
 from peluit import age
 from peluit.api.public import PublicResolver, PublicServices, build_public_app
-from peluit.core import reporter_signature
+from peluit.core import padding, reporter_signature
 from peluit.core.ids import case_id
 from peluit.core.receipt import ReceiptCode
 from peluit.core.report import MessageDocument
@@ -116,11 +116,12 @@ class FollowupWorld(Deployment):
         return self.post("/api/v1/followup/status", {"token": token, "after": after})
 
     def say(self, filed: Filed, text: str, files: list[dict[str, Any]] | None = None) -> bytes:
-        """The reporter's message as the browser seals it: to the team only."""
+        """The reporter's message as the browser seals it: padded, to the team only."""
         document = MessageDocument.model_validate(
             {"format": "peluit-message/1", "lang": "id", "text": text, "files": files or []}
         )
-        return age.encrypt(document.model_dump_json().encode(), self.team_recipients(filed))
+        plaintext = padding.pad(document.model_dump_json().encode())
+        return age.encrypt(plaintext, self.team_recipients(filed))
 
     def team_recipients(self, filed: Filed) -> list[age.HybridRecipient]:
         channel = json.loads(self.store.objects[f"cases/{filed.case}/state.json"])["channel"]
