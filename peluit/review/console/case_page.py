@@ -254,12 +254,12 @@ def _status_form(desk: ReviewDesk, session: Session, case: CaseFile) -> Html:
     if not desk.reviews(case.row.channel) or not allowed:
         return Html("")
     statuses = [
-        Html(f'<option value="{s}">{h(STATUS[s][0])} / {h(STATUS[s][1])}</option>')
+        Html(f'<option value="{s}">{h(pick(*STATUS[s]))}</option>')
         for s in workflow.STATUSES
         if s in allowed
     ]
     targets = [Html('<option value="">—</option>')] + [
-        Html(f'<option value="{t}">{h(TARGET[t][0])} / {h(TARGET[t][1])}</option>')
+        Html(f'<option value="{t}">{h(pick(*TARGET[t]))}</option>')
         for t in workflow.TARGETS
     ]
     form = fill(
