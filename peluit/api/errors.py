@@ -81,8 +81,8 @@ PROBLEMS: dict[type[Exception], Problem] = {
     core.NotPaddedError: Problem(
         400,
         "not_padded",
-        "Laporan terenkripsi tidak dilapisi ke ukuran baku. Muat ulang halaman, kirim lagi.",
-        "The encrypted report is not padded to a size bucket. Reload the page and send again.",
+        "Data terenkripsi tidak dilapisi ke ukuran baku. Muat ulang halaman, lalu kirim lagi.",
+        "What was encrypted is not padded to a size bucket. Reload the page and send again.",
     ),
     core.StaleRecipientsError: Problem(
         409,
