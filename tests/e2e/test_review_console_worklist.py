@@ -163,7 +163,9 @@ WIDEST = """() => [...document.querySelectorAll('body *')]
 
 
 def no_sideways_scroll(page: Page, width: int) -> None:
-    """Nothing wider than the screen, save inside a scrolling table region."""
+    """Nothing wider than the screen, save inside a scrolling table region (measured once the
+    style sheet applies: the text can be there before it)."""
+    page.wait_for_load_state("load")
     assert page.evaluate("document.documentElement.scrollWidth") <= width, page.evaluate(WIDEST)
 
 
