@@ -250,6 +250,8 @@ def test_the_case_page_shows_each_files_size_the_total_and_a_note_for_large_ones
     assert all(re.sub(r"<[^>]+>", "", h).strip() for h in headers)  # no empty header cell
     small = browser.get(f"/cases/{cases.old}").text
     assert 'id="large-download"' not in small
+    assert "0 berkas" not in small  # a case without files shows no empty table
+    assert "files-caption" not in small
 
 
 def test_a_download_announces_its_size_so_the_browser_shows_progress(

@@ -103,6 +103,8 @@ def _problems(problems: list[str]) -> Html:
 def _files(case: CaseFile) -> Html:
     if not case.files and not case.problems:
         return Html("")
+    if not case.files:  # only what went wrong: no empty table, no "0 files"
+        return Html(f"<h2>{bi('Lampiran', 'Attachments')}</h2>{_problems(case.problems)}")
     rows = [
         fill(
             _FILE,
