@@ -241,6 +241,7 @@ def test_the_search_runs_over_decrypted_text_here_and_never_reaches_the_server(
     search.fill(MESSAGE_WORD)
     search.press("Enter")
     expect_rows(page, [case_reference(cases.recent)])
+    no_sideways_scroll(page, width)
     shoot(page, f"console-search-id-{width}.png")
     sent = recording.sent[before:]
     assert len(sent) >= 3  # the listing and the case were asked for: real traffic checked

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from peluit.config.models import Sla
+from peluit.review.console.cases_page import summary_line
 from peluit.review.console.html import Html, bi, pick, speaking, template
 from peluit.review.console.language import safe_back
 from peluit.review.console.listing import Filters, matches, order, select, summarize
@@ -130,3 +131,16 @@ def test_words_come_in_both_languages_unless_one_was_chosen() -> None:
 )
 def test_the_switch_returns_only_to_a_page_of_the_console(back: str | None, expected: str) -> None:
     assert safe_back(back) == expected
+
+
+def test_the_summary_line_reads_right_in_both_languages() -> None:
+    one = summarize([row("a", date(2025, 3, 3), unread=1)], 1)
+    with speaking("en"):
+        assert summary_line(one, False) == "1 case · 1 overdue · 1 unread"
+    with speaking("id"):
+        assert summary_line(one, True) == (
+            "1 perkara · 1 terlambat · 1 pesan belum dibaca · disaring dari 1 perkara"
+        )
+    many = summarize([row("a", date(2025, 3, 3)), row("b", date(2025, 3, 19))], 3)
+    with speaking("en"):
+        assert summary_line(many, True) == "2 cases · 1 overdue · 0 unread · filtered from 3 cases"

@@ -120,7 +120,7 @@ def _files(case: CaseFile) -> Html:
     ]
     total = sum(a.entry.size for a in case.files)
     count = len(case.files)
-    in_all = f"{count} files, {_size(total)} in all"
+    in_all = f"{count} {'file' if count == 1 else 'files'}, {_size(total)} in all"
     parts = [
         f"<h2>{bi('Lampiran', 'Attachments')}</h2>",
         f'<p id="files-total">{bi(f"{count} berkas, {_size(total)} seluruhnya", in_all)}</p>',
@@ -261,8 +261,7 @@ def _status_form(desk: ReviewDesk, session: Session, case: CaseFile) -> Html:
         if s in allowed
     ]
     targets = [Html('<option value="">—</option>')] + [
-        Html(f'<option value="{t}">{h(pick(*TARGET[t]))}</option>')
-        for t in workflow.TARGETS
+        Html(f'<option value="{t}">{h(pick(*TARGET[t]))}</option>') for t in workflow.TARGETS
     ]
     form = fill(
         template("status_form.html"),

@@ -59,6 +59,11 @@ def _row(config: Config, row: CaseRow) -> Html:
     )
 
 
+def _n(count: int, noun: str) -> str:
+    """`1 case`, `2 cases` (Indonesian needs no plural)."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def summary_line(summary: Summary, filtered: bool) -> Html:
     """`12 perkara · 3 terlambat · 2 pesan belum dibaca`, and what the filters left out."""
     indonesian = [
@@ -66,13 +71,13 @@ def summary_line(summary: Summary, filtered: bool) -> Html:
         f"{summary.overdue} terlambat",
         f"{summary.unread} pesan belum dibaca",
     ]
-    english = [f"{summary.cases} cases", f"{summary.overdue} overdue", f"{summary.unread} unread"]
+    english = [_n(summary.cases, "case"), f"{summary.overdue} overdue", f"{summary.unread} unread"]
     if summary.tests:
         indonesian.append(f"{summary.tests} uji")
-        english.append(f"{summary.tests} test")
+        english.append(_n(summary.tests, "test"))
     if filtered:
         indonesian.append(f"disaring dari {summary.of} perkara")
-        english.append(f"filtered from {summary.of} cases")
+        english.append(f"filtered from {_n(summary.of, 'case')}")
     return bi(" · ".join(indonesian), " · ".join(english))
 
 
@@ -82,8 +87,8 @@ def _search_help(reports: int, messages: int) -> Html:
         f"dibuka ({reports} laporan, {messages} pesan; pesan terbaca setelah perkaranya dibuka). "
         "Kata yang dicari tidak dikirim ke server.",
         "The search runs on this computer only, over what this console has decrypted since it "
-        f"was unlocked ({reports} reports, {messages} messages; a case's messages once it was "
-        "opened). The words are never sent to the server.",
+        f"was unlocked ({_n(reports, 'report')}, {_n(messages, 'message')}; a case's messages "
+        "once it was opened). The words are never sent to the server.",
     )
 
 
