@@ -280,8 +280,7 @@ class Smoke:
         replies = [m for m in answer.get("messages", []) if m.get("sender") == "penelaah"]
         _require(len(replies) == 2, f"the reporter sees {len(replies)} team messages, not 2")
         texts = [  # peluit-reply/1 documents (ADR 0023), read as the reporter's tools read them
-            decode_reply(age.decrypt(base64.b64decode(m["data"]), [identity])).text
-            for m in replies
+            decode_reply(age.decrypt(base64.b64decode(m["data"]), [identity])).text for m in replies
         ]
         _require(texts[0] == REPLY_TEXT, "the reply does not decrypt to what was sent")
         _require(texts[1] == CLOSING_TEXT, "the refusal's message to the reporter differs")

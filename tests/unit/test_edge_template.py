@@ -123,7 +123,7 @@ def test_the_api_function_runs_api_function_js_with_the_difficulty(
 
 
 def test_the_edge_difficulty_parameter_is_what_the_api_can_ask(template: dict[str, Any]) -> None:
-    """`peluit deploy` sets it from `[limits] pow_bits` (1–32); its default is the API's."""
+    """`peluit deploy` sets it from `[limits] pow_bits` (1-32); its default is the API's."""
     parameter = template["Parameters"][api_function.PARAMETER]
     assert parameter["Type"] == "Number"
     assert (int(parameter["MinValue"]), int(parameter["MaxValue"])) == (1, 32)

@@ -33,7 +33,7 @@ def test_the_key_is_the_receipt_codes_and_matches_the_browsers_vector() -> None:
     assert rs.public_key(SEED).hex() == (
         "2c9444d0d9839f4d0b12c73e3cc37a71088fc424c533f836604b3d5da5c96e3a"
     )
-    assert SEED != CODE.lookup_token()
+    assert CODE.lookup_token() != SEED
 
 
 def test_statements_name_what_they_cover() -> None:
