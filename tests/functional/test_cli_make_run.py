@@ -4,6 +4,7 @@ nothing."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -18,8 +19,17 @@ ROOT = Path(__file__).resolve().parents[2]
 def planned(*args: str) -> list[str]:
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
+    # As a person types it: not inside another make (`make test` runs this test), whose
+    # MAKEFLAGS and MAKELEVEL would add "Entering/Leaving directory" lines.
+    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
     done = subprocess.run(
-        ["make", "-n", *args], cwd=ROOT, capture_output=True, text=True, check=True, timeout=60
+        ["make", "-n", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     )
     return done.stdout.splitlines()
 
