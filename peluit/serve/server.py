@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import sys
 import threading
@@ -43,6 +44,20 @@ _SHORT_BODY = errors.Problem(
     "Unggahan terputus sebelum selesai.",
     "The upload ended before it was complete.",
 )
+_METHOD_NOT_ALLOWED = errors.Problem(
+    405,
+    "method_not_allowed",
+    "Metode permintaan ini tidak dilayani.",
+    "This request method is not served.",
+)
+_SERVER_ERRORS = {
+    501: _METHOD_NOT_ALLOWED,
+    405: _METHOD_NOT_ALLOWED,
+    414: errors.Problem(414, "uri_too_long", "Alamat terlalu panjang.", "The address is too long."),
+    431: errors.Problem(
+        431, "headers_too_large", "Header permintaan terlalu besar.", "The headers are too large."
+    ),
+}
 _LENGTH_REQUIRED = errors.Problem(
     411, "length_required", "Panjang isi permintaan wajib ada.", "Content-Length is required."
 )
@@ -425,6 +440,17 @@ class _Handler(BaseHTTPRequestHandler):
         if len(self.rfile.read(length)) < length:
             self.close_connection = True
         self._body_read = True
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """What http.server answers itself (a method with no handler, a malformed request line,
+        headers too long) as the same JSON problem every other answer is, never its HTML page."""
+        problem = _SERVER_ERRORS.get(code) or errors.Problem(
+            code, "bad_request", "Permintaan tidak dapat dibaca.", "The request could not be read."
+        )
+        self.close_connection = True  # what follows on this connection cannot be trusted
+        headers = {"Content-Type": "application/json; charset=utf-8", "Connection": "close"}
+        with contextlib.suppress(OSError):  # the client has gone
+            self._send(problem.status, headers, errors.problem_body(problem, None))
 
     def _problem(self, problem: errors.Problem, detail: str | None = None) -> None:
         body = errors.problem_body(problem, detail)

@@ -104,18 +104,14 @@ def test_reviewer_api_answers_as_its_document_says(
     case.validate_response(response, checks=[*CHECKS, json_errors, past_the_door])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="peluit serve answers methods it has no handler for with http.server's HTML 501; "
-    "once it answers a JSON problem, drop SERVED_METHODS and this mark",
-)
 @pytest.mark.parametrize("method", ["TRACE", "PATCH", "QUERY"])
 def test_serve_answers_unserved_methods_with_a_json_problem(
     fuzz_server: FuzzServer, method: str
 ) -> None:
     answer = fuzz_server.session.request(method, f"{fuzz_server.base}/api/v1/followup/status")
-    assert answer.status_code < 500
+    assert answer.status_code == 405
     assert answer.headers["Content-Type"].startswith("application/json")
+    assert answer.json()["error"]["code"] == "method_not_allowed"
 
 
 def test_reviewer_api_refuses_a_body_that_is_not_utf8_json(fuzz_server: FuzzServer) -> None:
