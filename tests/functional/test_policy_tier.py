@@ -210,28 +210,40 @@ def test_no_condition_key_a_policy_tests_is_dropped_by_the_simulator(
     recording: Recording,
 ) -> None:
     """The simulator drops context keys an action does not define; none of the keys the
-    template's conditions test may be among them, or a condition would be judged blind."""
+    template's conditions test *for that action* may be among them, or a condition would be
+    judged blind. (A key dropped for another action is harmless: a copy's If-None-Match reaches
+    the source's s3:GetObject too, where no statement tests it.)"""
     rendered = recording.rendered
     documents = [
         *rendered.bucket_policies.values(),
         *rendered.key_policies.values(),
         *(d for docs in rendered.role_policies.values() for d in docs),
     ]
-    tested = {"aws:SecureTransport", "s3:TlsVersion", "kms:ViaService"} | {
-        key for d in documents for key in _condition_keys(d)
+    tested = _tested_keys_by_action(documents)
+    blind = {
+        (d.request.action, key)
+        for d in recording.decisions
+        for key in d.ignored_context_keys
+        if key in tested.get(d.request.action, set()) | tested.get("*", set())
     }
-    dropped = {k for d in recording.decisions for k in d.ignored_context_keys}
-    assert not (dropped & tested), sorted(dropped & tested)
+    assert not blind, sorted(blind)
+    # The write-once statement's key is judged on the writes it guards.
+    assert "s3:if-none-match" in tested["s3:PutObject"]
 
 
-def _condition_keys(document: dict[str, object]) -> set[str]:
-    keys: set[str] = set()
-    statements = document.get("Statement", [])
-    assert isinstance(statements, list)
-    for statement in statements:
-        for tests in statement.get("Condition", {}).values():
-            keys |= set(tests)
-    return keys
+def _tested_keys_by_action(documents: list[dict[str, object]]) -> dict[str, set[str]]:
+    """For each action a statement names (`*` for wildcards), the condition keys it tests."""
+    found: dict[str, set[str]] = {"*": {"aws:SecureTransport", "s3:TlsVersion", "kms:ViaService"}}
+    for document in documents:
+        statements = document.get("Statement", [])
+        assert isinstance(statements, list)
+        for statement in statements:
+            keys = {key for tests in statement.get("Condition", {}).values() for key in tests}
+            actions = statement.get("Action", [])
+            for action in [actions] if isinstance(actions, str) else actions:
+                name = "*" if "*" in action else action
+                found.setdefault(name, set()).update(keys)
+    return found
 
 
 # -- what must be refused ---------------------------------------------------------------------
@@ -272,6 +284,30 @@ def s3(
         context["s3:TlsVersion"] = tls
     resource = f"arn:{PARTITION}:s3:::{bucket}" + (f"/{key}" if key is not None else "")
     return IamRequest(f"{role or 'anonymous'}: {label}", role, action, resource, context)
+
+
+# Keys a role may create but never replace (the bucket policy's WriteOnceWhatTheReporterSent).
+WRITE_ONCE = (
+    ("public", f"{CASE}/reply.json"),
+    ("public", f"{CASE}/report.age"),
+    ("public", "lookup/" + "cd" * 32 + ".json"),
+    ("public", f"{CASE}/thread/00002-pelapor.age"),
+    ("reviewer", f"{CASE}/thread/00002.seq"),
+)
+
+
+def test_the_write_once_keys_are_refused_only_without_if_none_match() -> None:
+    """The positive control of the write-once rows below: the same writes, create-only, are
+    allowed, so the refusal is the header's doing, not a missing grant."""
+    requests = [
+        s3(f"PutObject {key} create-only", role, "s3:PutObject", CASE_BUCKET, key,
+           headers={"if-none-match": "*"})
+        for role, key in WRITE_ONCE
+    ]  # fmt: skip
+    decisions = policies.evaluate(policies.render(), requests)
+    assert [d.decision for d in decisions] == ["Allowed"] * len(WRITE_ONCE), [
+        d.describe() for d in decisions
+    ]
 
 
 def refusal_table() -> list[Refusal]:
@@ -419,6 +455,10 @@ def refusal_table() -> list[Refusal]:
         "lookup/" + "cd" * 32,
     ):
         must(s3(f"PutObject {key}", "reviewer", "s3:PutObject", CASE_BUCKET, key), False)
+    # What the reporter sent is written once: a write that is not create-only is refused, even
+    # on a key the role may create (a compromised function cannot swap the reporter's key).
+    for role, key in WRITE_ONCE:
+        must(s3(f"PutObject {key} not create-only", role, "s3:PutObject", CASE_BUCKET, key), True)
     # ... nor a message in the reporter's name (its own grant on thread/* would allow it).
     impostor = f"{CASE}/thread/00002-pelapor.age"
     must(s3(f"PutObject {impostor}", "reviewer", "s3:PutObject", CASE_BUCKET, impostor), True)
