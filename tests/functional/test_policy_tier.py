@@ -457,6 +457,12 @@ def refusal_table() -> list[Refusal]:
         must(s3(f"PutObject {key}", "reviewer", "s3:PutObject", CASE_BUCKET, key), False)
     # What the reporter sent is written once: a write that is not create-only is refused, even
     # on a key the role may create (a compromised function cannot swap the reporter's key).
+    reply_upload = "staging/replies/0f1e2d3c4b5a69788796a5b4c3d2e1f0/00/00000.age"
+    must(
+        s3("PutObject into the team's reply uploads", "public", "s3:PutObject", STAGING_BUCKET,
+           reply_upload),
+        True,
+    )  # fmt: skip
     for role, key in WRITE_ONCE:
         must(s3(f"PutObject {key} not create-only", role, "s3:PutObject", CASE_BUCKET, key), True)
     # ... nor a message in the reporter's name (its own grant on thread/* would allow it).
