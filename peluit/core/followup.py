@@ -285,14 +285,15 @@ class FollowupService:
             plain = age.inspect(message).payload_plaintext_size(len(message))
             if not padding.is_bucket(plain):
                 raise NotPaddedError("the encrypted message is not padded to a size bucket")
+        # Every case, signed or older, takes a bounded number of the reporter's messages.
+        if sum(1 for m in found.thread if m.from_reporter) >= MAX_REPORTER_MESSAGES:
+            raise ThreadFullError("this case takes no more messages from the reporter")
         if found.reporter_key is None:
             return  # a case from before signatures: nothing to check with (nor to keep)
         if signature is None or not reporter_signature.verify(
             found.reporter_key, signature, reporter_signature.message_statement(message)
         ):
             raise ReporterSignatureError("the message is not signed with the case's key")
-        if sum(1 for m in found.thread if m.from_reporter) >= MAX_REPORTER_MESSAGES:
-            raise ThreadFullError("this case takes no more messages from the reporter")
 
     def _get_or_none(self, key: str) -> bytes | None:
         try:

@@ -11,7 +11,7 @@ import json
 import pytest
 
 from peluit import age
-from peluit.core import errors, padding, reporter_signature
+from peluit.core import errors, followup, padding, reporter_signature
 from peluit.core.ids import case_id
 from peluit.core.receipt import ReceiptCode
 from tests.support.factory import finalization, submission_id
@@ -123,3 +123,19 @@ def test_a_signed_message_that_is_not_padded_is_refused(world: FollowupWorld) ->
     assert not any("/thread/" in k for k in world.store.objects)
     padded = age.encrypt(padding.pad(document), world.team_recipients(filed))
     assert world.message(filed, padded, signature=_sig(code, padded)).status == 200
+
+
+def test_a_case_from_before_signatures_takes_a_bounded_number_of_messages_too(
+    world: FollowupWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From an outside review: the cap on the reporter's messages was checked only for signed
+    cases, so a receipt code of an older case could post without limit."""
+    monkeypatch.setattr(followup, "MAX_REPORTER_MESSAGES", 2)
+    filed = world.file(signed=False)
+    for text in ("Satu.", "Dua."):
+        assert world.message(filed, world.say(filed, text), signed=False).status == 200
+    before = dict(world.store.objects)
+    answer = world.message(filed, world.say(filed, "Tiga."), signed=False)
+    assert answer.status >= 400
+    assert answer.body["error"]["code"] == "thread_full"
+    assert world.store.objects == before
