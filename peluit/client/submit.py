@@ -26,6 +26,8 @@ from peluit.core.report import (
     IdentityDocument,
     ReportDocument,
     SegmentEntry,
+    fit_file_name,
+    fit_file_type,
 )
 
 from .api import ApiClient, SegmentOut
@@ -34,8 +36,6 @@ from .errors import SubmitError
 from .http import Transport
 from .identity_rules import check_identity
 
-MAX_NAME = 255
-DEFAULT_TYPE = "application/octet-stream"
 _TRUE = {"true", "1", "yes", "ya", "on"}
 _FALSE = {"false", "0", "no", "tidak", "off", ""}
 
@@ -68,17 +68,6 @@ def identity_choices(mode: str) -> tuple[IdentityChoice, ...]:
     if mode == "required":
         return ("confidential", "open")
     return ("anonymous", "confidential", "open")
-
-
-def file_name(name: str) -> str:
-    """At most 255 code points, keeping a short extension; never empty (report.js)."""
-    if not name:
-        return "lampiran"
-    if len(name) <= MAX_NAME:
-        return name
-    dot = name.rfind(".")
-    ext = name[dot:] if dot > 0 and len(name) - dot <= 16 else ""
-    return name[: MAX_NAME - len(ext) - 1] + "…" + ext
 
 
 def _value(rules: FieldRules, raw: str | None) -> AnswerValue:
@@ -185,10 +174,9 @@ def _plan_files(files: Sequence[Path], doc: ChannelsDocument) -> list[_Plan]:
 
 
 def _file_entry(plan: _Plan, segments: list[SegmentEntry]) -> FileEntry:
-    kind = mimetypes.guess_type(plan.path.name)[0] or DEFAULT_TYPE
     return FileEntry(
-        name=file_name(plan.path.name),
-        type=kind if len(kind) <= MAX_NAME else DEFAULT_TYPE,
+        name=fit_file_name(plan.path.name),
+        type=fit_file_type(mimetypes.guess_type(plan.path.name)[0]),
         size=plan.size,
         segments=segments,
     )

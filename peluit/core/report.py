@@ -25,9 +25,30 @@ class SegmentEntry(_Doc):
     sha256: Sha256Hex
 
 
+MAX_FILE_NAME = 255  # code points, of a file's name and of its type
+DEFAULT_FILE_TYPE = "application/octet-stream"
+
+
+def fit_file_name(name: str) -> str:
+    """A file's name as the manifest holds it (the browser's report.js does the same): at
+    most 255 code points, keeping a short extension; never empty."""
+    if not name:
+        return "lampiran"
+    if len(name) <= MAX_FILE_NAME:
+        return name
+    dot = name.rfind(".")
+    ext = name[dot:] if dot > 0 and len(name) - dot <= 16 else ""
+    return name[: MAX_FILE_NAME - len(ext) - 1] + "…" + ext
+
+
+def fit_file_type(kind: str | None) -> str:
+    """A media type as the manifest holds it: the default when unknown or too long."""
+    return kind if kind and len(kind) <= MAX_FILE_NAME else DEFAULT_FILE_TYPE
+
+
 class FileEntry(_Doc):
-    name: Annotated[str, Field(min_length=1, max_length=255)]
-    type: Annotated[str, Field(max_length=255)] = "application/octet-stream"
+    name: Annotated[str, Field(min_length=1, max_length=MAX_FILE_NAME)]
+    type: Annotated[str, Field(max_length=MAX_FILE_NAME)] = DEFAULT_FILE_TYPE
     size: Annotated[int, Field(ge=0, description="plaintext size")]
     segments: list[SegmentEntry]
 

@@ -21,13 +21,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 from peluit.config.models import Limits
-from peluit.core.report import FileEntry, SegmentEntry
+from peluit.core.report import FileEntry, SegmentEntry, fit_file_name, fit_file_type
 
 from .client import ReviewClient
 from .errors import ReviewInputError
 
-MAX_NAME = 255
-DEFAULT_TYPE = "application/octet-stream"
 Seal = Callable[[bytes], bytes]
 
 
@@ -77,7 +75,7 @@ def plan(items: Sequence[Path | Blob], limits: Limits) -> list[_Plan]:
         if size > limits.file_max_bytes:
             raise ReviewInputError(f"{name} is larger than {limits.file_max_bytes} bytes")
         segments = max(1, math.ceil(size / limits.segment_bytes))
-        plans.append(_Plan(opener, _name(name), size, segments))
+        plans.append(_Plan(opener, fit_file_name(name), size, segments))
     if sum(p.size for p in plans) > limits.total_max_bytes:
         raise ReviewInputError(f"the files together are larger than {limits.total_max_bytes} B")
     return plans
@@ -105,24 +103,12 @@ def upload(
                 client.put_upload(ticket, body)
                 entries.append(SegmentEntry(size=len(body), sha256=digest))
                 declared.append(segment)
-        kind = mimetypes.guess_type(item.name)[0] or DEFAULT_TYPE
         files.append(
             FileEntry(
                 name=item.name,
-                type=kind if len(kind) <= MAX_NAME else DEFAULT_TYPE,
+                type=fit_file_type(mimetypes.guess_type(item.name)[0]),
                 size=item.size,
                 segments=entries,
             )
         )
     return Attached(upload_id, files, declared)
-
-
-def _name(name: str) -> str:
-    """At most 255 code points, keeping a short extension; never empty."""
-    if not name:
-        return "lampiran"
-    if len(name) <= MAX_NAME:
-        return name
-    dot = name.rfind(".")
-    ext = name[dot:] if dot > 0 and len(name) - dot <= 16 else ""
-    return name[: MAX_NAME - len(ext) - 1] + "…" + ext
