@@ -18,7 +18,6 @@ from datetime import timedelta
 
 from peluit.config import Config
 from peluit.store.errors import (
-    ObjectExistsError,
     ObjectNotFoundError,
     PreconditionFailedError,
 )
@@ -39,7 +38,6 @@ from .errors import (
     ObjectUnavailableError,
     PreconditionRequiredError,
     ReplyKeyMissingError,
-    SegmentMissingError,
     StateConflictError,
     TransitionInputError,
     UnknownMessageError,
@@ -52,6 +50,7 @@ from .submission import (
     Segment,
     check_segment_plan,
     check_staged,
+    copy_segments,
     segment_plaintext,
 )
 
@@ -470,19 +469,19 @@ def _check_reply_plan(
 
 
 def _copy_reply(store: ObjectStore, upload: str, case: str, segments: Sequence[Segment]) -> None:
-    """Copy the checked staged segments into the case, create-only; one a retry copied first
-    is kept (the staging claim binds the upload to this case)."""
-    for segment in segments:
-        source = layout.staging_reply_segment(upload, segment.file, segment.index)
-        dest = layout.case_reply_segment(case, upload, segment.file, segment.index)
-        try:
-            store.copy_new(source, dest)
-        except ObjectExistsError:
-            continue
-        except ObjectNotFoundError:
-            raise SegmentMissingError(
-                f"segment {segment.index} of file {segment.file} is no longer staged"
-            ) from None
+    """Copy the checked staged segments into the case (the staging claim binds the upload to
+    this case, so one a retry copied first is kept)."""
+    copy_segments(
+        store,
+        [
+            (
+                segment,
+                layout.staging_reply_segment(upload, segment.file, segment.index),
+                layout.case_reply_segment(case, upload, segment.file, segment.index),
+            )
+            for segment in segments
+        ],
+    )
 
 
 def _cursor(entry: IndexEntry) -> str:

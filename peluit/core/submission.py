@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -372,9 +372,24 @@ def copy_staged(
     """Copy staged segments (checked by the caller, in the same request) to the case's file
     numbers `first + segment.file`. A segment a concurrent retry copied first is kept; one
     that expired since it was checked is `SegmentMissingError`, as if never uploaded."""
-    for segment in segments:
-        source = layout.staging_segment(submission, segment.file, segment.index)
-        dest = layout.case_segment(case, first + segment.file, segment.index)
+    copy_segments(
+        store,
+        [
+            (
+                segment,
+                layout.staging_segment(submission, segment.file, segment.index),
+                layout.case_segment(case, first + segment.file, segment.index),
+            )
+            for segment in segments
+        ],
+    )
+
+
+def copy_segments(store: ObjectStore, moves: Iterable[tuple[Segment, str, str]]) -> None:
+    """Copy each checked staged segment from its source key to its case key, create-only.
+    One a concurrent retry copied first is kept; one that expired since it was checked is
+    `SegmentMissingError`, as if never uploaded."""
+    for segment, source, dest in moves:
         try:
             store.copy_new(source, dest)
         except ObjectExistsError:

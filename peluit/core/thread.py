@@ -99,15 +99,21 @@ def claim_bytes(
     return canonical(claim)
 
 
-def claim_signature(raw: bytes | None) -> str | None:
-    """The signature a claim holds (128 hex digits), or None."""
+def _claim_fields(raw: bytes | None) -> dict[str, object]:
+    """A stored claim's fields; empty for none, an empty (older) claim or one that does not
+    parse as a JSON object."""
     if not raw:
-        return None
+        return {}
     try:
         claim = json.loads(raw)
     except ValueError:
-        return None
-    sig = claim.get("sig") if isinstance(claim, dict) else None
+        return {}
+    return claim if isinstance(claim, dict) else {}
+
+
+def claim_signature(raw: bytes | None) -> str | None:
+    """The signature a claim holds (128 hex digits), or None."""
+    sig = _claim_fields(raw).get("sig")
     return sig if isinstance(sig, str) and len(sig) == 128 else None
 
 
@@ -119,24 +125,13 @@ def signatures(store: ObjectStore, case: str, seqs: Iterable[int]) -> dict[int, 
 def _claims_same(raw: bytes | None, sender: str, digest: str) -> bool:
     """Whether a stored claim is for this sender's message with this SHA-256, whatever its
     day (an identical retry after midnight claims the same message)."""
-    if not raw:
-        return False
-    try:
-        claim = json.loads(raw)
-    except ValueError:
-        return False
-    return isinstance(claim, dict) and claim.get("from") == sender and claim.get("sha256") == digest
+    claim = _claim_fields(raw)
+    return claim.get("from") == sender and claim.get("sha256") == digest
 
 
 def claim_day(raw: bytes | None) -> str | None:
     """The day a claim holds, or None (an older claim, or one that does not parse)."""
-    if not raw:
-        return None
-    try:
-        claim = json.loads(raw)
-    except ValueError:
-        return None
-    day = claim.get("on") if isinstance(claim, dict) else None
+    day = _claim_fields(raw).get("on")
     if not isinstance(day, str) or len(day) != 10:
         return None
     try:
