@@ -16,7 +16,6 @@ import os
 import re
 import socket
 import subprocess
-import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,7 +28,8 @@ from peluit.config.demo import DEMO_PASSPHRASE, demo_key_path
 from peluit.core.ids import case_reference
 from peluit.core.receipt import ReceiptCode
 from tests.support.console import ConsoleUnderTest, DemoServer
-from tests.support.submitting import FIELDS, InProcess, low_pow_config, serve_in_thread
+from tests.support.submitting import FIELDS, InProcess, low_pow_demo
+from tests.support.submitting import run_peluit as peluit
 
 pytestmark = pytest.mark.functional
 
@@ -39,24 +39,9 @@ EVIDENCE = os.urandom(70_000)  # more than one 64 KiB chunk
 NEW_FILE = os.urandom(150_000)
 
 
-def peluit(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "peluit.cli.main", *map(str, args)],
-        capture_output=True,
-        check=False,
-        timeout=120,
-        cwd=cwd,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
-    )
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcess]:
-    data = tmp_path_factory.mktemp("followup-cli") / "var"
-    data.mkdir()
-    with serve_in_thread(data, low_pow_config(data)) as server:
-        (data.parent / "passphrase.txt").write_text(DEMO_PASSPHRASE + "\n")
+    with low_pow_demo(tmp_path_factory.mktemp("followup-cli") / "var") as server:
         yield server
 
 

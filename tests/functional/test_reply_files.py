@@ -9,15 +9,15 @@ import json
 import os
 import re
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from peluit.client import SubmitRequest, submit
-from peluit.config.demo import DEMO_PASSPHRASE, demo_key_path
-from tests.support.submitting import FIELDS, InProcess, low_pow_config, serve_in_thread
+from peluit.config.demo import demo_key_path
+from tests.support.submitting import FIELDS, InProcess, low_pow_demo
+from tests.support.submitting import run_peluit as peluit
 
 pytestmark = pytest.mark.functional
 
@@ -25,24 +25,9 @@ FORM = os.urandom(200_000)  # more than one 64 KiB age chunk
 NOTE = b"Catatan: datang hari Senin.\n"
 
 
-def peluit(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "peluit.cli.main", *map(str, args)],
-        capture_output=True,
-        check=False,
-        timeout=120,
-        cwd=cwd,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
-    )
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcess]:
-    data = tmp_path_factory.mktemp("reply-files") / "var"
-    data.mkdir()
-    with serve_in_thread(data, low_pow_config(data)) as server:
-        (data.parent / "passphrase.txt").write_text(DEMO_PASSPHRASE + "\n")
+    with low_pow_demo(tmp_path_factory.mktemp("reply-files") / "var") as server:
         yield server
 
 

@@ -22,7 +22,7 @@ from peluit import age
 from peluit.client import ClientError, SubmitRequest, SubmitResult, submit
 from peluit.client.http import RetryPolicy, Transport
 from peluit.config import Config
-from peluit.config.demo import ensure_demo, open_demo_key
+from peluit.config.demo import DEMO_PASSPHRASE, ensure_demo, open_demo_key
 from peluit.core.report import ReportDocument
 from peluit.serve.app import ServeOptions, build_server
 from peluit.serve.server import PeluitServer
@@ -74,8 +74,31 @@ def serve_in_thread(data: Path, config: Path | None = None) -> Iterator[InProces
         server.server_close()
 
 
+@contextmanager
+def low_pow_demo(data: Path) -> Iterator[InProcess]:
+    """The demo with a cheap proof of work, served in this process, and the demo passphrase
+    in `passphrase.txt` beside `data` (where a person runs the commands after `make run`)."""
+    data.mkdir()
+    with serve_in_thread(data, low_pow_config(data)) as server:
+        (data.parent / "passphrase.txt").write_text(DEMO_PASSPHRASE + "\n")
+        yield server
+
+
 def peluit_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "peluit.cli.main", *args]
+
+
+def run_peluit(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """A `peluit` command as a person runs it in `cwd`; its output as text."""
+    return subprocess.run(
+        peluit_command(*map(str, args)),
+        capture_output=True,
+        check=False,
+        timeout=120,
+        cwd=cwd,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+    )
 
 
 def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
