@@ -84,11 +84,14 @@ typecheck: $(VENV)/.installed
 test: deps system-packages lint typecheck js-test js-build .venv-checkov/.installed
 	PELUIT_CHECKOV=$(CURDIR)/.venv-checkov/bin/checkov $(BIN)/pytest -m "not bench" --durations=10
 
-bench: deps system-packages
-	$(PY) -m tests.bench.bench_age
-	$(PY) -m tests.bench.bench_review
-	$(PY) -m tests.bench.bench_submit
-	$(PY) -m tests.bench.bench_form
+# Each benchmark prints its figures and records its targets; the run ends with one line per
+# target (tests/bench/summary.py). js-build: the form benchmark needs the browser bundles.
+BENCHES := bench_age bench_review bench_s3 bench_submit bench_form
+bench: deps system-packages js-build
+	@summary=$$(mktemp -t peluit-bench-XXXXXX.jsonl); \
+	for b in $(BENCHES); do PELUIT_BENCH_SUMMARY=$$summary $(PY) -m tests.bench.$$b \
+		|| $(PY) -m tests.bench.summary --failed $$b $$summary; done; \
+	$(PY) -m tests.bench.summary $$summary; status=$$?; rm -f $$summary; exit $$status
 
 clean:
 	rm -rf $(VENV) .venv-checkov .venv-lock js/node_modules .mypy_cache .ruff_cache .pytest_cache

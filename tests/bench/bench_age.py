@@ -51,6 +51,7 @@ from peluit.age import (
     iter_encrypt,
 )
 from peluit.age.stream import CHUNK_SIZE
+from tests.bench import summary
 
 MIB = 1 << 20
 RECIPIENTS = 3
@@ -418,6 +419,15 @@ def report(
     peak_ok = _verdict(worst_peak <= PEAK_RSS_TARGET_MIB)
     print(f"  target peak <= {PEAK_RSS_TARGET_MIB:.0f} MiB: {peak_ok} (worst {worst_peak:.1f} MiB)")
     same = "about the same" if abs(growth) <= SAME_RSS_TOLERANCE_MIB else "NOT the same"
+    for way, ratio in (("encrypt", ratio_enc), ("decrypt", ratio_dec)):
+        summary.target(
+            f"age {way} / raw ChaCha20-Poly1305 file to file", f"{ratio:.2f}",
+            f">= {RATIO_TARGET}", ratio >= RATIO_TARGET,
+        )  # fmt: skip
+    summary.target(
+        "age peak RSS", f"{worst_peak:.1f} MiB", f"<= {PEAK_RSS_TARGET_MIB:.0f} MiB",
+        worst_peak <= PEAK_RSS_TARGET_MIB,
+    )  # fmt: skip
     print(
         f"  decrypt peak, {big.size_mib} MiB vs {small.size_mib} MiB file: {growth:+.1f} MiB"
         f" ({same}; tolerance {SAME_RSS_TOLERANCE_MIB:.0f} MiB)"

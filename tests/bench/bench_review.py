@@ -51,6 +51,7 @@ from peluit.review.client import ReviewClient
 from peluit.review.desk import ReviewDesk
 from peluit.review.transport import HttpRequest, HttpResponse, UrllibTransport
 from peluit.store.local import LocalStore
+from tests.bench import summary
 from tests.support.cases import Attachment, submit_case
 from tests.support.console import ConsoleUnderTest, DemoServer
 from tests.support.review import ORIGIN, http_event, lambda_context, make_review_team, response_of
@@ -58,6 +59,8 @@ from tests.support.review import ORIGIN, http_event, lambda_context, make_review
 MIB = 1 << 20
 RUNS = 2
 PAGE = 100
+LISTING_GOAL = 2.0
+DOWNLOAD_GOAL = 0.6
 
 
 def _best(runs: int, fn: Callable[[], float]) -> float:
@@ -151,6 +154,10 @@ def bench_listing(cases: int) -> None:
         "ms per page)"
     )
     print(f"  ratio API / raw listing:                {api / raw:8.1f} x slower")
+    summary.target(
+        f"reviewer API listing {cases} cases / raw listing", f"{api / raw:.2f}x",
+        f"<= {LISTING_GOAL}x", api / raw <= LISTING_GOAL,
+    )  # fmt: skip
 
 
 # --- (b) decrypting an attachment --------------------------------------------------------------
@@ -222,6 +229,13 @@ def bench_attachment(size_mib: int) -> None:
     print(f"  review client over HTTP (context):          {size_mib / via_client:8.1f} MiB/s")
     print(f"  console download end to end:               {size_mib / e2e:8.1f} MiB/s")
     print(f"  ratio end to end / age:                    {direct / e2e:8.2f}  (1.00 = no overhead)")
+    summary.target(
+        f"{size_mib} MiB console download end to end / age module",
+        f"{size_mib / e2e:.1f} / {size_mib / direct:.1f} MiB/s = {direct / e2e:.2f}",
+        f">= {DOWNLOAD_GOAL}",
+        direct / e2e >= DOWNLOAD_GOAL,
+    )
+    summary.context(f"{size_mib} MiB age iter_decrypt in memory", f"{size_mib / direct:.1f} MiB/s")
 
 
 def main(argv: list[str] | None = None) -> int:
