@@ -31,6 +31,9 @@ function notFoundPage(uri) {
 
 // {uri: where the request goes} or {redirect: the Location of a 301}
 function route(uri) {
+  if (uri.indexOf('/log/') === 0) {
+    return { uri: uri }; // the release log's files (checkpoint, tiles) have no extension
+  }
   var slash = uri.lastIndexOf('/');
   var last = uri.substring(slash + 1);
   if (last === '') {

@@ -19,6 +19,7 @@ from .errors import EdgeError
 SOURCE = Path(__file__).with_name("site_function.js")
 PAGES_PLACEHOLDER = "@SITE_PAGES@"  # in the JavaScript: where the page list goes
 NOT_FOUND_PAGE = "/404.html"
+LOG_PREFIX = "/log/"  # the release log (ADR 0031): C2SP tile names have no extension
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ def not_found_page(uri: str, pages: Collection[str]) -> str:
 
 def route(uri: str, pages: Collection[str]) -> Routed:
     """The viewer-request event: directory index, redirect, or the 404 page for a missing page."""
+    if uri.startswith(LOG_PREFIX):
+        return Routed(uri)  # the release log's files (checkpoint, tiles), as they are named
     slash = uri.rfind("/")
     last = uri[slash + 1 :]
     missing = Routed(not_found_page(uri, pages))

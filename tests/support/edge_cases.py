@@ -45,6 +45,10 @@ ROUTES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "/assets/tidak-ada.css": (("uri", "/assets/tidak-ada.css"),) * 2,  # S3 answers for assets
     "/.html": (("uri", "/.html"),) * 2,
     "/assets/peluit/channels.json": (("uri", "/assets/peluit/channels.json"),) * 2,
+    # The release log (ADR 0031): C2SP names without an extension go to the bucket as asked.
+    "/log/checkpoint": (("uri", "/log/checkpoint"),) * 2,
+    "/log/tile/0/000.p/3": (("uri", "/log/tile/0/000.p/3"),) * 2,
+    "/log/tile/entries/x001/234": (("uri", "/log/tile/entries/x001/234"),) * 2,
 }
 
 # (uri as asked or as routed, the origin's status) → the status the viewer gets, with either
