@@ -3,6 +3,11 @@ store, and a handler that builds its app once per warm container.
 
 Environment: PELUIT_CONFIG (path of the packaged peluit.toml, default beside this file),
 PELUIT_BUCKET and PELUIT_STAGING_BUCKET (override the configured case and staging buckets).
+
+Importing a function module loads boto3 and little else: the configuration (pydantic) and the
+API (Powertools' event handler, the routes and their models) are imported by the first event,
+in `build` (issue 17: a cold import of `functions.public` within 1.3 x `import boto3`). A
+container that is never invoked never pays for them; the first event does, once.
 """
 
 from __future__ import annotations
@@ -10,10 +15,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from peluit.config import Config, load_config
 from peluit.store.s3 import S3Store, make_s3_client
+
+if TYPE_CHECKING:
+    from peluit.config import Config
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -23,6 +30,8 @@ class Resolver(Protocol):
 
 
 def packaged_config() -> Config:
+    from peluit.config import load_config  # deferred: see the module docstring
+
     return load_config(
         Path(os.environ.get("PELUIT_CONFIG", Path(__file__).with_name("peluit.toml")))
     )

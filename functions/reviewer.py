@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import os
 
-from peluit.api.reviewer import Services, build_reviewer_app
-from peluit.core.dates import utc_now
-
 from ._wiring import Resolver, lazy_handler, packaged_config, s3_store
 
 
 def _build() -> Resolver:
+    # deferred to the first event (see _wiring's docstring)
+    from peluit.api.reviewer import Services, build_reviewer_app
+    from peluit.core.dates import utc_now
+
     config = packaged_config()
     origin = os.environ.get("PELUIT_REVIEW_ORIGIN") or None
     return build_reviewer_app(Services.build(config, s3_store(config), utc_now), origin)

@@ -128,6 +128,9 @@ def cold_import() -> None:
     print(f"    python -c 'import boto3':            {boto * 1000:8.1f} ms")
     print(f"    python -c 'import functions.public': {public * 1000:8.1f} ms")
     print(f"    import time (difference to pass):    {(public - base) * 1000:8.1f} ms")
+    deferred = _best("import peluit.api.public, peluit.config") - base
+    print(f"    deferred to the first event (API, config): {deferred * 1000:.1f} ms")
+    summary.context("import deferred to the first event", f"{deferred * 1000:.0f} ms")
     summary.target(
         "cold import functions.public / import boto3",
         f"{public:.3f} s / {boto:.3f} s = {public / boto:.2f}x",
