@@ -64,10 +64,13 @@ system-packages:
 run: deps js-build
 	$(BIN)/peluit serve --port $(PORT)
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed js/node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports  # the layer contracts in pyproject.toml [tool.importlinter]
+	@# the browser code: ESLint (js/eslint.config.js), then TypeScript's checkJs in strict mode over
+	@# the page's and the workers' globals (js/tsconfig.json, js/tsconfig.worker.json)
+	cd js && npm run --silent lint
 
 # Rewrites files: ruff's fixes, then its formatter (`make lint` only checks).
 fmt: $(VENV)/.installed

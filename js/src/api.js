@@ -484,8 +484,6 @@ export function createClient(options) {
    * @returns {Promise<FollowupStatus>}
    */
   async function followupStatus(token, signal) {
-    /** @type {FollowupStatus | null} */
-    let status = null;
     /** @type {FollowupMessage[]} */
     const messages = [];
     for (let after = 0; ; ) {
@@ -493,15 +491,13 @@ export function createClient(options) {
       if (!isStatus(answer)) {
         throw new ApiError({ status: 200, code: "invalid_response", messages: UNEXPECTED });
       }
-      status = answer;
       messages.push(...answer.messages);
       const last = answer.messages.at(-1);
       if (!answer.more || !last || last.seq <= after) {
-        break;
+        return { ...answer, messages, more: false };
       }
       after = last.seq;
     }
-    return { ...status, messages, more: false };
   }
 
   /**

@@ -5,7 +5,10 @@
  * @returns {Promise<Uint8Array>}
  */
 export async function sha256(data) {
-  return new Uint8Array(await crypto.subtle.digest("SHA-256", data));
+  // The cast only narrows the type: no SharedArrayBuffer exists here (the pages are not
+  // cross-origin isolated), so every Uint8Array is over an ArrayBuffer.
+  const bytes = /** @type {Uint8Array<ArrayBuffer>} */ (data);
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
 }
 
 /**

@@ -7,8 +7,13 @@ import { ReceiptCodeError } from "./receipt-text.js";
 import { SubmitError } from "./submit-error.js";
 
 /**
+ * @typedef {{code?: string, messages?: {id: string, en: string}, key?: string,
+ *   params?: Record<string, string | number>}} Failure
+ */
+
+/**
  * @param {unknown} err
- * @returns {{code?: string, messages?: unknown, key?: string, params?: unknown} | null}
+ * @returns {Failure | null}
  *   null for a failure these modules do not know (the caller chooses the fallback)
  */
 export function describeFailure(err) {

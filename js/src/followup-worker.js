@@ -98,6 +98,7 @@ async function send(request) {
   }
 }
 
+/** @param {MessageEvent} event */
 scope.onmessage = (event) => {
   const message = event.data;
   /** @type {Promise<void> | null} */

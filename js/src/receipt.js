@@ -23,7 +23,8 @@ const utf8 = new TextEncoder();
  * @returns {Promise<Uint8Array>}
  */
 async function hkdf(secret, info) {
-  const key = await crypto.subtle.importKey("raw", secret, "HKDF", false, ["deriveBits"]);
+  const raw = /** @type {Uint8Array<ArrayBuffer>} */ (secret); // no SharedArrayBuffer (digest.js)
+  const key = await crypto.subtle.importKey("raw", raw, "HKDF", false, ["deriveBits"]);
   const params = { name: "HKDF", hash: "SHA-256", salt: utf8.encode(SALT), info: utf8.encode(info) };
   return new Uint8Array(await crypto.subtle.deriveBits(params, key, 256));
 }

@@ -87,7 +87,8 @@ async function uploadAll({ client, submission, channel, files, plans, sizes, rec
       throw err;
     }
     const sha256 = await sha256Hex(ciphertext); // WebCrypto takes its own copy at the call
-    const body = new Blob([ciphertext]);
+    // The cast only narrows the type (no SharedArrayBuffer exists here; digest.js).
+    const body = new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (ciphertext)]);
     const segment = { file: slice.file, index: slice.index, size: body.size, sha256 };
     // Ask for this segment's upload URL at once: its proof of work and request then run while
     // the previous segment is still uploading, not after it.

@@ -64,6 +64,7 @@ async function run({ api, request }) {
   }
 }
 
+/** @param {MessageEvent} event */
 scope.onmessage = (event) => {
   const message = event.data;
   if (message?.type === "submit" && !started) {

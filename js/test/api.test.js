@@ -9,13 +9,13 @@ const BASE = "https://wbs.example.go.id/lapor/";
 
 /** @param {FakeServer} server @param {object} [extra] */
 function client(server, extra = {}) {
-  const { sleep, delays } = fakeSleep();
+  const { sleep: fakeWait, delays } = fakeSleep();
   const retries = [];
   const c = createClient({
     api: "/api/v1",
     base: BASE,
     fetch: server.fetch,
-    sleep,
+    sleep: fakeWait,
     random: () => 0.5,
     onRetry: (r) => retries.push(r),
     ...extra,

@@ -35,6 +35,6 @@ run(async () => {
     console.log(JSON.stringify({ ...result, events }));
   } catch (err) {
     const code = err && typeof err === "object" && "code" in err ? ` (${err.code})` : "";
-    throw new Error(`${err?.name ?? "Error"}${code}: ${err?.message ?? err}`);
+    throw new Error(`${err?.name ?? "Error"}${code}: ${err?.message ?? err}`, { cause: err });
   }
 });
