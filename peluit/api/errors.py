@@ -304,6 +304,19 @@ PROBLEMS: dict[type[Exception], Problem] = {
         "Kasus telah diubah orang lain sejak Anda membukanya. Muat ulang, lalu coba lagi.",
         "Someone changed the case since you opened it. Reload it, then try again.",
     ),
+    core.ThreadMovedError: Problem(
+        409,
+        "thread_moved",
+        "Pesan lain masuk ke percakapan ini saat Anda menulis. Kirim lagi.",
+        "Another message entered this thread while you wrote. Send again.",
+    ),
+    core.TeamSignatureError: Problem(
+        400,
+        "bad_team_signature",
+        "Tanda tangan pesan tim tidak sah (kunci roster penulis, hari ini). Periksa jam komputer.",
+        "The team message's signature is not valid (the writer's roster key, today). Check the "
+        "computer's clock.",
+    ),
     core.InvalidCiphertextError: Problem(
         400,
         "invalid_ciphertext",

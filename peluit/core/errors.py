@@ -170,6 +170,16 @@ class StateConflictError(ReviewError):
     """The case changed since the version the request names; read it again."""
 
 
+class ThreadMovedError(ReviewError):
+    """A team message signed for thread number N (core/team_signature.py) arrived when N is no
+    longer the next number: someone wrote meanwhile. The tool signs again for the new number."""
+
+
+class TeamSignatureError(ReviewError):
+    """A team message's signature (core/team_signature.py) is not the writer's roster key's
+    over the statement, or its day is not today's: it is not stored."""
+
+
 class InvalidCiphertextError(ReviewError):
     """An upload is not an age file for exactly the recipients the server expects."""
 

@@ -34,7 +34,7 @@ from peluit.store.port import ObjectStore
 
 from . import layout
 from .canonical import canonical
-from .errors import ThreadFullError
+from .errors import ThreadFullError, ThreadMovedError
 from .ids import REPORTER_SENDER, ROSTER_ID_PATTERN
 
 REPORTER = REPORTER_SENDER
@@ -117,6 +117,12 @@ def claim_signature(raw: bytes | None) -> str | None:
     return sig if isinstance(sig, str) and len(sig) == 128 else None
 
 
+def day_and_signature(store: ObjectStore, case: str, seq: int) -> tuple[str | None, str | None]:
+    """The day and signature (hex) message `seq`'s claim holds, from one read."""
+    raw = _claim_of(store, case, seq)
+    return claim_day(raw), claim_signature(raw)
+
+
 def signatures(store: ObjectStore, case: str, seqs: Iterable[int]) -> dict[int, str | None]:
     """The reporter's signature of each message of `seqs` from its claim; None for none."""
     return {seq: claim_signature(_claim_of(store, case, seq)) for seq in seqs}
@@ -156,17 +162,22 @@ def append(
     day: str | None = None,
     once: bool = False,
     signature: bytes | None = None,
+    seq: int | None = None,
 ) -> Message:
     """Store `data` as the next message of `sender`, numbered on `day` (`YYYY-MM-DD`); with
     `once`, return an identical message of the same sender that is already there (or being
-    written) instead of storing it again."""
+    written) instead of storing it again. With `seq` (a team message signed for that number,
+    core/team_signature.py), exactly that number or `ThreadMovedError`: it must be the next
+    one and still free."""
     listing = _listing(store, case)
     tag = claim_bytes(sender, data, day, signature)
     digest = hashlib.sha256(data).hexdigest()
-    if once:
+    if once:  # before `seq`: a retried signed post finds its message, not a moved thread
         existing = _identical(store, case, listing, sender, data, digest)
         if existing is not None:
             return existing
+    if seq is not None:
+        return _append_at(store, case, sender, data, tag, seq, listing.highest)
     seq = listing.highest + 1
     while seq <= MAX_SEQ:
         try:
@@ -179,6 +190,25 @@ def append(
         # Ours; an identical writer that found our claim may have written the message first.
         return _finish(store, case, seq, sender, data)
     raise ThreadFullError("this case's thread is full")
+
+
+def next_seq(store: ObjectStore, case: str) -> int:
+    """The number the next message would get (after every claim, written or not)."""
+    return _listing(store, case).highest + 1
+
+
+def _append_at(
+    store: ObjectStore, case: str, sender: str, data: bytes, tag: bytes, seq: int, highest: int
+) -> Message:
+    if seq != highest + 1:
+        raise ThreadMovedError("the thread's next number is not the one the message was signed for")
+    if seq > MAX_SEQ:
+        raise ThreadFullError("this case's thread is full")
+    try:
+        store.put_new(layout.case_message_claim(case, seq), tag)
+    except ObjectExistsError:
+        raise ThreadMovedError("another message took that number meanwhile") from None
+    return _finish(store, case, seq, sender, data)
 
 
 def _identical(
