@@ -6,14 +6,29 @@ _CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
 _GENERATOR = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
 
 
-def _polymod(values: list[int]) -> int:
-    chk = 1
-    for value in values:
-        top = chk >> 25
-        chk = (chk & 0x1FFFFFF) << 5 ^ value
+def _generator_table() -> tuple[int, ...]:
+    """For each value of the checksum's top five bits, the XOR of the generators they select."""
+    table = []
+    for top in range(32):
+        mixed = 0
         for i, gen in enumerate(_GENERATOR):
             if (top >> i) & 1:
-                chk ^= gen
+                mixed ^= gen
+        table.append(mixed)
+    return tuple(table)
+
+
+_TABLE = _generator_table()
+_WORDS = {c: i for i, c in enumerate(_CHARSET)}
+# A bech32 word as a base-32 digit of Python's int(): 5-bit words to bytes in one step.
+_AS_DIGITS = str.maketrans(_CHARSET, "0123456789abcdefghijklmnopqrstuv")
+
+
+def _polymod(values: list[int]) -> int:
+    chk = 1
+    table = _TABLE
+    for value in values:
+        chk = ((chk & 0x1FFFFFF) << 5) ^ value ^ table[chk >> 25]
     return chk
 
 
@@ -57,9 +72,21 @@ def decode(text: str) -> tuple[str, bytes]:
         raise KeyFormatError("malformed Bech32 string")
     hrp, rest = lowered[:sep], lowered[sep + 1 :]
     try:
-        words = [_CHARSET.index(c) for c in rest]
-    except ValueError as exc:
+        words = [_WORDS[c] for c in rest]
+    except KeyError as exc:
         raise KeyFormatError("invalid Bech32 character") from exc
     if _polymod(_expand_hrp(hrp) + words) != 1:
         raise KeyFormatError("invalid Bech32 checksum")
-    return hrp, bytes(_convert_bits(words[:-6], 5, 8, pad=False))
+    return hrp, _words_to_bytes(rest[:-6])
+
+
+def _words_to_bytes(text: str) -> bytes:
+    """The data part's 5-bit words (as bech32 characters) to bytes, as
+    `_convert_bits(words, 5, 8, pad=False)` does: fewer than five padding bits, all zero."""
+    size, spare = divmod(5 * len(text), 8)
+    if spare >= 5:
+        raise KeyFormatError("invalid Bech32 padding")
+    value = int(text.translate(_AS_DIGITS), 32) if text else 0
+    if value & ((1 << spare) - 1):
+        raise KeyFormatError("invalid Bech32 padding")
+    return (value >> spare).to_bytes(size, "big")

@@ -221,6 +221,19 @@ def test_bech32_refuses_non_zero_padding_bits() -> None:
         bech32.decode(_with_checksum("age", data_words))
 
 
+def test_bech32_refuses_a_whole_extra_word_of_padding() -> None:
+    words = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+    data_words = [words.index(c) for c in X_RCPT[4:-6]] + [0, 0]  # 270 bits: 6 spare
+    with pytest.raises(age.KeyFormatError):
+        bech32.decode(_with_checksum("age", data_words))
+
+
+@pytest.mark.parametrize("size", [0, 1, 4, 5, 32, 1216])
+def test_bech32_data_decodes_to_the_bytes_encoded(size: int) -> None:
+    data = bytes(range(256)) * 5
+    assert bech32.decode(bech32.encode("age1pq", data[:size])) == ("age1pq", data[:size])
+
+
 def _with_checksum(hrp: str, data_words: list[int]) -> str:
     """A Bech32 string over raw 5-bit words with a correct checksum (BIP 173 reference)."""
     generator = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
