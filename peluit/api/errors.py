@@ -317,6 +317,12 @@ PROBLEMS: dict[type[Exception], Problem] = {
         "The team message's signature is not valid (the writer's roster key, today). Check the "
         "computer's clock.",
     ),
+    core.RekeyError: Problem(
+        400,
+        "bad_rekey",
+        "Catatan kunci ulang tidak sah (tanda tangan, kasus, atau berkas asli tidak cocok).",
+        "The rekey record is not valid (its signature, case or original file does not match).",
+    ),
     core.InvalidCiphertextError: Problem(
         400,
         "invalid_ciphertext",

@@ -262,3 +262,17 @@ class IdentityRequestOut(_Body):
 
 class IdentityRequestsOut(_Body):
     requests: list[IdentityRequestOut]
+
+
+class RekeyIn(_Body):
+    record: Annotated[
+        Ciphertext,
+        Field(
+            description="a peluit-rekey/1 record, base64 (docs/format.md, 'Rekey records'): a "
+            "case file's new age header for the current roster, signed by the writer"
+        ),
+    ]
+
+
+class RekeyOut(_Body):
+    key: str = Field(description="the record's key in the case: rekey/<original>/<header>.json")

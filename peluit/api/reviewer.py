@@ -28,10 +28,11 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from peluit.config import Config
 from peluit.core.access import Actor
 from peluit.core.dates import Clock
-from peluit.core.errors import ReplayedRequestError
+from peluit.core.errors import NotPermittedError, ReplayedRequestError
 from peluit.core.identity_access import IdentityAccessService
 from peluit.core.ids import CASE_ID_PATTERN, ROSTER_ID_PATTERN
 from peluit.core.nonces import Admission, AdmittingStore, NonceLedger, admitting
+from peluit.core.rekeying import RekeyService
 from peluit.core.review import CaseView, ReviewService
 from peluit.httpsig.errors import SignatureError, SignatureMalformedError
 from peluit.httpsig.message import Message
@@ -59,6 +60,8 @@ from .review_models import (
     MessageOut,
     ObjectOut,
     ReadIn,
+    RekeyIn,
+    RekeyOut,
     ReplyUploadsIn,
     ReporterOut,
     StateOut,
@@ -93,6 +96,7 @@ class Services:
         self.identity = identity
         self.verifier = verifier
         self.nonces = nonces
+        self.rekey: RekeyService | None = None  # set by `build`
 
     @classmethod
     def build(cls, config: Config, store: ObjectStore, clock: Clock) -> Services:
@@ -106,12 +110,14 @@ class Services:
             return keys.get(key_id)
 
         view = AdmittingStore(store)  # every write of a request spends its nonce first
-        return cls(
+        services = cls(
             ReviewService(config, view, clock),
             IdentityAccessService(config, view, clock),
             RequestVerifier(lookup, clock),
             NonceLedger(store),
         )
+        services.rekey = RekeyService(config, view, clock)
+        return services
 
 
 def request_message(event: Mapping[str, Any], origin: str | None) -> tuple[Message, bytes]:
@@ -317,6 +323,16 @@ def build_reviewer_app(services: Services, origin: str | None = None) -> Reviewe
                 for s, t in zip(segments, tickets, strict=True)
             ]
         )
+
+    @app.post(
+        f"{PREFIX}/cases/<case>/rekey",
+        summary="Store a case file's key re-wrapped for the current roster (a rekey record)",
+        responses=refusals.answer(201, RekeyOut, "Stored (or already stored): its key"),
+    )
+    def store_rekey(case: CaseId, body: RekeyIn) -> Response[str]:
+        if services.rekey is None:
+            raise NotPermittedError("rekeying is not available here")
+        return _json(201, RekeyOut(key=services.rekey.store_record(app.actor(), case, body.record)))
 
     @app.post(f"{PREFIX}/cases/<case>/read", summary="Mark the thread as seen up to a message")
     def mark_read(case: CaseId, body: ReadIn) -> ThreadOut:

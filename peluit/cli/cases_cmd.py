@@ -10,6 +10,7 @@
     peluit cases status CASE STATUS [--target apip|kpk|aph] (--reason TEXT | --reason-file F)
                         [--tell-reporter TEXT]   (required for ditolak: the reporter learns why)
     peluit cases tag    CASE uji [--clear]                   (uji: a test report, ADR 0015)
+    peluit cases rekey  CASE... | --channel C   (give cases to the current roster, ADR 0037)
 
 each with --key KEYFILE [--server URL] [--config peluit.toml] [--passphrase-file FILE].
 CASE is a case id or its reference (`ABCD-EFGH-JKMN-PQRS`). The passphrase is read from the
@@ -105,6 +106,9 @@ def _parser() -> argparse.ArgumentParser:
     tag.add_argument("case")
     tag.add_argument("tag", choices=workflow.TAGS)
     tag.add_argument("--clear", action="store_true")
+    rekey = command("rekey", "give cases to the current roster (new key headers, audited)")
+    rekey.add_argument("cases", nargs="*", metavar="CASE")
+    rekey.add_argument("--channel", help="every case of this channel")
     return p
 
 
@@ -147,6 +151,11 @@ def _run(desk: ReviewDesk, args: argparse.Namespace) -> None:
             text = _text(None, args.text_file)
         key = desk.reply(case_id(args.case), text or "", tuple(args.file))
         print(f"sent: {printable_line(key)}")
+    elif args.action == "rekey":
+        from . import rekey_cmd
+
+        for line in rekey_cmd.run(desk, args.cases, args.channel):
+            print(printable_line(line))
     elif args.action == "tag":
         state = desk.client.set_tag(case_id(args.case), args.tag, present=not args.clear)
         print(f"tags: {printable_line(' '.join(state.tags) or '-')}")

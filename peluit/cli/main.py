@@ -25,6 +25,7 @@ commands:
   followup a reporter's follow-up with the receipt code: status, send (`peluit followup --help`)
   log      the release log: init, append, show, cosign (`peluit log --help`)
   witness  oversight checks the release log, then cosigns it (`peluit witness --help`)
+  verify-site  check a site against its signed release, log and witnesses (KPK's monitor)
 """
 
 
@@ -109,6 +110,10 @@ def _dispatch(args: list[str]) -> int:
         from . import witness_cmd
 
         return witness_cmd.main(rest)
+    if command == "verify-site":
+        from . import verify_site_cmd
+
+        return verify_site_cmd.main(rest)
     if command == "smoke":
         from . import smoke_cmd
 

@@ -15,6 +15,7 @@ from peluit.release.checks import check_release
 from peluit.release.manifest import parse_manifest
 from peluit.site import SiteError, build_site
 from peluit.site.build import SOURCE_DIR
+from peluit.verify.trust import trust_from_config
 
 from .atomic import atomic_output
 from .passphrase import PassphraseError, read_passphrase
@@ -49,13 +50,19 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "--site", type=Path, help="a built site folder: check that it is the one signed"
     )
+    trust = sub.add_parser(
+        "trust", help="write the trust file verifiers keep (peluit verify-site --trust)"
+    )
+    trust.add_argument("--config", type=Path, required=True, help="peluit.toml")
+    trust.add_argument("--out", type=Path, required=True, help="the trust file to write (new)")
     return p
 
 
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"make": _make, "sign": _sign, "show": _show, "verify": _verify}[args.action](args)
+        actions = {"make": _make, "sign": _sign, "show": _show, "verify": _verify, "trust": _trust}
+        return actions[args.action](args)
     except (
         release.ReleaseError,
         ConfigError,
@@ -158,4 +165,25 @@ def _verify(args: argparse.Namespace) -> int:
         return 0
     result = release.require_threshold(config, note)
     print(f"{args.file}: {result.describe()}")
+    return 0
+
+
+def _trust(args: argparse.Namespace) -> int:
+    """The trust file of this configuration: its release signers, threshold, log key and
+    witnesses (docs/format.md#the-trust-file)."""
+    config = load_config(args.config)
+    trust = trust_from_config(config)
+    if trust is None or trust.log_key is None:
+        raise release.ReleaseError(
+            "the configuration's [release] section names no log_key and witnesses: a verifier "
+            "needs both (docs/operator-guide.md#the-release-log)"
+        )
+    with atomic_output(args.out, mode=0o644, exclusive=True) as out:
+        out.write(trust.text().encode("utf-8"))
+    print(
+        f"{args.out}: {len(trust.signers)} release signers ({trust.threshold} needed), "
+        f"log {trust.log_key.name}, {len(trust.witnesses)} witnesses "
+        f"({trust.witness_threshold} needed)"
+    )
+    print("  give it to KPK; they check each key with the person it names")
     return 0

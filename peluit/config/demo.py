@@ -19,7 +19,11 @@ import tempfile
 import tomllib
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from cryptography.hazmat.primitives.asymmetric import ed25519
+
+from peluit import tlog
 from peluit.keys import KeyFile, open_key_file, seal
 
 DEMO_PASSPHRASE = "demo-peluit-bukan-rahasia"  # noqa: S105 - published on purpose: demo only
@@ -30,6 +34,10 @@ README = "README.txt"
 # The demo's release signers (docs/operator-guide.md): oversight and a head of the team, as a
 # real configuration would name them. `peluit serve` signs the demo release with both keys.
 DEMO_RELEASE = '\n[release]\nsigners = ["kpk-liaison", "agus"]\nthreshold = 2\n'
+# The demo's release log (docs/adr/0039): its key beside the configuration, the KPK liaison
+# its witness. `peluit serve` appends each new release and cosigns with the demo key.
+LOG_KEY = "log.key"
+DEMO_LOG = 'log_key = "{vkey}"\nwitnesses = ["kpk-liaison"]\nwitness_threshold = 1\n'
 
 DEMO_BANNER = (
     "# DEMO configuration made by `peluit serve`. Its key files are in the demo-keys folder\n"
@@ -133,7 +141,14 @@ def ensure_demo(data_dir: Path, site_url: str) -> Path:
         'name = { id = "Pemerintah Kabupaten Batanghari", en = "Batanghari Regency Government" }',
         'name = { id = "DEMO Pemerintah Kabupaten Batanghari", en = "DEMO Batanghari Regency" }',
     )
+    log_signer = tlog.Ed25519Signer(
+        f"{urlsplit(site_url).netloc}/log", ed25519.Ed25519PrivateKey.generate()
+    )
+    log_key = data_dir / LOG_KEY
+    log_key.unlink(missing_ok=True)  # left by an interrupted first run: its vkey is in no config
+    _write_new(log_key, (log_signer.skey() + "\n").encode("ascii"))
+    release = DEMO_RELEASE + DEMO_LOG.format(vkey=log_signer.verifier().vkey())
     partial = config_path.with_name(f".{CONFIG_NAME}.part")
-    partial.write_text(DEMO_BANNER + text + DEMO_RELEASE, encoding="utf-8")
+    partial.write_text(DEMO_BANNER + text + release, encoding="utf-8")
     partial.replace(config_path)
     return config_path

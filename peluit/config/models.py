@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
-from peluit import age
+from peluit import age, tlog
 from peluit.core.ids import RESERVED_PERSON_IDS, ROSTER_ID_PATTERN
 from peluit.keys.errors import SigningKeyFormatError
 from peluit.keys.signing import parse_public_key
@@ -238,6 +238,11 @@ class Release(_Strict):
 
     signers: Annotated[list[Identifier], Field(min_length=1, max_length=16)]
     threshold: Annotated[int, Field(ge=1, le=16)]
+    # The release log (docs/adr/0039): its verifier key from `peluit log init`, the people who
+    # witness it (cosigning with their key files' signing keys) and how many must cosign.
+    log_key: str | None = None
+    witnesses: Annotated[list[Identifier], Field(max_length=16)] = []
+    witness_threshold: Annotated[int, Field(ge=1, le=16)] = 1
 
     @model_validator(mode="after")
     def _reachable(self) -> Release:
@@ -245,6 +250,19 @@ class Release(_Strict):
             raise ValueError("release signers must be unique")
         if self.threshold > len(self.signers):
             raise ValueError("the threshold is more than the number of release signers")
+        if len(set(self.witnesses)) != len(self.witnesses):
+            raise ValueError("release witnesses must be unique")
+        if self.log_key is None and self.witnesses:
+            raise ValueError("release witnesses need the log's key (log_key)")
+        if self.log_key is not None:
+            if self.witness_threshold > len(self.witnesses):
+                raise ValueError("the witness threshold is more than the number of witnesses")
+            try:
+                log = tlog.parse_vkey(self.log_key)
+            except tlog.TlogError as exc:
+                raise ValueError(f"release log_key: {exc}") from None
+            if not isinstance(log, tlog.Ed25519Verifier):
+                raise ValueError("release log_key is an Ed25519 log key (type 0x01)")
         return self
 
 
@@ -282,7 +300,8 @@ class Config(_Strict):
                             f"but the roster does not give them that role"
                         )
         keys = {p.id: p.signing_key for p in self.people}
-        for signer in self.release.signers if self.release else []:
+        signing = [*self.release.signers, *self.release.witnesses] if self.release else []
+        for signer in signing:
             if signer not in keys:
                 raise ValueError(f"release: unknown person {signer!r}")
             if keys[signer] is None:

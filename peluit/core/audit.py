@@ -60,6 +60,7 @@ ACTIONS = frozenset(
         "object.read",
         "status.change",
         "case.tag",
+        "case.rekey",
         "message.post",
         "reply.uploads",
         "thread.read",

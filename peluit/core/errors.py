@@ -180,6 +180,11 @@ class TeamSignatureError(ReviewError):
     over the statement, or its day is not today's: it is not stored."""
 
 
+class RekeyError(ReviewError):
+    """A rekey record (core/rekey.py) that is malformed, not signed by its writer's roster key,
+    or not for the stored file it names: it is not stored."""
+
+
 class InvalidCiphertextError(ReviewError):
     """An upload is not an age file for exactly the recipients the server expects."""
 

@@ -64,6 +64,7 @@ _OBJECT = re.compile(
     rf"|thread/[0-9]{{5}}-{ROSTER_ID_PATTERN}\.age|notes/[0-9a-f]{{64}}\.age"
     rf"|identity-grants/{ROSTER_ID_PATTERN}\.age"
     rf"|replies/{SUBMISSION_ID_PATTERN}/[0-9]{{2}}/[0-9]{{5}}\.age"
+    r"|rekey/[0-9a-f]{64}/[0-9a-f]{64}\.json"  # a file's key for the current roster (ADR 0037)
 )
 
 
@@ -281,7 +282,7 @@ class ReviewService:
         channel = state.channel
         reader = self._access.is_reader(person, channel)
         custodian = self._access.is_custodian(person, channel)
-        if key == "report.age" or key.startswith(("files/", "thread/", "replies/")):
+        if key == "report.age" or key.startswith(("files/", "thread/", "replies/", "rekey/")):
             return reader
         if key.startswith("notes/"):
             noted = {n for r in requests for n in r.notes}

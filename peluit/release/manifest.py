@@ -24,6 +24,9 @@ from .note import check_text
 
 FORMAT = "peluit-release/1"
 WELL_KNOWN = ".well-known/peluit/"  # release files live here and are not in the manifest
+# The release log (docs/adr/0039): it records the release, so the release cannot list it.
+LOG_DIR = "log/"
+UNLISTED = (WELL_KNOWN, LOG_DIR)
 RELEASE_PATH = WELL_KNOWN + "release.json"
 _FIELDS = {"format", "commit", "site_url", "files", "headers", "roster", "channels", "release"}
 
@@ -34,7 +37,7 @@ def site_file_hashes(site_dir: Path) -> dict[str, str]:
     for path in sorted(site_dir.rglob("*")):
         if path.is_file():
             name = path.relative_to(site_dir).as_posix()
-            if not name.startswith(WELL_KNOWN):
+            if not name.startswith(UNLISTED):
                 hashes[name] = hashlib.sha256(path.read_bytes()).hexdigest()
     if "index.html" not in hashes:
         raise ManifestError(f"{site_dir} holds no index.html: is it a built site?")

@@ -87,6 +87,8 @@ def site_findings(site_dir: Path) -> list[str]:
         if not path.is_file():
             continue
         name = path.relative_to(site_dir).as_posix()
+        if name.startswith("log/"):
+            continue  # the release log: C2SP checkpoint, tiles and bundles, static by design
         if path.suffix.lower() not in STATIC_SUFFIXES:
             found.append(f"{name}: not a static asset type ({path.suffix or 'no suffix'})")
         elif path.suffix == ".html" and _META_EQUIV.search(path.read_text(encoding="utf-8")):

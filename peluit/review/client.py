@@ -35,6 +35,7 @@ from peluit.api.review_models import (
     MeOut,
     MessageOut,
     ObjectOut,
+    RekeyOut,
     StateOut,
     ThreadOut,
 )
@@ -204,6 +205,12 @@ class ReviewClient:
         manifest is a message) after `last_read`."""
         path = f"/cases/{_segment(case)}/read"
         return _answer(self.call("POST", path, body={"seq": seq}), ThreadOut)
+
+    def store_rekey(self, case: str, record: bytes) -> str:
+        """Store a rekey record (`peluit.core.rekey`); returns its key in the case."""
+        path = f"/cases/{_segment(case)}/rekey"
+        answer = _answer(self.call("POST", path, body={"record": _b64(record)}), RekeyOut)
+        return answer.key
 
     def request_identity(self, case: str, reason: bytes) -> IdentityRequestOut:
         path = f"/cases/{_segment(case)}/identity-requests"

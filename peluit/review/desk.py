@@ -35,7 +35,7 @@ from peluit.core.ids import case_reference, is_case_id
 from peluit.core.report import FileEntry
 from peluit.keys import KeyFile
 
-from . import answers, attach, authenticity, compose, content
+from . import answers, attach, authenticity, compose, content, rekey
 from .attachments import decrypt_attachment
 from .client import ReviewClient
 from .content import Message
@@ -77,6 +77,8 @@ class ReviewDesk:
         self._reports: dict[str, ReportReading] = {}
         self._messages: dict[tuple[str, str], Message] = {}
         self._sha256: dict[tuple[str, str], str] = {}  # of each fetched ciphertext
+        self._listed: dict[str, list[str]] = {}  # each opened case's object keys (rekey records)
+        self._rekeyed = rekey.Rekeyed(config, client)
         self._lock = threading.Lock()
 
     # -- who I am on which channel (from the local roster; the server decides again) -------
@@ -140,7 +142,7 @@ class ReviewDesk:
         if known is not None:
             return known
         sealed = self.client.read_object(case, "report.age")
-        reading = read_report(self._open(sealed))
+        reading = read_report(self._open_in(case, sealed))
         with self._lock:
             self._reports[case] = reading
             self._sha256[(case, "report.age")] = hashlib.sha256(sealed).hexdigest()
@@ -162,6 +164,8 @@ class ReviewDesk:
     def open_case(self, case: str) -> CaseFile:
         view = self.client.get_case(case)
         objects = {o.key: o for o in view.objects}
+        with self._lock:
+            self._listed[case] = list(objects)
         report = self.report(case) if "report.age" in objects else None
         row = self._row(view, view.thread)
         thread = sorted(
@@ -219,7 +223,7 @@ class ReviewDesk:
         except ReviewApiError:
             return Message(seq, sender, None, key, problem=content.NOT_FETCHED)
         try:
-            plaintext: bytes | None = self._open(ciphertext)
+            plaintext: bytes | None = self._open_in(case, ciphertext)
         except age.AgeError:
             plaintext = None
         decoded = content.decode_message(seq, sender, key, plaintext)
@@ -259,7 +263,10 @@ class ReviewDesk:
                 raise ReviewInputError(f"segment {segment} of attachment {number} is missing")
             return self.client.download(case, objects[key])
 
-        return entry, decrypt_attachment(entry, fetch, self.key.identity)
+        def rekeyed(segment: bytes) -> list[bytes]:
+            return self._rekeyed.candidates(case, objects, segment)
+
+        return entry, decrypt_attachment(entry, fetch, self.key.identity, rekeyed)
 
     def _file_entry(self, case: str, number: int, view: CaseOut) -> FileEntry:
         """The manifest entry of file `number`: the report's, or the one in the message the
@@ -282,9 +289,22 @@ class ReviewDesk:
     def _open(self, ciphertext: bytes) -> bytes:
         return compose.open_file(self.key, ciphertext)
 
+    def _open_in(self, case: str, ciphertext: bytes) -> bytes:
+        """Decrypt a file of `case`; one written for an earlier roster through its rekey
+        records (`peluit.review.rekey`), after the caller's checks of the original."""
+
+        def candidates() -> list[bytes]:
+            with self._lock:
+                listed = self._listed.get(case)
+            if listed is None:
+                listed = [o.key for o in self.client.get_case(case).objects]
+            return self._rekeyed.candidates(case, listed, ciphertext)
+
+        return rekey.open_file(self.key.identity, ciphertext, candidates)
+
     def _decrypt_bytes(self, case: str, key: str) -> bytes | None:
         try:
-            return self._open(self.client.read_object(case, key))
+            return self._open_in(case, self.client.read_object(case, key))
         except (age.AgeError, ReviewApiError):
             return None
 

@@ -1,0 +1,173 @@
+"""The trust file: the keys a verifier of the site trusts (docs/format.md#the-trust-file).
+
+KPK keeps it; `peluit release trust` writes it from the operator's configuration, and KPK
+checks its keys with the people named in it (fingerprints) before relying on it. TOML:
+
+    format = "peluit-trust/1"
+    site_url = "https://wbs.batangharikab.go.id/"
+    release_threshold = 2
+    release_signers = ["wbs.batangharikab.go.id/peluit-release/agus+1a2b3c4d+AQ…", …]
+    log_key = "wbs.batangharikab.go.id/log+5e6f7a8b+AQ…"
+    witness_threshold = 1
+    witnesses = ["peluit-witness/kpk-liaison+9c0d1e2f+BA…"]
+
+Every key is a C2SP verifier key (vkey): release signers and the log key of type 0x01
+(Ed25519), witnesses of type 0x04 (tlog-cosignature). The console builds the same trust from
+the configuration it runs with (`trust_from_config`).
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from peluit import tlog
+from peluit.config import Config
+from peluit.keys import parse_public_key
+from peluit.release import key_name
+from peluit.release.log import witness_key_name
+
+FORMAT = "peluit-trust/1"
+_V = TypeVar("_V", tlog.Ed25519Verifier, tlog.CosignatureVerifier)
+_FIELDS = {
+    "format",
+    "site_url",
+    "release_threshold",
+    "release_signers",
+    "log_key",
+    "witness_threshold",
+    "witnesses",
+}
+
+
+class TrustError(Exception):
+    """A trust file that cannot be used; the message says what is wrong."""
+
+
+@dataclass(frozen=True)
+class Trust:
+    site_url: str
+    signers: tuple[tlog.Ed25519Verifier, ...]
+    threshold: int
+    log_key: tlog.Ed25519Verifier | None  # None only from a configuration without a log
+    witnesses: tuple[tlog.CosignatureVerifier, ...]
+    witness_threshold: int
+
+    def text(self) -> str:
+        """The trust file (TOML; JSON strings and lists are TOML too)."""
+
+        def keys(verifiers: tuple[Any, ...]) -> str:
+            return "[\n" + "".join(f"  {json.dumps(v.vkey())},\n" for v in verifiers) + "]"
+
+        lines = [
+            "# What a verifier of this Peluit site trusts (docs/format.md#the-trust-file).",
+            "# Check every key with the person it names before relying on this file.",
+            f"format = {json.dumps(FORMAT)}",
+            f"site_url = {json.dumps(self.site_url)}",
+            f"release_threshold = {self.threshold}",
+            f"release_signers = {keys(self.signers)}",
+        ]
+        if self.log_key is not None:
+            lines += [
+                f"log_key = {json.dumps(self.log_key.vkey())}",
+                f"witness_threshold = {self.witness_threshold}",
+                f"witnesses = {keys(self.witnesses)}",
+            ]
+        return "\n".join(lines) + "\n"
+
+
+def trust_from_config(config: Config) -> Trust | None:
+    """The trust a configuration implies: its release signers, the log key and witnesses of
+    its `[release]` section; None when it names no release signers."""
+    release = config.release
+    if release is None:
+        return None
+    signers = tuple(
+        tlog.Ed25519Verifier(key_name(config, p), _signing_key(config, p)) for p in release.signers
+    )
+    log_key = None
+    if release.log_key is not None:
+        log_key = _vkey(release.log_key, tlog.Ed25519Verifier, "log key")
+    witnesses = tuple(
+        tlog.CosignatureVerifier(witness_key_name(p), _signing_key(config, p))
+        for p in release.witnesses
+    )
+    return Trust(
+        str(config.organisation.site_url),
+        signers,
+        release.threshold,
+        log_key,
+        witnesses,
+        release.witness_threshold,
+    )
+
+
+def _signing_key(config: Config, person: str) -> Any:
+    signing_key = config.person(person).signing_key
+    if signing_key is None:  # the configuration's validator refuses this already
+        raise TrustError(f"{person} has no signing_key in the roster")
+    return parse_public_key(signing_key)
+
+
+def parse_trust(text: str) -> Trust:
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise TrustError(f"the trust file is not TOML ({exc})") from None
+    if document.get("format") != FORMAT:
+        raise TrustError(f"not a {FORMAT} trust file (format = {FORMAT!r})")
+    if set(document) != _FIELDS:
+        missing, extra = sorted(_FIELDS - set(document)), sorted(set(document) - _FIELDS)
+        raise TrustError(
+            f"a trust file has exactly {sorted(_FIELDS)} (missing {missing}, extra {extra})"
+        )
+    signers = tuple(
+        _vkey(v, tlog.Ed25519Verifier, "release signer") for v in _list(document, "release_signers")
+    )
+    witnesses = tuple(
+        _vkey(v, tlog.CosignatureVerifier, "witness") for v in _list(document, "witnesses")
+    )
+    threshold = _count(document, "release_threshold", len(signers))
+    witness_threshold = _count(document, "witness_threshold", len(witnesses))
+    if not isinstance(document["site_url"], str) or not document["site_url"].startswith(
+        ("https://", "http://")
+    ):
+        raise TrustError("site_url is the site's http(s) URL")
+    return Trust(
+        document["site_url"],
+        signers,
+        threshold,
+        _vkey(document["log_key"], tlog.Ed25519Verifier, "log key"),
+        witnesses,
+        witness_threshold,
+    )
+
+
+def _list(document: dict[str, Any], field: str) -> list[Any]:
+    value = document[field]
+    if not isinstance(value, list) or not value:
+        raise TrustError(f"{field} is a list of one or more verifier keys")
+    if len(set(value)) != len(value):
+        raise TrustError(f"{field} names a key twice")
+    return value
+
+
+def _count(document: dict[str, Any], field: str, most: int) -> int:
+    value = document[field]
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
+        raise TrustError(f"{field} is a whole number from 1 to {most}")
+    return value
+
+
+def _vkey(value: Any, kind: type[_V], what: str) -> _V:
+    if not isinstance(value, str):
+        raise TrustError(f"a {what} is a verifier key string")
+    try:
+        parsed = tlog.parse_vkey(value)
+    except tlog.TlogError as exc:
+        raise TrustError(f"{what} {value[:40]!r}: {exc}") from None
+    if not isinstance(parsed, kind):
+        raise TrustError(f"{what} {parsed.name}: a key of the wrong type")
+    return parsed
