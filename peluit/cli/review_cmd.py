@@ -17,6 +17,7 @@ import webbrowser
 from peluit.config import ConfigError
 from peluit.review.console.app import ConsoleSetup, ReviewConsole
 from peluit.review.console.server import LOOPBACK, ConsoleServer
+from peluit.review.console.site_check import SiteCheck
 from peluit.review.errors import ReviewInputError
 
 from .argtypes import port
@@ -43,8 +44,9 @@ def main(argv: list[str]) -> int:
         return 2
     try:
         made = setup(args)
+        site_check = SiteCheck.for_config(made.config)  # the public site, on unlock
         console = ReviewConsole(
-            ConsoleSetup(made.config, args.key, made.key_data, made.server, made.client)
+            ConsoleSetup(made.config, args.key, made.key_data, made.server, made.client, site_check)
         )
         server = ConsoleServer(console, args.port)
     except (ConfigError, ReviewInputError, OSError) as exc:

@@ -46,6 +46,7 @@ from .language import Languages, safe_back
 from .layout import Frame, error_content, render
 from .listing import Filters, select, summarize
 from .requests_page import requests_content
+from .site_check import SiteCheck
 from .web import Request, Response, attachment_headers, page, redirect, text
 
 _CASE = rf"(?P<case>{CASE_ID_PATTERN})"
@@ -62,6 +63,7 @@ class ConsoleSetup:
     key_data: bytes
     server_url: str
     make_client: Callable[[KeyFile], ReviewClient]
+    site_check: SiteCheck | None = None  # the public site, checked on unlock (issue 15)
 
 
 class ReviewConsole:
@@ -203,6 +205,8 @@ class ReviewConsole:
             return self._unlock_page(session, error)
         desk = ReviewDesk(self._setup.config, key, self._setup.make_client(key))
         unlocked = self._sessions.unlock(session, desk)
+        if self._setup.site_check is not None:
+            self._setup.site_check.start()  # on its own thread: the banner shows once it fails
         self._languages.carry(session, unlocked)
         response = redirect("/cases" if desk.reader_channels() else "/identity-requests")
         response.headers["Set-Cookie"] = guard.session_cookie(self.port, unlocked)
@@ -328,6 +332,8 @@ class ReviewConsole:
             notice = bi(indonesian, english)
             session.notice = None
         here = request.path + (f"?{urlencode(request.query)}" if request.query else "")
+        if self._setup.site_check is not None:
+            content = Html(self._setup.site_check.banner() + content)
         return page(200, render(self._frame, session, title, content, notice, here))
 
     def _error(
