@@ -64,6 +64,16 @@ def claim(store: ObjectStore, upload: str, case: str, use: Use) -> None:
     raise StagingClaimedError("these uploaded files already belong to another case")
 
 
+def check_free(store: ObjectStore, upload: str, case: str, use: Use) -> None:
+    """`StagingClaimedError` now if `staging/{upload}/` is already bound to anything else: a
+    read before a request writes anything, so that a refused request leaves nothing behind
+    (`claim` still decides, create-only, when requests race)."""
+    key = layout.staging_reply_claim(upload) if use == REPLY else layout.staging_claim(upload)
+    theirs = _existing(store, key)
+    if theirs is not None and theirs != claim_bytes(case, use):
+        raise StagingClaimedError("these uploaded files already belong to another case")
+
+
 def _existing(store: ObjectStore, key: str) -> bytes | None:
     try:
         return store.get(key)

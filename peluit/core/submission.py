@@ -8,9 +8,10 @@ different content under the same submission id is a conflict.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -20,7 +21,7 @@ from peluit.config.models import Limits
 from peluit.store.errors import ObjectExistsError, ObjectNotFoundError
 from peluit.store.port import ObjectStore, UploadTicket
 
-from . import layout, padding, recipient_set, reporter_signature, staging
+from . import layout, padding, parallel, recipient_set, reporter_signature, staging
 from .dates import Clock, local_date
 from .errors import (
     IdentityBlockError,
@@ -70,6 +71,9 @@ class Finalization:
     # report and identity block (core/reporter_signature.py); both or neither (older clients).
     reporter_key: bytes | None = None
     signature: bytes | None = None
+    # Which statement the signature is over: 2 binds the case id and the reply key (every
+    # current client), 1 the report and identity block only (clients from before).
+    statement: reporter_signature.Version = 1
 
 
 @dataclass(frozen=True)
@@ -124,7 +128,7 @@ class SubmissionService:
         self._check_report(channel, request, padded)
         self._check_identity(channel, request.identity, padded)
         self._check_reply_key(request.reply_recipient)
-        _check_signature(request)
+        _check_signature(request, case_id(submission))
         if len(request.lookup_hash) != 32:
             raise InvalidUploadPlanError("the receipt lookup hash must be 32 bytes")
         recipients = len(self._config.report_recipients(channel))
@@ -133,32 +137,48 @@ class SubmissionService:
         case = case_id(submission)
         digest = _digest(request)
         today = local_date(self._clock, self._config.organisation.timezone)
-        resuming = self._claimed_with(case, digest)
+        # Independent store calls run together (core/parallel.py), in steps that each wait for
+        # the one before: reads, then the claims, then the case's objects, then state.json.
+        resuming, received = parallel.run_both(
+            lambda: self._claimed_with(case, digest), lambda: self._received_day(case, today)
+        )
         # Every segment still to copy is checked now, also when resuming: what is staged
         # under the id may have expired and been uploaded again since the first attempt.
-        pending = [
-            s
-            for s in request.segments
-            if not (resuming and self._exists(layout.case_segment(case, s.file, s.index)))
-        ]
-        for segment in pending:
-            check_staged(self._store, submission, segment, recipients)
+        pending = request.segments
+        if resuming:
+            copied = parallel.run_all(
+                [
+                    functools.partial(self._exists, layout.case_segment(case, s.file, s.index))
+                    for s in request.segments
+                ]
+            )
+            pending = tuple(s for s, done in zip(request.segments, copied, strict=True) if not done)
         lookup_entry = _canonical(
             {"version": 1, "case": case, "reply_recipient": request.reply_recipient}
             | _reporter_key(request)
         )
-        self._check_lookup_free(request.lookup_hash, lookup_entry)
+        checks: list[Callable[[], None]] = [
+            functools.partial(check_staged, self._store, submission, s, recipients) for s in pending
+        ]
+        checks.append(lambda: self._check_lookup_free(request.lookup_hash, lookup_entry))
+        if pending:
+            checks.append(lambda: staging.check_free(self._store, submission, case, staging.REPORT))
+        parallel.run_all(checks)
+        claims: list[Callable[[], None]] = []
         if pending:  # the staging area is this case's, and no other's
-            staging.claim(self._store, submission, case, staging.REPORT)
-
+            claims.append(lambda: staging.claim(self._store, submission, case, staging.REPORT))
         if not resuming:
-            marker = json.dumps({"version": 1, "digest": digest}).encode()
-            try:
-                self._store.put_new(layout.case_marker(case), marker)
-            except ObjectExistsError:
-                if not self._claimed_with(case, digest):
-                    raise SubmissionConflictError("submission already finalized") from None
-        return self._write_case(submission, case, channel, request, pending, lookup_entry, today)
+            claims.append(lambda: self._claim_case(case, digest))
+        parallel.run_all(claims)
+        return self._write_case(submission, case, channel, request, pending, lookup_entry, received)
+
+    def _claim_case(self, case: str, digest: str) -> None:
+        marker = json.dumps({"version": 1, "digest": digest}).encode()
+        try:
+            self._store.put_new(layout.case_marker(case), marker)
+        except ObjectExistsError:
+            if not self._claimed_with(case, digest):
+                raise SubmissionConflictError("submission already finalized") from None
 
     def _check_lookup_free(self, lookup_hash: bytes, entry: bytes) -> None:
         """A receipt code belongs to one case: refuse before writing anything if it is taken."""
@@ -179,20 +199,29 @@ class SubmissionService:
         lookup_entry: bytes,
         today: date,
     ) -> Receipt:
-        copy_staged(self._store, submission, case, 0, pending)  # each was checked above
-        self._put_same(layout.case_report(case), request.report)
-        if request.identity is not None:
-            self._put_same(layout.case_identity(case), request.identity)
-        self._put_same(layout.lookup(request.lookup_hash), lookup_entry)
         # For the review team: the reply key without the lookup hash (which would link the
-        # case to the receipt code's token), and the channel's case index; both before
+        # case to the receipt code's token), and the channel's case index; all before
         # state.json, which marks the case complete.
         reply_entry = _canonical(
             {"version": 1, "reply_recipient": request.reply_recipient} | _reporter(request)
         )
-        self._put_same(layout.case_reply(case), reply_entry)
-        today = self._received_day(case, today)
-        self._put_same(layout.case_index(channel.id, today.isoformat(), case), b"")
+        objects = [
+            (layout.case_report(case), request.report),
+            (layout.lookup(request.lookup_hash), lookup_entry),
+            (layout.case_reply(case), reply_entry),
+            (layout.case_index(channel.id, today.isoformat(), case), b""),
+        ]
+        if request.identity is not None:
+            objects.insert(1, (layout.case_identity(case), request.identity))
+        parallel.run_all(
+            [
+                *(
+                    functools.partial(copy_staged, self._store, submission, case, 0, [s])
+                    for s in pending  # each was checked above
+                ),
+                *(functools.partial(self._put_same, key, data) for key, data in objects),
+            ]
+        )
         state = {
             "version": 1,
             "channel": channel.id,
@@ -420,22 +449,35 @@ def _require_age(data: bytes, recipients: int, complete: bool = True, padded: bo
         ) from None
 
 
-def _check_signature(request: Finalization) -> None:
+def _check_signature(request: Finalization, case: str) -> None:
     if request.reporter_key is None and request.signature is None:
         return  # a client from before signatures
     if request.reporter_key is None or request.signature is None:
         raise ReporterSignatureError("the reporter key and the signature go together")
-    statement = reporter_signature.report_statement(request.report, request.identity)
+    if request.statement == 2:
+        statement = reporter_signature.finalize_statement(
+            case, request.report, request.identity, request.reply_recipient
+        )
+    else:
+        statement = reporter_signature.report_statement(request.report, request.identity)
     if not reporter_signature.verify(request.reporter_key, request.signature, statement):
         raise ReporterSignatureError("the signature does not verify with the reporter key")
 
 
-def _reporter_key(request: Finalization) -> dict[str, str]:
-    """The lookup entry's part: the key the reporter's later messages are checked with."""
-    return {"reporter_key": request.reporter_key.hex()} if request.reporter_key else {}
+def _reporter_key(request: Finalization) -> dict[str, str | int]:
+    """The lookup entry's part: the key the reporter's later messages are checked with, and
+    (version 2) that they must sign their case and number too."""
+    if request.reporter_key is None:
+        return {}
+    return {"reporter_key": request.reporter_key.hex()} | _statement(request)
 
 
-def _reporter(request: Finalization) -> dict[str, str | None]:
+def _statement(request: Finalization) -> dict[str, int]:
+    """Version 1 is written as no field: entries from before versions stay byte-identical."""
+    return {"statement": 2} if request.statement == 2 else {}
+
+
+def _reporter(request: Finalization) -> dict[str, str | int | None]:
     """`reply.json`'s part, for the review tool: the key, the signature, and the identity
     block's SHA-256 (which the signature covers, and which a reviewer cannot fetch)."""
     if request.reporter_key is None or request.signature is None:
@@ -445,7 +487,7 @@ def _reporter(request: Finalization) -> dict[str, str | None]:
         "reporter_key": request.reporter_key.hex(),
         "report_signature": request.signature.hex(),
         "identity_sha256": identity,
-    }
+    } | _statement(request)
 
 
 def _canonical(value: object) -> bytes:

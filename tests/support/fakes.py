@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -205,32 +206,42 @@ class SimulatedCrashError(Exception):
 
 class CrashingStore:
     """Passes everything to `inner`, but raises `SimulatedCrashError` at the `crash_at`-th
-    write (1-based), without performing it. Reads are never affected."""
+    write (1-based), without performing it. Reads are never affected. Writes a request runs
+    at the same time (core/parallel.py) are counted as they come, so the writes that ran
+    beside the crashing one are done, as when a process dies in the middle of a step."""
 
-    def __init__(self, inner: MemoryStore, crash_at: int) -> None:
+    def __init__(
+        self, inner: MemoryStore, crash_at: int, crash_on: Callable[[str], bool] | None = None
+    ) -> None:
+        """`crash_on`: crash instead at every write to a key it is true of (a step whose
+        writes run at the same time, in no fixed order, stopped at one kind of write)."""
         self.inner = inner
         self.crash_at = crash_at
+        self.crash_on = crash_on
         self.writes = 0
+        self._lock = threading.Lock()
 
-    def _write(self) -> None:
-        self.writes += 1
-        if self.writes == self.crash_at:
-            raise SimulatedCrashError(f"crash at write {self.writes}")
+    def _write(self, key: str) -> None:
+        with self._lock:
+            self.writes += 1
+            crash = self.writes == self.crash_at
+        if crash or (self.crash_on is not None and self.crash_on(key)):
+            raise SimulatedCrashError(f"crash at write {self.crash_at} ({key})")
 
     def put_new(self, key: str, data: bytes) -> ObjectInfo:
-        self._write()
+        self._write(key)
         return self.inner.put_new(key, data)
 
     def put_new_stream(self, key: str, src: BinaryIO, size: int) -> ObjectInfo:
-        self._write()
+        self._write(key)
         return self.inner.put_new_stream(key, src, size)
 
     def replace(self, key: str, data: bytes, if_match: str | None) -> ObjectInfo:
-        self._write()
+        self._write(key)
         return self.inner.replace(key, data, if_match)
 
     def copy_new(self, source: str, dest: str) -> ObjectInfo:
-        self._write()
+        self._write(dest)
         return self.inner.copy_new(source, dest)
 
     def get(self, key: str) -> bytes:

@@ -1,0 +1,64 @@
+"""Independent store calls of one request, run at the same time.
+
+A store call mostly waits: for S3 over the network, for the disk's fsync locally. Calls that do
+not depend on each other (the objects of one finalization, the checks of its staged segments)
+are handed to a small shared pool of threads and awaited together: a request then costs about
+as many round trips as it has steps that depend on each other, not as many as it has calls.
+
+`run_all` waits for every call before it returns or raises, so no write of a request is still
+under way once the request has answered; the error it raises is that of the first failing call
+in the order given, as if they had run one after the other. A call given to `run_all` must not
+call `run_all` itself (it would wait on the pool from inside it).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TypeVar, cast
+
+T = TypeVar("T")
+U = TypeVar("U")
+
+WORKERS = 16  # store calls in flight across the process's requests
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _shared_pool() -> ThreadPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="peluit-store")
+        return _pool
+
+
+def run_all(calls: Sequence[Callable[[], T]]) -> list[T]:
+    """Each call's result, in order; the first failure in that order is raised once all are
+    done. One call (or none) runs in the caller's thread."""
+    if len(calls) <= 1:
+        return [call() for call in calls]
+    pool = _shared_pool()
+    futures: list[Future[T]] = [pool.submit(call) for call in calls[1:]]
+    results: list[T] = []
+    first: BaseException | None = None
+    try:
+        results.append(calls[0]())
+    except Exception as exc:  # noqa: BLE001 -- re-raised below, once the others are done
+        first = exc
+    for future in futures:
+        try:
+            results.append(future.result())
+        except Exception as exc:  # noqa: BLE001 -- as above
+            first = first or exc
+    if first is not None:
+        raise first
+    return results
+
+
+def run_both(first: Callable[[], T], second: Callable[[], U]) -> tuple[T, U]:
+    """`run_all` of two calls of different result types."""
+    a, b = run_all([cast(Callable[[], object], first), cast(Callable[[], object], second)])
+    return cast(T, a), cast(U, b)

@@ -1,0 +1,47 @@
+"""core/parallel.py: independent calls run together; results and errors as if in order."""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+
+import pytest
+
+from peluit.core import parallel
+
+pytestmark = pytest.mark.unit
+
+
+def _late(n: int) -> int:
+    time.sleep(0.01 * (5 - n))  # the first calls end last
+    return n
+
+
+def test_results_come_in_the_order_of_the_calls() -> None:
+    calls = [functools.partial(_late, n) for n in range(5)]
+    assert parallel.run_all(calls) == [0, 1, 2, 3, 4]
+
+
+def test_calls_run_at_the_same_time() -> None:
+    barrier = threading.Barrier(3, timeout=5)  # broken (an error) unless all three meet
+    assert parallel.run_all([barrier.wait, barrier.wait, barrier.wait]) is not None
+
+
+def test_the_first_failure_in_order_is_raised_once_every_call_is_done() -> None:
+    finished: list[str] = []
+
+    def slow_ok() -> None:
+        time.sleep(0.05)
+        finished.append("slow")
+
+    def fails(message: str) -> None:
+        raise ValueError(message)
+
+    with pytest.raises(ValueError, match="first"):
+        parallel.run_all([lambda: fails("first"), slow_ok, lambda: fails("second")])
+    assert finished == ["slow"]
+
+
+def test_two_calls_of_different_types() -> None:
+    assert parallel.run_both(lambda: True, lambda: "day") == (True, "day")
