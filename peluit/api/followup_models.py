@@ -33,6 +33,11 @@ class ThreadMessageOut(_Body):
         default=None,
         description="the day the message was numbered, YYYY-MM-DD (no time); null: older",
     )
+    signature: str | None = Field(
+        default=None,
+        description="a team message: its writer's Ed25519 signature, hex (docs/format.md, "
+        "The team's signatures); null: unsigned, shown as not verified",
+    )
 
 
 class StatusOut(_Body):

@@ -233,6 +233,7 @@ def build_public_app(services: PublicServices) -> PublicResolver:
                     sender=m.sender,
                     data=base64.b64encode(m.data).decode("ascii"),
                     on=m.on,
+                    signature=m.signature,
                 )
                 for m in found.messages
             ],

@@ -12,7 +12,7 @@ from peluit.core.casestate import CaseState
 from peluit.core.evidence import Addition
 from peluit.core.identity_requests import IdentityRequestView
 from peluit.core.ids import SUBMISSION_ID_PATTERN, case_reference
-from peluit.core.review import ThreadEntry, ThreadProgress
+from peluit.core.review import TeamSigned, ThreadEntry, ThreadProgress
 
 from .models import Ciphertext, SegmentIn
 
@@ -44,6 +44,23 @@ UploadId = Annotated[
 ]
 
 
+class TeamSignedIn(_Body):
+    seq: Annotated[int, Field(ge=1, le=99_999, description="the number signed for")]
+    on: Annotated[
+        str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="the day signed for")
+    ]
+    signature: Annotated[
+        str,
+        Field(
+            pattern=r"^[0-9a-f]{128}$",
+            description="Ed25519 signature by the writer's roster key over the statement, hex",
+        ),
+    ]
+
+    def to_core(self) -> TeamSigned:
+        return TeamSigned(seq=self.seq, on=self.on, signature=bytes.fromhex(self.signature))
+
+
 class MessageIn(_Body):
     message: Annotated[
         Ciphertext,
@@ -59,6 +76,12 @@ class MessageIn(_Body):
         list[SegmentIn],
         Field(max_length=10_000, description="the staged segments of the attached files"),
     ] = []
+    signed: TeamSignedIn | None = Field(
+        default=None,
+        description="the writer's signature for the message's number and day "
+        "(docs/format.md, The team's signatures); null: unsigned (older tools), which "
+        "the reporter's tools show as not verified",
+    )
 
 
 class ReplyUploadsIn(_Body):
@@ -207,6 +230,11 @@ class CaseOut(CaseSummaryOut):
     messages: list[ThreadEntryOut]
     reporter: ReporterOut | None = Field(
         default=None, description="null: a case from before reporter signatures"
+    )
+    next_seq: int = Field(
+        default=0,
+        description="the number the next message takes (readers; 0 otherwise): a team "
+        "message is signed for it (docs/format.md, The team's signatures)",
     )
 
 

@@ -217,6 +217,7 @@ def _case_out(view: CaseView) -> CaseOut:
         additions=[AdditionOut.of(a) for a in view.additions],
         messages=[ThreadEntryOut.of(m) for m in view.messages],
         reporter=ReporterOut.of(view.reporter),
+        next_seq=view.next_seq,
     )
 
 
@@ -307,7 +308,10 @@ def build_reviewer_app(services: Services, origin: str | None = None) -> Reviewe
     )
     def post_message(case: CaseId, body: MessageIn) -> Response[str]:
         segments = [s.to_core() for s in body.segments]
-        key = review.post_message(app.actor(), case, body.message, body.upload, segments)
+        signed = body.signed.to_core() if body.signed is not None else None
+        key = review.post_message(
+            app.actor(), case, body.message, body.upload, segments, signed=signed
+        )
         return _json(201, MessageOut(key=key))
 
     @app.post(

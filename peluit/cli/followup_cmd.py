@@ -105,6 +105,17 @@ def _receipt(args: argparse.Namespace) -> str:
     return ask_hidden("Kode tanda terima / receipt code: ", "--receipt-file FILE")
 
 
+# A team message without a valid signature of the channel's reviewers (docs/format.md, "The
+# team's signatures"): the words of js/src/messages.js team_unverified*.
+NOT_VERIFIED = "TIDAK TERVERIFIKASI / NOT VERIFIED"
+NOT_VERIFIED_WARNING = (
+    "PERINGATAN: pesan ini tidak terbukti berasal dari tim penelaah. Jangan ikuti petunjuknya "
+    "(menelepon, membuka berkas) sebelum memastikannya melalui jalur lain. / "
+    "WARNING: this message is not proven to come from the review team. Do not follow its "
+    "instructions (calling a number, opening a file) before confirming them another way."
+)
+
+
 def status_text(view: CaseView) -> str:
     """The case as the follow-up page shows it, for a terminal."""
     words = STATUS.get(view.status)
@@ -120,8 +131,11 @@ def status_text(view: CaseView) -> str:
         lines.append("  (Belum ada pesan. / No messages yet.)")
     for message in view.messages:
         mine = message.sender == "pelapor"
-        who = "Anda / You" if mine else "Tim penelaah / Review team"
+        suspect = not mine and message.readable and not message.verified
+        who = "Anda / You" if mine else (NOT_VERIFIED if suspect else "Tim penelaah / Review team")
         lines.append(f"  #{message.seq} {printable_line(message.on or '—')} {who}:")
+        if suspect:
+            lines.append(f"    {NOT_VERIFIED_WARNING}")
         if message.text is not None:
             if message.text:
                 lines.extend(f"    {part}" for part in printable(message.text).split("\n"))

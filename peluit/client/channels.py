@@ -46,6 +46,9 @@ class ChannelSpec(_Doc):
     report_recipients: list[str]
     identity_recipients: list[str]
     fields: list[FieldRules] = []
+    # The channel's reviewers' `ed25519:<base64>` keys: who may sign the team's messages
+    # (core/team_signature.py). Empty on an older site: every team message is then unverified.
+    reply_signers: list[str] = []
 
 
 class ChannelsDocument(_Doc):

@@ -24,15 +24,18 @@ from pathlib import Path
 from typing import Any, Literal
 
 from peluit import age
-from peluit.core import padding, reporter_signature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from peluit.core import padding, reporter_signature, team_signature
 from peluit.core.receipt import ReceiptCode, ReceiptCodeError
 from peluit.core.report import FileEntry, MessageDocument, SegmentEntry
+from peluit.keys import SigningKeyFormatError, parse_public_key
 from peluit.review.attachments import decrypt_attachment
 from peluit.review.content import ReplyFormatError, decode_reply
 from peluit.review.errors import IntegrityError
 
 from .api import ApiClient, SegmentOut
-from .channels import ChannelsDocument, fetch_channels, hybrid_recipients
+from .channels import ChannelsDocument, ChannelSpec, fetch_channels, hybrid_recipients
 from .errors import UNEXPECTED, ApiError, ClientError, SubmitError
 from .http import Transport
 from .submit import _file_entry, _plan_files, upload_files
@@ -88,6 +91,9 @@ class ThreadMessage:
     files: tuple[FileEntry, ...] = ()  # files the team attached (their manifest)
     upload: str | None = None  # where those files are stored
     problem: str | None = None  # a team message that opened but does not decode
+    # A team message signed by one of the channel's reviewers for this case, number and day
+    # (core/team_signature.py); False: unsigned or not verifiable, never shown as the team's.
+    verified: bool = False
 
 
 class FileIntegrityError(ClientError):
@@ -127,6 +133,7 @@ class CaseView:
                     "readable": m.readable,
                     "files": [{"name": f.name, "type": f.type, "size": f.size} for f in m.files],
                     "problem": m.problem,
+                    "verified": m.verified,
                 }
                 for m in self.messages
             ],
@@ -155,7 +162,36 @@ def _unexpected() -> ApiError:
     return ApiError(200, "invalid_response", UNEXPECTED)
 
 
-def _message(raw: object, identity: age.HybridIdentity) -> ThreadMessage:
+@dataclass(frozen=True)
+class _Signers:
+    """Who may sign the team's messages on this case: its id and its channel's reviewers'
+    keys, from the site's channels.json (covered by the signed release)."""
+
+    case: str
+    keys: list[Ed25519PublicKey]
+
+    @classmethod
+    def of(cls, reference: str, spec: ChannelSpec | None) -> _Signers:
+        keys = []
+        for text in spec.reply_signers if spec else []:
+            try:
+                keys.append(parse_public_key(text))
+            except SigningKeyFormatError:
+                continue  # a key this client cannot read verifies nothing
+        return cls(reference.replace("-", "").lower(), keys)
+
+    def verified(self, seq: int, on: str | None, sealed: bytes, signature: object) -> bool:
+        if not (isinstance(signature, str) and isinstance(on, str) and self.keys):
+            return False
+        try:
+            raw = bytes.fromhex(signature)
+            statement = team_signature.statement(self.case, seq, on, sealed)
+        except ValueError:
+            return False
+        return team_signature.signed_by_any(self.keys, raw, statement)
+
+
+def _message(raw: object, identity: age.HybridIdentity, signers: _Signers) -> ThreadMessage:
     if not (
         isinstance(raw, dict)
         and isinstance(raw.get("seq"), int)
@@ -168,14 +204,18 @@ def _message(raw: object, identity: age.HybridIdentity) -> ThreadMessage:
     if raw["sender"] == REPORTER:
         return ThreadMessage(seq, REPORTER, None, True, on)
     try:
-        plaintext = age.decrypt(base64.b64decode(raw["data"], validate=True), [identity])
+        sealed = base64.b64decode(raw["data"], validate=True)
+        plaintext = age.decrypt(sealed, [identity])
     except (age.AgeError, ValueError):
         return ThreadMessage(seq, TEAM, None, False, on)
+    verified = signers.verified(seq, on, sealed, raw.get("signature"))
     try:
         reply = decode_reply(plaintext)
     except ReplyFormatError as exc:
-        return ThreadMessage(seq, TEAM, None, True, on, problem=exc.problem)
-    return ThreadMessage(seq, TEAM, reply.text, True, on, tuple(reply.files), reply.upload)
+        return ThreadMessage(seq, TEAM, None, True, on, problem=exc.problem, verified=verified)
+    return ThreadMessage(
+        seq, TEAM, reply.text, True, on, tuple(reply.files), reply.upload, verified=verified
+    )
 
 
 class FollowupSession:
@@ -217,7 +257,8 @@ class FollowupSession:
                 and isinstance(answer.get("messages"), list)
             ):
                 raise _unexpected()
-            page = [_message(m, self._identity) for m in answer["messages"]]
+            signers = _Signers.of(answer["case"], self.channels.channels.get(answer["channel"]))
+            page = [_message(m, self._identity, signers) for m in answer["messages"]]
             messages.extend(page)
             if not answer.get("more") or not page or page[-1].seq <= after:
                 return CaseView(

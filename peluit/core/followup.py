@@ -75,6 +75,7 @@ class ThreadItem:
     sender: Sender  # never a reviewer's id
     data: bytes
     on: str | None = None  # the day the message was numbered; None for older messages
+    signature: str | None = None  # a team message's writer's signature (hex); None: unsigned
 
 
 @dataclass(frozen=True)
@@ -147,8 +148,9 @@ class FollowupService:
                     break
                 data = self._store.get(layout.case_prefix(found.case) + message.key)
                 sender: Sender = "pelapor" if message.from_reporter else REVIEWER
-                day = thread.days(self._store, found.case, [message.seq])[message.seq]
-                items.append(ThreadItem(message.seq, sender, data, day))
+                day, sig = thread.day_and_signature(self._store, found.case, message.seq)
+                team_sig = sig if sender == REVIEWER else None  # the reporter's: not needed
+                items.append(ThreadItem(message.seq, sender, data, day, team_sig))
                 budget -= len(data)
             return CaseStatus(
                 reference=case_reference(found.case),

@@ -14,16 +14,17 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from peluit.config import Config
+from peluit.keys import parse_public_key
 from peluit.store.errors import (
     ObjectNotFoundError,
     PreconditionFailedError,
 )
 from peluit.store.port import ObjectStore, UploadTicket
 
-from . import evidence, layout, recipients, staging, thread, workflow
+from . import evidence, layout, recipients, staging, team_signature, thread, workflow
 from .access import Access, Actor
 from .audit import AuditLog
 from .cases import CaseFiles, IndexEntry, Reporter
@@ -39,6 +40,8 @@ from .errors import (
     PreconditionRequiredError,
     ReplyKeyMissingError,
     StateConflictError,
+    TeamSignatureError,
+    ThreadMovedError,
     TransitionInputError,
     UnknownMessageError,
 )
@@ -120,6 +123,15 @@ class ThreadEntry:
 
 
 @dataclass(frozen=True)
+class TeamSigned:
+    """A team message's signature (64 bytes) for thread number `seq` on day `on`."""
+
+    seq: int
+    on: str
+    signature: bytes
+
+
+@dataclass(frozen=True)
 class CaseView:
     case: str
     state: CaseState
@@ -131,6 +143,7 @@ class CaseView:
     additions: list[evidence.Addition]  # evidence the reporter added: files and manifest
     messages: list[ThreadEntry]  # the thread's messages with their days (readers only)
     reporter: Reporter | None = None  # the reporter's key and report signature (readers only)
+    next_seq: int = 0  # the number a new message takes (readers only): a team message signs it
 
 
 def public_etag(store_etag: str) -> str:
@@ -250,6 +263,7 @@ class ReviewService:
             additions=additions,
             messages=entries,
             reporter=self._cases.reporter(case) if reader else None,
+            next_seq=thread.next_seq(self._store, case) if reader else 0,
         )
 
     def _thread_entries(self, case: str) -> list[ThreadEntry]:
@@ -395,16 +409,25 @@ class ReviewService:
         message: bytes,
         upload: str | None = None,
         segments: Sequence[Segment] = (),
+        signed: TeamSigned | None = None,
     ) -> str:
         """Store a message to the reporter (age ciphertext to the reply key, the reviewers and
         oversight) as the next `thread/{seq}-{reviewer}.age`; returns that relative key. With
         `segments`, the files staged under `upload` (each checked here: size, SHA-256, an age
         header for the same recipients) are copied to `replies/{upload}/…` first; what they
-        are is in the message (`peluit-reply/1`), which the server cannot read."""
+        are is in the message (`peluit-reply/1`), which the server cannot read. With `signed`
+        (the writer's signature for number `seq` on day `on`, core/team_signature.py), the
+        signature is checked against the writer's roster key, kept in the message's claim, and
+        the message takes exactly that number and day (`ThreadMovedError` if it is no longer
+        the next one). The reporter's tools check it themselves; this check only keeps a
+        broken signature from being stored."""
         state, _ = self._cases.load(case)
         self._access.require_reviewer(actor.id, state.channel)
         count = self._message_recipient_count(case, state)
         recipients.check_ciphertext(message, count, self._config.limits.report_max_bytes)
+        today = local_date(self._clock, self._config.organisation.timezone)
+        if signed is not None:
+            self._check_team_signature(actor.id, case, message, signed, today)
         if segments or upload is not None:
             if upload is None:
                 raise InvalidUploadPlanError("files need the id they were uploaded under")
@@ -420,8 +443,36 @@ class ReviewService:
         if upload is not None:
             staging.claim(self._store, upload, case, staging.REPLY)
             _copy_reply(self._store, upload, case, segments)
-        day = local_date(self._clock, self._config.organisation.timezone).isoformat()
-        return thread.append(self._store, case, actor.id, message, day=day).key
+        if signed is None:
+            return thread.append(self._store, case, actor.id, message, day=today.isoformat()).key
+        return thread.append(
+            self._store,
+            case,
+            actor.id,
+            message,
+            day=signed.on,
+            signature=signed.signature,
+            seq=signed.seq,
+        ).key
+
+    def _check_team_signature(
+        self, person: str, case: str, message: bytes, signed: TeamSigned, today: date
+    ) -> None:
+        """Before anything is written: the writer's roster key signed this message for this
+        case, number and a day at most one from the server's (clocks around midnight), and
+        the number is still the next one."""
+        key = self._access.person(person).signing_key
+        try:
+            day = date.fromisoformat(signed.on)
+            text = team_signature.statement(case, signed.seq, signed.on, message)
+        except ValueError:
+            raise TeamSignatureError("the signed number or day is malformed") from None
+        if abs((day - today).days) > 1:
+            raise TeamSignatureError("the signed day is not today")
+        if key is None or not team_signature.verify(parse_public_key(key), signed.signature, text):
+            raise TeamSignatureError("not signed with the writer's roster key")
+        if thread.next_seq(self._store, case) != signed.seq:
+            raise ThreadMovedError("the thread's next number is not the signed one")
 
     def _message_recipient_count(self, case: str, state: CaseState) -> int:
         reply = self._cases.reply_recipient(case)

@@ -166,13 +166,17 @@ class ReviewClient:
         message: bytes,
         upload: str | None = None,
         segments: Sequence[Segment] = (),
+        signed: Mapping[str, object] | None = None,
     ) -> MessageOut:
         """A message to the reporter; with `upload` and `segments` (`{"file", "index", "size",
-        "sha256"}`), the files staged under `upload` are attached to it."""
+        "sha256"}`), the files staged under `upload` are attached to it; `signed`: the
+        writer's signature for its number and day (`{"seq", "on", "signature"}`)."""
         body: dict[str, object] = {"message": _b64(message)}
         if upload is not None:
             body["upload"] = upload
             body["segments"] = [dict(s) for s in segments]
+        if signed is not None:
+            body["signed"] = dict(signed)
         path = f"/cases/{_segment(case)}/messages"
         return _answer(self.call("POST", path, body=body), MessageOut)
 

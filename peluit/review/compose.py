@@ -14,7 +14,7 @@ from typing import Literal
 
 from peluit import age
 from peluit.config import Channel, Config
-from peluit.core import recipients
+from peluit.core import padding, recipients, team_signature
 from peluit.core.report import FileEntry, ReplyDocument
 from peluit.keys import KeyFile
 
@@ -44,11 +44,23 @@ def access_reason(config: Config, channel_id: str, text: str) -> bytes:
 
 
 def reply_document(text: str, files: Sequence[FileEntry] = (), upload: str | None = None) -> bytes:
-    """The plaintext of a message to the reporter: a `peluit-reply/1` document."""
+    """The plaintext of a message to the reporter: a `peluit-reply/1` document, padded with
+    spaces to its size bucket (core/padding.py) as the reporter's documents are, so the
+    ciphertext's size does not tell how long the reply or its file list is."""
     document = ReplyDocument(format=REPLY_FORMAT, text=text, files=list(files), upload=upload)
-    return json.dumps(
-        document.model_dump(mode="json"), separators=(",", ":"), ensure_ascii=False
-    ).encode()
+    return padding.pad(
+        json.dumps(
+            document.model_dump(mode="json"), separators=(",", ":"), ensure_ascii=False
+        ).encode()
+    )
+
+
+def sign_message(key: KeyFile, case: str, seq: int, on: str, sealed: bytes) -> dict[str, object]:
+    """The writer's signature of a sealed message for thread number `seq` on day `on`
+    (core/team_signature.py), as the reviewer API takes it (`signed`)."""
+    statement = team_signature.statement(case, seq, on, sealed)
+    signature = team_signature.sign(key.signing_key, statement)
+    return {"seq": seq, "on": on, "signature": signature.hex()}
 
 
 def message(

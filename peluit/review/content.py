@@ -140,6 +140,15 @@ def decode_reply(plaintext: bytes) -> ReplyDocument:
             )
         )
     try:
+        padding.unpad(plaintext)  # nothing after the document but spaces up to a bucket
+    except padding.PaddingError:
+        raise ReplyFormatError(
+            _problem(
+                "Pesan tim tidak dilapisi ke ukuran baku",
+                "The team's message is not padded to a size bucket",
+            )
+        ) from None
+    try:
         return ReplyDocument.model_validate(raw)
     except ValidationError as exc:
         raise ReplyFormatError(

@@ -45,6 +45,7 @@ from .views import CaseFile, CaseListing, CaseRow, HistoryEntry, RequestRow
 
 MAX_TEXT = 20_000  # characters of a reply or reason; the API's ciphertext limit is larger
 PARALLEL = 4  # requests in flight when one page needs several objects
+SIGN_ATTEMPTS = 3  # a signed message races other writers for its number this often
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -328,7 +329,7 @@ class ReviewDesk:
         words = _text(text, "message") if text.strip() or not plans else ""
         if not plans:
             sealed = compose.message(self.config, channel, reply, words)
-            return self.client.post_message(case, sealed).key
+            return self._post_signed(case, view.next_seq, sealed)
 
         def seal(data: bytes) -> bytes:
             return compose.reply_segment(self.config, channel, reply, data)
@@ -337,7 +338,29 @@ class ReviewDesk:
         sealed = compose.message(self.config, channel, reply, words, sent.files, sent.upload)
         if len(sealed) > limits.report_max_bytes:
             raise ReviewInputError("the message and its file list are too large")
-        return self.client.post_message(case, sealed, sent.upload, sent.segments).key
+        return self._post_signed(case, view.next_seq, sealed, sent.upload, sent.segments)
+
+    def _post_signed(
+        self,
+        case: str,
+        next_seq: int,
+        sealed: bytes,
+        upload: str | None = None,
+        segments: Sequence[Mapping[str, object]] = (),
+    ) -> str:
+        """Post a message signed with this person's roster key for the thread's next number
+        and today (docs/format.md, "The team's signatures"). If someone wrote meanwhile
+        (`thread_moved`), sign again for the new next number; the ciphertext stays the same."""
+        seq = max(next_seq, 1)
+        for attempt in range(SIGN_ATTEMPTS):
+            signed = compose.sign_message(self.key, case, seq, self.today().isoformat(), sealed)
+            try:
+                return self.client.post_message(case, sealed, upload, segments, signed).key
+            except ReviewApiError as exc:
+                if exc.code != "thread_moved" or attempt == SIGN_ATTEMPTS - 1:
+                    raise
+            seq = max(self.client.get_case(case).next_seq, 1)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def change_status(
         self,
@@ -373,7 +396,7 @@ class ReviewDesk:
         )
         state = self.client.change_status(case, etag or view.etag, status, sealed, target or None)
         if letter is not None:  # after the change: a refused change must not tell anything
-            self.client.post_message(case, letter)
+            self._post_signed(case, view.next_seq, letter)
         return state
 
     def request_identity(self, case: str, reason: str) -> IdentityRequestOut:

@@ -355,10 +355,19 @@ def channels_document(config: Config) -> dict[str, Any]:
                 "deadlines": [d.model_dump() for d in channel.deadlines],
                 # The receipt's "first answer due by" (working days, as the console counts).
                 "sla": channel.sla.model_dump(),
+                # Who may sign the team's messages to the reporter (core/team_signature.py):
+                # the channel's reviewers' roster signing keys, covered by the signed release.
+                "reply_signers": reply_signers(config, channel),
             }
             for channel in config.channels
         },
     }
+
+
+def reply_signers(config: Config, channel: Channel) -> list[str]:
+    """The `ed25519:<base64>` signing keys of the channel's reviewers, sorted, once each."""
+    keys = (config.person(p).signing_key for p in channel.reviewers)
+    return sorted({key for key in keys if key})
 
 
 def _field_rules(config: Config, field: FieldSpec) -> dict[str, Any]:
