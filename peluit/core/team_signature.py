@@ -1,5 +1,5 @@
 """The review team's signatures on its messages to the reporter (docs/format.md, "The team's
-signatures"; ADR 0036).
+signatures"; ADR 0040).
 
 Anyone who holds the reply key's *public* half (the server does) can encrypt a message to the
 reporter, and age does not say who wrote it. So the reviewer who writes a message signs it with
