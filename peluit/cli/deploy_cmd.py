@@ -40,6 +40,8 @@ def _deploy_parser() -> argparse.ArgumentParser:
         type=Path,
         help="the release signed by the configuration's release signers (peluit release sign)",
     )
+    p.add_argument("--log", type=Path, help="the release log's folder (peluit log init)")
+    p.add_argument("--log-key", type=Path, help="the release log's key file (peluit log init)")
     _common(p)
     p.add_argument(
         "--dry-run",
@@ -100,6 +102,8 @@ def deploy_main(argv: list[str]) -> int:
             dry_run=args.dry_run,
             parameters=_parameters(args.parameter),
             release=args.release,
+            log=args.log,
+            log_key=args.log_key,
         )
         region = _region(args.region, args.config)
         tools = DeployTools(

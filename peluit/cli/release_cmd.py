@@ -10,6 +10,7 @@ from pathlib import Path
 
 from peluit import release
 from peluit.config import Config, ConfigError, load_config
+from peluit.deploy.release_log import check_log_options, publish_log
 from peluit.keys import KeyFileError, open_key_file
 from peluit.release.checks import check_release
 from peluit.release.manifest import parse_manifest
@@ -50,6 +51,11 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "--site", type=Path, help="a built site folder: check that it is the one signed"
     )
+    log = sub.add_parser("log", help="append a signed release to the release log (before deploy)")
+    log.add_argument("file", type=Path, help="the release file, signed by the threshold")
+    log.add_argument("--config", type=Path, required=True, help="peluit.toml")
+    log.add_argument("--log", type=Path, required=True, help="the release log's folder")
+    log.add_argument("--log-key", type=Path, required=True, help="the release log's key file")
     trust = sub.add_parser(
         "trust", help="write the trust file verifiers keep (peluit verify-site --trust)"
     )
@@ -61,7 +67,14 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     try:
-        actions = {"make": _make, "sign": _sign, "show": _show, "verify": _verify, "trust": _trust}
+        actions = {
+            "make": _make,
+            "sign": _sign,
+            "show": _show,
+            "verify": _verify,
+            "trust": _trust,
+            "log": _log,
+        }
         return actions[args.action](args)
     except (
         release.ReleaseError,
@@ -186,4 +199,23 @@ def _trust(args: argparse.Namespace) -> int:
         f"({trust.witness_threshold} needed)"
     )
     print("  give it to KPK; they check each key with the person it names")
+    return 0
+
+
+def _log(args: argparse.Namespace) -> int:
+    """Append the release (signed by the threshold) to the log folder, so the witnesses can
+    cosign it before `peluit deploy` publishes it (docs/operator-guide.md#the-release-log)."""
+    config = load_config(args.config)
+    data = args.file.read_bytes()
+    result = release.require_threshold(config, release.parse_note(data))
+    refusal = check_log_options(config, args.log, args.log_key)
+    if refusal is not None:
+        raise release.ReleaseError(refusal)
+    said: list[str] = []
+    publish_log(config, args.log, args.log_key, data, None, said.append)
+    for line in said:
+        print(line)
+    print(f"{args.file}: {result.describe()}")
+    print(f"  next: each witness runs `peluit witness cosign --log {args.log} …`; attach their")
+    print("  lines with `peluit log cosign`; then `peluit deploy --release … --log … --log-key …`")
     return 0

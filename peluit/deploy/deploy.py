@@ -33,6 +33,7 @@ from .aws import AwsClients, account_id
 from .console import Console, confirmed
 from .errors import DeployError
 from .package import LambdaPackage, WheelProvider, build_lambda_package
+from .release_log import check_log_options, publish_log
 from .site import SiteBuilder, invalidate, publish_site
 from .source import Source
 
@@ -74,6 +75,8 @@ class DeployOptions:
     dry_run: bool = False
     parameters: Mapping[str, str] = field(default_factory=dict)
     release: Path | None = None  # the signed release (`peluit release sign`)
+    log: Path | None = None  # the release log's folder (`peluit log init`), docs/adr/0039
+    log_key: Path | None = None  # the release log's key file
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,7 @@ def deploy(options: DeployOptions, tools: DeployTools) -> DeployResult:
         # Before anything is packaged, uploaded or changed: a release short of its signatures,
         # or not this very site, is refused (the dry run says so and previews the rest).
         note, refusal = _release(options, tools, config, site_dir)
+        refusal = refusal or check_log_options(config, options.log, options.log_key)
         if refusal is not None and not options.dry_run:
             raise DeployError(f"refusing to deploy: {refusal}")
         say("Packaging the functions …")
@@ -152,6 +156,8 @@ def deploy(options: DeployOptions, tools: DeployTools) -> DeployResult:
         if note is not None:
             (site_dir / RELEASE_PATH).parent.mkdir(parents=True, exist_ok=True)
             (site_dir / RELEASE_PATH).write_bytes(note)
+            if options.log is not None and options.log_key is not None:
+                publish_log(config, options.log, options.log_key, note, site_dir, say)
         template_url = _upload_artifacts(tools, artifacts, package)
         template_keys = stack.template_parameters(clients.cloudformation, template_url)
         values = _parameter_values(options, config, case_bucket, artifacts, package, template_keys)

@@ -25,6 +25,10 @@ from .errors import DeployError
 NO_CACHE = "no-cache"
 IMMUTABLE = "public, max-age=31536000, immutable"
 ONE_DAY = "public, max-age=86400"
+# The release log (docs/adr/0039): its checkpoint is revalidated each time and uploaded last,
+# after the tiles it names; tiles, entry bundles and archived releases are immutable.
+LOG_CHECKPOINT = "log/checkpoint"
+LOG_IMMUTABLE = ("log/tile/", "log/releases/")
 
 _HASHED = re.compile(r"\.[0-9a-f]{8,}\.(?:min\.)?[a-z0-9]+$")
 _ALWAYS_REVALIDATE = frozenset(
@@ -67,6 +71,8 @@ class SiteFile:
 
 
 def content_type(name: str) -> str:
+    if name == LOG_CHECKPOINT:
+        return "text/plain; charset=utf-8"
     suffix = Path(name).suffix.lower()
     if suffix in _TYPES:
         return _TYPES[suffix]
@@ -75,6 +81,8 @@ def content_type(name: str) -> str:
 
 
 def cache_control(name: str) -> str:
+    if name.startswith(LOG_IMMUTABLE):
+        return IMMUTABLE  # a tile, partial or full, and an archived release never change
     base = name.rsplit("/", 1)[-1].lower()
     if _HASHED.search(base):
         return IMMUTABLE
@@ -84,11 +92,12 @@ def cache_control(name: str) -> str:
 
 
 def site_files(root: Path) -> list[SiteFile]:
-    """Every file under `root`, pages last: a new page never refers to an asset not yet up."""
+    """Every file under `root`, pages last: a new page never refers to an asset not yet up;
+    the log's checkpoint after them all (it names tiles that must be there)."""
     files = [
         SiteFile(key, path, content_type(key), cache_control(key)) for key, path in _walk(root)
     ]
-    return sorted(files, key=lambda f: (f.key.endswith(".html"), f.key))
+    return sorted(files, key=lambda f: (f.key == LOG_CHECKPOINT, f.key.endswith(".html"), f.key))
 
 
 def _walk(root: Path) -> Iterator[tuple[str, Path]]:

@@ -7,17 +7,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from moto import mock_aws
 
+from peluit import tlog
 from peluit.config import Config, load_config
-from peluit.config.demo import ensure_demo, open_demo_key
+from peluit.config.demo import LOG_KEY, ensure_demo, open_demo_key
 from peluit.deploy.aws import AwsClients, make_clients
 from peluit.deploy.deploy import DeployOptions, DeployResult, DeployTools, deploy
 from peluit.deploy.errors import DeployError
 from peluit.deploy.stack import Waiting
-from peluit.release import make_release, sign_as, source_commit
+from peluit.release import make_release, parse_note, sign_as, source_commit
+from peluit.release.demo import demo_log_signer
+from peluit.release.log import parse_record, record_of
 from tests.support.deploying import (
     CASE_BUCKET,
     REGION,
@@ -63,9 +68,25 @@ class Rig:
         path.write_bytes(note.encode())
         return path
 
-    def deploy(self, release: Path | None, *, dry_run: bool = False) -> DeployResult:
-        options = DeployOptions(self.config_path, STACK, yes=True, dry_run=dry_run, release=release)
+    def deploy(
+        self, release: Path | None, *, dry_run: bool = False, log_key: Path | None = None
+    ) -> DeployResult:
+        """Deploy with the demo's log key (or `log_key`) and a log folder in the work folder."""
+        options = DeployOptions(
+            self.config_path,
+            STACK,
+            yes=True,
+            dry_run=dry_run,
+            release=release,
+            log=self.work / "log",
+            log_key=log_key or self.demo / LOG_KEY,
+        )
         return deploy(options, self.tools)
+
+    def site_object(self, result: DeployResult, key: str) -> dict[str, Any]:
+        bucket = result.outputs["SiteBucketName"]
+        answer: dict[str, Any] = self.clients.s3.get_object(Bucket=bucket, Key=key)
+        return answer
 
     def state(self) -> tuple[list[str], list[str]]:
         buckets = sorted(b["Name"] for b in self.clients.s3.list_buckets()["Buckets"])
@@ -153,3 +174,43 @@ def test_a_release_signed_and_then_changed_is_refused(rig: Rig) -> None:
     with pytest.raises(DeployError, match="does not verify"):
         rig.deploy(release)
     assert rig.state() == ([], [])
+
+
+def test_the_release_is_logged_and_the_log_published_with_the_site(rig: Rig) -> None:
+    """A short record of the release in the log; the log under /log/, its checkpoint uploaded
+    last and revalidated, its tiles immutable; a second deploy of the same release does not
+    append it again."""
+    release = rig.release("agus", "kpk-liaison")
+    result = rig.deploy(release)
+    log_key = demo_log_signer(rig.demo).verifier()
+    checkpoint_object = rig.site_object(result, "log/checkpoint")
+    assert checkpoint_object["CacheControl"] == "no-cache"
+    note, _ = tlog.open_note(checkpoint_object["Body"].read(), [log_key])
+    assert tlog.parse_checkpoint(note.text).size == 1
+    bundle = rig.site_object(result, "log/tile/entries/000.p/1")
+    assert bundle["CacheControl"] == "public, max-age=31536000, immutable"
+    record = parse_record(bundle["Body"].read()[2:])
+    assert record == record_of(parse_note(release.read_bytes()))
+    archived = rig.site_object(result, f"log/{record.archive_path}")["Body"].read()
+    assert archived == release.read_bytes()
+    assert "Release log: the release is entry 0 (appended now)" in rig.console.said
+    assert any("cosigned by 0 of the 1 witnesses needed" in line for line in rig.console.said)
+
+    rig.deploy(release)
+    assert "Release log: the release is entry 0, appended before" in rig.console.said
+    files = tlog.DirectoryFiles(rig.work / "log")
+    assert tlog.read_checkpoint(files, log_key)[0].size == 1
+
+
+def test_a_log_key_that_is_not_the_configurations_is_refused_before_anything_is_made(
+    rig: Rig,
+) -> None:
+    other = rig.work / "other.key"
+    other.write_text(
+        tlog.Ed25519Signer("elsewhere/log", Ed25519PrivateKey.generate()).skey() + "\n",
+        encoding="ascii",
+    )
+    with pytest.raises(DeployError, match="is not the key of the configuration's log"):
+        rig.deploy(rig.release("agus", "kpk-liaison"), log_key=other)
+    assert rig.state() == ([], [])
+    assert not (rig.work / "log").exists()
