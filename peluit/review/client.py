@@ -45,7 +45,7 @@ from peluit.httpsig.sign import sign_request
 from peluit.keys import KeyFile
 
 from .errors import ReviewApiError
-from .transport import HttpRequest, HttpResponse, Transport
+from .transport import HttpRequest, HttpResponse, Transport, require_download_url
 
 PREFIX = "/api/v1/review"
 Answer = TypeVar("Answer", bound=BaseModel)
@@ -143,7 +143,9 @@ class ReviewClient:
     def download(self, case: str, obj: CaseObjectOut) -> bytes:
         """An object listed by `get_case`: by its presigned URL if it has one, else the API."""
         if obj.url is not None:
-            return self._transport.fetch(urljoin(self._base + "/", obj.url))
+            url = urljoin(self._base + "/", obj.url)
+            require_download_url(self._base, url)
+            return self._transport.fetch(url)
         return self.read_object(case, obj.key)
 
     def change_status(

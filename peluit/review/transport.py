@@ -4,7 +4,8 @@ The real transport follows no redirect: a 3xx answer is a `TransportError` namin
 pointed (a redirect would carry a signed request, or a download, past the check that the URL
 is HTTPS). Answers are read up to a cap (`max_answer_bytes` for the API, a larger
 `max_download_bytes` for a presigned download of one encrypted segment); a longer answer is a
-`TransportError`, never read whole into memory."""
+`TransportError`, never read whole into memory. A download URL from an https API must be
+https too (`require_download_url`)."""
 
 from __future__ import annotations
 
@@ -117,6 +118,19 @@ def _refuse_redirect(answer: urllib.error.HTTPError) -> None:
         raise TransportError(
             f"the server answered HTTP {answer.code}, a redirect to {location}; "
             "redirects are not followed: check the server URL"
+        )
+
+
+def require_download_url(api_base: str, url: str) -> None:
+    """A download URL the API handed back is no less protected than the API: from an https
+    API, only https. Plain HTTP on this machine is for `peluit serve`, whose answers only a
+    local API may point to; a remote API (or whoever answers in its name) pointing the tool
+    at `http://127.0.0.1:…` would send the download, unencrypted, to whatever listens there."""
+    _require_http(url)
+    if urlsplit(api_base).scheme == "https" and urlsplit(url).scheme != "https":
+        raise TransportError(
+            "the https reviewer API handed back a download URL that is not https; "
+            "not fetched: check the server's configuration"
         )
 
 

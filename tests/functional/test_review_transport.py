@@ -1,7 +1,8 @@
 """The review client's real transport over HTTP on 127.0.0.1 (issue 18, finding 9): no
 redirect is followed, for the API or a download (a 3xx is an error naming where it
 pointed, and the place it pointed to gets nothing); answers longer than the cap are refused
-without being read whole; URLs that only look local are refused."""
+without being read whole; URLs that only look local are refused; an https API's plain-HTTP
+download URL is not fetched."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from peluit.api.review_models import CaseObjectOut
+from peluit.keys import KeyFile
+from peluit.review.client import ReviewClient
 from peluit.review.errors import TransportError
 from peluit.review.transport import HttpRequest, UrllibTransport
 
@@ -125,3 +129,29 @@ def test_a_url_that_only_looks_local_is_refused(url: str) -> None:
         transport.send(HttpRequest("GET", url))
     with pytest.raises(TransportError, match="only https"):
         transport.fetch(url)
+
+
+def _client(base: str) -> ReviewClient:
+    key = KeyFile.generate("rina", "Rina", ("reviewer",))
+    return ReviewClient(base, key, UrllibTransport(timeout=5))
+
+
+def test_an_https_api_handing_back_a_plain_http_download_url_is_not_fetched(
+    serve: Serve,
+) -> None:
+    """Something listens on 127.0.0.1 (the reviewer's own machine); a remote https API, or
+    whoever answers in its name, hands back a presigned URL pointing there over plain HTTP."""
+    local = serve(Server(body=b"age-encryption.org/v1\n..."))
+    listed = CaseObjectOut(key="report.age", size=25, url=f"http://127.0.0.1:{local.port}/x")
+    with pytest.raises(TransportError, match="not https"):
+        _client("https://review.example.go.id").download("k3v92m7qx0ab4fzt", listed)
+    assert local.asked == []  # nothing went there
+
+
+def test_a_local_api_may_hand_back_a_local_http_download_url(serve: Serve) -> None:
+    """`peluit serve` on this machine answers with http://127.0.0.1 URLs: those are fetched."""
+    local = serve(Server(body=b"age-encryption.org/v1\n..."))
+    listed = CaseObjectOut(key="report.age", size=25, url=f"http://127.0.0.1:{local.port}/x")
+    data = _client(f"http://127.0.0.1:{local.port}").download("k3v92m7qx0ab4fzt", listed)
+    assert data == b"age-encryption.org/v1\n..."
+    assert local.asked == ["/x"]
