@@ -26,6 +26,7 @@ commands:
   log      the release log: init, append, show, cosign (`peluit log --help`)
   witness  oversight checks the release log, then cosigns it (`peluit witness --help`)
   verify-site  check a site against its signed release, log and witnesses (KPK's monitor)
+  notify   mail the team counts of new cases and deadlines, no content (`peluit notify --help`)
 """
 
 
@@ -122,6 +123,10 @@ def _dispatch(args: list[str]) -> int:
         from . import release_cmd
 
         return release_cmd.main(rest)
+    if command == "notify":
+        from . import notify_cmd
+
+        return notify_cmd.main(rest)
     if command == "deploy":
         from . import deploy_cmd
 

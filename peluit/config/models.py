@@ -270,6 +270,63 @@ class Config(_Strict):
     organisation: Organisation
     kpk_areas: Annotated[list[KpkArea], Field(min_length=1)]
     people: Annotated[list[Person], Field(min_length=1)]
+# An e-mail address as the notifications send to it (no display name, no comment, one address).
+_EMAIL = r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$"
+EmailAddress = Annotated[str, Field(max_length=254, pattern=_EMAIL)]
+NotifyEvent = Literal["new_case", "new_message", "due_soon", "overdue"]
+
+
+class NotifyRule(_Strict):
+    """Which events people with one of `roles` in one of `channels` (empty: every channel)
+    are told of (peluit/notify/, docs/adr/0038)."""
+
+    roles: Annotated[list[Literal["reviewer", "custodian", "oversight"]], Field(min_length=1)]
+    channels: list[Identifier] = []
+    events: Annotated[list[NotifyEvent], Field(min_length=1)]
+
+
+class NotifyRecipient(_Strict):
+    """A roster person's mailbox; `digest`: one mail a day at `digest_hour` instead of one
+    per scan that finds something."""
+
+    person: Identifier
+    email: EmailAddress
+    digest: bool = False
+
+
+class Smtp(_Strict):
+    """The mail server `peluit notify` hands local mail to (on AWS: Amazon SES)."""
+
+    host: Annotated[str, Field(min_length=1, max_length=253)] = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535)] = 25
+    starttls: bool = False
+    username: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    password_env: Annotated[str, Field(pattern=r"^[A-Z_][A-Z0-9_]{0,63}$")] | None = None
+
+
+class Notifications(_Strict):
+    """Content-free mail to the team: counts of new cases, reporter messages and deadlines,
+    never a case id, text or receipt code (docs/adr/0038)."""
+
+    sender: EmailAddress
+    console_url: HttpUrl | None = None  # where the team opens the console, shown in each mail
+    digest_hour: Annotated[int, Field(ge=0, le=23)] = 7  # in the organisation's time zone
+    recipients: Annotated[list[NotifyRecipient], Field(min_length=1, max_length=500)]
+    rules: Annotated[list[NotifyRule], Field(min_length=1, max_length=50)] = [
+        NotifyRule(roles=["reviewer"], events=["new_case", "new_message", "due_soon", "overdue"]),
+        NotifyRule(roles=["custodian"], events=["new_case"]),
+        NotifyRule(roles=["oversight"], events=["overdue"]),
+    ]
+    smtp: Smtp = Smtp()
+
+    @model_validator(mode="after")
+    def _one_mailbox_each(self) -> Notifications:
+        people = [r.person for r in self.recipients]
+        if len(people) != len(set(people)):
+            raise ValueError("notifications: each person has one recipient entry")
+        return self
+
+
     channels: Annotated[list[Channel], Field(min_length=1)]
     limits: Limits = Limits()
     store: StoreConfig = StoreConfig()
@@ -278,6 +335,7 @@ class Config(_Strict):
     @model_validator(mode="after")
     def _references(self) -> Config:
         for kind, ids in (
+    notifications: Notifications | None = None
             ("people", [p.id for p in self.people]),
             ("channels", [c.id for c in self.channels]),
             ("kpk_areas", [a.id for a in self.kpk_areas]),
@@ -303,6 +361,7 @@ class Config(_Strict):
         signing = [*self.release.signers, *self.release.witnesses] if self.release else []
         for signer in signing:
             if signer not in keys:
+        self._notification_references(set(roles))
                 raise ValueError(f"release: unknown person {signer!r}")
             if keys[signer] is None:
                 raise ValueError(
@@ -314,6 +373,18 @@ class Config(_Strict):
         return next((c for c in self.channels if c.id == channel_id), None)
 
     def person(self, person_id: str) -> Person:
+    def _notification_references(self, people: set[str]) -> None:
+        if self.notifications is None:
+            return
+        channels = {c.id for c in self.channels}
+        for recipient in self.notifications.recipients:
+            if recipient.person not in people:
+                raise ValueError(f"notifications: unknown person {recipient.person!r}")
+        for rule in self.notifications.rules:
+            for channel in rule.channels:
+                if channel not in channels:
+                    raise ValueError(f"notifications: unknown channel {channel!r}")
+
         return next(p for p in self.people if p.id == person_id)
 
     def report_recipients(self, channel: Channel) -> list[str]:

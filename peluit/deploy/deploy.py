@@ -43,6 +43,7 @@ STACK_NAME = re.compile(r"^[a-z][a-z0-9-]{1,29}$")  # also the template's Prefix
 MANAGED = frozenset(
     {"Prefix", "OrgName", "CaseBucketName", "StagingBucketName", "ArtifactBucket", "ArtifactKey"}
     | {edge_pages.PARAMETER, edge_api.PARAMETER}
+    | {"NotifySender"}  # from [notifications]: the scan's function exists only with a sender
 )
 _ORG_NAME_MAX = 100
 FORM_SCRIPTS = (
@@ -303,6 +304,7 @@ def _parameter_values(
         "StagingBucketName": str(config.store.staging_bucket_name),
         "ArtifactBucket": artifacts,
         "ArtifactKey": package.key,
+        "NotifySender": config.notifications.sender if config.notifications else "",
         **options.parameters,
     }
 

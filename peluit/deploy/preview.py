@@ -1,7 +1,8 @@
 """`peluit deploy --dry-run`: what a deploy would change, with nothing changed in the account.
 
 No bucket is created and nothing is uploaded: the template goes to CloudFormation inline (as
-compact JSON, well under the 51,200-byte limit of `TemplateBody`), and the artifacts are only
+compact JSON without its descriptions and Metadata, `preview_template`, under the 51,200-byte
+limit of `TemplateBody`), and the artifacts are only
 looked at (HEAD). Then:
 
 - **a stack that does not exist yet**: no change set, because a CREATE change set creates the
@@ -77,14 +78,37 @@ def load_template(text: str) -> dict[str, Any]:
 
 
 def template_body(path: Path) -> str:
-    """The template as compact JSON, to send inline."""
-    body = json.dumps(load_template(path.read_text(encoding="utf-8")), separators=(",", ":"))
+    """The template as compact JSON, to send inline, without the parts that only document it
+    (`preview_template`)."""
+    template = preview_template(load_template(path.read_text(encoding="utf-8")))
+    body = json.dumps(template, separators=(",", ":"))
     if len(body.encode("utf-8")) > TEMPLATE_BODY_LIMIT:
         raise DeployError(
             f"the template is {len(body)} bytes as JSON, over CloudFormation's inline limit "
             f"({TEMPLATE_BODY_LIMIT}): a dry run cannot preview it without uploading it"
         )
     return body
+
+
+def preview_template(template: Mapping[str, Any]) -> dict[str, Any]:
+    """`template` without what CloudFormation never acts on: its and its parameters' and
+    outputs' descriptions, and template and resource `Metadata` (checkov's skips; Peluit has
+    no cfn-init). The template grew past the inline limit with the notification function and
+    the alarms (issue 14): a change set of this body lists the same resource changes, because
+    an update never acts on a change of Metadata alone, and a dry run still uploads nothing.
+    The real deploy uploads the whole template."""
+    stripped = {k: v for k, v in template.items() if k not in {"Description", "Metadata"}}
+    for section in ("Parameters", "Outputs"):
+        if isinstance(template.get(section), dict):
+            stripped[section] = {
+                name: {k: v for k, v in spec.items() if k != "Description"}
+                for name, spec in template[section].items()
+            }
+    stripped["Resources"] = {
+        name: {k: v for k, v in resource.items() if k != "Metadata"}
+        for name, resource in template["Resources"].items()
+    }
+    return stripped
 
 
 def template_parameters(cfn: AwsClient, body: str) -> set[str]:

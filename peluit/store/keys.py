@@ -33,7 +33,7 @@ def validate_prefix(prefix: str) -> str:
 # case, and the nonces of signed reviewer requests. On AWS they live in a bucket of their own
 # without Object Lock (peluit/store/s3.py, infra/peluit.yaml), so that default retention never
 # holds them and lifecycle rules can expire them.
-SHORT_LIVED_PREFIXES = ("staging/", "nonces/")
+SHORT_LIVED_PREFIXES = ("staging/", "nonces/", "notify/")  # notify/: peluit/notify/ledger.py
 
 
 def is_short_lived(key_or_prefix: str) -> bool:

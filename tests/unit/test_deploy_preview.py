@@ -24,6 +24,7 @@ from peluit.deploy.preview import (
     delete_preview,
     load_template,
     planned_creation,
+    preview_template,
     template_body,
 )
 from peluit.deploy.source import find_source
@@ -41,9 +42,26 @@ def test_the_template_reads_as_cfn_lint_reads_it() -> None:
 def test_the_inline_template_is_compact_json_within_cloudformations_limit() -> None:
     template = find_source().template
     body = template_body(template)
-    assert json.loads(body) == cfn_lint_template()
+    assert json.loads(body) == preview_template(cfn_lint_template())
     assert len(body.encode()) <= TEMPLATE_BODY_LIMIT
     assert len(body.encode()) < len(template.read_bytes())  # the comments are gone
+
+
+def test_the_inline_template_drops_only_what_cloudformation_never_acts_on() -> None:
+    """Descriptions and Metadata go (the template outgrew the inline limit, issue 14); every
+    resource's Type, Condition, DependsOn, policies and Properties stay exactly as written."""
+    full = cfn_lint_template()
+    sent = json.loads(template_body(find_source().template))
+    assert "Description" not in sent
+    assert not [n for n, r in sent["Resources"].items() if "Metadata" in r]
+    assert [n for n, r in full["Resources"].items() if "Metadata" in r]  # there was some
+    assert sent["Resources"].keys() == full["Resources"].keys()
+    for name, resource in full["Resources"].items():
+        kept = {k: v for k, v in resource.items() if k != "Metadata"}
+        assert sent["Resources"][name] == kept, name
+    assert sent["Conditions"] == full["Conditions"]
+    for name, spec in full["Parameters"].items():
+        assert sent["Parameters"][name] == {k: v for k, v in spec.items() if k != "Description"}
 
 
 def test_a_template_too_big_to_send_inline_is_refused(tmp_path: Path) -> None:
