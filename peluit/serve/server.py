@@ -3,14 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-import socket
 import sys
 import threading
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import timedelta
-from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, cast
@@ -26,116 +20,17 @@ from peluit.store.local import LocalStore
 from peluit.web.headers import SECURITY_HEADERS
 from peluit.web.length import content_length
 
-from . import edge, static
+from . import edge, framing, static
+from .connections import Limits as Limits
+from .connections import refuse_busy
 from .events import http_api_event, response_parts
+from .expiry import expire_staging_periodically as expire_staging_periodically
+from .framing import framing_problem
+from .pacing import Pacing as Pacing
 
-MAX_API_BODY = 8 * 1024 * 1024
 UPLOAD_PREFIX = "/_upload/"
 DOWNLOAD_PREFIX = "/_download/"
 REVIEW_PREFIX = "/api/v1/review/"
-STAGING_EXPIRY = timedelta(days=2)
-NONCE_EXPIRY = timedelta(days=1)
-_PAYLOAD_TOO_LARGE = errors.Problem(
-    413, "payload_too_large", "Permintaan terlalu besar.", "The request is too large."
-)
-_SHORT_BODY = errors.Problem(
-    400,
-    "short_body",
-    "Unggahan terputus sebelum selesai.",
-    "The upload ended before it was complete.",
-)
-_METHOD_NOT_ALLOWED = errors.Problem(
-    405,
-    "method_not_allowed",
-    "Metode permintaan ini tidak dilayani.",
-    "This request method is not served.",
-)
-_SERVER_ERRORS = {
-    501: _METHOD_NOT_ALLOWED,
-    405: _METHOD_NOT_ALLOWED,
-    414: errors.Problem(414, "uri_too_long", "Alamat terlalu panjang.", "The address is too long."),
-    431: errors.Problem(
-        431, "headers_too_large", "Header permintaan terlalu besar.", "The headers are too large."
-    ),
-}
-_LENGTH_REQUIRED = errors.Problem(
-    411, "length_required", "Panjang isi permintaan wajib ada.", "Content-Length is required."
-)
-_BAD_LENGTH = errors.Problem(
-    400,
-    "invalid_content_length",
-    "Panjang isi permintaan (Content-Length) tidak sah.",
-    "The Content-Length header is not a decimal number.",
-)
-_CONFLICTING_LENGTH = errors.Problem(
-    400,
-    "conflicting_content_length",
-    "Permintaan membawa lebih dari satu panjang isi (Content-Length) yang berbeda.",
-    "The request carries Content-Length more than once, with different values.",
-)
-_BUSY = errors.Problem(
-    503,
-    "server_busy",
-    "Server sedang melayani terlalu banyak sambungan. Coba lagi sebentar lagi.",
-    "The server is serving too many connections. Try again in a moment.",
-)
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How long a connection may stall and how many may be open (docs/adr/0024-*.md).
-
-    `timeout`: seconds any one read or write of a connection may wait (a request line, a
-    header, a piece of a body, an idle keep-alive connection); past it the connection is
-    closed. `connections`: connections served at once, one thread each; one more waits up to
-    `queue_wait` seconds for a free slot and is then answered 503 `server_busy` and closed.
-    """
-
-    timeout: float = 30.0
-    connections: int = 64
-    queue_wait: float = 2.0
-
-
-class Pacing:
-    """The follow-up's minimum answer time, waited out after the API lock is released.
-
-    `FollowupService` (peluit/core/followup.py) makes every answer wait until `floor` after
-    the request began, found or not. Its sleep would run inside `resolve`, under the API lock,
-    and stop every other API request (public and reviewer) for as long. So `peluit serve` gives
-    the service `defer` as its sleep: it only notes the moment the answer may leave, and the
-    handler waits for that moment after releasing the lock and before sending anything. The
-    service's store calls are unchanged; only where the wait happens moves.
-
-    The noted moment is one value, read and written only under the API lock (the service runs
-    inside `resolve`, which runs under it), and taken by the request that set it.
-    """
-
-    def __init__(
-        self,
-        monotonic: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self._monotonic = monotonic  # the clock FollowupService measures with (its default)
-        self._sleep = sleep
-        self._deadline: float | None = None
-
-    def defer(self, seconds: float) -> None:
-        """FollowupService's `sleep`: the answer may leave `seconds` from now, not sooner."""
-        deadline = self._monotonic() + seconds
-        if self._deadline is None or deadline > self._deadline:
-            self._deadline = deadline
-
-    def take(self) -> float | None:
-        """The moment noted while the lock was held (None: no wait), and forget it."""
-        deadline, self._deadline = self._deadline, None
-        return deadline
-
-    def wait_until(self, deadline: float | None) -> None:
-        if deadline is None:
-            return
-        rest = deadline - self._monotonic()
-        if rest > 0:
-            self._sleep(rest)
 
 
 class PeluitServer(ThreadingHTTPServer):
@@ -181,7 +76,7 @@ class PeluitServer(ThreadingHTTPServer):
         """Serve the connection on a thread of its own if a slot is free (waiting briefly for
         one); otherwise answer 503 at once and close it, without starting a thread."""
         if not self._slots.acquire(timeout=self.limits.queue_wait):
-            _refuse_busy(request)
+            refuse_busy(request)
             self.shutdown_request(request)
             return
         try:
@@ -204,36 +99,6 @@ class PeluitServer(ThreadingHTTPServer):
         exc = sys.exc_info()[1]
         if not isinstance(exc, ConnectionError | TimeoutError):
             errors.log.error("connection failed: %s", type(exc).__name__)
-
-
-def _refuse_busy(request: socket.socket) -> None:
-    """The 503 for a connection over the limit, sent without waiting on the client."""
-    body = errors.problem_body(_BUSY)
-    head = (
-        f"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
-        f"Content-Length: {len(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n"
-    )
-    try:
-        request.setblocking(False)
-        request.send(head.encode() + body)
-    except OSError:
-        pass  # the client gets the closed connection instead
-
-
-def framing_problem(headers: Message) -> errors.Problem | None:
-    """A request whose body length is ambiguous is refused before anything reads it: a
-    chunked body (nothing here takes one; `Transfer-Encoding` with `Content-Length` is how
-    requests are smuggled past a proxy), a `Content-Length` that is not a decimal number, or
-    one given twice with different values. Repeated identical values are one length (RFC 9110,
-    8.6). Checked first, as a proxy would: before the edge's function or any handler."""
-    if headers.get("Transfer-Encoding") is not None:
-        return _LENGTH_REQUIRED
-    lengths = {v.strip() for v in headers.get_all("Content-Length") or ()}
-    if any(content_length(v) is None for v in lengths):
-        return _BAD_LENGTH
-    if len(lengths) > 1:
-        return _CONFLICTING_LENGTH
-    return None
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -276,9 +141,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._body_read = False
         try:
             path = urlsplit(self.path).path
-            framing = framing_problem(self.headers)
-            if framing is not None:
-                self._problem(framing)
+            unframed = framing_problem(self.headers)
+            if unframed is not None:
+                self._problem(unframed)
                 self.close_connection = True  # the unread body must not be parsed as a request
                 return
             if path == "/api/v1/openapi.json" and self.command in {"GET", "HEAD"}:
@@ -353,12 +218,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _upload(self, key: str) -> None:
         announced = self.headers.get("Content-Length")
         if announced is None:
-            self._problem(_LENGTH_REQUIRED)
+            self._problem(framing.LENGTH_REQUIRED)
             self.close_connection = True
             return
         length = content_length(announced)
         if length is None:
-            self._problem(_BAD_LENGTH)
+            self._problem(framing.BAD_LENGTH)
             self.close_connection = True
             return
         query = dict(parse_qsl(urlsplit(self.path).query))
@@ -368,7 +233,7 @@ class _Handler(BaseHTTPRequestHandler):
             info = self.server.store.accept_upload(key, query, headers, self.rfile, length)
         except ValueError:  # the body ended before its announced length
             self.close_connection = True
-            self._problem(_SHORT_BODY)
+            self._problem(framing.SHORT_BODY)
             return
         except Exception as exc:
             problem = errors.problem_for(exc)
@@ -409,22 +274,22 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _read_body(self) -> bytes | None:
         if self.headers.get("Transfer-Encoding"):
-            self._problem(_LENGTH_REQUIRED)
+            self._problem(framing.LENGTH_REQUIRED)
             self.close_connection = True
             return None
         length = content_length(self.headers.get("Content-Length", "0"))
         if length is None:
-            self._problem(_BAD_LENGTH)
+            self._problem(framing.BAD_LENGTH)
             self.close_connection = True
             return None
-        if length > MAX_API_BODY:
-            self._problem(_PAYLOAD_TOO_LARGE)
+        if length > framing.MAX_API_BODY:
+            self._problem(framing.PAYLOAD_TOO_LARGE)
             self.close_connection = True
             return None
         body = self.rfile.read(length)
         if len(body) < length:  # the client closed before sending it all
             self.close_connection = True
-            self._problem(_SHORT_BODY)
+            self._problem(framing.SHORT_BODY)
             return None
         self._body_read = True
         return body
@@ -434,7 +299,7 @@ class _Handler(BaseHTTPRequestHandler):
         closing with unread data would reset the connection and could lose the answer. A body
         larger than the API takes is not read; the connection closes after the answer."""
         length = content_length(self.headers.get("Content-Length", "0"))
-        if length is None or length > MAX_API_BODY:
+        if length is None or length > framing.MAX_API_BODY:
             self.close_connection = True
             return
         if len(self.rfile.read(length)) < length:
@@ -444,9 +309,7 @@ class _Handler(BaseHTTPRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """What http.server answers itself (a method with no handler, a malformed request line,
         headers too long) as the same JSON problem every other answer is, never its HTML page."""
-        problem = _SERVER_ERRORS.get(code) or errors.Problem(
-            code, "bad_request", "Permintaan tidak dapat dibaca.", "The request could not be read."
-        )
+        problem = framing.server_error(code)
         self.close_connection = True  # what follows on this connection cannot be trusted
         headers = {"Content-Type": "application/json; charset=utf-8", "Connection": "close"}
         with contextlib.suppress(OSError):  # the client has gone
@@ -475,18 +338,3 @@ class _LambdaContext:
     aws_request_id = "local"
     memory_limit_in_mb = 0
     invoked_function_arn = "arn:aws:lambda:local:0:function:peluit-local"
-
-
-def expire_staging_periodically(store: LocalStore, stop: threading.Event) -> threading.Thread:
-    """Start a thread that drops unfinalized uploads older than two days, and spent
-    reviewer API nonces older than a day (signatures live five minutes), hourly."""
-
-    def run() -> None:
-        while not stop.is_set():
-            store.expire("staging/", STAGING_EXPIRY)
-            store.expire("nonces/", NONCE_EXPIRY)
-            stop.wait(3600)
-
-    thread = threading.Thread(target=run, name="peluit-expiry", daemon=True)
-    thread.start()
-    return thread

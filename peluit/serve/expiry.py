@@ -1,0 +1,27 @@
+"""What `peluit serve` drops on its own, as the bucket's lifecycle rules do in AWS: unfinalized
+uploads and spent reviewer API nonces."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+from peluit.store.local import LocalStore
+
+STAGING_EXPIRY = timedelta(days=2)
+NONCE_EXPIRY = timedelta(days=1)
+
+
+def expire_staging_periodically(store: LocalStore, stop: threading.Event) -> threading.Thread:
+    """Start a thread that drops unfinalized uploads older than two days, and spent
+    reviewer API nonces older than a day (signatures live five minutes), hourly."""
+
+    def run() -> None:
+        while not stop.is_set():
+            store.expire("staging/", STAGING_EXPIRY)
+            store.expire("nonces/", NONCE_EXPIRY)
+            stop.wait(3600)
+
+    thread = threading.Thread(target=run, name="peluit-expiry", daemon=True)
+    thread.start()
+    return thread
