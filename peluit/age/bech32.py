@@ -1,5 +1,7 @@
 """Bech32 (BIP 173) without the 90 character limit, as age encodes keys."""
 
+import base64
+
 from .errors import KeyFormatError
 
 _CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
@@ -22,6 +24,7 @@ _TABLE = _generator_table()
 _WORDS = {c: i for i, c in enumerate(_CHARSET)}
 # A bech32 word as a base-32 digit of Python's int(): 5-bit words to bytes in one step.
 _AS_DIGITS = str.maketrans(_CHARSET, "0123456789abcdefghijklmnopqrstuv")
+_FROM_BASE32 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", _CHARSET)
 
 
 def _polymod(values: list[int]) -> int:
@@ -36,30 +39,14 @@ def _expand_hrp(hrp: str) -> list[int]:
     return [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
 
 
-def _convert_bits(data: list[int] | bytes, from_bits: int, to_bits: int, pad: bool) -> list[int]:
-    acc = bits = 0
-    out: list[int] = []
-    maxv = (1 << to_bits) - 1
-    for value in data:
-        acc = (acc << from_bits) | value
-        bits += from_bits
-        while bits >= to_bits:
-            bits -= to_bits
-            out.append((acc >> bits) & maxv)
-    if pad:
-        if bits:
-            out.append((acc << (to_bits - bits)) & maxv)
-    elif bits >= from_bits or (acc << (to_bits - bits)) & maxv:
-        raise KeyFormatError("invalid Bech32 padding")
-    return out
-
-
 def encode(hrp: str, data: bytes) -> str:
     """Encode `data` under the lower-case human-readable part `hrp`."""
-    words = _convert_bits(data, 8, 5, pad=True)
+    # RFC 4648 base32 cuts bytes into 5-bit words as BIP 173 does, the last one padded with 0s
+    text = base64.b32encode(data).decode("ascii").rstrip("=").translate(_FROM_BASE32)
+    words = [_WORDS[c] for c in text]
     check = _polymod([*_expand_hrp(hrp), *words, 0, 0, 0, 0, 0, 0]) ^ 1
-    checksum = [(check >> 5 * (5 - i)) & 31 for i in range(6)]
-    return hrp + "1" + "".join(_CHARSET[w] for w in words + checksum)
+    checksum = "".join(_CHARSET[(check >> 5 * (5 - i)) & 31] for i in range(6))
+    return hrp + "1" + text + checksum
 
 
 def decode(text: str) -> tuple[str, bytes]:
@@ -81,8 +68,8 @@ def decode(text: str) -> tuple[str, bytes]:
 
 
 def _words_to_bytes(text: str) -> bytes:
-    """The data part's 5-bit words (as bech32 characters) to bytes, as
-    `_convert_bits(words, 5, 8, pad=False)` does: fewer than five padding bits, all zero."""
+    """The data part's 5-bit words (as bech32 characters) to bytes, as BIP 173 converts them
+    back: fewer than five padding bits, all zero."""
     size, spare = divmod(5 * len(text), 8)
     if spare >= 5:
         raise KeyFormatError("invalid Bech32 padding")

@@ -7,6 +7,7 @@ caller streaming a file continues with the payload without re-reading.
 from __future__ import annotations
 
 import hmac
+import re
 from dataclasses import dataclass
 from hashlib import sha256
 from typing import BinaryIO
@@ -59,8 +60,11 @@ class Header:
             raise HmacError("header MAC does not verify")
 
 
+_ARG = re.compile(rb"[\x21-\x7e]+")
+
+
 def _is_arg(arg: bytes) -> bool:
-    return bool(arg) and all(0x21 <= c <= 0x7E for c in arg)
+    return _ARG.fullmatch(arg) is not None
 
 
 class _Lines:
