@@ -31,8 +31,10 @@ describe("the bundles", () => {
 
   it("stay small", () => {
     // 27 KiB (9.2 KiB gzip) since the identity and consent rules and the deadlines came in;
-    // 35 KiB (about 12 KiB gzip) since issue 13's counters, file list, review and receipt.
-    assert.ok(bundle("form").length < 35 * 1024, `form.js is ${bundle("form").length} bytes`);
+    // 35 KiB (about 12 KiB gzip) since issue 13's counters, file list, review and receipt;
+    // 37 KiB (12.6 KiB gzip) since issue 16 split the page into modules of one concept each
+    // (their classes' property names are not minified: +1.2 KiB, +0.6 KiB gzip).
+    assert.ok(bundle("form").length < 37 * 1024, `form.js is ${bundle("form").length} bytes`);
     assert.ok(bundle("worker").length < 128 * 1024, `worker.js is ${bundle("worker").length} bytes`);
   });
 
