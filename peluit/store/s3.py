@@ -27,12 +27,11 @@ import tempfile
 import time
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import IO, TYPE_CHECKING, Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
-import boto3  # type: ignore[import-untyped]
-from botocore.config import Config  # type: ignore[import-untyped]
 from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped]
 
+from . import s3_presign as presign
 from .errors import (
     InvalidKeyError,
     ObjectExistsError,
@@ -42,39 +41,15 @@ from .errors import (
 )
 from .keys import SHORT_LIVED_PREFIXES, is_short_lived, validate_key, validate_prefix
 from .port import ObjectInfo, UploadTicket
-
-if TYPE_CHECKING:
-    from _typeshed import WriteableBuffer
-
-DEFAULT_REGION = "ap-southeast-3"  # Asia Pacific (Jakarta)
+from .s3_client import DEFAULT_REGION as DEFAULT_REGION
+from .s3_client import MAX_SINGLE_PUT, RangeNotSatisfiableError, ResponseBody, error_parts, failure
+from .s3_client import S3Client as S3Client
+from .s3_client import make_s3_client as make_s3_client
 
 _CHUNK = 1 << 16
 _SPOOL_IN_MEMORY = 8 << 20  # put_new_stream keeps up to this much in memory, the rest on disk
-_MAX_SINGLE_PUT = 5 << 30  # S3's limit for one PutObject / CopyObject
-_MAX_PRESIGN_EXPIRY = timedelta(days=7)  # S3's limit for SigV4 presigned URLs
 _CONFLICT_ATTEMPTS = 3  # 409 ConditionalRequestConflict on a create-only put: S3 says retry
 _NOT_FOUND = frozenset({"NoSuchKey", "NotFound", "404"})
-
-S3Client = Any  # boto3's S3 client; boto3 ships no type information
-
-
-def make_s3_client(
-    region: str = DEFAULT_REGION, endpoint_url: str | None = None, profile: str | None = None
-) -> S3Client:
-    """An S3 client on the regional endpoint with virtual-hosted addressing, SigV4 and
-    standard retries; with `endpoint_url` (MinIO or another S3-compatible store on
-    premises), path-style addressing on that endpoint. Credentials come from the usual
-    chain (the Lambda role, or `profile`)."""
-    session = boto3.session.Session(profile_name=profile, region_name=region)
-    config = Config(
-        signature_version="s3v4",
-        s3={
-            "addressing_style": "path" if endpoint_url else "virtual",
-            "us_east_1_regional_endpoint": "regional",
-        },
-        retries={"mode": "standard"},
-    )
-    return session.client("s3", region_name=region, endpoint_url=endpoint_url, config=config)
 
 
 class S3Store:
@@ -108,7 +83,7 @@ class S3Store:
         validate_key(key)
         if size < 0:
             raise ValueError("size must not be negative")
-        if size > _MAX_SINGLE_PUT:
+        if size > MAX_SINGLE_PUT:
             raise ValueError("objects over 5 GiB need a multipart upload, which is not supported")
         with tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY) as spool:
             digest = hashlib.sha256()
@@ -156,14 +131,14 @@ class S3Store:
                 ChecksumAlgorithm="SHA256",
             )
         except ClientError as e:
-            code, status = _error(e)
+            code, status = error_parts(e)
             if status == 412 or code == "PreconditionFailed":
                 raise ObjectExistsError(f"an object already exists at {dest!r}") from None
             if code in _NOT_FOUND:
                 raise ObjectNotFoundError(f"no object at {source!r}") from None
-            raise _failure("CopyObject", e) from e
+            raise failure("CopyObject", e) from e
         except BotoCoreError as e:
-            raise _failure("CopyObject", e) from e
+            raise failure("CopyObject", e) from e
         return self.head(dest)
 
     # -- reads --------------------------------------------------------------------------
@@ -181,7 +156,7 @@ class S3Store:
         """A buffered binary stream over the GET response (the caller closes it). botocore
         checks the stored checksum, when there is one, as the stream reaches its end."""
         body = self._get_object(key)["Body"]
-        return io.BufferedReader(_ResponseBody(body), buffer_size=_CHUNK)
+        return io.BufferedReader(ResponseBody(body), buffer_size=_CHUNK)
 
     def read_range(self, key: str, start: int, length: int) -> bytes:
         """Up to `length` bytes from offset `start`; empty past the end."""
@@ -193,7 +168,7 @@ class S3Store:
             return b""
         try:
             response = self._get_object(key, Range=f"bytes={start}-{start + length - 1}")
-        except _RangeNotSatisfiableError:
+        except RangeNotSatisfiableError:
             return b""
         with contextlib.closing(response["Body"]):
             data: bytes = response["Body"].read()
@@ -229,53 +204,12 @@ class S3Store:
         content or an existing key. The bucket's CORS rules must allow those two headers.
         With temporary credentials (a Lambda role) the URL also stops working when they
         expire, whichever comes first."""
-        validate_key(key)
-        if size < 0:
-            raise ValueError("size must not be negative")
-        if size > _MAX_SINGLE_PUT:
-            raise ValueError("objects over 5 GiB need a multipart upload, which is not supported")
-        if len(sha256) != hashlib.sha256().digest_size:
-            raise ValueError("sha256 must be a 32-byte digest")
-        if not timedelta(seconds=1) <= expires_in <= _MAX_PRESIGN_EXPIRY:
-            raise ValueError("expires_in must be between one second and 7 days")
-        checksum = base64.b64encode(sha256).decode("ascii")
-        try:
-            url = self._client.generate_presigned_url(
-                "put_object",
-                Params={
-                    "Bucket": self.bucket_for(key),
-                    "Key": key,
-                    "ContentLength": size,
-                    "ChecksumSHA256": checksum,
-                    "IfNoneMatch": "*",
-                },
-                ExpiresIn=int(expires_in.total_seconds()),
-                HttpMethod="PUT",
-            )
-        except BotoCoreError as e:  # no credentials, typically
-            raise _failure("presigning PutObject", e) from e
-        return UploadTicket(
-            url=str(url),
-            method="PUT",
-            headers={"x-amz-checksum-sha256": checksum, "If-None-Match": "*"},
-        )
+        return presign.put(self._client, self.bucket_for(key), key, size, sha256, expires_in)
 
     def presign_get(self, key: str, expires_in: timedelta) -> str:
         """A presigned GET of `key`. With temporary credentials (a Lambda role) the URL also
         stops working when they expire, whichever comes first."""
-        validate_key(key)
-        if not timedelta(seconds=1) <= expires_in <= _MAX_PRESIGN_EXPIRY:
-            raise ValueError("expires_in must be between one second and 7 days")
-        try:
-            url = self._client.generate_presigned_url(
-                "get_object",
-                Params={"Bucket": self.bucket_for(key), "Key": key},
-                ExpiresIn=int(expires_in.total_seconds()),
-                HttpMethod="GET",
-            )
-        except BotoCoreError as e:  # no credentials, typically
-            raise _failure("presigning GetObject", e) from e
-        return str(url)
+        return presign.get(self._client, self.bucket_for(key), key, expires_in)
 
     # -- listing (last: the method name `list` shadows the builtin in this class body) ---
 
@@ -314,7 +248,7 @@ class S3Store:
                     if _is_valid_key(key):
                         yield ObjectInfo(key=key, size=int(item["Size"]), etag=str(item["ETag"]))
         except (ClientError, BotoCoreError) as e:
-            raise _failure("ListObjectsV2", e) from e
+            raise failure("ListObjectsV2", e) from e
 
     def _put(
         self, key: str, body: bytes | IO[bytes], size: int, sha256: bytes, if_match: str | None
@@ -337,7 +271,7 @@ class S3Store:
                     **condition,
                 )
             except ClientError as e:
-                code, status = _error(e)
+                code, status = error_parts(e)
                 if if_match is None:
                     if status == 412 or code == "PreconditionFailed":
                         raise ObjectExistsError(f"an object already exists at {key!r}") from None
@@ -354,9 +288,9 @@ class S3Store:
                         raise PreconditionFailedError(
                             f"the object at {key!r} is being changed"
                         ) from None
-                raise _failure("PutObject", e) from e
+                raise failure("PutObject", e) from e
             except BotoCoreError as e:
-                raise _failure("PutObject", e) from e
+                raise failure("PutObject", e) from e
             return ObjectInfo(key=key, size=size, etag=str(response["ETag"]))
         raise StoreError(f"concurrent writes to {key!r} kept conflicting; try again later")
 
@@ -365,26 +299,26 @@ class S3Store:
         try:
             return self._client.get_object(Bucket=self.bucket_for(key), Key=key, **extra)
         except ClientError as e:
-            code, status = _error(e)
+            code, status = error_parts(e)
             if code in _NOT_FOUND:
                 raise ObjectNotFoundError(f"no object at {key!r}") from None
             if status == 416 or code == "InvalidRange":
-                raise _RangeNotSatisfiableError from None
-            raise _failure("GetObject", e) from e
+                raise RangeNotSatisfiableError from None
+            raise failure("GetObject", e) from e
         except BotoCoreError as e:
-            raise _failure("GetObject", e) from e
+            raise failure("GetObject", e) from e
 
     def _head_object(self, key: str, **extra: str) -> Any:
         validate_key(key)
         try:
             return self._client.head_object(Bucket=self.bucket_for(key), Key=key, **extra)
         except ClientError as e:
-            code, _ = _error(e)
+            code, _ = error_parts(e)
             if code in _NOT_FOUND:
                 raise ObjectNotFoundError(f"no object at {key!r}") from None
-            raise _failure("HeadObject", e) from e
+            raise failure("HeadObject", e) from e
         except BotoCoreError as e:
-            raise _failure("HeadObject", e) from e
+            raise failure("HeadObject", e) from e
 
     def _exists(self, key: str) -> bool:
         try:
@@ -392,46 +326,6 @@ class S3Store:
         except ObjectNotFoundError:
             return False
         return True
-
-
-class _RangeNotSatisfiableError(Exception):
-    """A range starting at or past the end of the object (HTTP 416)."""
-
-
-class _ResponseBody(io.RawIOBase):
-    """botocore's streaming response body as a raw binary stream, so that it can be
-    buffered into a `BinaryIO` with `read`, `readinto`, `readline` and iteration."""
-
-    def __init__(self, body: Any) -> None:
-        self._body = body
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: WriteableBuffer) -> int:
-        view = memoryview(buffer).cast("B")
-        data: bytes = self._body.read(len(view))
-        view[: len(data)] = data
-        return len(data)
-
-    def close(self) -> None:
-        if not self.closed:
-            self._body.close()
-        super().close()
-
-
-def _error(e: Any) -> tuple[str, int]:
-    """(error code, HTTP status) of a botocore `ClientError`."""
-    response = getattr(e, "response", {}) or {}
-    code = str(response.get("Error", {}).get("Code", ""))
-    status = int(response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
-    return code, status
-
-
-def _failure(operation: str, e: Any) -> StoreError:
-    code, status = _error(e)
-    detail = f"{code} (HTTP {status})" if code else type(e).__name__
-    return StoreError(f"S3 {operation} failed: {detail}")
 
 
 def _is_valid_key(key: str) -> bool:
