@@ -26,6 +26,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from peluit.config import Config
+from peluit.core import revocation
 from peluit.core.access import Actor
 from peluit.core.dates import Clock
 from peluit.core.errors import NotPermittedError, ReplayedRequestError
@@ -107,7 +108,10 @@ class Services:
         }
 
         def lookup(key_id: str) -> ed25519.Ed25519PublicKey | None:
-            return keys.get(key_id)
+            key = keys.get(key_id)
+            if key is not None and key_id in revocation.revoked(store):  # each request: ADR 0039
+                return None  # answered as a key off the roster
+            return key
 
         view = AdmittingStore(store)  # every write of a request spends its nonce first
         services = cls(

@@ -17,6 +17,8 @@ commands:
   destroy  delete the AWS stack; keeps the reports unless told otherwise
   keygen   make a person's key file and print their roster entry
   roster   add, remove or list the people of a configuration file
+  access   operator: revoke a person from the reviewer API at once (`peluit access --help`)
+  retention  cases past their channel's retention_days; audited disposal (`peluit retention --help`)
   audit    verify the audit log's hash chain (`peluit audit verify --store PATH`)
   review   the review console in your browser, on 127.0.0.1 (`peluit review --key FILE`)
   cases    list, show, export, reply to and change cases (`peluit cases --help`)
@@ -83,6 +85,14 @@ def _dispatch(args: list[str]) -> int:
         from . import roster_cmd
 
         return roster_cmd.main(rest)
+    if command == "access":
+        from . import access_cmd
+
+        return access_cmd.main(rest)
+    if command == "retention":
+        from . import retention_cmd
+
+        return retention_cmd.main(rest)
     if command == "audit":
         from . import audit_cmd
 

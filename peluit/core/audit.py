@@ -61,6 +61,9 @@ ACTIONS = frozenset(
         "status.change",
         "case.tag",
         "case.rekey",
+        "case.dispose",
+        "access.revoke",
+        "access.restore",
         "message.post",
         "reply.uploads",
         "thread.read",
@@ -82,6 +85,8 @@ DETAIL_FIELDS = frozenset(
         "tag",
         "set",
         "upload",
+        "person",
+        "until",
     }
 )
 _DETAIL_VALUE = re.compile(r"[a-z0-9_.:/-]{1,160}")

@@ -27,6 +27,7 @@ from peluit.edge import pages as edge_pages
 from peluit.edge.errors import EdgeError
 from peluit.release import RELEASE_PATH, ReleaseError, parse_note, source_commit
 from peluit.release.checks import check_release
+from peluit.retention.policy import lock_days
 
 from . import buckets, preview, stack
 from .aws import AwsClients, account_id
@@ -304,6 +305,8 @@ def _parameter_values(
         "StagingBucketName": str(config.store.staging_bucket_name),
         "ArtifactBucket": artifacts,
         "ArtifactKey": package.key,
+        # each version locked for the shortest channel's retention_days (ADR 0040)
+        "ObjectLockRetentionDays": str(lock_days(config)),
         "NotifySender": config.notifications.sender if config.notifications else "",
         **options.parameters,
     }
