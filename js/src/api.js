@@ -19,7 +19,11 @@ import { solve, withPow } from "./pow.js";
 /** @typedef {{file: number, index: number, size: number, sha256: string}} SegmentIn */
 /** @typedef {{file: number, index: number, url: string, method: string, headers: Record<string, string>}} Upload */
 /** @typedef {{case: string, acknowledged_on: string}} Receipt */
-/** @typedef {{seq: number, sender: "pelapor" | "penelaah", data: string}} FollowupMessage data: base64 */
+/**
+ * data: base64; on: the day it was numbered; signature: a team message's writer's signature
+ * (hex, team-signature.js), checked by the page against channels.json, never trusted as given
+ * @typedef {{seq: number, sender: "pelapor" | "penelaah", data: string, on?: string | null, signature?: string | null}} FollowupMessage
+ */
 /**
  * @typedef {{case: string, channel: string, status: string, since: string,
  *   messages: FollowupMessage[], more: boolean}} FollowupStatus

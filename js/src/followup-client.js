@@ -16,10 +16,11 @@ import { fromBase64, toBase64 } from "./base64.js";
 import { sha256Hex, toHex } from "./digest.js";
 import { checkRecipients, encryptTo, hybridFileSize } from "./encrypt.js";
 import { ReceiptCode } from "./receipt.js";
-import { pad } from "./padding.js";
+import { bucket, pad } from "./padding.js";
 import { fileEntry } from "./report.js";
 import { messageStatement, sign } from "./reporter-signature.js";
 import { planFiles } from "./segments.js";
+import { signerKeys, verifyTeamMessage } from "./team-signature.js";
 import { SubmitError } from "./submit-error.js";
 import { uploadFiles } from "./upload.js";
 import { fileProblems } from "./validate.js";
@@ -38,9 +39,11 @@ export const MAX_TEXT = 20000;
  * A thread message as the reporter sees it: a reviewer's text and attached files, decrypted
  * here; the reporter's own messages stay sealed (null). `on`: the day the server numbered it
  * (null for older messages); `problem`: a team message that opened but is not a document this
- * page knows (never shown raw).
+ * page knows (never shown raw); `verified`: a team message signed by one of the channel's
+ * reviewers for this case, number and day (team-signature.js) — false is shown as a warning,
+ * never as the team's message.
  * @typedef {{seq: number, sender: "pelapor" | "penelaah", text: string | null, on: string | null,
- *   files: FileEntry[], upload: string | null, problem: string | null}} ReadMessage
+ *   files: FileEntry[], upload: string | null, problem: string | null, verified: boolean}} ReadMessage
  */
 /**
  * @typedef {{case: string, channel: string, status: string, since: string, messages: ReadMessage[]}} CaseView
@@ -108,6 +111,22 @@ function isFileEntry(entry) {
 }
 
 /**
+ * Whether a document ends with "}" and nothing after it but spaces up to exactly a size bucket
+ * (or nothing at all, as written before padding): peluit/core/padding.py unpad's rule.
+ * @param {Uint8Array} plaintext
+ */
+function paddedStrictly(plaintext) {
+  let end = plaintext.length;
+  while (end > 0 && plaintext[end - 1] === 0x20) {
+    end -= 1;
+  }
+  if (end === 0 || plaintext[end - 1] !== 0x7d) {
+    return false;
+  }
+  return end === plaintext.length || bucket(plaintext.length) === plaintext.length;
+}
+
+/**
  * A team message's plaintext, decoded strictly as peluit/review/content.py decode_reply does:
  * a `peluit-reply/1` document, or plain text written before that format. JSON naming another
  * `peluit-reply/…` version, or a document that is not well formed, is a problem (never shown).
@@ -137,6 +156,9 @@ export function decodeReply(plaintext) {
   if (format !== REPLY_FORMAT) {
     return { text: null, files: [], upload: null, problem: "unknown_format" };
   }
+  if (!paddedStrictly(plaintext)) {
+    return { text: null, files: [], upload: null, problem: "not_padded" };
+  }
   const files = raw.files ?? [];
   const upload = raw.upload ?? null;
   const valid =
@@ -158,12 +180,13 @@ export function decodeReply(plaintext) {
 /**
  * One thread message for the page.
  * @param {string} identity
- * @param {{seq: number, sender: "pelapor" | "penelaah", data: string, on?: string | null}} m
+ * @param {{caseId: string, keys: Uint8Array[]}} signers the case and its channel's reviewers' keys
+ * @param {{seq: number, sender: "pelapor" | "penelaah", data: string, on?: string | null, signature?: string | null}} m
  * @returns {Promise<ReadMessage>}
  */
-async function readMessage(identity, m) {
+async function readMessage(identity, signers, m) {
   const on = typeof m.on === "string" && /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(m.on) ? m.on : null;
-  const base = { seq: m.seq, sender: m.sender, on, files: [], upload: null, problem: null };
+  const base = { seq: m.seq, sender: m.sender, on, files: [], upload: null, problem: null, verified: false };
   if (m.sender !== "penelaah") {
     return { ...base, text: null };
   }
@@ -171,19 +194,28 @@ async function readMessage(identity, m) {
   if (plaintext === null) {
     return { ...base, text: null };
   }
-  return { ...base, ...decodeReply(plaintext) };
+  const sealed = fromBase64(m.data);
+  const verified = await verifyTeamMessage(signers.keys, { caseId: signers.caseId, seq: m.seq, on, sealed, signature: m.signature });
+  return { ...base, ...decodeReply(plaintext), verified };
 }
 
 /**
- * The case's status and its thread, the reviewers' messages decrypted.
+ * The case's status and its thread, the reviewers' messages decrypted and their signatures
+ * checked against `replySigners` (channels.json: the channel → its reviewers' keys), never
+ * against anything the server says.
  * @param {Client} client
  * @param {Session} session
+ * @param {Record<string, string[]>} replySigners
  * @param {AbortSignal} [signal]
  * @returns {Promise<CaseView>}
  */
-export async function readCase(client, session, signal) {
+export async function readCase(client, session, replySigners = {}, signal = undefined) {
   const status = await client.followupStatus(session.token, signal);
-  const messages = await Promise.all(status.messages.map((m) => readMessage(session.identity, m)));
+  const signers = {
+    caseId: String(status.case).replaceAll("-", "").toLowerCase(),
+    keys: signerKeys(Object.hasOwn(replySigners, status.channel) ? replySigners[status.channel] : []),
+  };
+  const messages = await Promise.all(status.messages.map((m) => readMessage(session.identity, signers, m)));
   return { case: status.case, channel: status.channel, status: status.status, since: status.since, messages };
 }
 

@@ -4,7 +4,8 @@
 // the reviewers' messages, encrypting and uploading the reporter's answer. The token and the
 // identity live in this worker's memory only; the page ends the worker to forget them.
 //
-// Page → worker: {type: "open", api, code, powBits}, then any number of {type: "refresh"},
+// Page → worker: {type: "open", api, code, powBits, replySigners} (channels.json's
+// `reply_signers` by channel: who may sign the team's messages), then any number of {type: "refresh"},
 // {type: "send", request} (followup-client.js ReplyRequest), {type: "download", seq, file}
 // (a file the team attached, checked and decrypted here), and {type: "cancel"} to stop a send
 // before its last request.
@@ -37,8 +38,13 @@ function describe(err) {
   return describeFailure(err) ?? { key: "worker_failed" };
 }
 
-/** @param {{api: string, code: string, powBits?: number}} message */
-async function open({ api, code, powBits }) {
+/** The channels' reviewers' signing keys from channels.json (the page's, never the API's). */
+/** @type {Record<string, string[]>} */
+let replySigners = {};
+
+/** @param {{api: string, code: string, powBits?: number, replySigners?: Record<string, string[]>}} message */
+async function open({ api, code, powBits, replySigners: signers }) {
+  replySigners = signers ?? {};
   const session = await openSession(code);
   const client = createClient({
     api,
@@ -46,7 +52,7 @@ async function open({ api, code, powBits }) {
     put: typeof XMLHttpRequest === "function" ? xhrPut : undefined,
     onRetry: (retry) => scope.postMessage({ type: "retry", ...retry }),
   });
-  const view = await readCase(client, session);
+  const view = await readCase(client, session, replySigners);
   opened = { client, session };
   lastMessages = view.messages;
   scope.postMessage({ type: "case", view });
@@ -54,7 +60,7 @@ async function open({ api, code, powBits }) {
 
 async function refresh() {
   if (opened) {
-    const view = await readCase(opened.client, opened.session);
+    const view = await readCase(opened.client, opened.session, replySigners);
     lastMessages = view.messages;
     scope.postMessage({ type: "case", view });
   }
@@ -88,7 +94,7 @@ async function send(request) {
       onEvent: (event) => scope.postMessage({ type: "event", event }),
     });
     // The message is filed: say so even if reading the thread again fails now.
-    const view = await readCase(opened.client, opened.session).catch(() => null);
+    const view = await readCase(opened.client, opened.session, replySigners).catch(() => null);
     if (view) {
       lastMessages = view.messages;
     }

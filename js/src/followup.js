@@ -20,7 +20,7 @@ import { fileProblems } from "./validate.js";
  * @typedef {object} SiteConfig channels.json (the parts used here)
  * @property {string} api
  * @property {import("./validate.js").Limits} limits
- * @property {Record<string, {report_recipients: string[], sla?: {acknowledge_working_days: number}}>} channels
+ * @property {Record<string, {report_recipients: string[], reply_signers?: string[], sla?: {acknowledge_working_days: number}}>} channels
  * @property {string[]} [holidays]
  */
 
@@ -171,7 +171,11 @@ class FollowupPage {
     show(this.openStatus, t(this.lang, "opening"));
     const worker = this.startWorker();
     if (worker) {
-      worker.postMessage({ type: "open", api: config.api, code: this.code.value, powBits: config.limits.pow_bits });
+      // Who may sign the team's messages: from channels.json (covered by the signed release).
+      const replySigners = Object.fromEntries(
+        Object.entries(config.channels).map(([id, spec]) => [id, spec.reply_signers ?? []]),
+      );
+      worker.postMessage({ type: "open", api: config.api, code: this.code.value, powBits: config.limits.pow_bits, replySigners });
     }
   }
 

@@ -226,6 +226,13 @@ export const MESSAGES = {
   },
   since: { id: "sejak {date}", en: "since {date}" },
   from_reviewer: { id: "Tim penelaah", en: "Review team" },
+  // A team message without a valid signature of the channel's reviewers (team-signature.js):
+  // shown in both languages, Indonesian first, whatever the page's language.
+  team_unverified: { id: "TIDAK TERVERIFIKASI", en: "NOT VERIFIED" },
+  team_unverified_warning: {
+    id: "Peringatan: pesan ini tidak terbukti berasal dari tim penelaah. Jangan ikuti petunjuknya (menelepon, membuka berkas) sebelum memastikannya melalui jalur lain.",
+    en: "Warning: this message is not proven to come from the review team. Do not follow its instructions (calling a number, opening a file) before confirming them another way.",
+  },
   no_day: { id: "—", en: "—" },
   reply_files: { id: "Berkas dari tim penelaah:", en: "Files from the review team:" },
   download_file: { id: "Unduh {name} ({size})", en: "Download {name} ({size})" },

@@ -2,7 +2,10 @@
 // each with the day the server numbered it ("—" for older messages). A reviewer's message
 // shows its decrypted text and a download button for each file attached to it; the reporter's
 // own messages are sealed for the review team, so they show what was sent from this page in
-// this session, or a note. Text is only ever set with textContent, never parsed as HTML.
+// this session, or a note. A reviewer's message that opened but is not signed by one of the
+// channel's reviewers (ReadMessage.verified) is never shown as the team's: it is marked "not
+// verified" with a red warning, Indonesian then English. Text is only ever set with
+// textContent, never parsed as HTML.
 import { formatBytes, formatDate, t } from "./messages.js";
 
 /** @typedef {import("./messages.js").Lang} Lang */
@@ -47,6 +50,28 @@ export function messageLines(lang, message, sentHere) {
 }
 
 /**
+ * Who a message is from and how it is marked: a team message that opened but is not verified
+ * (team-signature.js) is "not verified" with a warning, Indonesian then English, whatever the
+ * page's language; never the team's style.
+ * @param {Lang} lang
+ * @param {ReadMessage} message
+ * @returns {{kind: string, who: string, warning: string[]}}
+ */
+export function messageHeader(lang, message) {
+  if (message.sender === "pelapor") {
+    return { kind: "peluit-message--you", who: t(lang, "from_you"), warning: [] };
+  }
+  if (message.text !== null && !message.verified) {
+    return {
+      kind: "peluit-message--unverified",
+      who: `${t("id", "team_unverified")} / ${t("en", "team_unverified")}`,
+      warning: [t("id", "team_unverified_warning"), t("en", "team_unverified_warning")],
+    };
+  }
+  return { kind: "peluit-message--team", who: t(lang, "from_reviewer"), warning: [] };
+}
+
+/**
  * The files the team attached to a message, each with a download button.
  * @param {Lang} lang
  * @param {ReadMessage} message
@@ -82,15 +107,23 @@ export function renderThread(list, lang, messages, sent, onDownload = () => {}) 
     ...messages.map((message) => {
       const item = document.createElement("li");
       const mine = message.sender === "pelapor";
-      item.className = `peluit-message ${mine ? "peluit-message--you" : "peluit-message--team"}`;
+      const { kind, who, warning } = messageHeader(lang, message);
+      item.className = `peluit-message ${kind}`;
       item.dataset.seq = String(message.seq);
       const day = message.on ? formatDate(lang, message.on) : t(lang, "no_day");
-      const from = paragraph("peluit-message-from", `${t(lang, mine ? "from_you" : "from_reviewer")} · `);
+      const from = paragraph("peluit-message-from", `${who} · `);
       const time = document.createElement("span");
       time.className = "peluit-message-day";
       time.textContent = day;
       from.append(time);
       item.append(from);
+      if (warning.length > 0) {
+        const box = document.createElement("div");
+        box.className = "peluit-message-warning";
+        box.setAttribute("role", "alert");
+        box.append(...warning.map((text) => paragraph("", text)));
+        item.append(box);
+      }
       for (const line of messageLines(lang, message, sent.get(message.seq))) {
         item.append(paragraph(line.className, line.text));
       }

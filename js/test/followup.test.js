@@ -96,7 +96,7 @@ describe("follow-up: reading the case", () => {
     ];
     const view = await readCase(client, session);
     assert.equal(server.count("status"), 3);
-    const none = { on: null, files: [], upload: null, problem: null };
+    const none = { on: null, files: [], upload: null, problem: null, verified: false };
     assert.deepEqual(view.messages, [
       { seq: 1, sender: "penelaah", text: "Pertanyaan pertama", ...none },
       { seq: 2, sender: "pelapor", text: null, ...none },
@@ -112,7 +112,7 @@ describe("follow-up: reading the case", () => {
     const doc = JSON.stringify({ format: "peluit-reply/1", text: "Isi formulir ini.", files: [entry], upload: "0f".repeat(16) });
     server.thread = [{ seq: 1, sender: "penelaah", data: await seal([reply, ...keys.recipients], doc), on: "2026-12-06" }];
     const [message] = (await readCase(client, session)).messages;
-    assert.deepEqual(message, { seq: 1, sender: "penelaah", text: "Isi formulir ini.", on: "2026-12-06", files: [entry], upload: "0f".repeat(16), problem: null });
+    assert.deepEqual(message, { seq: 1, sender: "penelaah", text: "Isi formulir ini.", on: "2026-12-06", files: [entry], upload: "0f".repeat(16), problem: null, verified: false });
   });
 
   it("never shows a team message it cannot decode, and reads older plain text as text", () => {
