@@ -41,7 +41,11 @@ PARAMETERS: dict[str, str] = {
 }
 
 # Which role runs which function's code (logical ids of infra/peluit.yaml).
-ROLES = {"public": "PublicFunctionRole", "reviewer": "ReviewerFunctionRole"}
+ROLES = {
+    "public": "PublicFunctionRole",
+    "reviewer": "ReviewerFunctionRole",
+    "notify": "NotifyFunctionRole",  # the notification scan (peluit/notify/)
+}
 
 _NO_VALUE = object()  # AWS::NoValue: the property or list item is left out
 

@@ -35,7 +35,7 @@ from tests.support.template import (
 pytestmark = pytest.mark.unit
 
 OPENAPI_DIR = Path(__file__).resolve().parents[2] / "docs" / "api"
-FUNCTION_ROLES = ("PublicFunctionRole", "ReviewerFunctionRole")
+FUNCTION_ROLES = ("PublicFunctionRole", "ReviewerFunctionRole", "NotifyFunctionRole")
 DESTRUCTIVE = (
     "s3:DeleteObject",
     "s3:DeleteObjectVersion",
