@@ -14,6 +14,7 @@ const ENTRIES = {
   worker: "src/worker.js",
   followup: "src/followup.js",
   "followup-worker": "src/followup-worker.js",
+  stats: "src/stats.js", // the public statistics page (site/docs/statistik.md)
 };
 
 // What must never appear in a bundle: code from strings (the CSP forbids it anyway) and any

@@ -16,6 +16,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 
 from peluit.core import errors as core
 from peluit.httpsig import errors as httpsig
+from peluit.stats import published as stats
 from peluit.store import errors as store
 
 log = logging.getLogger("peluit.api")
@@ -358,6 +359,26 @@ PROBLEMS: dict[type[Exception], Problem] = {
         "invalid_cursor",
         "Penanda halaman tidak sah. Mulai lagi dari halaman pertama.",
         "The page cursor is not valid. Start again from the first page.",
+    ),
+    stats.StatsSignatureError: Problem(
+        422,
+        "stats_signature_invalid",
+        "Statistik tidak ditandatangani dengan kunci roster penelaah yang mengirimnya, atau "
+        "mencakup saluran yang tidak ditelaahnya.",
+        "The statistics are not signed with the sending reviewer's roster key, or cover a "
+        "channel they do not review.",
+    ),
+    stats.StatsNotPublishedError: Problem(
+        404,
+        "stats_not_published",
+        "Belum ada statistik yang diterbitkan.",
+        "No statistics have been published yet.",
+    ),
+    stats.StatsBusyError: Problem(
+        503,
+        "stats_busy",
+        "Statistik sedang diterbitkan oleh orang lain. Coba lagi sebentar lagi.",
+        "Someone else is publishing statistics. Try again in a moment.",
     ),
     core.AuditBusyError: Problem(
         503,

@@ -33,6 +33,8 @@ from peluit.core.followup import DEFAULT_FLOOR, FollowupService
 from peluit.core.ids import SUBMISSION_ID_PATTERN
 from peluit.core.pow import QUERY, ProofOfWork
 from peluit.core.submission import Finalization, SubmissionService
+from peluit.stats.document import SignedStats
+from peluit.stats.published import PublishedStats, StatsNotPublishedError
 from peluit.store.port import ObjectStore
 
 from . import errors, refusals
@@ -89,11 +91,16 @@ class PublicServices:
     """What the public API is built on; `build` wires it from a configuration."""
 
     def __init__(
-        self, submissions: SubmissionService, followup: FollowupService, pow: ProofOfWork
+        self,
+        submissions: SubmissionService,
+        followup: FollowupService,
+        pow: ProofOfWork,
+        stats: PublishedStats | None = None,  # the published statistics (peluit stats publish)
     ) -> None:
         self.submissions = submissions
         self.followup = followup
         self.pow = pow
+        self.stats = stats
 
     @classmethod
     def build(
@@ -110,6 +117,7 @@ class PublicServices:
             SubmissionService(config, store, clock),
             FollowupService(config, store, clock, floor=floor, sleep=sleep),
             ProofOfWork(config.limits.pow_bits, clock),
+            PublishedStats(config, store, clock),
         )
 
 
@@ -263,3 +271,9 @@ def build_public_app(services: PublicServices) -> PublicResolver:
         )
 
     return app
+    @app.get(f"{PREFIX}/stats", summary="The published statistics: signed, counts under 5 as <5")
+    def published_stats() -> SignedStats:
+        if services.stats is None:
+            raise StatsNotPublishedError("no statistics have been published")
+        return services.stats.current()
+

@@ -158,6 +158,11 @@ class CaseSummaryOut(_Body):
 
 class CaseListItemOut(CaseSummaryOut):
     thread: ThreadOut
+    history: list[dict[str, Any]] = Field(
+        default=[],
+        description="status changes (status, on, by, note, target): plaintext workflow metadata "
+        "the review tool counts statistics from without opening each case",
+    )
 
 
 class AdditionOut(_Body):

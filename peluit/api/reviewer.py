@@ -39,6 +39,8 @@ from peluit.httpsig.errors import SignatureError, SignatureMalformedError
 from peluit.httpsig.message import Message
 from peluit.httpsig.verify import RequestVerifier
 from peluit.keys.signing import parse_public_key
+from peluit.stats.document import SignedStats
+from peluit.stats.published import PublishedStats, StatsNotPublishedError
 from peluit.store.port import ObjectStore
 
 from . import errors, refusals
@@ -92,11 +94,13 @@ class Services:
         identity: IdentityAccessService,
         verifier: RequestVerifier,
         nonces: NonceLedger,
+        stats: PublishedStats | None = None,  # the published statistics (peluit stats publish)
     ) -> None:
         self.review = review
         self.identity = identity
         self.verifier = verifier
         self.nonces = nonces
+        self.stats = stats
         self.rekey: RekeyService | None = None  # set by `build`
 
     @classmethod
@@ -119,6 +123,7 @@ class Services:
             IdentityAccessService(config, view, clock),
             RequestVerifier(lookup, clock),
             NonceLedger(store),
+            PublishedStats(config, view, clock),
         )
         services.rekey = RekeyService(config, view, clock)
         return services
@@ -257,7 +262,9 @@ def build_reviewer_app(services: Services, origin: str | None = None) -> Reviewe
         return CasePageOut(
             cases=[
                 CaseListItemOut(
-                    **CaseSummaryOut.of(c.case, c.state).model_dump(), thread=ThreadOut.of(c.thread)
+                    **CaseSummaryOut.of(c.case, c.state).model_dump(),
+                    thread=ThreadOut.of(c.thread),
+                    history=c.state.history,
                 )
                 for c in page.cases
             ],
@@ -376,5 +383,14 @@ def build_reviewer_app(services: Services, origin: str | None = None) -> Reviewe
     )
     def deny(case: CaseId, reviewer: PersonId, body: DenyIn) -> IdentityRequestOut:
         return IdentityRequestOut.of(identity.deny(app.actor(), case, reviewer, body.reason))
+
+    @app.post(
+        f"{PREFIX}/stats",
+        summary="Publish statistics the site shows (signed by the sender; counts under 5 as <5)",
+    )
+    def publish_stats(body: SignedStats) -> SignedStats:
+        if services.stats is None:
+            raise StatsNotPublishedError("this server does not keep published statistics")
+        return services.stats.publish(app.actor().id, body)
 
     return app

@@ -22,6 +22,7 @@ commands:
   audit    verify the audit log's hash chain (`peluit audit verify --store PATH`)
   review   the review console in your browser, on 127.0.0.1 (`peluit review --key FILE`)
   cases    list, show, export, reply to and change cases (`peluit cases --help`)
+  stats    statistics of your cases, KPK MCP export, publish for the site (`peluit stats --help`)
   submit   file a report from the command line, as the browser does (`peluit submit --help`)
   smoke    after a deploy: a marked test report's round trip, 404s, headers (`peluit smoke --help`)
   followup a reporter's follow-up with the receipt code: status, send (`peluit followup --help`)
@@ -105,6 +106,10 @@ def _dispatch(args: list[str]) -> int:
         from . import cases_cmd
 
         return cases_cmd.main(rest)
+    if command == "stats":
+        from . import stats_cmd
+
+        return stats_cmd.main(rest)
     if command == "submit":
         from . import submit_cmd
 

@@ -60,6 +60,7 @@ ACTIONS = frozenset(
         "object.read",
         "status.change",
         "case.tag",
+        "stats.publish",
         "case.rekey",
         "case.dispose",
         "access.revoke",

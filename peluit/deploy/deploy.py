@@ -52,6 +52,7 @@ FORM_SCRIPTS = (
     "assets/peluit/worker.js",
     "assets/peluit/followup.js",
     "assets/peluit/followup-worker.js",
+    "assets/peluit/stats.js",  # the public statistics page (docs/adr/0041)
 )
 
 

@@ -169,7 +169,8 @@ def _console_download(console: ConsoleUnderTest, case: str) -> tuple[float, int]
     client.get("/cases")
     connection = http.client.HTTPConnection("127.0.0.1", console.port, timeout=300)
     start = time.perf_counter()
-    connection.request("GET", f"/cases/{case}/files/0", headers={"Cookie": client.cookie or ""})
+    headers = {"Cookie": client.cookie or "", "Sec-Fetch-Site": "same-origin"}  # as a browser
+    connection.request("GET", f"/cases/{case}/files/0", headers=headers)
     response = connection.getresponse()
     if response.status != 200:
         raise RuntimeError(f"the console answered {response.status}")

@@ -49,7 +49,9 @@ def _cross(site: str) -> dict[str, str]:
     return {"Sec-Fetch-Site": site, "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "image"}
 
 
-@pytest.mark.parametrize("site", ["same-site", "cross-site"])
+# "": no Sec-Fetch-Site at all (a raw client holding the session cookie, or a browser too old
+# to say where a request comes from): refused like another page (issue 18 hardening).
+@pytest.mark.parametrize("site", ["same-site", "cross-site", ""])
 def test_reading_a_case_from_another_ports_page_is_refused_and_stores_nothing(
     browser: ConsoleClient, served: DemoServer, site: str
 ) -> None:

@@ -250,7 +250,7 @@ def test_a_download_with_a_replaced_segment_never_completes(
     path.write_bytes(forged)
 
     connection = http.client.HTTPConnection("127.0.0.1", rina.port, timeout=60)
-    headers = {"Cookie": browser.cookie or ""}
+    headers = {"Cookie": browser.cookie or "", "Sec-Fetch-Site": "same-origin"}
     connection.request("GET", f"/cases/{case}/files/0", headers=headers)
     response = connection.getresponse()
     assert response.status == 200  # the first segment was fine and is already on its way

@@ -142,7 +142,11 @@ class ConsoleClient:
             sent["Origin"] = self.origin
         elif raw is not None:
             sent["Origin"] = self.origin
+        # A current browser says where a request comes from: its own page, as a rule. A test
+        # may send another value, or "" to leave the header out (not a browser).
+        sent["Sec-Fetch-Site"] = "same-origin"
         sent.update(headers or {})
+        sent = {name: value for name, value in sent.items() if value != ""}
         connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
         for name, value in sent.items():
             connection.putheader(name, value)

@@ -49,6 +49,7 @@ SITE = {
     "assets/peluit/worker.js": "/* worker */",
     "assets/peluit/followup.js": "/* follow-up page */",
     "assets/peluit/followup-worker.js": "/* follow-up worker */",
+    "assets/peluit/stats.js": "/* statistics page */",
     "assets/peluit/channels.json": '{"version": 1}',
     "assets/images/logo.png": "\x89PNG",
 }

@@ -115,7 +115,7 @@ def test_a_flood_of_new_sessions_does_not_push_out_an_unlocked_one() -> None:
     [
         ("same-origin", True),  # the console's own links, forms, styles
         ("none", True),  # typed, bookmarked, opened by `peluit review`
-        (None, True),  # not a current browser: it has no session cookie of its own
+        (None, False),  # not a current browser: nothing tells the console's page from another
         ("same-site", False),  # a page on another port of 127.0.0.1 (issue 18, finding 4)
         ("cross-site", False),
         ("Same-Origin", False),  # the value is exact

@@ -117,8 +117,10 @@ class ReviewConsole:
         if not guard.fetch_allowed(request.headers):
             return text(
                 403,
-                "Dilarang: buka konsol langsung di " + self.origin + ", bukan dari halaman lain"
-                " / Forbidden: open the console at " + self.origin + ", not from another page",
+                "Dilarang: buka konsol langsung di " + self.origin + ", bukan dari halaman lain, "
+                "dengan peramban terkini (Chromium, Firefox, Safari 16.4+)"
+                " / Forbidden: open the console at " + self.origin + ", not from another page, "
+                "in a current browser (Chromium, Firefox, Safari 16.4+)",
             )
         if request.method == "POST" and not guard.same_origin_post(request.headers, self.origin):
             return text(403, "Forbidden: this form did not come from the console's own page")

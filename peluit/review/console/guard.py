@@ -7,7 +7,8 @@
 | a page on another port of 127.0.0.1 (same-site,  | every request, GET too, is refused unless  |
 | so the SameSite cookie is sent) loading a case    | `Sec-Fetch-Site` is `same-origin` or       |
 | page to mark it read or write audit events        | `none` (typed, bookmarked, opened by       |
-|                                                   | `peluit review`)                           |
+|                                                   | `peluit review`); a request without it     |
+|                                                   | (not a current browser) is refused too     |
 | a web page posting a form to the console (CSRF)   | `Sec-Fetch-Site: same-origin` and `Origin` |
 |                                                   | checks; a per-session random token in      |
 |                                                   | every POST form; the session cookie is     |
@@ -132,10 +133,12 @@ def fetch_allowed(headers: Mapping[str, str]) -> bool:
     Reading a case has side effects (it marks messages read, the server writes audit events),
     and the session cookie is `SameSite=Strict`, which a page on another port of 127.0.0.1
     still gets it sent with: every port of a host is the same *site*. So `same-site`, like
-    `cross-site`, is refused. A client that sends no `Sec-Fetch-Site` (not a current browser)
-    is let through: it has no cookie unless it unlocked a session itself."""
-    site = headers.get("sec-fetch-site")
-    return site is None or site in {"same-origin", "none"}
+    `cross-site`, is refused. So is a request without `Sec-Fetch-Site`: every browser the
+    console supports sends it (Chromium 76, Firefox 90, Safari 16.4 and later), and without it
+    nothing tells the console's own page from another's; the console's GETs carry no form
+    token (a token in links would sit in the history), so refusing is the one rule that holds
+    for every GET with side effects."""
+    return headers.get("sec-fetch-site") in {"same-origin", "none"}
 
 
 def same_origin_post(headers: Mapping[str, str], origin: str) -> bool:

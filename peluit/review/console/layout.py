@@ -41,6 +41,7 @@ def _nav(session: Session | None) -> Html:
     links = []
     if desk.reader_channels():
         links.append(fill(_LINK, href="/cases", label=bi("Perkara", "Cases")))
+        links.append(fill(_LINK, href="/stats", label=bi("Statistik", "Statistics")))
     links.append(
         fill(
             _LINK, href="/identity-requests", label=bi("Permintaan identitas", "Identity requests")
