@@ -61,7 +61,9 @@ def content_type(path: Path) -> str:
 
 
 def cache_control(path: Path) -> str:
-    return "no-cache" if path.suffix == ".html" else "public, max-age=3600"
+    if path.suffix == ".html" or (path.name == "checkpoint" and path.parent.name == "log"):
+        return "no-cache"  # pages, and the release log's checkpoint (it moves on each release)
+    return "public, max-age=3600"
 
 
 _COMPRESSIBLE = (".html", ".js", ".mjs", ".css", ".json", ".svg", ".txt", ".xml", ".webmanifest")
