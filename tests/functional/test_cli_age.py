@@ -5,22 +5,13 @@ from __future__ import annotations
 import os
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.submitting import run_peluit_bytes as peluit
+
 pytestmark = pytest.mark.functional
-
-
-def peluit(*args: str | Path, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "peluit.cli.main", *map(str, args)],
-        input=stdin,
-        capture_output=True,
-        check=False,
-        timeout=60,
-    )
 
 
 def keygen(path: Path, *flags: str) -> str:

@@ -9,8 +9,6 @@ every unanchored run, and caught by a head kept outside the store: `--anchor`, o
 from __future__ import annotations
 
 import hashlib
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,20 +18,11 @@ from peluit.core.audit import AuditLog
 from peluit.core.canonical import canonical
 from peluit.store.local import LocalStore
 from tests.support.fakes import FixedClock
+from tests.support.submitting import run_peluit as peluit
 
 pytestmark = pytest.mark.functional
 
 CASE = "k3v92m7qx0ab4fzt"
-
-
-def peluit(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "peluit.cli.main", *map(str, args)],
-        capture_output=True,
-        check=False,
-        timeout=60,
-        text=True,
-    )
 
 
 def _log(root: Path, events: int) -> AuditLog:

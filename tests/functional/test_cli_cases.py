@@ -10,7 +10,6 @@ import subprocess
 import sys
 import urllib.request
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,28 +21,11 @@ from peluit.core.ids import case_reference
 from peluit.review.content import decode_reply
 from tests.support.cases import Attachment, Submitted, submit_case
 from tests.support.console import DemoServer
+from tests.support.submitting import run_peluit_bytes as peluit
 
 pytestmark = pytest.mark.functional
 
 EVIDENCE = os.urandom(200_000)
-
-
-def peluit(*args: str | Path, cwd: Path, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "peluit.cli.main", *map(str, args)],
-        input=stdin,
-        capture_output=True,
-        check=False,
-        timeout=60,
-        cwd=cwd,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
-    )
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
-    with DemoServer(tmp_path_factory.mktemp("cli") / "var") as server:
-        yield server
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import stat
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,20 +19,11 @@ from peluit.keys import open_key_file
 from peluit.store.local import LocalStore
 from tests.support.factory import example_path
 from tests.support.fakes import FixedClock
+from tests.support.submitting import run_peluit_bytes as peluit
 
 pytestmark = pytest.mark.functional
 
 PASSPHRASE = "sambal lado mudo tiap pagi"  # noqa: S105 - a test passphrase
-
-
-def peluit(*args: str | Path, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "peluit.cli.main", *map(str, args)],
-        input=stdin,
-        capture_output=True,
-        check=False,
-        timeout=60,
-    )
 
 
 @pytest.fixture

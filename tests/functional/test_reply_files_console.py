@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 
 import pytest
 
@@ -20,21 +19,6 @@ from tests.support.console import ConsoleClient, ConsoleUnderTest, DemoServer
 pytestmark = pytest.mark.functional
 
 FORM = os.urandom(100_000) + b"\r\n--boundary-like--\r\n" + os.urandom(1000)
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
-    with DemoServer(tmp_path_factory.mktemp("console-files") / "var") as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def rina(served: DemoServer) -> Iterator[ConsoleUnderTest]:
-    console = ConsoleUnderTest(served, "rina")
-    try:
-        yield console
-    finally:
-        console.close()
 
 
 @pytest.fixture

@@ -36,12 +36,6 @@ ANSWERS = {
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
-    with DemoServer(tmp_path_factory.mktemp("console") / "var") as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
 def submitted(served: DemoServer) -> Submitted:
     attachments = [Attachment("../../bukti/rekaman.bin", EVIDENCE)]
     return submit_case(
@@ -51,15 +45,6 @@ def submitted(served: DemoServer) -> Submitted:
         attachments=attachments,
         identity={"reporter_name": "Siti Aminah", "reporter_contact": "0812"},
     )
-
-
-@pytest.fixture(scope="module")
-def rina(served: DemoServer) -> Iterator[ConsoleUnderTest]:
-    console = ConsoleUnderTest(served, "rina")
-    try:
-        yield console
-    finally:
-        console.close()
 
 
 @pytest.fixture(scope="module")

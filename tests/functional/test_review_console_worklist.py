@@ -71,12 +71,6 @@ def reporter_says(served: DemoServer, case: str, text: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
-    with DemoServer(tmp_path_factory.mktemp("worklist") / "var") as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
 def cases(served: DemoServer) -> Cases:
     store, config = served.server.store, served.config
     fresh = submit_case(

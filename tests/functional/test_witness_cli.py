@@ -9,7 +9,6 @@ import functools
 import http.server
 import stat
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,20 +17,11 @@ import pytest
 
 from peluit import tlog
 from peluit.keys import KeyFile, seal
+from tests.support.submitting import run_peluit as peluit
 
 pytestmark = pytest.mark.functional
 
 PASSPHRASE = "kopi tubruk di balai kota"  # noqa: S105 - a test passphrase
-
-
-def peluit(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "peluit.cli.main", *map(str, args)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
 
 
 @pytest.fixture

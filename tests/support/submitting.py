@@ -88,15 +88,34 @@ def peluit_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "peluit.cli.main", *args]
 
 
-def run_peluit(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """A `peluit` command as a person runs it in `cwd`; its output as text."""
+def run_peluit(
+    *args: str | Path, cwd: Path | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """A `peluit` command as a person runs it (in `cwd`, this directory by default; `stdin`
+    typed or piped in); its output as text."""
     return subprocess.run(
         peluit_command(*map(str, args)),
+        input=stdin,
         capture_output=True,
         check=False,
         timeout=120,
         cwd=cwd,
         text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+    )
+
+
+def run_peluit_bytes(
+    *args: str | Path, cwd: Path | None = None, stdin: bytes = b""
+) -> subprocess.CompletedProcess[bytes]:
+    """`run_peluit` for commands whose input or output is bytes (age files, key files)."""
+    return subprocess.run(
+        peluit_command(*map(str, args)),
+        input=stdin,
+        capture_output=True,
+        check=False,
+        timeout=120,
+        cwd=cwd,
         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
     )
 
