@@ -3,6 +3,7 @@ Pure over the `Fetcher` port; the caller keeps the state (the last checkpoint se
 
 from __future__ import annotations
 
+from peluit import tlog
 from peluit.release.log import record_of
 
 from . import findings as f
@@ -29,4 +30,6 @@ def verify_site(fetcher: Fetcher, trust: Trust, state: bytes | None) -> Outcome:
             check_recipients(document, answers, out)
     except FetchError as exc:
         out.fail(f.UNREACHABLE, "site", str(exc))
+    except tlog.TlogError as exc:  # e.g. /log/checkpoint answered 500: the log cannot be read
+        out.fail(f.LOG_TILES, "log", str(exc))
     return out

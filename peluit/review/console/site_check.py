@@ -78,7 +78,11 @@ class SiteCheck:
     def run(self) -> Outcome:
         state_file = self.state_dir / STATE_FILE if self.state_dir is not None else None
         state = state_file.read_bytes() if state_file is not None and state_file.is_file() else None
-        outcome = verify_site(self._fetcher(self.url), self.trust, state)
+        try:
+            outcome = verify_site(self._fetcher(self.url), self.trust, state)
+        except Exception as exc:  # noqa: BLE001 - fail closed: a check that broke is a banner
+            outcome = Outcome()
+            outcome.fail(UNREACHABLE, "site", f"the check could not finish ({type(exc).__name__})")
         if state_file is not None and outcome.checkpoint is not None:
             try:
                 state_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
