@@ -21,6 +21,7 @@ from peluit.core import layout
 from peluit.core.followup import FollowupService
 from peluit.core.receipt import ReceiptCode
 from peluit.core.submission import SubmissionService
+from peluit.stats import published
 from peluit.store.port import ObjectInfo, UploadTicket
 from tests.support.factory import Team, finalization, make_team, submission_id
 from tests.support.fakes import FixedClock, MemoryStore
@@ -160,6 +161,10 @@ def recorded(team: Team) -> RecordingStore:
     reply_upload = submission_id()
     memory.put_new(layout.case_reply_segment(case, reply_upload, 0, 0), b"age ciphertext")
     assert followup.reply_file(token, reply_upload, 0, 0, 0).data == b"age ciphertext"
+    # the site's statistics page: the public API reads what a reviewer published (ADR 0041)
+    memory.put_new(published.KEY, b"{}")  # not a document: refused after the read
+    with pytest.raises(published.StatsNotPublishedError):
+        published.PublishedStats(team.config, store, clock).current()
     return store
 
 

@@ -394,6 +394,7 @@ def test_http_api_routes_are_exactly_the_public_and_reviewer_ones(
         "POST /api/v1/followup/messages": "integrations/${PublicIntegration}",
         "POST /api/v1/followup/evidence": "integrations/${PublicIntegration}",
         "POST /api/v1/followup/files": "integrations/${PublicIntegration}",
+        "GET /api/v1/stats": "integrations/${PublicIntegration}",  # the published statistics
         "ANY /api/v1/review/{proxy+}": "integrations/${ReviewerIntegration}",
     }
 
@@ -453,7 +454,12 @@ def test_each_public_route_has_its_own_throttle_by_parameter(template: dict[str,
         if "PublicIntegration" in text(r["Properties"]["Target"])
     }
     assert set(settings) == public
-    kinds = {"/uploads": "Plan", "/finalize": "Finalize", "/followup/": "Followup"}
+    kinds = {
+        "/uploads": "Plan",
+        "/finalize": "Finalize",
+        "/followup/": "Followup",
+        "/stats": "Followup",  # the statistics page: the follow-up's limits, its own bucket
+    }
     for key, setting in settings.items():
         (kind,) = [k for part, k in kinds.items() if part in key]
         assert setting["ThrottlingBurstLimit"] == {"Ref": f"{kind}ThrottleBurst"}, key
@@ -539,9 +545,12 @@ def test_public_role_writes_and_reads_only_submission_keys(template: dict[str, A
     role = resource(template, "PublicFunctionRole")
     for action in ("s3:PutObject", "s3:GetObject"):
         for pattern in object_patterns(role, action):
+            if action == "s3:GetObject" and pattern == "published/stats.json":
+                continue  # the signed statistics a reviewer published, for the site (ADR 0041)
             assert pattern.startswith(("staging/", "cases/*/", "lookup/", "index/cases/"))
             assert not pattern.startswith(("cases/*/identity-grants", "cases/*/notes"))
             assert pattern != "cases/*"
+    assert "published/stats.json" not in object_patterns(role, "s3:PutObject")
     # In the thread, the public function writes only the reporter's messages and the empty
     # claims that number them, never a reviewer's message.
     thread_writes = [p for p in object_patterns(role, "s3:PutObject") if "/thread/" in p]

@@ -36,7 +36,7 @@ from peluit.review.names import safe_name
 from peluit.review.reading import ReportReading, answer_rows
 from peluit.review.unlock import RosterMismatchError, unlock
 
-from . import guard
+from . import guard, stats_page
 from .case_page import case_content
 from .cases_page import cases_content
 from .guard import Session, Sessions
@@ -97,6 +97,7 @@ class ReviewConsole:
         ]
 
     def expire_sessions(self) -> None:
+        self._routes += stats_page.routes(self._page)  # /stats and the KPK MCP export
         self._sessions.expire()
 
     @property

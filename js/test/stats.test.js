@@ -1,0 +1,53 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+
+import { countText, number, statsView } from "../src/stats-view.js";
+
+const DOC = {
+  format: "peluit-stats/1",
+  organisation: { id: "Pemerintah Kabupaten Contoh", en: "Contoh Regency" },
+  period: { start: null, end: "2026-11-30" },
+  as_of: "2026-12-06",
+  signer: "rina",
+  channels: ["pengaduan"],
+  counts: {
+    cases: 212,
+    by_channel: { pengaduan: 212 },
+    by_status: { diterima: "<5", ditolak: 31 },
+    by_month: { "2026-11": "≥5", "2026-12": "<5" },
+    by_area: { pengadaan: 40, "tidak-diketahui": 0 },
+    forwarded_to: { kpk: 12 },
+    overdue: "<5",
+  },
+  acknowledgement: { decided: 200, on_time_percent: 87.5 },
+  feedback: { decided: "<5", on_time_percent: null },
+  median_working_days: { acknowledge: 2, close: 41.5 },
+  labels: {
+    channels: { pengaduan: { id: "Pengaduan", en: "Complaint" } },
+    areas: { pengadaan: { id: "Pengadaan", en: "Procurement" } },
+    statuses: { diterima: { id: "Diterima", en: "Received" }, ditolak: { id: "Ditolak", en: "Rejected" } },
+  },
+};
+
+describe("the public statistics page's view", () => {
+  it("shows suppressed counts as the document has them and names groups in the page's language", () => {
+    const view = statsView(DOC, "en");
+    assert.equal(view.title, "Report statistics — Contoh Regency");
+    const status = view.tables[1];
+    assert.deepEqual(status.rows, [["Received", "<5"], ["Rejected", "31"]]);
+    assert.deepEqual(view.tables[2].rows, [["2026-11", "≥5"], ["2026-12", "<5"]]);
+    assert.deepEqual(view.tables[3].rows, [["Procurement", "40"], ["tidak-diketahui", "0"]]);
+    assert.deepEqual(view.tables[4].rows, [["KPK", "12"]]);
+    assert.ok(view.facts.some(([name, value]) => name === "Acknowledged on time" && value === "87.5 %"));
+    assert.ok(view.facts.some(([name, value]) => name === "Feedback on time" && value === "—"));
+    assert.match(view.note, /Signed by rina/);
+  });
+
+  it("writes Indonesian decimals with a comma and an open start as 'awal'", () => {
+    const view = statsView(DOC, "id");
+    assert.deepEqual(view.facts[0], ["Periode (tanggal diterima)", "awal – 2026-11-30"]);
+    assert.equal(number(41.5, "id"), "41,5");
+    assert.equal(countText(0), "0");
+    assert.equal(view.tables[1].rows[0][0], "Diterima");
+  });
+});

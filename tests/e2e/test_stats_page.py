@@ -1,0 +1,82 @@
+"""The public statistics page in Chromium, under the site's CSP: before anything is published
+it says so; after a reviewer publishes (a signed request to the reviewer API, over HTTP) it
+shows the document's numbers, "<5" included, in Indonesian and English, and axe finds no
+serious accessibility problem."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from peluit.config.demo import open_demo_key
+from peluit.review.client import ReviewClient
+from peluit.review.transport import UrllibTransport
+from peluit.stats.compute import Period, Rules, compute
+from peluit.stats.publish import document
+from peluit.stats.records import record
+from peluit.stats.signature import sign
+from tests.e2e.conftest import Served, watch
+from tests.e2e.test_accessibility import axe_source, serious
+
+pytestmark = pytest.mark.e2e
+
+
+def _publish(served: Served) -> None:
+    config = served.config
+    pengaduan = config.channel("pengaduan")
+    assert pengaduan is not None
+    records = [
+        record(
+            case=f"{n:016d}",
+            reference=f"R{n}",
+            channel="pengaduan",
+            status="diterima",
+            target=None,
+            received=f"2026-0{1 + n % 3}-05",
+            history=[],
+            tags=[],
+            area="pengadaan" if n < 9 else "perizinan",
+        )
+        for n in range(12)
+    ]
+    rules = Rules(
+        sla={"pengaduan": pengaduan.sla},
+        channels=["pengaduan"],
+        areas=[a.id for a in config.kpk_areas],
+    )
+    stats = compute(records, rules, Period(date(2026, 1, 1), date(2026, 3, 31)), date(2026, 4, 1))
+    key = open_demo_key(served.data, "rina")
+    signed = sign(document(config, stats, "rina", ["pengaduan"]), key)
+    client = ReviewClient(served.base, key, UrllibTransport())
+    client.call("POST", "/stats", body=signed.model_dump(mode="json"))
+
+
+def test_the_statistics_page_shows_the_published_numbers_accessibly(
+    browser: Browser, served: Served
+) -> None:
+    watched = watch(browser, served.base, viewport={"width": 360, "height": 800})
+    page = watched.new_page()
+    page.goto(served.base + "/statistik/", wait_until="load")
+    expect(page.locator("#peluit-stats")).to_contain_text("Belum ada statistik")
+    assert watched.violations(page) == []
+    watched.console_errors.clear()  # the 404 the page asked for is logged by the browser
+
+    _publish(served)
+    page.goto(served.base + "/statistik/", wait_until="load")
+    stats = page.locator("#peluit-stats")
+    expect(stats.locator("table").first).to_be_visible()
+    area = stats.locator("table", has_text="bidang rawan korupsi")
+    expect(area.locator("tr", has_text="Pengadaan barang")).to_contain_text("9")
+    expect(area.locator("tr", has_text="Perizinan")).to_contain_text("<5")
+    expect(stats.locator("dl")).to_contain_text("12")
+    page.evaluate(axe_source())
+    assert serious(page.evaluate("axe.run(document, {resultTypes: ['violations']})")) == []
+
+    page.goto(served.base + "/en/statistik/", wait_until="load")
+    expect(page.locator("#peluit-stats table").first).to_contain_text("By channel")
+    page.evaluate(axe_source())
+    assert serious(page.evaluate("axe.run(document, {resultTypes: ['violations']})")) == []
+    watched.assert_clean(page)
+    watched.context.close()
