@@ -1,10 +1,18 @@
-"""The console's HTTP server: the standard library's, on 127.0.0.1 only, logging nothing."""
+"""The console's HTTP server: the standard library's, on 127.0.0.1 only, logging nothing.
+
+It has `peluit serve`'s limits (ADR 0024, `peluit.serve.connections.Limits`): every read and
+write of a connection waits at most `timeout` seconds, and at most `connections` are served at
+once, one thread each; one more waits `queue_wait` seconds for a slot, then gets 503
+`server_busy` and is closed without a thread. A program on this machine that opens thousands
+of connections and stalls them holds a bounded number of threads, each for a bounded time,
+and the person's browser gets its pages again once they time out."""
 
 from __future__ import annotations
 
 import contextlib
 import socket
 import sys
+import threading
 from collections.abc import Iterator
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -12,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
+from peluit.serve.connections import Limits, refuse_busy
 from peluit.web.length import content_length
 
 from .guard import parse_cookies
@@ -23,6 +32,8 @@ MAX_FORM_BYTES = 256 * 1024
 # larger files go with `peluit cases reply --file`, which streams them segment by segment.
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 MULTIPART = "multipart/form-data"
+# One person's browser opens about six connections; the rest is headroom, not a crowd.
+CONSOLE_LIMITS = Limits(timeout=30.0, connections=32, queue_wait=2.0)
 STREAM_PIECE = 1024 * 1024  # bytes per write: fewer system calls than 64 KiB age chunks
 
 
@@ -35,13 +46,40 @@ class ConsoleApp(Protocol):
 class ConsoleServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, app: ConsoleApp, port: int = 0, host: str = LOOPBACK) -> None:
+    def __init__(
+        self,
+        app: ConsoleApp,
+        port: int = 0,
+        host: str = LOOPBACK,
+        limits: Limits = CONSOLE_LIMITS,
+    ) -> None:
         if host != LOOPBACK:
             raise ValueError(
                 "the review console listens on 127.0.0.1 only: it shows decrypted reports"
             )
         self.app = app
+        self.limits = limits
+        self._slots = threading.BoundedSemaphore(limits.connections)
         super().__init__((host, port), _Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Serve the connection on a thread of its own if a slot is free (waiting briefly for
+        one); otherwise answer 503 at once and close it, as `peluit serve` does."""
+        if not self._slots.acquire(timeout=self.limits.queue_wait):
+            refuse_busy(request)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
     @property
     def port(self) -> int:
@@ -68,6 +106,12 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "Peluit-review"
     sys_version = ""
+
+    def setup(self) -> None:
+        super().setup()
+        # A stalled client (a request head or body that stops coming, an idle keep-alive)
+        # loses its connection after this long; its thread and slot are free again.
+        self.connection.settimeout(self.server.limits.timeout)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Log nothing: paths name cases."""
