@@ -130,3 +130,16 @@ def test_the_console_fails_closed_when_its_check_breaks(tmp_path: Path) -> None:
     banner = check.banner()
     assert "PERINGATAN: situs publik tidak dapat diperiksa." in banner
     assert "the check could not finish (RuntimeError)" in banner
+
+
+def test_the_console_checks_the_configurations_site_with_its_trust(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    config, _ = signed_team()
+    check = SiteCheck.for_config(config)
+    assert check is not None
+    assert check.url == "https://wbs.batangharikab.go.id/"
+    assert check.state_dir == tmp_path / "peluit" / "site-check" / "wbs.batangharikab.go.id"
+    assert [v.name.rsplit("/", 1)[-1] for v in check.trust.signers] == ["kpk-liaison", "agus"]
+    assert SiteCheck.for_config(config.model_copy(update={"release": None})) is None
