@@ -125,9 +125,9 @@ def require_download_url(api_base: str, url: str) -> None:
     """A download URL the API handed back is no less protected than the API: from an https
     API, only https. Plain HTTP on this machine is for `peluit serve`, whose answers only a
     local API may point to; a remote API (or whoever answers in its name) pointing the tool
-    at `http://127.0.0.1:…` would send the download, unencrypted, to whatever listens there."""
-    _require_http(url)
-    if urlsplit(api_base).scheme == "https" and urlsplit(url).scheme != "https":
+    at `http://127.0.0.1:…` would send the download, unencrypted, to whatever listens there.
+    (Schemes other than https and http are the transport's to refuse: `_require_http`.)"""
+    if urlsplit(api_base).scheme == "https" and urlsplit(url).scheme == "http":
         raise TransportError(
             "the https reviewer API handed back a download URL that is not https; "
             "not fetched: check the server's configuration"
