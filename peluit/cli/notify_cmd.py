@@ -56,7 +56,7 @@ def main(argv: list[str], stop: threading.Event | None = None) -> int:
     if config.notifications is None:
         print(
             f"peluit notify: error: {args.config} has no [notifications] section "
-            "(docs/operator-guide.md#notifications)",
+            "(docs/operator-guide.md, section 6.2)",
             file=sys.stderr,
         )
         return 2
