@@ -76,6 +76,12 @@ def check_headers(document: Mapping[str, Any], answers: Mapping[str, Answer], ou
         out.held.append(f"every answer carries the {len(document['headers'])} released headers")
 
 
+def short_recipient(recipient: str) -> str:
+    """A recipient as a finding names it: a post-quantum age recipient is ~2,000 characters,
+    so its start and end (enough to tell keys apart and to find it in channels.json)."""
+    return recipient if len(recipient) <= 40 else f"{recipient[:20]}…{recipient[-12:]}"
+
+
 def released_recipients(document: Mapping[str, Any]) -> dict[str, dict[str, set[str]]]:
     """Channel → {"report_recipients", "identity_recipients"} → age recipients, from the
     manifest's channels (person ids) and roster (their age recipients)."""
@@ -120,14 +126,14 @@ def check_recipients(
             for recipient in sorted(actual - expected):
                 out.fail(
                     f.RECIPIENT_ADDED,
-                    recipient,
+                    short_recipient(recipient),
                     f"channel {channel}: encrypts {kind.replace('_', ' ')} to a key the release "
                     f"does not name ({who.get(recipient, 'nobody in the released roster')})",
                 )
             for recipient in sorted(expected - actual):
                 out.fail(
                     f.RECIPIENT_REMOVED,
-                    recipient,
+                    short_recipient(recipient),
                     f"channel {channel}: {who.get(recipient, '?')} no longer receives "
                     f"{kind.replace('_', ' ')}",
                 )

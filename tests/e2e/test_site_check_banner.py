@@ -18,6 +18,7 @@ from peluit.review.console.app import ConsoleSetup, ReviewConsole
 from peluit.review.console.server import ConsoleServer
 from peluit.review.console.site_check import SiteCheck
 from peluit.review.transport import UrllibTransport
+from peluit.verify.served import short_recipient
 from tests.support.site_tamper import ServedSite, added_recipient
 
 from .conftest import watch
@@ -106,7 +107,7 @@ def test_a_recipient_added_to_channels_json_shows_a_red_banner_indonesian_first(
     expect(banner).to_have_attribute("role", "alert")
     text = banner.inner_text()
     assert text.index("PERINGATAN: situs publik tidak sama") < text.index("WARNING: the public")
-    assert f"FAIL recipient-added {recipient}: channel pengaduan" in text
+    assert f"FAIL recipient-added {short_recipient(recipient)}: channel pengaduan" in text
     colour = banner.evaluate("e => getComputedStyle(e).backgroundColor")
     red, green, blue = (int(x) for x in colour.removeprefix("rgb(").rstrip(")").split(",")[:3])
     assert red > green  # red, whatever the shade

@@ -15,6 +15,7 @@ from peluit.release import RELEASE_PATH, parse_note
 from peluit.release.log import parse_record
 from peluit.review.console.site_check import SiteCheck
 from peluit.site.forms import CHANNELS_JSON
+from peluit.verify.served import short_recipient
 from tests.support.site_tamper import (
     CHANGED_FILE,
     ServedSite,
@@ -110,9 +111,13 @@ def test_a_recipient_added_to_channels_json_is_caught_by_name(
     found = fails(lines)
     assert f"FAIL file-changed {CHANNELS_JSON}" in [line.split(":")[0] for line in found]
     [added] = [line for line in found if line.startswith("FAIL recipient-added")]
-    assert added.startswith(f"FAIL recipient-added {recipient}: channel pengaduan")
+    named = short_recipient(recipient)
+    assert added.startswith(f"FAIL recipient-added {named}: channel pengaduan")
+    assert recipient.startswith(named.split("…")[0])
+    assert recipient.endswith(named.split("…")[1])
+    assert len(added) < 200  # one readable line, not the ~2,000-character key
     assert "nobody in the released roster" in added
-    assert f"recipient-added {recipient}" in check.banner()
+    assert f"recipient-added {named}" in check.banner()
 
 
 def test_a_different_csp_is_caught_by_name(
