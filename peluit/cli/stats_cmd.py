@@ -101,7 +101,13 @@ def _read(source: str) -> bytes:
 def _verify(args: argparse.Namespace) -> int:
     explicit = getattr(args, "config", None)
     config = load_config(explicit if explicit is not None else DEFAULT_CONFIG)
-    signed = SignedStats.model_validate_json(_read(args.source))
+    try:
+        signed = SignedStats.model_validate_json(_read(args.source))
+    except ValidationError as exc:
+        raise StatsSignatureError(
+            f"{args.source} is not a published statistics document (peluit-stats/1): "
+            f"{exc.error_count()} problems"
+        ) from None
     check_signer(config, signed)
     doc = signed.document
     print(
