@@ -50,17 +50,26 @@ def case(
 # and its feedback is overdue; R3 waits past its acknowledgement; R4 is within its time; R5 was
 # moved on the day it came and closed 3 working days later; T is a test report.
 CASES = [
-    case("R1", "2025-03-03", [("diverifikasi", "2025-03-05"), ("ditolak", "2025-03-07")],
-         "pengadaan"),
-    case("R2", "2025-03-03", [("diverifikasi", "2025-03-10"), ("ditelaah", "2025-03-20")],
-         "pengadaan"),
+    case(
+        "R1", "2025-03-03", [("diverifikasi", "2025-03-05"), ("ditolak", "2025-03-07")], "pengadaan"
+    ),
+    case(
+        "R2",
+        "2025-03-03",
+        [("diverifikasi", "2025-03-10"), ("ditelaah", "2025-03-20")],
+        "pengadaan",
+    ),
     case("R3", "2025-06-23", [], "perizinan"),
     case("R4", "2025-06-27", [], NO_AREA, channel="gratifikasi"),
     case(
         "R5",
         "2025-04-01",
-        [("diverifikasi", "2025-04-01"), ("ditelaah", "2025-04-02"),
-         ("diteruskan", "2025-04-03"), ("selesai", "2025-04-04")],
+        [
+            ("diverifikasi", "2025-04-01"),
+            ("ditelaah", "2025-04-02"),
+            ("diteruskan", "2025-04-03"),
+            ("selesai", "2025-04-04"),
+        ],
         UNKNOWN_AREA,
         target="kpk",
     ),
@@ -73,7 +82,11 @@ def test_counts_per_channel_status_month_and_area_leave_test_reports_out() -> No
     assert (stats.cases, stats.tests_left_out) == (5, 1)
     assert stats.by_channel == {"pengaduan": 4, "gratifikasi": 1}
     assert stats.by_status == {
-        "diterima": 2, "diverifikasi": 0, "ditelaah": 1, "diteruskan": 0, "selesai": 1,
+        "diterima": 2,
+        "diverifikasi": 0,
+        "ditelaah": 1,
+        "diteruskan": 0,
+        "selesai": 1,
         "ditolak": 1,
     }
     assert stats.by_month == {"2025-03": 2, "2025-04": 1, "2025-05": 0, "2025-06": 2}
@@ -150,6 +163,13 @@ def test_a_status_change_before_the_day_received_is_a_server_fault() -> None:
 def test_a_final_case_without_its_day_is_a_server_fault() -> None:
     with pytest.raises(RecordError):
         record(
-            case="a" * 16, reference="X", channel="pengaduan", status="selesai", target=None,
-            received="2025-03-03", history=[], tags=[], area=NO_AREA,
+            case="a" * 16,
+            reference="X",
+            channel="pengaduan",
+            status="selesai",
+            target=None,
+            received="2025-03-03",
+            history=[],
+            tags=[],
+            area=NO_AREA,
         )

@@ -70,7 +70,9 @@ def test_a_changed_number_breaks_the_signature() -> None:
     stats = compute(CASES, RULES, Period(), TODAY)
     signed = sign(document(team.config, stats, "rina", ["pengaduan"]), team.key("rina"))
     counts = signed.document.counts.model_copy(update={"cases": 50})
-    forged = signed.model_copy(update={"document": signed.document.model_copy(update={"counts": counts})})
+    forged = signed.model_copy(
+        update={"document": signed.document.model_copy(update={"counts": counts})}
+    )
     with pytest.raises(StatsSignatureError):
         verify(forged)
 
@@ -89,8 +91,9 @@ def test_a_key_that_is_not_the_signers_roster_key_is_refused() -> None:
 def test_oversight_and_other_channels_cannot_be_published() -> None:
     team = make_review_team()
     stats = compute(CASES, RULES, Period(), TODAY)
-    oversight = sign(document(team.config, stats, "kpk-liaison", ["pengaduan"]),
-                     team.key("kpk-liaison"))
+    oversight = sign(
+        document(team.config, stats, "kpk-liaison", ["pengaduan"]), team.key("kpk-liaison")
+    )
     with pytest.raises(StatsSignatureError, match="not a reviewer"):
         check_signer(team.config, oversight)
     other = sign(document(team.config, stats, "rina", ["gratifikasi"]), team.key("rina"))
