@@ -209,3 +209,17 @@ def test_the_desk_signs_again_when_someone_wrote_meanwhile(review_team: ReviewTe
     key = desk.reply(filed.case, "Balasan tim.")
     assert key == "thread/00002-rina.age"
     assert calls == [1, 2]
+
+
+def test_a_refusal_tells_the_reporter_in_a_signed_message(served: InProcess) -> None:
+    """The message that goes with a status change (`--tell-reporter`; a refusal needs one) is
+    signed like any reply."""
+    case, code = file_report(served)
+    done = cases(
+        served, "status", case, "ditolak", "--reason", "di luar kewenangan",
+        "--tell-reporter", "Laporan ini bukan kewenangan kami; silakan ke Ombudsman.",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    [shown] = messages(served, code)
+    assert shown["text"] == "Laporan ini bukan kewenangan kami; silakan ke Ombudsman."
+    assert shown["verified"] is True
