@@ -1,6 +1,7 @@
 """Bech32 (BIP 173) without the 90 character limit, as age encodes keys."""
 
 import base64
+import re
 
 from .errors import KeyFormatError
 
@@ -24,6 +25,7 @@ _TABLE = _generator_table()
 _WORDS = {c: i for i, c in enumerate(_CHARSET)}
 # A bech32 word as a base-32 digit of Python's int(): 5-bit words to bytes in one step.
 _AS_DIGITS = str.maketrans(_CHARSET, "0123456789abcdefghijklmnopqrstuv")
+_PRINTABLE = re.compile("[!-~]*")  # characters 33 to 126
 _FROM_BASE32 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", _CHARSET)
 
 
@@ -55,7 +57,7 @@ def decode(text: str) -> tuple[str, bytes]:
         raise KeyFormatError("mixed-case Bech32 string")
     lowered = text.lower()
     sep = lowered.rfind("1")
-    if sep < 1 or sep + 7 > len(lowered) or any(not 33 <= ord(c) <= 126 for c in lowered):
+    if sep < 1 or sep + 7 > len(lowered) or not _PRINTABLE.fullmatch(lowered):
         raise KeyFormatError("malformed Bech32 string")
     hrp, rest = lowered[:sep], lowered[sep + 1 :]
     try:

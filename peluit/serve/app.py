@@ -22,6 +22,7 @@ from peluit.store.local import LocalStore, LocalUrlSigner
 from .server import (
     DOWNLOAD_PREFIX,
     UPLOAD_PREFIX,
+    Lane,
     Limits,
     Pacing,
     PeluitServer,
@@ -71,10 +72,19 @@ def build_server(options: ServeOptions) -> tuple[PeluitServer, Config, Path, boo
         download_base_url=DOWNLOAD_PREFIX.rstrip("/"),
     )
     store = LocalStore(root=options.data / "store", clock=utc_now, urls=urls)
-    # The follow-up's minimum answer time is waited out after the API lock is released.
+    # The follow-up's minimum answer time is waited out after the request's lane is free.
     pacing = Pacing()
     app = build_public_app(PublicServices.build(config, store, utc_now, sleep=pacing.defer))
     reviewer = build_reviewer_app(Services.build(config, store, utc_now))
+
+    def more_lanes() -> Lane:
+        """Resolvers for one more concurrent API request, over the same store (built once
+        the server is listening: the reviewer API's origin is known by then)."""
+        paced = Pacing()
+        another = build_reviewer_app(Services.build(config, store, utc_now), reviewer.origin)
+        public = build_public_app(PublicServices.build(config, store, utc_now, sleep=paced.defer))
+        return Lane(public, another, paced)
+
     if options.site is None:
         # The site carries the configuration's forms and keys: build it for this one.
         site: Path | None = options.data / "site"
@@ -95,6 +105,7 @@ def build_server(options: ServeOptions) -> tuple[PeluitServer, Config, Path, boo
         pacing,
         limits=options.limits,
         pow_bits=config.limits.pow_bits,  # the edge's check, as `peluit deploy` sets PowBits
+        more_lanes=more_lanes,
     )
     # Signatures cover the URL the review tool called: this server's own address.
     reviewer.origin = f"http://{options.host}:{server.server_address[1]}"

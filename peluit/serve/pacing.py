@@ -1,4 +1,4 @@
-"""The follow-up's minimum answer time in `peluit serve`, waited out after the API lock."""
+"""The follow-up's minimum answer time in `peluit serve`, waited out after the API lane."""
 
 from __future__ import annotations
 
@@ -7,17 +7,18 @@ from collections.abc import Callable
 
 
 class Pacing:
-    """The follow-up's minimum answer time, waited out after the API lock is released.
+    """The follow-up's minimum answer time, waited out after the API lane is given back.
 
     `FollowupService` (peluit/core/followup.py) makes every answer wait until `floor` after
-    the request began, found or not. Its sleep would run inside `resolve`, under the API lock,
-    and stop every other API request (public and reviewer) for as long. So `peluit serve` gives
-    the service `defer` as its sleep: it only notes the moment the answer may leave, and the
-    handler waits for that moment after releasing the lock and before sending anything. The
-    service's store calls are unchanged; only where the wait happens moves.
+    the request began, found or not. Its sleep would run inside `resolve`, holding the
+    request's lane (peluit/serve/server.py `Lane`: resolvers used by one request at a time),
+    and keep other API requests from using it for as long. So `peluit serve` gives the service
+    `defer` as its sleep: it only notes the moment the answer may leave, and the handler waits
+    for that moment after giving the lane back and before sending anything. The service's
+    store calls are unchanged; only where the wait happens moves.
 
-    The noted moment is one value, read and written only under the API lock (the service runs
-    inside `resolve`, which runs under it), and taken by the request that set it.
+    Each lane has a `Pacing` of its own. The noted moment is one value, read and written only
+    by the request holding the lane (the service runs inside `resolve`), and taken by it.
     """
 
     def __init__(

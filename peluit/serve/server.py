@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import queue
 import sys
 import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, cast
@@ -31,6 +34,18 @@ from .pacing import Pacing as Pacing
 UPLOAD_PREFIX = "/_upload/"
 DOWNLOAD_PREFIX = "/_download/"
 REVIEW_PREFIX = "/api/v1/review/"
+API_LANES = 4  # API requests resolved at the same time, each on resolvers of its own
+
+
+@dataclass(frozen=True)
+class Lane:
+    """The resolvers one API request uses, alone, as one Lambda instance handles one event at
+    a time: a Powertools resolver keeps the request it is handling on itself (current_event,
+    context: the reviewer API's actor), and the follow-up's `Pacing` notes one moment."""
+
+    app: APIGatewayHttpResolver
+    reviewer: APIGatewayHttpResolver | None
+    pacing: Pacing
 
 
 class PeluitServer(ThreadingHTTPServer):
@@ -49,7 +64,10 @@ class PeluitServer(ThreadingHTTPServer):
         pacing: Pacing | None = None,
         limits: Limits | None = None,
         pow_bits: int | None = None,
+        more_lanes: Callable[[], Lane] | None = None,
     ) -> None:
+        """`more_lanes` builds another set of resolvers (over the same store) when every lane
+        is busy, up to `API_LANES`; without it, API requests are resolved one at a time."""
         self.limits = limits if limits is not None else Limits()
         # One slot per connection being served: a crowd of stalled connections holds at most
         # `connections` threads, each released when its connection ends or times out.
@@ -64,13 +82,38 @@ class PeluitServer(ThreadingHTTPServer):
         # The pages the site's CloudFront Function knows, listed from the site as deploy does.
         self.site_pages = pages.site_pages(site_dir) if site_dir is not None else ()
         self.openapi = app.get_openapi_json_schema(title=openapi.TITLE, version=openapi.VERSION)
-        # A Powertools resolver keeps the request it is handling on itself (current_event,
-        # context: the reviewer API's actor), as one Lambda instance handles one event at a
-        # time. This server is threaded, so the resolvers run one request at a time.
-        self.api_lock = threading.Lock()
         # The public app's follow-up service sleeps with `pacing.defer` (peluit/serve/app.py).
         self.pacing = pacing if pacing is not None else Pacing()
+        # This server is threaded; each API request takes a lane (`Lane`) for itself, as
+        # concurrent requests reach separate Lambda instances. The first lane is `app`,
+        # `reviewer` and `pacing`; more are built on demand. Free lanes are a stack, so
+        # requests one after the other all use the first.
+        self.lanes = [Lane(app, reviewer, self.pacing)]
+        self._more_lanes = more_lanes
+        self._free: queue.LifoQueue[Lane] = queue.LifoQueue()
+        self._free.put(self.lanes[0])
+        self._lanes_lock = threading.Lock()
         super().__init__(address, _Handler)
+
+    @contextlib.contextmanager
+    def lane(self) -> Iterator[Lane]:
+        """A lane for one API request, given back when it is done."""
+        lane = self._take_lane()
+        try:
+            yield lane
+        finally:
+            self._free.put(lane)
+
+    def _take_lane(self) -> Lane:
+        with contextlib.suppress(queue.Empty):
+            return self._free.get_nowait()
+        with self._lanes_lock:
+            grow = self._more_lanes is not None and len(self.lanes) < API_LANES
+            if grow and self._more_lanes is not None:
+                lane = self._more_lanes()
+                self.lanes.append(lane)
+                return lane
+        return self._free.get()
 
     def process_request(self, request: Any, client_address: Any) -> None:
         """Serve the connection on a thread of its own if a slot is free (waiting briefly for
@@ -153,9 +196,7 @@ class _Handler(BaseHTTPRequestHandler):
             elif path.startswith(DOWNLOAD_PREFIX) and self.command == "GET":
                 self._download(path.removeprefix(DOWNLOAD_PREFIX))
             elif behaviours.behaviour_for(path) is behaviours.API:
-                reviewer = self.server.reviewer
-                review = path.startswith(REVIEW_PREFIX)
-                self._api(reviewer if reviewer is not None and review else self.server.app)
+                self._api(review=path.startswith(REVIEW_PREFIX))
             elif self.command in {"GET", "HEAD"}:
                 self._static(path, head)
             else:
@@ -171,7 +212,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- handlers -------------------------------------------------------------------------
 
-    def _api(self, app: APIGatewayHttpResolver) -> None:
+    def _api(self, review: bool) -> None:
         split = urlsplit(self.path)
         if self.server.pow_bits is not None:
             refused = edge.api_refusal(self.command, split.path, split.query, self.server.pow_bits)
@@ -186,14 +227,16 @@ class _Handler(BaseHTTPRequestHandler):
         context = cast(LambdaContext, _LambdaContext())  # Powertools reads only these fields
         pacing, deadline = self.server.pacing, None
         try:
-            with self.server.api_lock:
+            with self.server.lane() as lane:
+                pacing = lane.pacing
+                app = lane.reviewer if review and lane.reviewer is not None else lane.app
                 try:
                     result = app.resolve(event, context)
                 finally:
                     deadline = pacing.take()
         finally:
-            # The follow-up's minimum answer time, whatever happened, without the lock: other
-            # API requests go on meanwhile (a paced request holding it would stall them all).
+            # The follow-up's minimum answer time, whatever happened, with the lane given
+            # back: a paced request holding it would keep other requests from using it.
             pacing.wait_until(deadline)
         status, headers, data = response_parts(result)
         self._send(status, headers, data)

@@ -5,6 +5,7 @@ the digest the stamp carries against the body (issue 18, finding 6)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.client
 import json
@@ -18,7 +19,7 @@ import pytest
 
 from peluit.core.pow import Proof, bucket_of, solve
 from peluit.serve.app import ServeOptions, build_server
-from peluit.serve.server import PeluitServer
+from peluit.serve.server import API_LANES, PeluitServer
 from tests.support.submitting import low_pow_config
 
 pytestmark = pytest.mark.functional
@@ -51,11 +52,13 @@ def _post(server: PeluitServer, path: str, body: bytes) -> tuple[int, dict[str, 
 
 
 def test_junk_is_refused_at_the_edge_without_reaching_the_api(server: PeluitServer) -> None:
-    """While the API is busy (its lock held), a flood without work is still answered at once:
-    it never waits for, or reaches, the API."""
+    """While the API is busy (every lane held), a flood without work is still answered at
+    once: it never waits for, or reaches, the API."""
     assert server.pow_bits is not None
     stale = solve("POST", STATUS, BODY, server.pow_bits, bucket_of(datetime.now(UTC)) - 3)
-    with server.api_lock:
+    with contextlib.ExitStack() as busy:
+        for _ in range(API_LANES):
+            busy.enter_context(server.lane())
         for query, code in (
             ("", "pow_required"),
             ("?pow=12-zz", "pow_invalid"),
