@@ -13,9 +13,20 @@
 // server refuses it (`pow_required`, `pow_invalid`, `pow_expired`: a stale difficulty in
 // channels.json, a device clock that is wrong, a retry that outlived the window), its answer
 // names the difficulty and its own time bucket, and the work is redone once with those.
+import { ApiError, NETWORK_ERROR, UNEXPECTED, errorFromResponse } from "./api-error.js";
 import { solve, withPow } from "./pow.js";
+import { fetchPut, s3TimeoutAsRetry } from "./segment-put.js";
+import { TimeoutError, sleep, withTimeout } from "./timing.js";
 
-/** @typedef {{id: string, en: string}} Text */
+export { ApiError, NETWORK_ERROR, errorFromResponse } from "./api-error.js";
+export { fetchPut, xhrPut } from "./segment-put.js";
+export { sleep } from "./timing.js";
+
+/** @typedef {import("./api-error.js").Text} Text */
+/** @typedef {import("./api-error.js").PowTerms} PowTerms */
+/** @typedef {import("./segment-put.js").PutResponse} PutResponse */
+/** @typedef {import("./segment-put.js").PutFn} PutFn */
+
 /** @typedef {{file: number, index: number, size: number, sha256: string}} SegmentIn */
 /** @typedef {{file: number, index: number, url: string, method: string, headers: Record<string, string>}} Upload */
 /** @typedef {{case: string, acknowledged_on: string}} Receipt */
@@ -27,16 +38,6 @@ import { solve, withPow } from "./pow.js";
 /**
  * @typedef {{case: string, channel: string, status: string, since: string,
  *   messages: FollowupMessage[], more: boolean}} FollowupStatus
- */
-/**
- * What a PUT returns: a fetch Response, or anything with the same three members.
- * @typedef {{status: number, ok: boolean, text(): Promise<string>}} PutResponse
- */
-/**
- * How a segment is sent. The default uses fetch; the worker passes `xhrPut`, which reports
- * upload progress (fetch cannot).
- * @typedef {(url: string, init: {method: string, headers: Record<string, string>, body: Blob,
- *   signal: AbortSignal, onProgress?: (sent: number) => void}) => Promise<PutResponse>} PutFn
  */
 /**
  * Told before each wait: why, which try failed, how long until the next.
@@ -64,55 +65,11 @@ import { solve, withPow } from "./pow.js";
  * @typedef {(request: {method: string, path: string, body: Uint8Array, bits: number},
  *   options: {signal?: AbortSignal, bucket?: number}) => Promise<string>} SolveFn
  */
-/** @typedef {{bits: number, bucket: number}} PowTerms the server's terms, from a refusal */
 
 const RETRY_STATUS = new Set([408, 429]);
 const DONE_STATUS = new Set([409, 412]);
 const POW_CODES = new Set(["pow_required", "pow_invalid", "pow_expired"]);
 const utf8 = new TextEncoder();
-
-export const NETWORK_ERROR = {
-  id: "Koneksi ke server terputus dan tidak pulih setelah beberapa kali dicoba. Periksa koneksi internet Anda, lalu kirim lagi.",
-  en: "The connection to the server failed and did not recover after several tries. Check your internet connection and send again.",
-};
-const UNEXPECTED = {
-  id: "Server memberi jawaban yang tidak dikenal. Laporan belum terkirim; silakan coba lagi.",
-  en: "The server gave an unexpected answer. The report was not sent; please try again.",
-};
-
-/** A request that failed for good: the server's code and message, or our own. */
-export class ApiError extends Error {
-  /**
-   * @param {object} parts
-   * @param {number} parts.status HTTP status, 0 for a network failure
-   * @param {string} parts.code the server's stable code, or ours ("network_error", "http_403"…)
-   * @param {Text} parts.messages Indonesian and English
-   * @param {string} [parts.detail] the server's technical detail, if any
-   * @param {PowTerms} [parts.pow] with a proof-of-work refusal: the server's terms
-   */
-  constructor({ status, code, messages, detail, pow }) {
-    super(`${code}: ${messages.en}`);
-    this.name = "ApiError";
-    this.status = status;
-    this.code = code;
-    this.messages = messages;
-    this.detail = detail;
-    this.pow = pow;
-  }
-}
-
-/**
- * @param {unknown} value
- * @returns {value is Text}
- */
-function isText(value) {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    typeof (/** @type {Text} */ (value).id) === "string" &&
-    typeof (/** @type {Text} */ (value).en) === "string"
-  );
-}
 
 /**
  * @param {any} value
@@ -130,147 +87,6 @@ function isStatus(value) {
         Number.isSafeInteger(m?.seq) && (m.sender === "pelapor" || m.sender === "penelaah") && typeof m.data === "string",
     )
   );
-}
-
-/**
- * An ApiError from a response: `{"error": {"code", "message": {"id", "en"}, "detail"}}` when
- * the body is ours, a generic one otherwise (S3 answers in XML).
- * @param {PutResponse} response
- * @returns {Promise<ApiError>}
- */
-export async function errorFromResponse(response) {
-  let body;
-  try {
-    body = JSON.parse(await response.text());
-  } catch {
-    body = null;
-  }
-  const error = body && typeof body === "object" ? body.error : null;
-  if (error && typeof error.code === "string" && isText(error.message)) {
-    const detail = typeof error.detail === "string" ? error.detail : undefined;
-    const terms = error.pow;
-    const pow =
-      terms && Number.isInteger(terms.bits) && Number.isInteger(terms.bucket)
-        ? { bits: terms.bits, bucket: terms.bucket }
-        : undefined;
-    return new ApiError({ status: response.status, code: error.code, messages: error.message, detail, pow });
-  }
-  return new ApiError({ status: response.status, code: `http_${response.status}`, messages: UNEXPECTED });
-}
-
-/**
- * Wait `ms`, or reject as soon as `signal` aborts.
- * @param {number} ms
- * @param {AbortSignal} [signal]
- * @returns {Promise<void>}
- */
-export function sleep(ms, signal) {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
-/** The error a timed-out request is cancelled with (retried like a network error). */
-class TimeoutError extends Error {
-  constructor() {
-    super("the request timed out");
-    this.name = "TimeoutError";
-  }
-}
-
-/**
- * A signal that aborts when `parent` does or after `ms`.
- * @param {AbortSignal | undefined} parent
- * @param {number} ms
- */
-function withTimeout(parent, ms) {
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(parent?.reason);
-  parent?.addEventListener("abort", onAbort, { once: true });
-  const timer = setTimeout(() => controller.abort(new TimeoutError()), ms);
-  return {
-    signal: controller.signal,
-    done() {
-      clearTimeout(timer);
-      parent?.removeEventListener("abort", onAbort);
-    },
-  };
-}
-
-/**
- * The default PUT: fetch.
- * @param {typeof fetch} fetchFn
- * @returns {PutFn}
- */
-export function fetchPut(fetchFn) {
-  return (url, { method, headers, body, signal }) =>
-    fetchFn(url, { method, headers, body, signal, cache: "no-store", credentials: "omit" });
-}
-
-/**
- * A PUT with XMLHttpRequest, which reports upload progress (available in workers and pages).
- * Network failures reject with a TypeError, as fetch does; an abort with the signal's reason.
- * @type {PutFn}
- */
-export function xhrPut(url, { method, headers, body, signal, onProgress }) {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const xhr = new XMLHttpRequest();
-    xhr.open(method, url);
-    for (const [name, value] of Object.entries(headers)) {
-      xhr.setRequestHeader(name, value);
-    }
-    const onAbort = () => xhr.abort();
-    signal.addEventListener("abort", onAbort, { once: true });
-    const finish = () => signal.removeEventListener("abort", onAbort);
-    if (onProgress) {
-      xhr.upload.onprogress = (event) => onProgress(event.loaded);
-    }
-    xhr.onload = () => {
-      finish();
-      const text = String(xhr.responseText ?? "");
-      resolve({ status: xhr.status, ok: xhr.status >= 200 && xhr.status < 300, text: async () => text });
-    };
-    xhr.onerror = () => {
-      finish();
-      reject(new TypeError("network error"));
-    };
-    xhr.onabort = () => {
-      finish();
-      reject(signal.reason ?? new TypeError("aborted"));
-    };
-    xhr.send(body);
-  });
-}
-
-/**
- * S3 answers an upload that stalled too long with 400 and an XML `RequestTimeout` code: a
- * network condition, retried like a 408 (any other 400 stays final).
- * @param {PutResponse} response
- * @returns {Promise<PutResponse>}
- */
-async function s3TimeoutAsRetry(response) {
-  if (response.status !== 400) {
-    return response;
-  }
-  const text = await response.text();
-  const status = /<Code>RequestTimeout<\/Code>/.test(text) ? 408 : 400;
-  return { status, ok: false, text: async () => text };
 }
 
 /**
