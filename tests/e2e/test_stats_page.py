@@ -5,12 +5,14 @@ serious accessibility problem."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
 
-from peluit.config.demo import open_demo_key
+from peluit.config.demo import DEMO_PASSPHRASE, open_demo_key
 from peluit.review.client import ReviewClient
 from peluit.review.transport import UrllibTransport
 from peluit.stats.compute import Period, Rules, compute
@@ -19,6 +21,8 @@ from peluit.stats.records import record
 from peluit.stats.signature import sign
 from tests.e2e.conftest import Served, watch
 from tests.e2e.test_accessibility import axe_source, serious
+from tests.support.cases import submit_case
+from tests.support.console import ConsoleUnderTest, DemoServer
 
 pytestmark = pytest.mark.e2e
 
@@ -80,3 +84,33 @@ def test_the_statistics_page_shows_the_published_numbers_accessibly(
     assert serious(page.evaluate("axe.run(document, {resultTypes: ['violations']})")) == []
     watched.assert_clean(page)
     watched.context.close()
+
+
+def test_the_console_statistics_page_is_accessible_to_oversight(
+    browser: Browser, tmp_path: Path
+) -> None:
+    with DemoServer(tmp_path / "var") as demo:
+        for n in range(6):
+            answers = {"what": "Pungutan liar.", "area": "pengadaan" if n < 5 else "perizinan"}
+            submit_case(demo.config, demo.server.store, answers)
+        console = ConsoleUnderTest(demo, "kpk-liaison")
+        try:
+            watched = watch(browser, console.origin, viewport={"width": 360, "height": 800})
+            page = watched.new_page()
+            page.goto(console.origin + "/unlock")
+            page.fill("#passphrase", DEMO_PASSPHRASE)
+            page.get_by_role("button", name="Buka", exact=False).click()
+            page.get_by_role("link", name="Statistik", exact=False).click()
+            expect(page.locator("h1")).to_contain_text("Statistik")
+            expect(page.locator("#headline")).to_contain_text("6")
+            area = page.locator("table", has_text="bidang rawan korupsi")
+            expect(area.locator("tr", has_text="Pengadaan barang")).to_contain_text("5")
+            page.fill("#from", "2000-01-01")
+            page.get_by_role("button", name="Tampilkan", exact=False).click()
+            expect(page).to_have_url(re.compile(r"/stats\?from=2000-01-01"))
+            page.evaluate(axe_source())
+            assert serious(page.evaluate("axe.run(document, {resultTypes: ['violations']})")) == []
+            watched.assert_clean(page)
+            watched.context.close()
+        finally:
+            console.close()
