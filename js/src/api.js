@@ -325,11 +325,13 @@ export function createClient(options) {
    * @param {string} token
    * @param {string} message base64
    * @param {string} signature the reporter's signature over it, hex
+   * @param {number | null} [seq] the number the signature names (statement version 2)
    * @param {AbortSignal} [signal]
    * @returns {Promise<{seq: number}>}
    */
-  async function followupMessage(token, message, signature, signal) {
-    const answer = await postJson("/followup/messages", { token, message, signature }, signal);
+  async function followupMessage(token, message, signature, seq = null, signal = undefined) {
+    const body = { token, message, signature, ...(seq ? { seq } : {}) };
+    const answer = await postJson("/followup/messages", body, signal);
     if (!Number.isSafeInteger(answer?.seq)) {
       throw new ApiError({ status: 200, code: "invalid_response", messages: UNEXPECTED });
     }
@@ -338,7 +340,7 @@ export function createClient(options) {
 
   /**
    * Move staged segments into the case as new files, with their manifest message.
-   * @param {{token: string, upload: string, manifest: string, segments: SegmentIn[], signature: string}} body
+   * @param {{token: string, upload: string, manifest: string, segments: SegmentIn[], signature: string, seq?: number}} body
    * @param {AbortSignal} [signal]
    * @returns {Promise<{seq: number, files: number[]}>}
    */

@@ -18,7 +18,7 @@ import { checkRecipients, encryptTo, hybridFileSize } from "./encrypt.js";
 import { ReceiptCode } from "./receipt.js";
 import { bucket, pad } from "./padding.js";
 import { fileEntry } from "./report.js";
-import { messageStatement, sign } from "./reporter-signature.js";
+import { postSigned, threadPosition } from "./reporter-signature.js";
 import { planFiles } from "./segments.js";
 import { signerKeys, verifyTeamMessage } from "./team-signature.js";
 import { SubmitError } from "./submit-error.js";
@@ -274,8 +274,11 @@ export async function sendReply(client, session, request, { signal, onEvent = ()
     const sealed = await encryptTo(recipients, document([]));
     signal?.throwIfAborted();
     // From here on no cancelling: a request that may have reached the server is completed.
-    const signature = sign(session.signingSeed, await messageStatement(sealed));
-    const posted = await client.followupMessage(session.token, toBase64(sealed), signature);
+    // signed for its case and the number it takes (version 2): it cannot be moved or reordered
+    const position = () => threadPosition(client, session.token);
+    const posted = await postSigned(session.signingSeed, position, sealed, (signature, seq) =>
+      client.followupMessage(session.token, toBase64(sealed), signature, seq),
+    );
     return { seq: posted.seq, files: [] };
   }
   const upload = toHex(crypto.getRandomValues(new Uint8Array(16)));
@@ -293,8 +296,10 @@ export async function sendReply(client, session, request, { signal, onEvent = ()
   onEvent({ type: "phase", phase: "message" });
   const manifest = await encryptTo(recipients, document(entries));
   signal?.throwIfAborted();
-  const signature = sign(session.signingSeed, await messageStatement(manifest));
-  return client.followupEvidence({ token: session.token, upload, manifest: toBase64(manifest), segments, signature });
+  const position = () => threadPosition(client, session.token);
+  return postSigned(session.signingSeed, position, manifest, (signature, seq) =>
+    client.followupEvidence({ token: session.token, upload, manifest: toBase64(manifest), segments, signature, ...(seq ? { seq } : {}) }),
+  );
 }
 
 /** A downloaded file that is not what the team's message names: nothing of it is kept. */

@@ -9,7 +9,7 @@ import { checkRecipients, encryptTo, hybridFileSize } from "./encrypt.js";
 import { toHex } from "./digest.js";
 import { ReceiptCode } from "./receipt.js";
 import { recipientSetFingerprint } from "./recipient-set.js";
-import { publicKey, reportStatement, sign } from "./reporter-signature.js";
+import { STATEMENT, caseIdOf, finalizeStatement, publicKey, sign } from "./reporter-signature.js";
 import { encodeDocument, fileEntry, identityDocument, reportDocument } from "./report.js";
 import { planFiles } from "./segments.js";
 import { SubmitError } from "./submit-error.js";
@@ -181,9 +181,11 @@ export async function submit(request, { client, signal, onEvent = () => {}, when
     reply_recipient: replyRecipient,
     // which keys this page encrypted to: after a key change the server refuses a stale set
     recipients_sha256: await recipientSetFingerprint(spec.report_recipients, spec.identity_recipients),
-    // signed with the receipt code's key: the review tool can tell this report from a substitute
+    // signed with the receipt code's key, with the case and the reply key: the review tool can
+    // tell this report from a substitute, and encrypts replies only to this reply key
     reporter_key: publicKey(signingSeed),
-    signature: sign(signingSeed, await reportStatement(report, block)),
+    signature: sign(signingSeed, await finalizeStatement(await caseIdOf(submission), report, block, replyRecipient)),
+    statement: STATEMENT,
   };
   for (;;) {
     try {

@@ -1,5 +1,5 @@
 import { ed25519 } from "@noble/curves/ed25519.js";
-import { messageStatement } from "../src/reporter-signature.js";
+import { messageStatement, placedMessageStatement } from "../src/reporter-signature.js";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { before, describe, it } from "node:test";
@@ -182,14 +182,37 @@ describe("follow-up: answering", () => {
     const [{ route, body }] = server.posted;
     assert.equal(route, "message");
     assert.equal(body.token, session.token);
-    const statement = await messageStatement(new Uint8Array(Buffer.from(body.message, "base64")));
+    // signed for its case and number (version 2), not with the older statement
+    const sealed = new Uint8Array(Buffer.from(body.message, "base64"));
+    assert.equal(body.seq, 1);
+    const statement = await placedMessageStatement("k3v92m7qx0ab4fzt", 1, sealed);
     const key = ed25519.getPublicKey(session.signingSeed);
     assert.ok(ed25519.verify(Buffer.from(body.signature, "hex"), statement, key), "signed with the code's key");
+    assert.ok(!ed25519.verify(Buffer.from(body.signature, "hex"), await messageStatement(sealed), key));
     const plaintext = await open(body.message, keys.team[1]);
     assert.equal(plaintext.length, 1024, "padded to its size bucket: the text's length does not show");
     const doc = JSON.parse(plaintext);
     assert.deepEqual(doc, { format: MESSAGE_FORMAT, lang: "id", text: "Ini jawaban saya.", files: [] });
     await assert.rejects(open(body.message, session.identity)); // not to the reply key
+  });
+
+  it("signs again for the new number when a team message took its number meanwhile", async () => {
+    const { session, server, client } = await world();
+    server.racing = 1;
+    const result = await sendReply(client, session, request());
+    assert.deepEqual(result, { seq: 2, files: [] });
+    const [{ body }] = server.posted;
+    assert.equal(body.seq, 2);
+    const statement = await placedMessageStatement("k3v92m7qx0ab4fzt", 2, new Uint8Array(Buffer.from(body.message, "base64")));
+    assert.ok(ed25519.verify(Buffer.from(body.signature, "hex"), statement, ed25519.getPublicKey(session.signingSeed)));
+    assert.equal(server.count("message"), 2, "the first post was refused, the second signed anew");
+  });
+
+  it("gives up after three moved threads, with the server's thread_moved", async () => {
+    const { session, server, client } = await world();
+    server.racing = 5;
+    await assert.rejects(sendReply(client, session, request()), (err) => err.code === "thread_moved");
+    assert.equal(server.count("message"), 3);
   });
 
   it("uploads files in segments, then sends their manifest with the message", async () => {
@@ -203,7 +226,8 @@ describe("follow-up: answering", () => {
     assert.equal(route, "evidence");
     assert.match(body.upload, /^[0-9a-f]{32}$/);
     assert.deepEqual(body.segments.map((s) => [s.file, s.index]), [[0, 0], [0, 1], [1, 0]]);
-    const manifestStatement = await messageStatement(new Uint8Array(Buffer.from(body.manifest, "base64")));
+    assert.equal(body.seq, 1);
+    const manifestStatement = await placedMessageStatement("k3v92m7qx0ab4fzt", 1, new Uint8Array(Buffer.from(body.manifest, "base64")));
     assert.ok(ed25519.verify(Buffer.from(body.signature, "hex"), manifestStatement, ed25519.getPublicKey(session.signingSeed)));
     const doc = JSON.parse(await open(body.manifest, keys.team[0]));
     assert.equal(doc.text, "");

@@ -2,7 +2,17 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { ReceiptCode } from "../src/receipt.js";
-import { messageStatement, publicKey, reportStatement, sign } from "../src/reporter-signature.js";
+import {
+  STATEMENT,
+  caseIdOf,
+  caseIdOfReference,
+  finalizeStatement,
+  messageStatement,
+  placedMessageStatement,
+  publicKey,
+  reportStatement,
+  sign,
+} from "../src/reporter-signature.js";
 
 // From peluit/core/receipt.py and peluit/core/reporter_signature.py for the same code: the two
 // implementations derive the same key and write the same signature (Ed25519 is deterministic).
@@ -34,5 +44,57 @@ describe("the reporter's signatures", () => {
     const signature = fromHex(sign(seed, withBlock));
     assert.ok(ed25519.verify(signature, withBlock, fromHex(PUBLIC_KEY)));
     assert.ok(!ed25519.verify(signature, await reportStatement(report, null), fromHex(PUBLIC_KEY)));
+  });
+});
+
+// Version 2 (ADR 0042), from peluit/core/ids.py and peluit/core/reporter_signature.py: the same
+// case id for the same submission id, and the same statements and signatures.
+const SUBMISSION = "00112233445566778899aabbccddeeff";
+const CASE = "xy8ve6x6z8nrj40z";
+const FINALIZE_SHA256 = "25732a6e5c8fad44914bea393712318e825ceaa9d6e3ffe40f6d10a1a0ce4618";
+const FINALIZE_SIGNATURE =
+  "1685b083a85fab44a8ee2741b8ece8abbe55f6c76948b60b6b101488e1ffafd919c2859af30649010f81396263395de95be75d1b248db86fe86bb07625deb10d";
+const MESSAGE_7_SIGNATURE =
+  "a2d557b06815a73b27b8e8cfad142f40a3364eeba488a3510a6c297e84caaa50d2e2d8d8a36f2516ac456b8edc746521301730327df7af0eab7ff2a10a2a6d05";
+
+describe("the reporter's version-2 statements", () => {
+  it("compute the case id from the submission id as the server does", async () => {
+    assert.equal(await caseIdOf(SUBMISSION), CASE);
+    assert.equal(caseIdOfReference("XY8V-E6X6-Z8NR-J40Z"), CASE);
+    await assert.rejects(caseIdOf("not hex"));
+    assert.throws(() => caseIdOfReference("XY8V-E6X6"));
+  });
+
+  it("bind the case and the reply key at finalization, signed exactly as the Python side", async () => {
+    const code = await ReceiptCode.parse(CODE);
+    const seed = await code.signingSeed();
+    const reply = await code.replyRecipient();
+    const statement = await finalizeStatement(CASE, new TextEncoder().encode("abc"), null, reply);
+    const text = new TextDecoder().decode(statement);
+    assert.equal(text, `peluit-reporter/2\ncase ${CASE}\nreport ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\nidentity -\nreply ${reply}\n`);
+    assert.equal(Buffer.from(await crypto.subtle.digest("SHA-256", statement)).toString("hex"), FINALIZE_SHA256);
+    assert.equal(sign(seed, statement), FINALIZE_SIGNATURE);
+    assert.equal(STATEMENT, 2);
+    // another reply key is another statement: the signature does not cover it
+    const swapped = await finalizeStatement(CASE, new TextEncoder().encode("abc"), null, reply.replace(/.$/, "q"));
+    assert.ok(!ed25519.verify(fromHex(FINALIZE_SIGNATURE), swapped, fromHex(PUBLIC_KEY)));
+    await assert.rejects(finalizeStatement(CASE, new Uint8Array(0), null, "age1 with spaces"));
+  });
+
+  it("bind a message to its case and number", async () => {
+    const seed = await (await ReceiptCode.parse(CODE)).signingSeed();
+    const abc = new TextEncoder().encode("abc");
+    const statement = await placedMessageStatement(CASE, 7, abc);
+    assert.equal(
+      new TextDecoder().decode(statement),
+      `peluit-reporter/2\ncase ${CASE}\nseq 7\nmessage ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n`,
+    );
+    assert.equal(sign(seed, statement), MESSAGE_7_SIGNATURE);
+    const moved = await placedMessageStatement(CASE, 8, abc);
+    assert.ok(!ed25519.verify(fromHex(MESSAGE_7_SIGNATURE), moved, fromHex(PUBLIC_KEY)));
+    const elsewhere = await placedMessageStatement("0000000000000000", 7, abc);
+    assert.ok(!ed25519.verify(fromHex(MESSAGE_7_SIGNATURE), elsewhere, fromHex(PUBLIC_KEY)));
+    await assert.rejects(placedMessageStatement(CASE, 0, abc));
+    await assert.rejects(placedMessageStatement("ABC", 1, abc));
   });
 });

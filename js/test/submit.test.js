@@ -6,7 +6,7 @@ import { createClient } from "../src/api.js";
 import { hybridFileSize } from "../src/encrypt.js";
 import { bucket } from "../src/padding.js";
 import { recipientSetFingerprint } from "../src/recipient-set.js";
-import { publicKey, reportStatement } from "../src/reporter-signature.js";
+import { caseIdOf, finalizeStatement, publicKey, reportStatement } from "../src/reporter-signature.js";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { ReceiptCode } from "../src/receipt.js";
 import { SubmitError, submit } from "../src/submit.js";
@@ -86,10 +86,16 @@ describe("submitting a report", () => {
     assert.equal(padded.length, bucket(padded.length));
     assert.equal(b64(body.report).length, hybridFileSize(2, padded.length));
     assert.equal(body.recipients_sha256, await recipientSetFingerprint(keys.recipients, [keys.custodianRecipient]));
-    // Signed with the receipt code's key over the report (no identity block here).
+    // Signed with the receipt code's key over the case, the report (no identity block here)
+    // and the reply key (statement version 2); not over the older statement.
     assert.equal(body.reporter_key, publicKey(await code.signingSeed()));
-    const statement = await reportStatement(b64(body.report), null);
-    assert.ok(ed25519.verify(Buffer.from(body.signature, "hex"), statement, Buffer.from(body.reporter_key, "hex")));
+    assert.equal(body.statement, 2);
+    const caseId = await caseIdOf(server.submissions[0]);
+    const statement = await finalizeStatement(caseId, b64(body.report), null, body.reply_recipient);
+    const key = Buffer.from(body.reporter_key, "hex");
+    assert.ok(ed25519.verify(Buffer.from(body.signature, "hex"), statement, key));
+    const older = await reportStatement(b64(body.report), null);
+    assert.ok(!ed25519.verify(Buffer.from(body.signature, "hex"), older, key));
 
     const report = await open(b64(body.report), keys.reviewers[1]);
     assert.deepEqual(report.answers, request().answers);

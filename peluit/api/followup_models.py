@@ -47,6 +47,10 @@ class StatusOut(_Body):
     since: str = Field(description="the day the current status was set, YYYY-MM-DD")
     messages: list[ThreadMessageOut]
     more: bool = Field(description="more messages follow: ask again with `after`")
+    next_seq: int = Field(
+        default=1,
+        description="the number the next message will take: what a reporter's signature names",
+    )
 
 
 class MessageIn(_Body):
@@ -60,6 +64,16 @@ class MessageIn(_Body):
             default=None,
             description="the reporter key's signature over the message (docs/format.md); "
             "required for a case that has a reporter key",
+        ),
+    ] = None
+    seq: Annotated[
+        int | None,
+        Field(
+            default=None,
+            ge=1,
+            le=99_999,
+            description="the number the signature names (statement version 2): the message "
+            "takes it, or 409 thread_moved",
         ),
     ] = None
 
@@ -88,6 +102,16 @@ class EvidenceIn(_Body):
             default=None,
             description="the reporter key's signature over the manifest message (docs/format.md); "
             "required for a case that has a reporter key",
+        ),
+    ] = None
+    seq: Annotated[
+        int | None,
+        Field(
+            default=None,
+            ge=1,
+            le=99_999,
+            description="the number the signature names (statement version 2): the manifest "
+            "message takes it, or 409 thread_moved",
         ),
     ] = None
 

@@ -6,7 +6,7 @@ import base64
 import binascii
 import re
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, GetJsonSchemaHandler
 from pydantic_core import CoreSchema
@@ -154,6 +154,13 @@ class FinalizeIn(_Body):
             'block (docs/format.md, "The reporter\'s signatures"), hex',
         ),
     ] = None
+    statement: Annotated[
+        Literal[1, 2],
+        Field(
+            description="the version of the statement signed: 2 binds the case id and the "
+            "reply key too (every current client); 1: clients from before",
+        ),
+    ] = 1
 
 
 class ReceiptOut(_Body):

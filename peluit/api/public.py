@@ -223,6 +223,7 @@ def build_public_app(services: PublicServices) -> PublicResolver:
                 ),
                 reporter_key=body.reporter_key,
                 signature=body.signature,
+                statement=body.statement,
             ),
         )
         return ReceiptOut(case=receipt.reference, acknowledged_on=receipt.acknowledged_on)
@@ -246,11 +247,13 @@ def build_public_app(services: PublicServices) -> PublicResolver:
                 for m in found.messages
             ],
             more=found.more,
+            next_seq=found.next_seq,
         )
 
     @app.post(f"{PREFIX}/followup/messages", summary="The reporter writes to the reviewers")
     def message(body: MessageIn) -> PostedOut:
-        return PostedOut(seq=followup.post_message(body.token, body.message, body.signature).seq)
+        posted = followup.post_message(body.token, body.message, body.signature, body.seq)
+        return PostedOut(seq=posted.seq)
 
     @app.post(f"{PREFIX}/followup/evidence", summary="Add staged files to the case")
     def add_evidence(body: EvidenceIn) -> EvidenceOut:
@@ -260,6 +263,7 @@ def build_public_app(services: PublicServices) -> PublicResolver:
             body.manifest,
             [s.to_core() for s in body.segments],
             body.signature,
+            body.seq,
         )
         return EvidenceOut(seq=added.seq, files=added.files)
 

@@ -201,6 +201,10 @@ class ReporterOut(_Body):
     key: str = Field(description="Ed25519 public key, hex")
     report_signature: str = Field(description="signature over report and identity, hex")
     identity_sha256: str | None = Field(description="SHA-256 of identity.age; null: none")
+    statement: int = Field(
+        default=1,
+        description="the statement version signed: 2 covers the case id and the reply key too",
+    )
 
     @classmethod
     def of(cls, reporter: Reporter | None) -> ReporterOut | None:
@@ -210,6 +214,7 @@ class ReporterOut(_Body):
             key=reporter.key,
             report_signature=reporter.report_signature,
             identity_sha256=reporter.identity_sha256,
+            statement=reporter.statement,
         )
 
 

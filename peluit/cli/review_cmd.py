@@ -46,7 +46,15 @@ def main(argv: list[str]) -> int:
         made = setup(args)
         site_check = SiteCheck.for_config(made.config)  # the public site, on unlock
         console = ReviewConsole(
-            ConsoleSetup(made.config, args.key, made.key_data, made.server, made.client, site_check)
+            ConsoleSetup(
+                made.config,
+                args.key,
+                made.key_data,
+                made.server,
+                made.client,
+                site_check,
+                pins_path=made.pins_path(),
+            )
         )
         server = ConsoleServer(console, args.port)
     except (ConfigError, ReviewInputError, OSError) as exc:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from peluit.config import Config, load_config
 from peluit.keys import KeyFile
+from peluit.review import pins
 from peluit.review.client import ReviewClient
 from peluit.review.desk import ReviewDesk
 from peluit.review.locate import DEFAULT_SERVER, check_server_url, find_config
@@ -72,6 +73,11 @@ class Setup:
     def client(self, key: KeyFile) -> ReviewClient:
         return ReviewClient(self.server, key, UrllibTransport())
 
+    def pins_path(self) -> Path:
+        """Where this tool remembers what it saw of each case (review/pins.py): the demo's
+        beside its configuration, so a demo never mixes with a real installation."""
+        return self.config_path.parent / pins.FILE_NAME if self.demo else pins.default_path()
+
 
 def setup(args: argparse.Namespace) -> Setup:
     """Configuration, sealed key file and server URL; raises `ConfigError`, `OSError` or
@@ -89,4 +95,5 @@ def open_desk(args: argparse.Namespace) -> ReviewDesk:
     prompt = f"Frasa sandi / passphrase ({args.key}): "
     passphrase = read_passphrase(args.passphrase_file, confirm=False, prompt=prompt)
     key = unlock(made.config, made.key_data, passphrase)
-    return ReviewDesk(made.config, key, made.client(key))
+    made_pins = pins.for_config(made.config, made.pins_path())
+    return ReviewDesk(made.config, key, made.client(key), pins=made_pins)

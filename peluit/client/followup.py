@@ -23,10 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from peluit import age
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from peluit import age
 from peluit.core import padding, reporter_signature, team_signature
+from peluit.core.ids import is_case_id
 from peluit.core.receipt import ReceiptCode, ReceiptCodeError
 from peluit.core.report import FileEntry, MessageDocument, SegmentEntry
 from peluit.keys import SigningKeyFormatError, parse_public_key
@@ -42,6 +43,8 @@ from .submit import _file_entry, _plan_files, upload_files
 
 MESSAGE_FORMAT: Literal["peluit-message/1"] = "peluit-message/1"
 MAX_TEXT = 20_000  # characters, as core/report.py and js/src/followup-client.js
+MAX_SEQ = reporter_signature.MAX_SEQ
+SIGN_ATTEMPTS = 3  # a signed message races the team's for its number this often
 TEAM: Literal["penelaah"] = "penelaah"
 REPORTER: Literal["pelapor"] = "pelapor"
 Sender = Literal["pelapor", "penelaah"]
@@ -311,9 +314,8 @@ class FollowupSession:
             raise SubmitError("the message is too large")
         if not plans:
             sealed = age.encrypt(document([]), recipients)
-            answer = self._client.post_json(
-                "/followup/messages",
-                {"token": self._token, "message": _b64(sealed), "signature": self._sign(sealed)},
+            answer = self._signed_post(
+                "/followup/messages", {"token": self._token, "message": _b64(sealed)}, sealed
             )
             if not isinstance(answer, dict) or not isinstance(answer.get("seq"), int):
                 raise _unexpected()
@@ -374,21 +376,51 @@ class FollowupSession:
             if len(data) >= answer["size"] or not chunk:
                 return bytes(data)
 
-    def _sign(self, message: bytes) -> str:
-        """The receipt code's signature over a message (core/reporter_signature.py), hex."""
-        statement = reporter_signature.message_statement(message)
-        return reporter_signature.sign(self._signing, statement).hex()
+    def _signed_post(self, path: str, body: dict[str, object], message: bytes) -> object:
+        """Post `body` with the receipt code's signature over `message` for its case and the
+        number it will take (core/reporter_signature.py, version 2). If someone wrote in the
+        thread meanwhile (409 `thread_moved`), sign again for the new next number: the
+        ciphertext stays the same, and the server stores it once."""
+        for attempt in range(SIGN_ATTEMPTS):
+            case, seq = self._position()
+            if seq is None:  # a server from before version 2: it takes the older statement
+                statement = reporter_signature.message_statement(message)
+            else:
+                statement = reporter_signature.placed_message_statement(case, seq, message)
+            signature = reporter_signature.sign(self._signing, statement).hex()
+            signed = body | {"signature": signature} | ({"seq": seq} if seq else {})
+            try:
+                return self._client.post_json(path, signed)
+            except ApiError as exc:
+                if exc.code != "thread_moved" or attempt == SIGN_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _position(self) -> tuple[str, int | None]:
+        """The case id and the number the next message takes (None: the server does not say),
+        from a status answer that lists no messages (`after` the last possible number)."""
+        answer = self._client.post_json(
+            "/followup/status", {"token": self._token, "after": MAX_SEQ}
+        )
+        if not isinstance(answer, dict) or not isinstance(answer.get("case"), str):
+            raise _unexpected()
+        case = answer["case"].replace("-", "").lower()
+        seq = answer.get("next_seq")
+        placed = isinstance(seq, int) and 1 <= seq <= MAX_SEQ
+        if not is_case_id(case) or not (seq is None or placed):
+            raise _unexpected()
+        return case, seq
 
     def _evidence(self, upload: str, manifest: bytes, segments: list[SegmentOut]) -> Sent:
-        answer = self._client.post_json(
+        answer = self._signed_post(
             "/followup/evidence",
             {
                 "token": self._token,
                 "upload": upload,
                 "manifest": _b64(manifest),
                 "segments": [s.json() for s in segments],
-                "signature": self._sign(manifest),
             },
+            manifest,
         )
         if not (
             isinstance(answer, dict)

@@ -18,6 +18,7 @@ from typing import Literal
 
 from peluit import age
 from peluit.core import padding, recipient_set, reporter_signature
+from peluit.core.ids import case_id
 from peluit.core.receipt import ReceiptCode
 from peluit.core.report import (
     AnswerValue,
@@ -298,7 +299,10 @@ def submit(
 
     # 4. Finalize, retried (idempotent on the server), signed with the receipt code's key.
     seed = code.signing_seed()
-    statement = reporter_signature.report_statement(report_age, identity_age)
+    reply = code.reply_identity().recipient().encode()
+    statement = reporter_signature.finalize_statement(
+        case_id(submission), report_age, identity_age, reply
+    )
     case, acknowledged = client.finalize(
         submission,
         {
@@ -307,12 +311,13 @@ def submit(
             "identity": base64.b64encode(identity_age).decode() if identity_age else None,
             "segments": [s.json() for s in uploaded],
             "lookup_hash": code.lookup_hash().hex(),
-            "reply_recipient": code.reply_identity().recipient().encode(),
+            "reply_recipient": reply,
             "recipients_sha256": recipient_set.fingerprint(
                 spec.report_recipients, spec.identity_recipients
             ),
             "reporter_key": reporter_signature.public_key(seed).hex(),
             "signature": reporter_signature.sign(seed, statement).hex(),
+            "statement": reporter_signature.CURRENT,
         },
     )
     return SubmitResult(case=case, receipt=str(code), acknowledged_on=acknowledged)

@@ -35,6 +35,10 @@ class Organisation(_Strict):
     # Days the team does not work although they are weekdays: national holidays and cuti
     # bersama (the year's SKB), regional ones. Working-day deadlines skip them.
     holidays: Annotated[frozenset[date], Field(max_length=1000)] = frozenset()
+    # The first day this installation's form signed every report (docs/adr/0042): the review
+    # tool treats a case received on or after it without a reporter signing key as forged (a
+    # server stripped the key), not as an older case. Set it for every new installation.
+    reporter_signatures_since: date | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -266,10 +270,6 @@ class Release(_Strict):
         return self
 
 
-class Config(_Strict):
-    organisation: Organisation
-    kpk_areas: Annotated[list[KpkArea], Field(min_length=1)]
-    people: Annotated[list[Person], Field(min_length=1)]
 # An e-mail address as the notifications send to it (no display name, no comment, one address).
 _EMAIL = r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$"
 EmailAddress = Annotated[str, Field(max_length=254, pattern=_EMAIL)]
@@ -327,15 +327,19 @@ class Notifications(_Strict):
         return self
 
 
+class Config(_Strict):
+    organisation: Organisation
+    kpk_areas: Annotated[list[KpkArea], Field(min_length=1)]
+    people: Annotated[list[Person], Field(min_length=1)]
     channels: Annotated[list[Channel], Field(min_length=1)]
     limits: Limits = Limits()
     store: StoreConfig = StoreConfig()
     release: Release | None = None
+    notifications: Notifications | None = None
 
     @model_validator(mode="after")
     def _references(self) -> Config:
         for kind, ids in (
-    notifications: Notifications | None = None
             ("people", [p.id for p in self.people]),
             ("channels", [c.id for c in self.channels]),
             ("kpk_areas", [a.id for a in self.kpk_areas]),
@@ -357,11 +361,11 @@ class Notifications(_Strict):
                             f"channel {channel.id}: {member!r} is listed as {role} "
                             f"but the roster does not give them that role"
                         )
+        self._notification_references(set(roles))
         keys = {p.id: p.signing_key for p in self.people}
         signing = [*self.release.signers, *self.release.witnesses] if self.release else []
         for signer in signing:
             if signer not in keys:
-        self._notification_references(set(roles))
                 raise ValueError(f"release: unknown person {signer!r}")
             if keys[signer] is None:
                 raise ValueError(
@@ -369,10 +373,6 @@ class Notifications(_Strict):
                 )
         return self
 
-    def channel(self, channel_id: str) -> Channel | None:
-        return next((c for c in self.channels if c.id == channel_id), None)
-
-    def person(self, person_id: str) -> Person:
     def _notification_references(self, people: set[str]) -> None:
         if self.notifications is None:
             return
@@ -385,6 +385,10 @@ class Notifications(_Strict):
                 if channel not in channels:
                     raise ValueError(f"notifications: unknown channel {channel!r}")
 
+    def channel(self, channel_id: str) -> Channel | None:
+        return next((c for c in self.channels if c.id == channel_id), None)
+
+    def person(self, person_id: str) -> Person:
         return next(p for p in self.people if p.id == person_id)
 
     def report_recipients(self, channel: Channel) -> list[str]:

@@ -38,6 +38,7 @@ class Reporter:
     key: str  # hex
     report_signature: str  # hex
     identity_sha256: str | None
+    statement: int = 1  # 2: the signature covers the case id and the reply key too
 
 
 class CaseFiles:
@@ -72,7 +73,8 @@ class CaseFiles:
         identity = entry.get("identity_sha256")
         if not (isinstance(key, str) and isinstance(signature, str)):
             return None
-        return Reporter(key, signature, identity if isinstance(identity, str) else None)
+        statement = 2 if entry.get("statement") == 2 else 1
+        return Reporter(key, signature, identity if isinstance(identity, str) else None, statement)
 
     def objects(self, case: str) -> list[ObjectInfo]:
         """Every stored object of the case, keys relative to `cases/{case}/`."""

@@ -95,6 +95,7 @@ class CaseStatus:
     since: str  # the day the current status was set
     messages: list[ThreadItem]
     more: bool  # messages after the last one returned did not fit: ask again with `after`
+    next_seq: int = 1  # the number the next message will take: what a reporter signs
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,9 @@ class _Case:
     state: CaseState
     channel: Channel
     thread: list[thread.Message]
+    next_seq: int  # the number the next message will take
     reporter_key: bytes | None = None  # cases finalized before signatures have none
+    statement: int = 1  # 2: the reporter's messages sign their case and number too
 
 
 class FollowupService:
@@ -159,15 +162,24 @@ class FollowupService:
                 since=_since(found.state),
                 messages=items,
                 more=len(items) < len(later),
+                next_seq=found.next_seq,
             )
 
-    def post_message(self, token: bytes, message: bytes, signature: bytes | None = None) -> Posted:
+    def post_message(
+        self,
+        token: bytes,
+        message: bytes,
+        signature: bytes | None = None,
+        seq: int | None = None,
+    ) -> Posted:
         """Store the reporter's message: one age file to the channel's reviewers and
         oversight, signed with the case's reporter key if it has one (its claim keeps the
-        signature). Stored once per ciphertext: a retry returns the same message."""
+        signature). `seq`: the number the signature names (statement version 2): the message
+        takes exactly that number, or `ThreadMovedError` if it is no longer the next one.
+        Stored once per ciphertext: a retry returns the same message."""
         with self._paced():
             found = self._writable(token)
-            self._check_message(found, message, signature)
+            placed = self._check_message(found, message, signature, seq)
             posted = thread.append(
                 self._store,
                 found.case,
@@ -176,6 +188,7 @@ class FollowupService:
                 day=self._today(),
                 once=True,
                 signature=signature if found.reporter_key else None,
+                seq=placed,
             )
             return Posted(posted.seq)
 
@@ -186,6 +199,7 @@ class FollowupService:
         manifest: bytes,
         segments: Sequence[Segment],
         signature: bytes | None = None,
+        seq: int | None = None,
     ) -> EvidenceAdded:
         """Move the segments staged under `upload` into the case as new files, with the
         reporter's manifest message (encrypted like any message of theirs). Idempotent."""
@@ -195,7 +209,7 @@ class FollowupService:
                 raise InvalidUploadPlanError("the upload id must be 32 lower-case hex digits")
             if not segments:
                 raise InvalidUploadPlanError("no files to add")
-            self._check_message(found, manifest, signature)
+            placed = self._check_message(found, manifest, signature, seq)
             count = len(self._config.report_recipients(found.channel))
             check_segment_plan(self._config.limits, segments, count)
             request = evidence.digest(upload, manifest, segments)
@@ -220,6 +234,7 @@ class FollowupService:
                     day=self._today(),
                     once=True,
                     signature=signature if found.reporter_key else None,
+                    seq=placed,
                 )
                 wanted = evidence.Addition(0, files, upload, request, message.key)
                 mine = evidence.claim(self._store, found.case, found.state.files, wanted, claims)
@@ -262,7 +277,7 @@ class FollowupService:
         case = _case_of(entry) if len(token) == TOKEN_BYTES else None
         probe = case if case is not None else _decoy(lookup_hash)
         state_data = self._get_or_none(layout.case_state(probe))
-        messages = thread.messages(self._store, probe)
+        messages, next_seq = thread.messages_and_next(self._store, probe)
         if case is None or state_data is None:
             raise ReceiptNotFoundError("no case answers to this receipt code")
         try:
@@ -272,7 +287,8 @@ class FollowupService:
         channel = self._config.channel(state.channel)
         if channel is None:
             raise ReceiptNotFoundError("no case answers to this receipt code")
-        return _Case(case, state, channel, messages, _reporter_key_of(entry))
+        key, statement = _reporter_key_of(entry)
+        return _Case(case, state, channel, messages, next_seq, key, statement)
 
     def _writable(self, token: bytes) -> _Case:
         found = self._open(token)
@@ -280,7 +296,11 @@ class FollowupService:
             raise CaseClosedError("the case is closed: it takes no new messages")
         return found
 
-    def _check_message(self, found: _Case, message: bytes, signature: bytes | None) -> None:
+    def _check_message(
+        self, found: _Case, message: bytes, signature: bytes | None, seq: int | None
+    ) -> int | None:
+        """Refuse what the case may not take; the number the message must take (a version-2
+        signature names it), or None: the next free one."""
         count = len(self._config.report_recipients(found.channel))
         recipients.check_ciphertext(message, count, self._config.limits.report_max_bytes)
         if signature is not None:  # a current client: it pads (core/padding.py)
@@ -291,11 +311,20 @@ class FollowupService:
         if sum(1 for m in found.thread if m.from_reporter) >= MAX_REPORTER_MESSAGES:
             raise ThreadFullError("this case takes no more messages from the reporter")
         if found.reporter_key is None:
-            return  # a case from before signatures: nothing to check with (nor to keep)
+            return None  # a case from before signatures: nothing to check with (nor to keep)
+        if seq is not None:
+            if not 1 <= seq <= reporter_signature.MAX_SEQ:
+                raise ReporterSignatureError("a message's number is 1…99999")
+            statement = reporter_signature.placed_message_statement(found.case, seq, message)
+        elif found.statement == 2:  # its case and number are signed, or nothing is taken
+            raise ReporterSignatureError("the message's signature must name its case and number")
+        else:  # a case filed by a client from before version 2, and a page from then too
+            statement = reporter_signature.message_statement(message)
         if signature is None or not reporter_signature.verify(
-            found.reporter_key, signature, reporter_signature.message_statement(message)
+            found.reporter_key, signature, statement
         ):
             raise ReporterSignatureError("the message is not signed with the case's key")
+        return seq
 
     def _get_or_none(self, key: str) -> bytes | None:
         try:
@@ -325,13 +354,16 @@ def _case_of(entry: bytes | None) -> str | None:
     return case if isinstance(case, str) and CASE_ID.fullmatch(case) else None
 
 
-def _reporter_key_of(entry: bytes | None) -> bytes | None:
-    """The lookup entry's reporter key (32 bytes), or None (a case from before signatures)."""
+def _reporter_key_of(entry: bytes | None) -> tuple[bytes | None, int]:
+    """The lookup entry's reporter key (32 bytes), or None (a case from before signatures),
+    and the statement version its finalization signed (1 unless it says 2)."""
     try:
-        key = json.loads(entry or b"{}").get("reporter_key")
-        return bytes.fromhex(key) if isinstance(key, str) and len(key) == 64 else None
+        fields = json.loads(entry or b"{}")
+        key, statement = fields.get("reporter_key"), fields.get("statement")
+        found = bytes.fromhex(key) if isinstance(key, str) and len(key) == 64 else None
     except (ValueError, AttributeError):
-        return None
+        return None, 1
+    return found, 2 if statement == 2 and found is not None else 1
 
 
 def _decoy(lookup_hash: bytes) -> str:

@@ -192,6 +192,12 @@ def append(
     raise ThreadFullError("this case's thread is full")
 
 
+def messages_and_next(store: ObjectStore, case: str) -> tuple[list[Message], int]:
+    """The thread in order and the number the next message would get, from one listing."""
+    listing = _listing(store, case)
+    return listing.messages, listing.highest + 1
+
+
 def next_seq(store: ObjectStore, case: str) -> int:
     """The number the next message would get (after every claim, written or not)."""
     return _listing(store, case).highest + 1

@@ -1,51 +1,101 @@
-"""Whether what the case shows as the reporter's came from the reporter (docs/format.md,
-"The reporter's signatures"; ADR 0034). Pure: given the reporter's key and signatures as the
-reviewer API passes them on, and the SHA-256 of the ciphertext this tool fetched, it decides.
+"""Whether what the case shows as the reporter's came from the reporter, and which reply key
+the team may encrypt to (docs/format.md, "The reporter's signatures"; ADR 0034, ADR 0042).
+Pure: given the reporter's key and signatures as the reviewer API passes them on, the SHA-256
+of the ciphertext this tool fetched, the configuration's cut-over day and what this reviewer's
+tool saw of the case before (`pins`), it decides.
 
-* The report: its signature must verify over the SHA-256 of `report.age` (computed here) and
-  the identity block's SHA-256 (from the server: a reviewer may not fetch `identity.age`; a
-  wrong one fails the signature just the same). A bad or missing signature where the case
-  has a key is `FORGED` and shown as a case problem; a case without a key is `OLDER`, shown as
-  "unsigned (older report)": a server that strips the key makes a case look older, never
-  signed.
-* A reporter's message in a case with a key: without a valid signature it is refused (its
-  text is not shown, and evidence it lists is not attached); in a case without one, it is as
-  unsigned as the report, which the case problem says.
+* The report: a version-2 signature covers the case id, the report's and identity block's
+  SHA-256 and the reply key (`SIGNED`); a version-1 one the report and identity block only
+  (`SIGNED_V1`, an older case). A bad or missing signature where the case has a key is
+  `FORGED`. A case without a key is `OLDER` — unless it must have one: it was received on or
+  after `reporter_signatures_since`, or this tool saw it with a key before (`STRIPPED`, as bad
+  as forged: a server that strips the key must not make a case look older).
+* The reply key: only one the reporter's signature covers (`SIGNED`), or, for a case whose
+  signature does not cover one (`SIGNED_V1`, `OLDER`), the first one this tool saw (pinned).
+  Otherwise — a signed case whose reply key the signature does not cover, or a pinned key that
+  changed — there is no reply key: nothing is encrypted to it, and the case says why.
+* A reporter's message in a case that has (or must have) a key: without a valid signature it
+  is refused (its text is not shown, and evidence it lists is not attached). In a version-2
+  case the signature must name the case and the message's number, so the server can neither
+  move it to another case nor reorder it.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import date
 from enum import StrEnum
 
 from peluit.api.review_models import ReporterOut
 from peluit.core import reporter_signature
 
 from .content import Message
+from .pins import Pin
 
 
 class Verdict(StrEnum):
-    SIGNED = "signed"
-    OLDER = "unsigned_older"  # the case has no reporter key: finalized before signatures
+    SIGNED = "signed"  # version 2: report, identity block, case and reply key
+    SIGNED_V1 = "signed_v1"  # version 1: report and identity block only (an older case)
+    OLDER = "unsigned_older"  # no reporter key: finalized before signatures
     FORGED = "bad_signature"  # the case has a key; the signature is missing or wrong
+    STRIPPED = "signature_removed"  # no key where there must be one (ADR 0042)
 
 
 REPORT_PROBLEMS = {
+    Verdict.SIGNED_V1: (
+        "Tanda tangan pelapor versi lama: kunci balasan tidak tercakup (disematkan saat pertama "
+        "dilihat) / Older reporter signature: the reply key is not covered (pinned when first "
+        "seen)"
+    ),
     Verdict.OLDER: (
         "Laporan tidak ditandatangani (laporan lama): keasliannya tidak dapat diperiksa / "
         "Report unsigned (older report): its authenticity cannot be checked"
     ),
     Verdict.FORGED: (
-        "TANDA TANGAN PELAPOR TIDAK SAH: laporan ini mungkin telah diganti di server / "
-        "REPORTER SIGNATURE INVALID: this report may have been replaced on the server"
+        "TANDA TANGAN PELAPOR TIDAK SAH: laporan atau kunci balasannya mungkin telah diganti di "
+        "server / REPORTER SIGNATURE INVALID: this report or its reply key may have been "
+        "replaced on the server"
+    ),
+    Verdict.STRIPPED: (
+        "KUNCI TANDA TANGAN PELAPOR HILANG: kasus ini seharusnya ditandatangani (diterima "
+        "setelah tanda tangan berlaku, atau pernah terlihat bertanda tangan); mungkin dipalsukan "
+        "di server / REPORTER SIGNING KEY MISSING: this case must be signed (received after "
+        "signatures began, or seen signed before); it may have been forged on the server"
     ),
 }
 
-MESSAGE_FORGED = (
-    "Pesan ini tidak ditandatangani dengan kunci pelapor: mungkin dibuat di server, tidak "
-    "ditampilkan / This message is not signed with the reporter's key: it may have been "
-    "made on the server, not shown"
+REPLY_NOT_COVERED = (
+    "Kunci balasan tidak tercakup tanda tangan pelapor yang sah: tidak ada balasan yang "
+    "dienkripsi kepadanya / The reply key is not covered by a valid reporter signature: no "
+    "reply is encrypted to it"
 )
+REPLY_CHANGED = (
+    "KUNCI BALASAN BERUBAH di server sejak pertama kali dilihat alat ini: tidak ada balasan yang "
+    "dienkripsi kepadanya / THE REPLY KEY CHANGED on the server since this tool first saw it: no "
+    "reply is encrypted to it"
+)
+
+MESSAGE_FORGED = (
+    "Pesan ini tidak ditandatangani dengan kunci pelapor untuk kasus dan nomor ini: mungkin "
+    "dibuat atau dipindahkan di server, tidak ditampilkan / This message is not signed with the "
+    "reporter's key for this case and number: it may have been made or moved on the server, "
+    "not shown"
+)
+
+
+@dataclass(frozen=True)
+class CaseCheck:
+    """What the tool concludes about a case's reporter side."""
+
+    verdict: Verdict
+    reply_recipient: str | None  # the key a reply may be encrypted to; None: none
+    reply_problem: str | None  # why a reply key that is there may not be used
+    pin: Pin  # what to remember of the case (the caller stores it)
+
+    @property
+    def problems(self) -> list[str]:
+        found = [REPORT_PROBLEMS[self.verdict]] if self.verdict in REPORT_PROBLEMS else []
+        return found + ([self.reply_problem] if self.reply_problem else [])
 
 
 def _bytes(text: str | None) -> bytes | None:
@@ -55,34 +105,122 @@ def _bytes(text: str | None) -> bytes | None:
         return None
 
 
-def report_verdict(reporter: ReporterOut | None, report_sha256: str) -> Verdict:
+def must_be_signed(received: str, since: date | None, pin: Pin | None) -> bool:
+    """Whether a case must carry a reporter key: this tool saw it with one, or the
+    configuration says every case received from `since` on is signed."""
+    if pin is not None and pin.signed:
+        return True
+    if since is None:
+        return False
+    try:
+        return date.fromisoformat(received) >= since
+    except ValueError:
+        return True  # a day that does not parse says nothing old about the case
+
+
+def report_verdict(
+    case: str,
+    reporter: ReporterOut | None,
+    report_sha256: str,
+    reply_recipient: str | None,
+    *,
+    required: bool = False,
+) -> Verdict:
+    """The report's verdict; `required`: the case must have a key (`must_be_signed`)."""
     if reporter is None:
-        return Verdict.OLDER
+        return Verdict.STRIPPED if required else Verdict.OLDER
     key, signature = _bytes(reporter.key), _bytes(reporter.report_signature)
-    statement = reporter_signature.report_statement_of(report_sha256, reporter.identity_sha256)
     if key is None or signature is None:
         return Verdict.FORGED
+    if reporter.statement == 2:
+        if reply_recipient is None:
+            return Verdict.FORGED
+        try:
+            statement = reporter_signature.finalize_statement_of(
+                case, report_sha256, reporter.identity_sha256, reply_recipient
+            )
+        except ValueError:  # not a case id, or a reply key that is not one word
+            return Verdict.FORGED
+        ok = reporter_signature.verify(key, signature, statement)
+        return Verdict.SIGNED if ok else Verdict.FORGED
+    statement = reporter_signature.report_statement_of(report_sha256, reporter.identity_sha256)
     ok = reporter_signature.verify(key, signature, statement)
-    return Verdict.SIGNED if ok else Verdict.FORGED
+    return Verdict.SIGNED_V1 if ok else Verdict.FORGED
 
 
-def message_verdict(reporter: ReporterOut | None, signature: str | None, sha256: str) -> Verdict:
+def check_case(
+    case: str,
+    reporter: ReporterOut | None,
+    report_sha256: str,
+    reply_recipient: str | None,
+    received: str,
+    since: date | None,
+    pin: Pin | None,
+) -> CaseCheck:
+    """The report's verdict and the reply key the team may use, with what to pin."""
+    verdict = report_verdict(
+        case,
+        reporter,
+        report_sha256,
+        reply_recipient,
+        required=must_be_signed(received, since, pin),
+    )
+    first = pin.reply if pin is not None and pin.reply is not None else reply_recipient
+    remembered = Pin(reply=first, signed=reporter is not None or (pin is not None and pin.signed))
+    if verdict is Verdict.SIGNED:
+        return CaseCheck(verdict, reply_recipient, None, remembered)
+    if verdict in (Verdict.FORGED, Verdict.STRIPPED):  # nothing of it is worth pinning
+        refused = REPLY_NOT_COVERED if reply_recipient is not None else None
+        kept = replace(remembered, reply=pin.reply if pin is not None else None)
+        return CaseCheck(verdict, None, refused, kept)
+    # SIGNED_V1, OLDER: nothing signed covers the reply key; the first one seen holds
+    if reply_recipient is not None and first != reply_recipient:
+        return CaseCheck(verdict, None, REPLY_CHANGED, remembered)
+    return CaseCheck(verdict, reply_recipient, None, remembered)
+
+
+def message_verdict(
+    case: str,
+    seq: int,
+    reporter: ReporterOut | None,
+    signature: str | None,
+    sha256: str,
+    *,
+    required: bool = False,
+) -> Verdict:
+    """A reporter message's verdict. Version-2 cases take only signatures that name the case
+    and the message's number; version-1 cases take those or the older ones."""
     if reporter is None:
-        return Verdict.OLDER
+        return Verdict.STRIPPED if required else Verdict.OLDER
     key, sig = _bytes(reporter.key), _bytes(signature)
     if key is None or sig is None:
         return Verdict.FORGED
-    ok = reporter_signature.verify(key, sig, reporter_signature.message_statement_of(sha256))
-    return Verdict.SIGNED if ok else Verdict.FORGED
+    try:
+        placed = reporter_signature.placed_message_statement_of(case, seq, sha256)
+    except ValueError:
+        return Verdict.FORGED
+    if reporter_signature.verify(key, sig, placed):
+        return Verdict.SIGNED
+    if reporter.statement == 2:
+        return Verdict.FORGED
+    older = reporter_signature.message_statement_of(sha256)
+    return Verdict.SIGNED_V1 if reporter_signature.verify(key, sig, older) else Verdict.FORGED
 
 
 def checked(
-    message: Message, reporter: ReporterOut | None, signature: str | None, sha256: str | None
+    message: Message,
+    case: str,
+    reporter: ReporterOut | None,
+    signature: str | None,
+    sha256: str | None,
+    *,
+    required: bool = False,
 ) -> Message:
     """`message`, refused (no text, no manifest, a problem) if it is the reporter's and its
-    signature does not verify in a case with a reporter key."""
+    signature does not verify in a case that has (or must have) a reporter key."""
     if not message.from_reporter or message.problem is not None or sha256 is None:
         return message
-    if message_verdict(reporter, signature, sha256) is not Verdict.FORGED:
+    verdict = message_verdict(case, message.seq, reporter, signature, sha256, required=required)
+    if verdict not in (Verdict.FORGED, Verdict.STRIPPED):
         return message
     return replace(message, text=None, manifest=(), problem=MESSAGE_FORGED)

@@ -40,6 +40,7 @@ from .attachments import decrypt_attachment
 from .client import ReviewClient
 from .content import Message
 from .errors import ReviewApiError, ReviewInputError
+from .pins import MemoryPins, Pins
 from .reading import ReportReading, read_identity, read_report
 from .views import CaseFile, CaseListing, CaseRow, HistoryEntry, RequestRow
 
@@ -69,12 +70,18 @@ def _text(text: str, what: str) -> str:
 
 class ReviewDesk:
     def __init__(
-        self, config: Config, key: KeyFile, client: ReviewClient, clock: Clock = utc_now
+        self,
+        config: Config,
+        key: KeyFile,
+        client: ReviewClient,
+        clock: Clock = utc_now,
+        pins: Pins | None = None,
     ) -> None:
         self.config = config
         self.key = key
         self.client = client
         self._clock = clock
+        self._pins: Pins = pins if pins is not None else MemoryPins()  # review/pins.py
         self._reports: dict[str, ReportReading] = {}
         self._messages: dict[tuple[str, str], Message] = {}
         self._sha256: dict[tuple[str, str], str] = {}  # of each fetched ciphertext
@@ -168,6 +175,8 @@ class ReviewDesk:
         with self._lock:
             self._listed[case] = list(objects)
         report = self.report(case) if "report.age" in objects else None
+        check = self.authenticity(case, view) if report is not None else None
+        required = check is not None and check.verdict is authenticity.Verdict.STRIPPED
         row = self._row(view, view.thread)
         thread = sorted(
             (found[0], found[1], key) for key in objects if (found := content.thread_key(key))
@@ -180,19 +189,17 @@ class ReviewDesk:
         messages = [
             authenticity.checked(
                 replace(m, on=days.get(m.seq)),
+                case,
                 view.reporter,
                 signatures.get(m.seq),
                 hashes.get((case, m.key)),
+                required=required,
             )
             for m in fetched
         ]
         report_files = report.document.files if report and report.document else []
         joined = content.assemble(report_files, messages, answers.additions(view))
-        signed = None
-        if report is not None and (case, "report.age") in hashes:
-            signed = authenticity.report_verdict(view.reporter, hashes[(case, "report.age")])
-            if signed in authenticity.REPORT_PROBLEMS:
-                joined.problems.insert(0, authenticity.REPORT_PROBLEMS[signed])
+        joined.problems[:0] = check.problems if check is not None else []
         self._mark_seen(case, view.thread)
         history = self._history(case, view.history, objects)
         grant_key = f"identity-grants/{self.key.person}.age"
@@ -203,14 +210,45 @@ class ReviewDesk:
             report=report,
             messages=joined.messages,
             history=history,
-            reply_recipient=view.reply_recipient,
+            reply_recipient=check.reply_recipient if check is not None else None,
             identity_request=view.identity_request,
             identity=read_identity(grant) if grant is not None else None,
             objects=objects,
             attachments=joined.attachments,
             problems=joined.problems,
-            signature=signed,
+            signature=check.verdict if check is not None else None,
         )
+
+    def authenticity(self, case: str, view: CaseOut) -> authenticity.CaseCheck:
+        """The reporter side of `case` as this tool sees it (review/authenticity.py): the
+        report's verdict and the reply key the team may encrypt to, checked against what this
+        tool saw before (review/pins.py), which it then remembers."""
+        self.report(case)  # fetched once per desk; its SHA-256 is what the signature covers
+        with self._lock:
+            report_sha256 = self._sha256[(case, "report.age")]
+        pin = self._pins.get(case)
+        check = authenticity.check_case(
+            case,
+            view.reporter,
+            report_sha256,
+            view.reply_recipient,
+            view.received,
+            self.config.organisation.reporter_signatures_since,
+            pin,
+        )
+        if check.pin != pin:
+            self._pins.remember(case, check.pin)
+        return check
+
+    def _reply_key(self, case: str, view: CaseOut) -> str:
+        """The reply key a reply may be encrypted to: only one the reporter's signature covers
+        or (a case whose signature covers none) the one this tool saw first."""
+        check = self.authenticity(case, view)
+        if check.reply_problem is not None:
+            raise ReviewInputError(check.reply_problem)
+        if check.reply_recipient is None:
+            raise ReviewInputError("this case has no reply key: the reporter cannot be answered")
+        return check.reply_recipient
 
     def _message(self, case: str, seq: int, sender: str, key: str) -> Message:
         """A thread message, decrypted and decoded once per desk (a stored message never
@@ -320,9 +358,7 @@ class ReviewDesk:
         """Write to the reporter, with `files` attached (encrypted here to the reporter's reply
         key and the team, uploaded segment by segment); returns the stored message's key."""
         view = self.client.get_case(case)
-        reply = view.reply_recipient
-        if not reply:
-            raise ReviewInputError("this case has no reply key: the reporter cannot be answered")
+        reply = self._reply_key(case, view)
         channel = view.channel
         limits = self.config.limits
         plans = attach.plan(files, limits)
@@ -380,14 +416,14 @@ class ReviewDesk:
             raise ReviewInputError(f"unknown status {status!r}")
         note = (tell_reporter or "").strip()
         view = self.client.get_case(case)
-        reply = view.reply_recipient
-        if status == workflow.DITOLAK and reply and not note:
+        # a reply key the reporter's signature (or this tool's pin) does not vouch for is none
+        usable = view.reply_recipient and self.authenticity(case, view).reply_recipient
+        if status == workflow.DITOLAK and usable and not note:
             raise ReviewInputError(
                 "menolak laporan memerlukan pesan untuk pelapor yang menjelaskan alasannya / "
                 "a refusal needs a message telling the reporter why"
             )
-        if note and not reply:
-            raise ReviewInputError("this case has no reply key: the reporter cannot be answered")
+        reply = self._reply_key(case, view) if note else None
         sealed = compose.status_reason(self.config, view.channel, _text(reason, "reason"))
         letter = (
             compose.message(self.config, view.channel, reply, _text(note, "message"))

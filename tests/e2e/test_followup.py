@@ -24,7 +24,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Request, Route
 
 from peluit.config.demo import DEMO_PASSPHRASE, demo_key_path
-from peluit.core import layout
+from peluit.core import layout, reporter_signature
 from peluit.core.ids import case_reference
 from peluit.core.pow import bucket_of
 from peluit.core.receipt import ReceiptCode, ReceiptCodeError
@@ -160,6 +160,16 @@ def test_reporter_and_reviewer_talk_through_the_receipt_code(
     assert thread.count() == 2
     assert "Halaman 3" in thread.nth(1).inner_text()  # shown from this session's memory
     assert files["contract"].name in thread.nth(1).inner_text()
+    # The browser signed its manifest message for this case and number 2 (statement version
+    # 2, ADR 0042): Python verifies what the real page signed, and not for another number.
+    stored = served.objects()
+    sealed = stored[f"cases/{case}/thread/00002-pelapor.age"].read_bytes()
+    claim = json.loads(stored[f"cases/{case}/thread/00002.seq"].read_bytes())
+    key = reporter_signature.public_key(ReceiptCode.parse(code).signing_seed())
+    placed = reporter_signature.placed_message_statement(case, 2, sealed)
+    assert reporter_signature.verify(key, bytes.fromhex(claim["sig"]), placed)
+    moved = reporter_signature.placed_message_statement(case, 3, sealed)
+    assert not reporter_signature.verify(key, bytes.fromhex(claim["sig"]), moved)
 
     # The reviewer, in the reviewers' own tool (`peluit cases`): one unread message, shown as
     # text with the file it brought; the file downloads byte for byte, checked against the

@@ -128,8 +128,17 @@ def test_a_report_typed_in_chromium_is_readable_only_by_the_right_people(
     key = reporter_signature.public_key(code.signing_seed())
     assert reply["reporter_key"] == key.hex()
     assert reply["identity_sha256"] == hashlib.sha256(sealed_identity).hexdigest()
-    statement = reporter_signature.report_statement(sealed_report, sealed_identity)
-    assert reporter_signature.verify(key, bytes.fromhex(reply["report_signature"]), statement)
+    # Statement version 2 (ADR 0042), as the browser wrote it: the case id it computed from
+    # the submission id, and the reply key the team will encrypt to; not the older statement.
+    assert reply["statement"] == 2
+    signature = bytes.fromhex(reply["report_signature"])
+    statement = reporter_signature.finalize_statement(
+        case, sealed_report, sealed_identity, reply["reply_recipient"]
+    )
+    assert reporter_signature.verify(key, signature, statement)
+    older = reporter_signature.report_statement(sealed_report, sealed_identity)
+    assert not reporter_signature.verify(key, signature, older)
+    assert reply["reply_recipient"] == code.reply_identity().recipient().encode()
     identity = IdentityDocument.model_validate_json(age.decrypt(sealed_identity, custodian))
     assert identity.fields["reporter_name"] == "Siti Aminah"
     with pytest.raises(age.NoMatchError):

@@ -139,3 +139,102 @@ def test_a_case_from_before_signatures_takes_a_bounded_number_of_messages_too(
     assert answer.status >= 400
     assert answer.body["error"]["code"] == "thread_full"
     assert world.store.objects == before
+
+
+# -- statement version 2 (ADR 0042): the case and reply key at finalization, the case and
+# number on each message -------------------------------------------------------------------
+
+
+def _signed_v2(world: FollowupWorld, code: ReceiptCode, *, reply: str | None = None) -> Filed:
+    """A case filed as current clients file it: the statement names the case and reply key
+    (`reply`: a different reply key signed than the one sent, as a tampering client would)."""
+    team = world.review_team.team
+    report = team.report("pengaduan", {"what": "Pungutan liar."})
+    submission = submission_id()
+    sent = code.reply_identity().recipient().encode()
+    statement = reporter_signature.finalize_statement(
+        case_id(submission), report, None, reply or sent
+    )
+    request = dataclasses.replace(
+        finalization("pengaduan", report, lookup_hash=code.lookup_hash(), reply=sent),
+        reporter_key=reporter_signature.public_key(code.signing_seed()),
+        signature=reporter_signature.sign(code.signing_seed(), statement),
+        statement=2,
+    )
+    world.submissions.finalize(submission, request)
+    return Filed(code, case_id(submission))
+
+
+def _placed(code: ReceiptCode, case: str, seq: int, sealed: bytes) -> str:
+    statement = reporter_signature.placed_message_statement(case, seq, sealed)
+    return reporter_signature.sign(code.signing_seed(), statement).hex()
+
+
+def test_a_version_2_finalization_records_its_version_for_messages_and_the_review_tool(
+    world: FollowupWorld,
+) -> None:
+    code = ReceiptCode.generate()
+    filed = _signed_v2(world, code)
+    lookup = json.loads(world.store.objects[f"lookup/{code.lookup_hash().hex()}.json"])
+    reply = json.loads(world.store.objects[f"cases/{filed.case}/reply.json"])
+    assert (lookup["statement"], reply["statement"]) == (2, 2)
+    view = world.client("rina").get_case(filed.case)
+    assert view.reporter is not None
+    assert view.reporter.statement == 2
+
+
+def test_a_version_2_finalization_whose_signature_names_another_reply_key_is_refused(
+    world: FollowupWorld,
+) -> None:
+    other = ReceiptCode.generate().reply_identity().recipient().encode()
+    with pytest.raises(errors.ReporterSignatureError):
+        _signed_v2(world, ReceiptCode.generate(), reply=other)
+    assert not [k for k in world.store.objects if k.startswith(("cases/", "lookup/"))]
+
+
+def test_the_status_names_the_next_number_and_a_message_takes_exactly_it(
+    world: FollowupWorld,
+) -> None:
+    code = ReceiptCode.generate()
+    filed = _signed_v2(world, code)
+    assert world.status(filed).body["next_seq"] == 1
+    sealed = world.say(filed, "Ada bukti baru.")
+    posted = world.message(filed, sealed, signature=_placed(code, filed.case, 1, sealed), seq=1)
+    assert (posted.status, posted.body) == (200, {"seq": 1})
+    assert world.status(filed).body["next_seq"] == 2
+    # a retry of the same post finds its message: not a moved thread, not a second copy
+    again = world.message(filed, sealed, signature=_placed(code, filed.case, 1, sealed), seq=1)
+    assert (again.status, again.body) == (200, {"seq": 1})
+    # a number already taken is 409 thread_moved: the client signs again for the next one
+    later = world.say(filed, "Satu lagi.")
+    moved = world.message(filed, later, signature=_placed(code, filed.case, 1, later), seq=1)
+    assert (moved.status, moved.body["error"]["code"]) == (409, "thread_moved")
+    assert [k for k in world.store.objects if k.endswith("-pelapor.age")] == [
+        f"cases/{filed.case}/thread/00001-pelapor.age"
+    ]
+
+
+def test_a_version_2_case_refuses_messages_signed_for_another_place_or_unplaced(
+    world: FollowupWorld,
+) -> None:
+    code = ReceiptCode.generate()
+    filed = _signed_v2(world, code)
+    sealed = world.say(filed, "Ada bukti baru.")
+    wrong_number = world.message(
+        filed, sealed, signature=_placed(code, filed.case, 2, sealed), seq=1
+    )
+    elsewhere = world.message(
+        filed, sealed, signature=_placed(code, case_id("ab" * 16), 1, sealed), seq=1
+    )
+    unplaced = world.message(filed, sealed, signature=_sig(code, sealed))
+    for refused in (wrong_number, elsewhere, unplaced):
+        assert (refused.status, refused.body["error"]["code"]) == (400, "bad_signature")
+    assert not any("/thread/" in k for k in world.store.objects)
+
+
+def test_a_version_1_case_takes_placed_messages_from_a_current_page(world: FollowupWorld) -> None:
+    code = ReceiptCode.generate()
+    filed = _signed(world, code)  # filed by a page from before version 2
+    sealed = world.say(filed, "Pesan dari halaman baru.")
+    posted = world.message(filed, sealed, signature=_placed(code, filed.case, 1, sealed), seq=1)
+    assert posted.status == 200, posted.body

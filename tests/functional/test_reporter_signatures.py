@@ -10,6 +10,7 @@ import io
 import json
 import zipfile
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -23,10 +24,18 @@ from peluit.config.demo import DEMO_PASSPHRASE, demo_key_path
 from peluit.core import padding
 from peluit.core.receipt import ReceiptCode
 from peluit.keys import open_key_file
-from peluit.review.authenticity import MESSAGE_FORGED, REPORT_PROBLEMS, Verdict
+from peluit.review.authenticity import (
+    MESSAGE_FORGED,
+    REPLY_CHANGED,
+    REPLY_NOT_COVERED,
+    REPORT_PROBLEMS,
+    Verdict,
+)
 from peluit.review.client import ReviewClient
 from peluit.review.desk import ReviewDesk
+from peluit.review.errors import ReviewInputError
 from peluit.review.export import export_time, write_bundle
+from peluit.review.pins import FilePins, MemoryPins, Pins
 from peluit.review.transport import UrllibTransport
 from peluit.site.forms import channels_document
 from tests.support.cases import submit_case
@@ -72,10 +81,16 @@ def case_id_of(served: DemoServer, receipt: str) -> str:
     return case
 
 
-def _desk(served: DemoServer) -> ReviewDesk:
+def _desk(served: DemoServer, pins: Pins | None = None, since: date | None = None) -> ReviewDesk:
+    """Rina's desk; `pins`: what her tool saw before; `since`: the configuration's
+    `reporter_signatures_since`."""
     key = open_key_file(demo_key_path(served.data, "rina").read_bytes(), DEMO_PASSPHRASE)
     client = ReviewClient(served.base, key, UrllibTransport(timeout=30))
-    return ReviewDesk(served.config, key, client)
+    config = served.config
+    if since is not None:
+        organisation = config.organisation.model_copy(update={"reporter_signatures_since": since})
+        config = config.model_copy(update={"organisation": organisation})
+    return ReviewDesk(config, key, client, pins=pins)
 
 
 def _object(served: DemoServer, key: str) -> Path:
@@ -169,3 +184,127 @@ def test_an_older_case_without_a_key_says_unsigned(served: DemoServer) -> None:
     assert found.signature == Verdict.OLDER
     assert "tidak ditandatangani (laporan lama)" in found.problems[0]
     assert "unsigned (older report)" in cases_text.case(served.config, found)
+
+
+# -- statement version 2, pinning and downgrades (ADR 0042): a compromised server rewrites its
+# own store; each rewrite is refused or flagged by name ----------------------------------------
+
+
+def _attacker_reply() -> str:
+    return ReceiptCode.generate().reply_identity().recipient().encode()
+
+
+def _rewrite_reply_json(served: DemoServer, case: str, **changes: object) -> None:
+    """What an account admin who lifted the bucket's create-only policy writes: a new
+    version of reply.json (`None` removes a field)."""
+    path = _object(served, f"cases/{case}/reply.json")
+    entry = json.loads(path.read_bytes()) | changes
+    path.write_bytes(json.dumps({k: v for k, v in entry.items() if v is not None}).encode())
+
+
+def _team_messages(served: DemoServer, case: str) -> list[str]:
+    thread = served.objects(f"cases/{case}/thread/")
+    return [k for k in thread if k.endswith(".age") and not k.endswith("-pelapor.age")]
+
+
+def test_a_reply_key_swapped_on_the_server_is_refused_and_nothing_is_encrypted_to_it(
+    served: DemoServer, rina: ConsoleUnderTest
+) -> None:
+    case, _ = _file(served)
+    assert _desk(served).open_case(case).reply_recipient is not None  # signed: usable
+    _rewrite_reply_json(served, case, reply_recipient=_attacker_reply())
+
+    desk = _desk(served)
+    found = desk.open_case(case)
+    assert (found.signature, found.reply_recipient) == (Verdict.FORGED, None)
+    assert REPLY_NOT_COVERED in found.problems
+    with pytest.raises(ReviewInputError, match="not covered by a valid reporter signature"):
+        desk.reply(case, "Mohon kirim dokumen aslinya.")
+    with pytest.raises(ReviewInputError, match="Kunci balasan tidak tercakup"):
+        desk.change_status(case, "ditelaah", "mulai", None, tell_reporter="Kami mulai menelaah.")
+    assert _team_messages(served, case) == []
+    page = _console_page(rina, case)
+    assert "Kunci balasan tidak tercakup tanda tangan pelapor" in page
+    assert f'action="/cases/{case}/reply"' not in page  # no reply form to fill
+    fresh = _file(served)[0]
+    assert f'action="/cases/{fresh}/reply"' in _console_page(rina, fresh)  # a signed case has one
+
+
+def test_a_signing_key_stripped_from_a_signed_era_case_is_forged_not_older(
+    served: DemoServer,
+) -> None:
+    case, _ = _file(served)
+    pins = MemoryPins()
+    assert _desk(served, pins).open_case(case).signature == Verdict.SIGNED
+    _rewrite_reply_json(
+        served, case, reporter_key=None, report_signature=None, identity_sha256=None, statement=None
+    )
+
+    # the configuration says every case from the cut-over day on is signed
+    by_config = _desk(served, since=date(2026, 1, 1)).open_case(case)
+    assert (by_config.signature, by_config.reply_recipient) == (Verdict.STRIPPED, None)
+    assert by_config.problems[0] == REPORT_PROBLEMS[Verdict.STRIPPED]
+    [message] = by_config.messages
+    assert (message.text, message.problem) == (None, MESSAGE_FORGED)  # nothing to check it with
+    assert "REPORTER SIGNING KEY MISSING" in cases_text.case(served.config, by_config)
+    # this reviewer's tool saw the case signed before: the same, without the configuration
+    by_pin = _desk(served, pins).open_case(case)
+    assert by_pin.signature == Verdict.STRIPPED
+    # neither: the limit ADR 0042 names (a tool that never saw it, no cut-over day)
+    assert _desk(served).open_case(case).signature == Verdict.OLDER
+
+
+def test_a_signed_message_moved_to_another_case_is_refused(served: DemoServer) -> None:
+    source, _ = _file(served)
+    target, _ = _file(served)
+    thread = f"cases/{source}/thread"
+    for name, to in (("00001-pelapor.age", "00002-pelapor.age"), ("00001.seq", "00002.seq")):
+        _object(served, f"cases/{target}/thread/{to}").write_bytes(
+            _object(served, f"{thread}/{name}").read_bytes()
+        )
+    genuine, moved = _desk(served).open_case(target).messages
+    assert (genuine.seq, genuine.problem) == (1, None)
+    assert (moved.seq, moved.text, moved.problem) == (2, None, MESSAGE_FORGED)
+
+
+def test_signed_messages_reordered_on_the_server_are_refused(served: DemoServer) -> None:
+    case, receipt = _file(served)
+    FollowupSession(served.base, receipt, channels=_channels(served)).send("Pesan kedua.")
+    first, second = (_desk(served).open_case(case)).messages
+    assert (first.text, second.text) == ("Saya punya bukti tambahan.", "Pesan kedua.")
+    thread = f"cases/{case}/thread"
+    for one, two in (("00001-pelapor.age", "00002-pelapor.age"), ("00001.seq", "00002.seq")):
+        a, b = _object(served, f"{thread}/{one}"), _object(served, f"{thread}/{two}")
+        data_a, data_b = a.read_bytes(), b.read_bytes()
+        a.write_bytes(data_b)
+        b.write_bytes(data_a)
+    swapped = _desk(served).open_case(case).messages
+    assert [(m.seq, m.text, m.problem) for m in swapped] == [
+        (1, None, MESSAGE_FORGED),
+        (2, None, MESSAGE_FORGED),
+    ]
+
+
+def test_an_unsigned_cases_reply_key_is_pinned_where_first_seen_and_a_change_is_refused(
+    served: DemoServer, tmp_path: Path
+) -> None:
+    older = submit_case(served.config, served.server.store, {"what": "laporan lama"})
+    site = str(served.config.organisation.site_url)
+    first = _desk(served, FilePins(tmp_path / "pins.json", site)).open_case(older.case)
+    assert first.signature == Verdict.OLDER
+    original = first.reply_recipient
+    assert original is not None
+    assert (tmp_path / "pins.json").stat().st_mode & 0o777 == 0o600
+    _rewrite_reply_json(served, older.case, reply_recipient=_attacker_reply())
+
+    later = _desk(served, FilePins(tmp_path / "pins.json", site))  # the tool, run again
+    found = later.open_case(older.case)
+    assert found.reply_recipient is None
+    assert REPLY_CHANGED in found.problems
+    assert "THE REPLY KEY CHANGED" in cases_text.case(served.config, found)
+    with pytest.raises(ReviewInputError, match="REPLY KEY CHANGED"):
+        later.reply(older.case, "Halo.")
+    assert _team_messages(served, older.case) == []
+    # back to the first key (or a tool that pinned that one): answered as before
+    _rewrite_reply_json(served, older.case, reply_recipient=original)
+    assert later.open_case(older.case).reply_recipient == original

@@ -63,10 +63,16 @@ class FollowupWorld(Deployment):
     # -- the reporter ----------------------------------------------------------------------
 
     def file(
-        self, channel: str = "pengaduan", attachment: bytes | None = None, *, signed: bool = True
+        self,
+        channel: str = "pengaduan",
+        attachment: bytes | None = None,
+        *,
+        signed: bool = True,
+        statement: int = 2,
     ) -> Filed:
         """A case filed with a fresh receipt code (as the browser files it: signed with the
-        code's key, unless `signed` is False, as clients from before signatures did)."""
+        code's key, statement version 2, unless `signed` is False, as clients from before
+        signatures did, or `statement` is 1, as clients from before version 2 did)."""
         team = self.review_team.team
         code = ReceiptCode.generate()
         submission = submission_id()
@@ -86,11 +92,17 @@ class FollowupWorld(Deployment):
         )
         if signed:
             seed = code.signing_seed()
-            statement = reporter_signature.report_statement(request.report, request.identity)
+            if statement == 2:
+                text = reporter_signature.finalize_statement(
+                    case_id(submission), request.report, request.identity, request.reply_recipient
+                )
+            else:
+                text = reporter_signature.report_statement(request.report, request.identity)
             request = replace(
                 request,
                 reporter_key=reporter_signature.public_key(seed),
-                signature=reporter_signature.sign(seed, statement),
+                signature=reporter_signature.sign(seed, text),
+                statement=2 if statement == 2 else 1,
             )
         self.submissions.finalize(submission, request)
         return Filed(code, case_id(submission))
@@ -137,7 +149,7 @@ class FollowupWorld(Deployment):
             "message": base64.b64encode(sealed).decode(),
         }
         if signed:
-            body["signature"] = sign_message(filed.code, sealed)
+            body |= self.signed(filed, sealed)
         body |= more
         return self.post("/api/v1/followup/messages", body)
 
@@ -163,9 +175,21 @@ class FollowupWorld(Deployment):
             "upload": upload,
             "manifest": base64.b64encode(manifest).decode(),
             "segments": [segment_json(s) for s in segments],
-            "signature": sign_message(filed.code, manifest),
-        }
+        } | self.signed(filed, manifest)
         return self.post("/api/v1/followup/evidence", body)
+
+    def signed(self, filed: Filed, sealed: bytes) -> dict[str, object]:
+        """The signature fields a current client sends with `sealed`: for a version-2 case,
+        over its case and the thread's next number (`seq`); for an older case, as before."""
+        entry = json.loads(self.store.objects[f"lookup/{filed.code.lookup_hash().hex()}.json"])
+        if entry.get("statement") != 2:
+            return {"signature": sign_message(filed.code, sealed)}
+        seq = self.status(filed, after=99_999).body["next_seq"]  # as the clients ask for it
+        placed = reporter_signature.placed_message_statement(filed.case, seq, sealed)
+        return {
+            "signature": reporter_signature.sign(filed.code.signing_seed(), placed).hex(),
+            "seq": seq,
+        }
 
 
 def sign_message(code: ReceiptCode, sealed: bytes) -> str:

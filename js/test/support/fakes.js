@@ -32,6 +32,8 @@ export class FakeServer {
     this.chunkBytes = 3 * 1024 * 1024;
     /** @type {unknown[]} */
     this.finalized = [];
+    /** @type {string[]} the submission id of each finalization */
+    this.submissions = [];
     this.tickets = 0;
     /** @type {(request: {route: Route, url: string}) => void} */
     this.onRequest = () => {};
@@ -47,6 +49,8 @@ export class FakeServer {
     this.caseStatus = { case: "K3V9-2M7Q-X0AB-4FZT", channel: "pengaduan", status: "ditelaah", since: "2025-12-01" };
     /** @type {Array<{route: Route, body: any}>} */
     this.posted = [];
+    /** How many posts a team message slips in ahead of (their number is taken: 409 thread_moved). */
+    this.racing = 0;
   }
 
   /**
@@ -155,9 +159,18 @@ export class FakeServer {
     if (route === "status") {
       const later = this.thread.filter((m) => m.seq > body.after);
       const page = later.slice(0, this.pageSize);
-      return json(200, { ...this.caseStatus, messages: page, more: page.length < later.length });
+      const nextSeq = Math.max(0, ...this.thread.map((m) => m.seq)) + 1;
+      return json(200, { ...this.caseStatus, messages: page, more: page.length < later.length, next_seq: nextSeq });
+    }
+    if (this.racing > 0) {
+      this.racing -= 1;
+      const taken = Math.max(0, ...this.thread.map((m) => m.seq)) + 1;
+      this.thread.push({ seq: taken, sender: "penelaah", data: "" });
     }
     const seq = Math.max(0, ...this.thread.map((m) => m.seq)) + 1;
+    if (body.seq !== undefined && body.seq !== seq) {
+      return json(409, problem(409, "thread_moved").body);
+    }
     const data = route === "message" ? body.message : body.manifest;
     this.thread.push({ seq, sender: "pelapor", data });
     this.posted.push({ route, body });
@@ -210,6 +223,7 @@ export class FakeServer {
       }
     }
     this.finalized.push(body);
+    this.submissions.push(submission);
     return json(200, { case: "K3V9-2M7Q-X0AB-4FZT", acknowledged_on: "2025-11-28" });
   }
 }

@@ -21,6 +21,7 @@ from peluit.config import Config
 from peluit.core import workflow
 from peluit.core.ids import CASE_ID_PATTERN, ROSTER_ID_PATTERN
 from peluit.keys import KeyFile, KeyFileError, WrongPassphraseError
+from peluit.review import pins
 from peluit.review.attach import Blob
 from peluit.review.client import ReviewClient
 from peluit.review.content import Message
@@ -64,6 +65,7 @@ class ConsoleSetup:
     server_url: str
     make_client: Callable[[KeyFile], ReviewClient]
     site_check: SiteCheck | None = None  # the public site, checked on unlock (issue 15)
+    pins_path: Path | None = None  # what the tool saw of each case (review/pins.py); None: memory
 
 
 class ReviewConsole:
@@ -206,7 +208,9 @@ class ReviewConsole:
         except (KeyFileError, RosterMismatchError) as exc:
             error = bi("Berkas kunci ini tidak dapat dipakai.", str(exc))
             return self._unlock_page(session, error)
-        desk = ReviewDesk(self._setup.config, key, self._setup.make_client(key))
+        config = self._setup.config
+        kept = pins.for_config(config, self._setup.pins_path)
+        desk = ReviewDesk(config, key, self._setup.make_client(key), pins=kept)
         unlocked = self._sessions.unlock(session, desk)
         if self._setup.site_check is not None:
             self._setup.site_check.start()  # on its own thread: the banner shows once it fails
