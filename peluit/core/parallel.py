@@ -7,12 +7,14 @@ as many round trips as it has steps that depend on each other, not as many as it
 
 `run_all` waits for every call before it returns or raises, so no write of a request is still
 under way once the request has answered; the error it raises is that of the first failing call
-in the order given, as if they had run one after the other. A call given to `run_all` must not
+in the order given, as if they had run one after the other. Each call sees the caller's context
+variables (`contextvars`), as it would in the caller's thread. A call given to `run_all` must not
 call `run_all` itself (it would wait on the pool from inside it).
 """
 
 from __future__ import annotations
 
+import contextvars
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -41,7 +43,10 @@ def run_all(calls: Sequence[Callable[[], T]]) -> list[T]:
     if len(calls) <= 1:
         return [call() for call in calls]
     pool = _shared_pool()
-    futures: list[Future[T]] = [pool.submit(call) for call in calls[1:]]
+    # each call sees the caller's context variables (the reviewer API's nonce admission, say)
+    futures: list[Future[T]] = [
+        pool.submit(contextvars.copy_context().run, call) for call in calls[1:]
+    ]
     results: list[T] = []
     first: BaseException | None = None
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import threading
 import time
@@ -45,3 +46,9 @@ def test_the_first_failure_in_order_is_raised_once_every_call_is_done() -> None:
 
 def test_two_calls_of_different_types() -> None:
     assert parallel.run_both(lambda: True, lambda: "day") == (True, "day")
+
+
+def test_calls_see_the_callers_context_variables() -> None:
+    current: contextvars.ContextVar[str] = contextvars.ContextVar("current", default="none")
+    current.set("request 7")
+    assert parallel.run_all([current.get, current.get, current.get]) == ["request 7"] * 3
