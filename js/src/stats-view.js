@@ -30,7 +30,7 @@
  * @typedef {{ document: StatsDocument, signature: string, key: string }} SignedStats
  * @typedef {"id" | "en"} Lang
  * @typedef {{ caption: string, head: [string, string], rows: [string, string][] }} Table
- * @typedef {{ title: string, facts: [string, string][], tables: Table[], note: string }} View
+ * @typedef {{ title: string, summary: Table, tables: Table[], note: string }} View
  */
 
 /** @type {Record<string, Words>} */
@@ -57,6 +57,9 @@ const WORDS = {
   byArea: { id: "Per bidang rawan korupsi (KPK)", en: "By corruption-prone area (KPK)" },
   forwarded: { id: "Diteruskan ke", en: "Forwarded to" },
   group: { id: "Kelompok", en: "Group" },
+  summary: { id: "Ringkasan", en: "Summary" },
+  measure: { id: "Ukuran", en: "Measure" },
+  value: { id: "Nilai", en: "Value" },
   count: { id: "Jumlah", en: "Number" },
   start: { id: "awal", en: "the start" },
   none: { id: "—", en: "—" },
@@ -91,13 +94,45 @@ export function countText(count) {
   return typeof count === "number" ? String(count) : count;
 }
 
+// The stored document has its keys sorted (canonical JSON): statuses go back into the
+// workflow's order, other groups largest first ("≥5", "<5" and 0 after the numbers), with the
+// areas that are not areas last.
+const STATUS_ORDER = ["diterima", "diverifikasi", "ditelaah", "diteruskan", "selesai", "ditolak"];
+const LAST = ["tanpa-bidang", "tidak-diketahui"];
+
+/** @param {Count} count */
+function weight(count) {
+  if (typeof count === "number") return count === 0 ? -3 : count;
+  return count === "<5" ? -2 : -1; // "≥5" before "<5"
+}
+
 /**
  * @param {Record<string, Count>} counts
+ * @param {boolean} statuses
+ * @returns {[string, Count][]}
+ */
+export function ordered(counts, statuses = false) {
+  const entries = Object.entries(counts);
+  if (statuses) {
+    const rank = (/** @type {string} */ k) => {
+      const at = STATUS_ORDER.indexOf(k);
+      return at < 0 ? STATUS_ORDER.length : at;
+    };
+    return entries.sort(([a], [b]) => rank(a) - rank(b));
+  }
+  return entries.sort(
+    ([a, x], [b, y]) =>
+      Number(LAST.includes(a)) - Number(LAST.includes(b)) || weight(y) - weight(x) || (a < b ? -1 : 1),
+  );
+}
+
+/**
+ * @param {[string, Count][]} entries
  * @param {(key: string) => string} name
  * @returns {[string, string][]}
  */
-function rows(counts, name) {
-  return Object.entries(counts).map(([key, count]) => [name(key), countText(count)]);
+function rows(entries, name) {
+  return entries.map(([key, count]) => [name(key), countText(count)]);
 }
 
 /**
@@ -108,16 +143,19 @@ function rows(counts, name) {
 export function statsView(doc, lang) {
   const w = (/** @type {string} */ key) => WORDS[key][lang];
   const labels = doc.labels;
-  /** @type {(caption: string, counts: Record<string, Count>, name: (key: string) => string) => Table} */
-  const table = (caption, counts, name) => ({
+  /** @type {(caption: string, entries: [string, Count][], name: (key: string) => string) => Table} */
+  const table = (caption, entries, name) => ({
     caption,
     head: [w("group"), w("count")],
-    rows: rows(counts, name),
+    rows: rows(entries, name),
   });
   const percent = (/** @type {DeadlineDoc} */ d) => number(d.on_time_percent, lang, " %");
   return {
     title: `${w("title")} — ${doc.organisation[lang]}`,
-    facts: [
+    summary: {
+      caption: w("summary"),
+      head: [w("measure"), w("value")],
+      rows: [
       [w("period"), `${doc.period.start ?? w("start")} – ${doc.period.end ?? doc.as_of}`],
       [w("asOf"), doc.as_of],
       [w("cases"), countText(doc.counts.cases)],
@@ -126,13 +164,14 @@ export function statsView(doc, lang) {
       [w("medianAck"), number(doc.median_working_days.acknowledge, lang)],
       [w("medianClose"), number(doc.median_working_days.close, lang)],
       [w("overdue"), countText(doc.counts.overdue)],
-    ],
+      ],
+    },
     tables: [
-      table(w("byChannel"), doc.counts.by_channel, (k) => say(labels.channels[k], lang, k)),
-      table(w("byStatus"), doc.counts.by_status, (k) => say(labels.statuses[k], lang, k)),
-      table(w("byMonth"), doc.counts.by_month, (k) => k),
-      table(w("byArea"), doc.counts.by_area, (k) => say(labels.areas[k], lang, k)),
-      table(w("forwarded"), doc.counts.forwarded_to, (k) => say(TARGETS[k], lang, k)),
+      table(w("byChannel"), ordered(doc.counts.by_channel), (k) => say(labels.channels[k], lang, k)),
+      table(w("byStatus"), ordered(doc.counts.by_status, true), (k) => say(labels.statuses[k], lang, k)),
+      table(w("byMonth"), Object.entries(doc.counts.by_month), (k) => k),
+      table(w("byArea"), ordered(doc.counts.by_area), (k) => say(labels.areas[k], lang, k)),
+      table(w("forwarded"), ordered(doc.counts.forwarded_to), (k) => say(TARGETS[k], lang, k)),
     ],
     note: w("note").replace("{signer}", doc.signer),
   };

@@ -23,13 +23,8 @@ function el(tag, text) {
  * @param {View} view
  */
 function show(root, view) {
-  const facts = el("dl");
-  facts.className = "peluit-stats-facts";
-  for (const [name, value] of view.facts) {
-    facts.append(el("dt", name), el("dd", value));
-  }
-  const parts = [el("h2", view.title), facts];
-  for (const table of view.tables) {
+  const parts = [el("h2", view.title)];
+  for (const table of [view.summary, ...view.tables]) {
     const node = el("table");
     node.append(el("caption", table.caption));
     const head = el("tr");

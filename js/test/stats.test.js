@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { countText, number, statsView } from "../src/stats-view.js";
+import { countText, number, ordered, statsView } from "../src/stats-view.js";
 
 const DOC = {
   format: "peluit-stats/1",
@@ -34,20 +34,33 @@ describe("the public statistics page's view", () => {
     const view = statsView(DOC, "en");
     assert.equal(view.title, "Report statistics — Contoh Regency");
     const status = view.tables[1];
-    assert.deepEqual(status.rows, [["Received", "<5"], ["Rejected", "31"]]);
+    assert.deepEqual(status.rows, [["Received", "<5"], ["Rejected", "31"]]); // workflow order
     assert.deepEqual(view.tables[2].rows, [["2026-11", "≥5"], ["2026-12", "<5"]]);
     assert.deepEqual(view.tables[3].rows, [["Procurement", "40"], ["tidak-diketahui", "0"]]);
     assert.deepEqual(view.tables[4].rows, [["KPK", "12"]]);
-    assert.ok(view.facts.some(([name, value]) => name === "Acknowledged on time" && value === "87.5 %"));
-    assert.ok(view.facts.some(([name, value]) => name === "Feedback on time" && value === "—"));
+    const facts = view.summary.rows;
+    assert.ok(facts.some(([name, value]) => name === "Acknowledged on time" && value === "87.5 %"));
+    assert.ok(facts.some(([name, value]) => name === "Feedback on time" && value === "—"));
     assert.match(view.note, /Signed by rina/);
   });
 
   it("writes Indonesian decimals with a comma and an open start as 'awal'", () => {
     const view = statsView(DOC, "id");
-    assert.deepEqual(view.facts[0], ["Periode (tanggal diterima)", "awal – 2026-11-30"]);
+    assert.deepEqual(view.summary.rows[0], ["Periode (tanggal diterima)", "awal – 2026-11-30"]);
     assert.equal(number(41.5, "id"), "41,5");
     assert.equal(countText(0), "0");
     assert.equal(view.tables[1].rows[0][0], "Diterima");
+  });
+
+  it("puts statuses back in the workflow's order and other groups largest first, hidden ones after", () => {
+    // the stored document's keys are sorted; the page orders them for people
+    assert.deepEqual(
+      ordered({ ditolak: 3, diterima: 9, selesai: 0 }, true).map(([k]) => k),
+      ["diterima", "selesai", "ditolak"],
+    );
+    assert.deepEqual(
+      ordered({ a: "<5", "tanpa-bidang": 50, b: 7, c: "≥5", d: 0, e: 12 }).map(([k]) => k),
+      ["e", "b", "c", "a", "d", "tanpa-bidang"],
+    );
   });
 });
