@@ -13,21 +13,20 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from peluit.config import Config
-from peluit.keys import parse_public_key
 from peluit.store.errors import (
     ObjectNotFoundError,
     PreconditionFailedError,
 )
 from peluit.store.port import ObjectStore, UploadTicket
 
-from . import evidence, layout, recipients, staging, team_signature, thread, workflow
+from . import case_objects, evidence, layout, recipients, staging, thread, workflow
+from . import review_replies as replies
 from .access import Access, Actor
 from .audit import AuditLog
-from .cases import CaseFiles, IndexEntry, Reporter
+from .cases import CaseFiles, IndexEntry
 from .casestate import CaseState, StateFormatError
 from .dates import Clock, local_date
 from .errors import (
@@ -40,21 +39,25 @@ from .errors import (
     PreconditionRequiredError,
     ReplyKeyMissingError,
     StateConflictError,
-    TeamSignatureError,
-    ThreadMovedError,
     TransitionInputError,
     UnknownMessageError,
 )
-from .identity_requests import IdentityRequests, IdentityRequestView
-from .ids import CASE_ID_PATTERN, ROSTER_ID_PATTERN, SUBMISSION_ID_PATTERN, is_submission_id
+from .identity_requests import IdentityRequests
+from .ids import CASE_ID_PATTERN
 from .reads import ReadMarkers, unread
+from .review_views import CaseObject as CaseObject
+from .review_views import CasePage as CasePage
+from .review_views import CaseSummary as CaseSummary
+from .review_views import CaseView as CaseView
+from .review_views import PersonView as PersonView
+from .review_views import TeamSigned as TeamSigned
+from .review_views import ThreadEntry as ThreadEntry
+from .review_views import ThreadProgress as ThreadProgress
+from .review_views import public_etag as public_etag
 from .submission import (
     UPLOAD_TTL,
     Segment,
-    check_segment_plan,
     check_staged,
-    copy_segments,
-    segment_plaintext,
 )
 
 INLINE_MAX = 4 * 1024 * 1024  # larger objects, and all attachment segments, go by URL
@@ -62,93 +65,6 @@ DOWNLOAD_TTL = timedelta(minutes=15)
 PAGE_MAX = 100
 SCAN_MAX = 500  # states read for one page at most; a filtered page may come back short
 _CURSOR = re.compile(rf"([0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})\.({CASE_ID_PATTERN})")
-_OBJECT = re.compile(
-    r"report\.age|identity\.age|files/[0-9]{2}/[0-9]{5}\.age"
-    rf"|thread/[0-9]{{5}}-{ROSTER_ID_PATTERN}\.age|notes/[0-9a-f]{{64}}\.age"
-    rf"|identity-grants/{ROSTER_ID_PATTERN}\.age"
-    rf"|replies/{SUBMISSION_ID_PATTERN}/[0-9]{{2}}/[0-9]{{5}}\.age"
-    r"|rekey/[0-9a-f]{64}/[0-9a-f]{64}\.json"  # a file's key for the current roster (ADR 0037)
-)
-
-
-@dataclass(frozen=True)
-class PersonView:
-    id: str
-    name: str
-    roles: tuple[str, ...]
-    reviews: tuple[str, ...]
-    oversees: tuple[str, ...]
-    guards: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ThreadProgress:
-    """What the person has seen of the thread: unread = the reporter's messages after
-    `last_read`; `last_seq` is the newest message of anyone."""
-
-    unread: int
-    last_read: int
-    last_seq: int
-
-
-@dataclass(frozen=True)
-class CaseSummary:
-    case: str
-    state: CaseState
-    thread: ThreadProgress
-
-
-@dataclass(frozen=True)
-class CasePage:
-    cases: list[CaseSummary]
-    next_cursor: str | None
-
-
-@dataclass(frozen=True)
-class CaseObject:
-    key: str  # relative to the case: "report.age", "files/00/00000.age", …
-    size: int
-    url: str | None  # a presigned GET for attachments and large objects; else via the API
-
-
-@dataclass(frozen=True)
-class ThreadEntry:
-    """A message of the thread: its number, sender and the day it was numbered (None for
-    messages older than dates)."""
-
-    seq: int
-    sender: str
-    on: str | None
-    signature: str | None = None  # the reporter's, from the message's claim (hex)
-
-
-@dataclass(frozen=True)
-class TeamSigned:
-    """A team message's signature (64 bytes) for thread number `seq` on day `on`."""
-
-    seq: int
-    on: str
-    signature: bytes
-
-
-@dataclass(frozen=True)
-class CaseView:
-    case: str
-    state: CaseState
-    etag: str
-    reply_recipient: str | None
-    objects: list[CaseObject]
-    identity_request: str | None  # the caller's own request: pending, approved, denied
-    thread: ThreadProgress
-    additions: list[evidence.Addition]  # evidence the reporter added: files and manifest
-    messages: list[ThreadEntry]  # the thread's messages with their days (readers only)
-    reporter: Reporter | None = None  # the reporter's key and report signature (readers only)
-    next_seq: int = 0  # the number a new message takes (readers only): a team message signs it
-
-
-def public_etag(store_etag: str) -> str:
-    """The version of a state.json as the API shows it: a quoted strong entity tag."""
-    return '"' + store_etag.strip('"') + '"'
 
 
 class ReviewService:
@@ -244,7 +160,8 @@ class ReviewService:
         objects = [
             CaseObject(obj.key, obj.size, None)
             for obj in self._cases.objects(case)
-            if _OBJECT.fullmatch(obj.key) and self._may_read(actor.id, state, obj.key, requests)
+            if case_objects.listed(obj.key)
+            and case_objects.may_read(self._access, actor.id, state, obj.key, requests)
         ]
         own = next((r for r in requests if r.reviewer == actor.id), None)
         reply = self._reply_if_any(case) if reader else None
@@ -277,8 +194,8 @@ class ReviewService:
         """The bytes of one object of a case (ciphertext), if the actor may read it."""
         state, _ = self._cases.load(case)
         self._access.require_any(actor.id, state.channel)
-        if not _OBJECT.fullmatch(key) or not self._may_read(
-            actor.id, state, key, self._requests.of_case(case)
+        if not case_objects.listed(key) or not case_objects.may_read(
+            self._access, actor.id, state, key, self._requests.of_case(case)
         ):
             raise ObjectUnavailableError("no such object, or not one you may read")
         try:
@@ -289,29 +206,6 @@ class ReviewService:
             raise LimitExceededError("this object is too large for the API: use its URL")
         self._audit.append(actor.id, "object.read", case, object=key)
         return self._store.get(info.key)
-
-    def _may_read(
-        self, person: str, state: CaseState, key: str, requests: list[IdentityRequestView]
-    ) -> bool:
-        channel = state.channel
-        reader = self._access.is_reader(person, channel)
-        custodian = self._access.is_custodian(person, channel)
-        if key == "report.age" or key.startswith(("files/", "thread/", "replies/", "rekey/")):
-            return reader
-        if key.startswith("notes/"):
-            noted = {n for r in requests for n in r.notes}
-            return reader or (custodian and key.removeprefix("notes/")[:64] in noted)
-        if key == "identity.age":
-            return custodian and any(
-                r.status == "pending" and r.reviewer != person for r in requests
-            )
-        if key.startswith("identity-grants/"):
-            return (
-                key == f"identity-grants/{person}.age"
-                and self._access.is_reviewer(person, channel)
-                and any(r.reviewer == person and r.status == "approved" for r in requests)
-            )
-        return False
 
     def _with_url(self, case: str, obj: CaseObject) -> CaseObject:
         if not (obj.key.startswith(("files/", "replies/")) or obj.size > INLINE_MAX):
@@ -390,7 +284,7 @@ class ReviewService:
         state, _ = self._cases.load(case)
         self._access.require_reviewer(actor.id, state.channel)
         count = self._message_recipient_count(case, state)
-        _check_reply_plan(self._config, upload, segments, count, whole=False)
+        replies.check_reply_plan(self._config, upload, segments, count, whole=False)
         self._audit.append(actor.id, "reply.uploads", case, upload=upload)
         return [
             self._store.presign_put(
@@ -427,11 +321,12 @@ class ReviewService:
         recipients.check_ciphertext(message, count, self._config.limits.report_max_bytes)
         today = local_date(self._clock, self._config.organisation.timezone)
         if signed is not None:
-            self._check_team_signature(actor.id, case, message, signed, today)
+            key = self._access.person(actor.id).signing_key
+            replies.check_team_signature(self._store, key, case, message, signed, today)
         if segments or upload is not None:
             if upload is None:
                 raise InvalidUploadPlanError("files need the id they were uploaded under")
-            _check_reply_plan(self._config, upload, segments, count)
+            replies.check_reply_plan(self._config, upload, segments, count)
             for segment in segments:
                 staged = layout.staging_reply_segment(upload, segment.file, segment.index)
                 check_staged(self._store, upload, segment, count, staged)
@@ -442,7 +337,7 @@ class ReviewService:
         self._audit.append(actor.id, "message.post", case, **detail)
         if upload is not None:
             staging.claim(self._store, upload, case, staging.REPLY)
-            _copy_reply(self._store, upload, case, segments)
+            replies.copy_reply(self._store, upload, case, segments)
         if signed is None:
             return thread.append(self._store, case, actor.id, message, day=today.isoformat()).key
         return thread.append(
@@ -454,25 +349,6 @@ class ReviewService:
             signature=signed.signature,
             seq=signed.seq,
         ).key
-
-    def _check_team_signature(
-        self, person: str, case: str, message: bytes, signed: TeamSigned, today: date
-    ) -> None:
-        """Before anything is written: the writer's roster key signed this message for this
-        case, number and a day at most one from the server's (clocks around midnight), and
-        the number is still the next one."""
-        key = self._access.person(person).signing_key
-        try:
-            day = date.fromisoformat(signed.on)
-            text = team_signature.statement(case, signed.seq, signed.on, message)
-        except ValueError:
-            raise TeamSignatureError("the signed number or day is malformed") from None
-        if abs((day - today).days) > 1:
-            raise TeamSignatureError("the signed day is not today")
-        if key is None or not team_signature.verify(parse_public_key(key), signed.signature, text):
-            raise TeamSignatureError("not signed with the writer's roster key")
-        if thread.next_seq(self._store, case) != signed.seq:
-            raise ThreadMovedError("the thread's next number is not the signed one")
 
     def _message_recipient_count(self, case: str, state: CaseState) -> int:
         reply = self._cases.reply_recipient(case)
@@ -499,41 +375,6 @@ class ReviewService:
         last = self._reads.last_read(case, person)
         newest = max((m.seq for m in messages), default=0)
         return ThreadProgress(unread(messages, last), last, newest)
-
-
-def _check_reply_plan(
-    config: Config, upload: str, segments: Sequence[Segment], recipients: int, whole: bool = True
-) -> None:
-    """Attached files within the configuration's limits, as a report's. `whole`: these are all
-    the segments (a message's); else some of them (an upload plan, made segment by segment)."""
-    if not is_submission_id(upload):
-        raise InvalidUploadPlanError("the upload id must be 32 lower-case hex digits")
-    if not segments:
-        raise InvalidUploadPlanError("no files to attach")
-    if len({(s.file, s.index) for s in segments}) != len(segments):
-        raise InvalidUploadPlanError("a segment is listed twice")
-    if whole:
-        check_segment_plan(config.limits, segments, recipients)
-        return
-    total = sum(segment_plaintext(config.limits, s, recipients) for s in segments)
-    if total > config.limits.total_max_bytes:
-        raise LimitExceededError("the attachments are larger than allowed in all")
-
-
-def _copy_reply(store: ObjectStore, upload: str, case: str, segments: Sequence[Segment]) -> None:
-    """Copy the checked staged segments into the case (the staging claim binds the upload to
-    this case, so one a retry copied first is kept)."""
-    copy_segments(
-        store,
-        [
-            (
-                segment,
-                layout.staging_reply_segment(upload, segment.file, segment.index),
-                layout.case_reply_segment(case, upload, segment.file, segment.index),
-            )
-            for segment in segments
-        ],
-    )
 
 
 def _cursor(entry: IndexEntry) -> str:
