@@ -308,3 +308,31 @@ def test_an_unsigned_cases_reply_key_is_pinned_where_first_seen_and_a_change_is_
     # back to the first key (or a tool that pinned that one): answered as before
     _rewrite_reply_json(served, older.case, reply_recipient=original)
     assert later.open_case(older.case).reply_recipient == original
+
+
+def test_peluit_followup_signs_again_when_a_team_reply_takes_its_number(
+    served: DemoServer,
+) -> None:
+    case, receipt = _file(served)  # the reporter's first message is number 1
+    session = FollowupSession(served.base, receipt, channels=_channels(served))
+    asked = session._position
+    positions: list[tuple[str, int | None]] = []
+
+    def a_reply_lands_meanwhile() -> tuple[str, int | None]:
+        position = asked()
+        if not positions:  # between asking for the number and posting, the team writes
+            _desk(served).reply(case, "Pertanyaan yang menyela.")
+        positions.append(position)
+        return position
+
+    session._position = a_reply_lands_meanwhile  # type: ignore[method-assign]
+    sent = session.send("Jawaban saya.")
+    assert positions == [(case, 2), (case, 3)]  # refused at 2 (thread_moved), signed for 3
+    assert sent.seq == 3
+    messages = _desk(served).open_case(case).messages
+    assert [(m.seq, m.sender, m.problem) for m in messages] == [
+        (1, "pelapor", None),
+        (2, "rina", None),
+        (3, "pelapor", None),
+    ]
+    assert messages[2].text == "Jawaban saya."
