@@ -11,48 +11,38 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from peluit import age
 from peluit.config import Channel, Config
-from peluit.config.models import Limits
 from peluit.store.errors import ObjectExistsError, ObjectNotFoundError
 from peluit.store.port import ObjectStore, UploadTicket
 
-from . import layout, padding, parallel, recipient_set, reporter_signature, staging
+from . import layout, parallel, recipient_set, reporter_signature, staging
+from .ciphertext import require_age
 from .dates import Clock, local_date
 from .errors import (
     IdentityBlockError,
     InvalidReplyKeyError,
     InvalidUploadPlanError,
     LimitExceededError,
-    NotCiphertextError,
-    NotPaddedError,
-    PartialSegmentError,
     ReporterSignatureError,
-    SegmentMismatchError,
-    SegmentMissingError,
     StaleRecipientsError,
     SubmissionConflictError,
     UnknownChannelError,
-    WrongRecipientsError,
 )
 from .ids import case_id, case_reference, is_submission_id
+from .segments import Segment as Segment
+from .segments import check_segment_plan as check_segment_plan
+from .segments import check_staged as check_staged
+from .segments import copy_segments as copy_segments
+from .segments import copy_staged as copy_staged
+from .segments import segment_plaintext as segment_plaintext
 
 UPLOAD_TTL = timedelta(hours=1)
 INITIAL_STATUS = "diterima"
-
-
-@dataclass(frozen=True)
-class Segment:
-    """One encrypted segment of an attachment: file number, segment number, size, SHA-256."""
-
-    file: int
-    index: int
-    size: int
-    sha256: bytes
 
 
 @dataclass(frozen=True)
@@ -270,7 +260,7 @@ class SubmissionService:
     def _check_report(self, channel: Channel, request: Finalization, padded: bool) -> None:
         if len(request.report) > self._config.limits.report_max_bytes:
             raise LimitExceededError("the encrypted report is larger than allowed")
-        _require_age(request.report, len(self._config.report_recipients(channel)), padded=padded)
+        require_age(request.report, len(self._config.report_recipients(channel)), padded=padded)
 
     def _check_identity(self, channel: Channel, identity: bytes | None, padded: bool) -> None:
         if identity is None:
@@ -281,7 +271,7 @@ class SubmissionService:
             raise IdentityBlockError("this channel does not take an identity block")
         if len(identity) > self._config.limits.report_max_bytes:
             raise LimitExceededError("the encrypted identity block is larger than allowed")
-        _require_age(identity, len(self._config.identity_recipients(channel)), padded=padded)
+        require_age(identity, len(self._config.identity_recipients(channel)), padded=padded)
 
     @staticmethod
     def _check_reply_key(recipient: str) -> None:
@@ -319,134 +309,6 @@ class SubmissionService:
                 raise SubmissionConflictError(
                     "stored object differs from this submission"
                 ) from None
-
-
-def segment_plaintext(limits: Limits, segment: Segment, recipients: int) -> int:
-    """Check a segment's numbering and size; return its exact plaintext size."""
-    if not 0 <= segment.file < limits.files_per_report:
-        raise LimitExceededError(f"at most {limits.files_per_report} files per report")
-    max_segments = -(-limits.file_max_bytes // limits.segment_bytes)
-    if not 0 <= segment.index < max_segments:
-        raise LimitExceededError("the file is larger than allowed")
-    if len(segment.sha256) != 32:
-        raise InvalidUploadPlanError("a segment's SHA-256 must be 32 bytes")
-    header = age.hybrid_header_size(recipients)
-    try:
-        plain = age.HeaderInfo((), header).payload_plaintext_size(segment.size)
-    except age.PayloadError:
-        raise InvalidUploadPlanError(
-            "a segment's size is not the size of an age file for this channel"
-        ) from None
-    if plain > limits.segment_bytes:
-        raise LimitExceededError("a segment is larger than the segment size")
-    return plain
-
-
-def check_segment_plan(limits: Limits, segments: Sequence[Segment], recipients: int) -> None:
-    """Files numbered 0, 1, … and each file's segments likewise, within every limit: what a
-    finalization (of a report, or of evidence added later) may declare."""
-    by_file: dict[int, list[tuple[int, int]]] = {}
-    for segment in segments:
-        plain = segment_plaintext(limits, segment, recipients)
-        by_file.setdefault(segment.file, []).append((segment.index, plain))
-    if sorted(by_file) != list(range(len(by_file))):
-        raise InvalidUploadPlanError("files must be numbered 0, 1, 2, … without gaps")
-    for parts in by_file.values():
-        if sorted(index for index, _ in parts) != list(range(len(parts))):
-            raise InvalidUploadPlanError("a file's segments must be numbered without gaps")
-        _check_full_segments(limits, sorted(parts))
-        if sum(plain for _, plain in parts) > limits.file_max_bytes:
-            raise LimitExceededError("a file is larger than allowed")
-    if sum(plain for parts in by_file.values() for _, plain in parts) > limits.total_max_bytes:
-        raise LimitExceededError("the attachments are larger than allowed in all")
-
-
-def _check_full_segments(limits: Limits, parts: Sequence[tuple[int, int]]) -> None:
-    """A file is cut as every client cuts it: each segment but the last holds exactly
-    `segment_bytes` of plaintext, and the last is empty only when it is the only one. This
-    bounds the segments of a finalization (each costs store calls) by its size."""
-    *full, (last_index, last_plain) = parts
-    if any(plain != limits.segment_bytes for _, plain in full):
-        raise PartialSegmentError(
-            f"every segment but a file's last must hold exactly {limits.segment_bytes} bytes"
-        )
-    if last_index > 0 and last_plain == 0:
-        raise PartialSegmentError("a file's last segment is empty")
-
-
-def check_staged(
-    store: ObjectStore, submission: str, segment: Segment, recipients: int, key: str | None = None
-) -> None:
-    """The staged upload of `segment` is there, has the declared size and SHA-256, and its
-    header is an age header for exactly `recipients` hybrid recipients. `key`: where it is
-    staged, if not under the submission's own prefix (a reviewer's attached file)."""
-    key = key or layout.staging_segment(submission, segment.file, segment.index)
-    try:
-        info = store.head(key)
-        if info.size != segment.size or store.sha256(key) != segment.sha256:
-            raise SegmentMismatchError(
-                f"segment {segment.index} of file {segment.file} differs from the declaration"
-            )
-        header = store.read_range(key, 0, age.hybrid_header_size(recipients))
-    except ObjectNotFoundError:  # never uploaded, or expired while we looked
-        raise SegmentMissingError(
-            f"segment {segment.index} of file {segment.file} was not uploaded"
-        ) from None
-    _require_age(header, recipients, complete=False)
-
-
-def copy_staged(
-    store: ObjectStore, submission: str, case: str, first: int, segments: Sequence[Segment]
-) -> None:
-    """Copy staged segments (checked by the caller, in the same request) to the case's file
-    numbers `first + segment.file`. A segment a concurrent retry copied first is kept; one
-    that expired since it was checked is `SegmentMissingError`, as if never uploaded."""
-    copy_segments(
-        store,
-        [
-            (
-                segment,
-                layout.staging_segment(submission, segment.file, segment.index),
-                layout.case_segment(case, first + segment.file, segment.index),
-            )
-            for segment in segments
-        ],
-    )
-
-
-def copy_segments(store: ObjectStore, moves: Iterable[tuple[Segment, str, str]]) -> None:
-    """Copy each checked staged segment from its source key to its case key, create-only.
-    One a concurrent retry copied first is kept; one that expired since it was checked is
-    `SegmentMissingError`, as if never uploaded."""
-    for segment, source, dest in moves:
-        try:
-            store.copy_new(source, dest)
-        except ObjectExistsError:
-            continue
-        except ObjectNotFoundError:
-            raise SegmentMissingError(
-                f"segment {segment.index} of file {segment.file} is no longer staged"
-            ) from None
-
-
-def _require_age(data: bytes, recipients: int, complete: bool = True, padded: bool = False) -> None:
-    """`data` is an age file for exactly `recipients` hybrid recipients (its header only,
-    unless `complete`); `padded`: its plaintext is a size bucket (core/padding.py)."""
-    try:
-        info = age.inspect(data)
-        if complete:
-            plain = info.payload_plaintext_size(len(data))
-    except (age.HeaderError, age.PayloadError) as exc:
-        raise NotCiphertextError(f"not a well-formed age file: {exc}") from None
-    if complete and padded and not padding.is_bucket(plain):
-        raise NotPaddedError("the encrypted document is not padded to a size bucket")
-    try:
-        age.require_hybrid_recipients(info, recipients)
-    except age.RecipientPolicyError:
-        # Our own words: the library's message names stanza types the client chose.
-        raise WrongRecipientsError(
-            f"expected exactly {recipients} post-quantum (mlkem768x25519) recipients"
-        ) from None
 
 
 def _check_signature(request: Finalization, case: str) -> None:
