@@ -193,7 +193,7 @@ def preview_update(
     """CloudFormation's preview of updating `stack_name`; the change set is always deleted."""
     name = "peluit-dry-run-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     try:
-        return stack.create_change_set(
+        change_set = stack.create_change_set(
             cfn, stack_name, "UPDATE", None, parameters, waiting, name=name, template_body=body
         )
     finally:
@@ -201,6 +201,38 @@ def preview_update(
 
 
 def delete_preview(cfn: AwsClient, stack_name: str, name: str, pause: float = 1.0) -> None:
+    return without_stripped_metadata(cfn, stack_name, change_set, json.loads(body))
+
+
+def without_stripped_metadata(
+    cfn: AwsClient, stack_name: str, change_set: stack.ChangeSet, sent: Mapping[str, Any]
+) -> stack.ChangeSet:
+    """The change set without the changes the preview body made itself by leaving out the
+    resources' Metadata (`preview_template`): a Modify whose only scope is Metadata. Where the
+    answer names no scope (moto), a Modify of a resource whose deployed definition, Metadata
+    aside, is what was sent. The real deploy sends the whole template."""
+    deployed: dict[str, Any] = {}
+    if any(c.action == "Modify" and not c.scope for c in change_set.changes):
+        try:
+            answer = cfn.get_template(StackName=stack_name, TemplateStage="Original")
+            text = answer["TemplateBody"]
+            deployed = load_template(text if isinstance(text, str) else json.dumps(text))
+        except (BotoCoreError, ClientError, DeployError, KeyError):
+            deployed = {}  # keep every change: better noise than a hidden one
+
+    def stripped_only(change: stack.Change) -> bool:
+        if change.action != "Modify":
+            return False
+        if change.scope:
+            return set(change.scope) == {"Metadata"}
+        old = deployed.get("Resources", {}).get(change.logical_id)
+        new = sent["Resources"].get(change.logical_id)
+        if not isinstance(old, dict) or "Metadata" not in old:
+            return False
+        return bool({k: v for k, v in old.items() if k != "Metadata"} == new)
+
+    kept = tuple(c for c in change_set.changes if not stripped_only(c))
+    return stack.ChangeSet(change_set.stack_name, change_set.name, change_set.kind, kept)
     """Delete the change set `name` (gone already is fine), retrying on errors."""
     last = ""
     for attempt in range(DELETE_ATTEMPTS):

@@ -24,6 +24,7 @@ class Change:
     logical_id: str
     resource_type: str
     replacement: str  # True, False, Conditional, or "" when not applicable
+    scope: tuple[str, ...] = ()  # what of it changes: Properties, Metadata, Tags, … (Modify)
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,7 @@ def _changes(cfn: AwsClient, stack_name: str, name: str) -> list[Change]:
                     logical_id=str(rc.get("LogicalResourceId", "")),
                     resource_type=str(rc.get("ResourceType", "")),
                     replacement=str(rc.get("Replacement", "")),
+                    scope=tuple(str(s) for s in rc.get("Scope", ())),
                 )
             )
         token = page.get("NextToken")

@@ -30,6 +30,7 @@ from peluit.deploy.deploy import DeployOptions, DeployResult, DeployTools, deplo
 from peluit.deploy.destroy import DestroyOptions, destroy
 from peluit.deploy.errors import DeployError
 from peluit.deploy.package import Pin
+from peluit.deploy.preview import load_template
 from peluit.deploy.stack import Waiting, stack_status
 from peluit.retention.policy import lock_days
 from tests.support.deploying import (
@@ -251,9 +252,23 @@ def test_dry_run_of_a_new_stack_creates_no_bucket_object_or_stack(rig: Rig) -> N
 def test_dry_run_shows_what_a_real_deploy_then_creates(rig: Rig) -> None:
     planned = rig.deploy(dry_run=True).change_set.changes
     created = rig.deploy(yes=True).change_set.changes
+    # moto's CREATE change set lists a resource whose Condition is false (the notification
+    # function without a sender, the alarms without an operator address) although it does not
+    # create it, as CloudFormation does not: those are left out unless the stack has them.
+    template = load_template(rig.tools.source.template.read_text(encoding="utf-8"))
+    conditional = {k for k, v in template["Resources"].items() if "Condition" in v}
+    listing = rig.clients.cloudformation.get_paginator("list_stack_resources")
+    in_stack = {
+        r["LogicalResourceId"]
+        for page in listing.paginate(StackName=STACK)
+        for r in page["StackResourceSummaries"]
+    }
+    made = [c for c in created if c.logical_id not in conditional or c.logical_id in in_stack]
     assert sorted((c.logical_id, c.resource_type) for c in planned) == sorted(
-        (c.logical_id, c.resource_type) for c in created
+        (c.logical_id, c.resource_type) for c in made
     )
+    assert {"NotifyFunction", "AlarmTopic"} <= conditional
+    assert not {"NotifyFunction", "AlarmTopic"} & {c.logical_id for c in planned}
 
 
 def test_dry_run_of_an_existing_stack_previews_and_leaves_everything_as_it_was(rig: Rig) -> None:

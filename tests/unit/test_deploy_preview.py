@@ -17,6 +17,7 @@ from botocore.exceptions import (  # type: ignore[import-untyped]
     UnauthorizedSSOTokenError,
 )
 
+from peluit.deploy import stack
 from peluit.deploy.aws import failure_message
 from peluit.deploy.errors import DeployError
 from peluit.deploy.preview import (
@@ -26,6 +27,7 @@ from peluit.deploy.preview import (
     planned_creation,
     preview_template,
     template_body,
+    without_stripped_metadata,
 )
 from peluit.deploy.source import find_source
 from tests.support.template import load_template as cfn_lint_template
@@ -199,3 +201,59 @@ def test_aws_failures_are_one_line_in_indonesian_and_english(error: Exception, s
     message = failure_message(error, "ap-southeast-3")
     assert message.startswith(start)
     assert "\n" not in message
+
+
+class _DeployedTemplate:
+    """The one call `without_stripped_metadata` makes: the deployed template, or a failure."""
+
+    def __init__(self, body: str | None) -> None:
+        self.body = body
+
+    def get_template(self, **_: object) -> dict[str, object]:
+        if self.body is None:
+            raise DeployError("stand-in for an AWS error")
+        return {"TemplateBody": self.body}
+
+
+def test_a_preview_drops_the_changes_its_own_missing_metadata_makes() -> None:
+    """The inline body leaves the resources' Metadata out; CloudFormation then reports a Modify
+    whose scope is only Metadata for each resource that had some: not a change the deploy makes.
+    moto names no scope: there, a resource whose deployed definition is what was sent, Metadata
+    aside, is such a change; one whose definition changed is kept, and so is everything when the
+    deployed template cannot be read."""
+    deployed = (
+        "Resources:\n"
+        "  Bucket:\n    Type: AWS::S3::Bucket\n    Metadata: {checkov: {skip: []}}\n"
+        "    Properties: {BucketName: b}\n"
+        "  Function:\n    Type: AWS::Lambda::Function\n    Metadata: {checkov: {skip: []}}\n"
+        "    Properties: {Timeout: 29}\n"
+    )
+    sent = {
+        "Resources": {
+            "Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "b"}},
+            "Function": {"Type": "AWS::Lambda::Function", "Properties": {"Timeout": 28}},
+            "Key": {"Type": "AWS::KMS::Key", "Properties": {}},
+        }
+    }
+    scoped = stack.ChangeSet(
+        "peluit", "dry", "UPDATE",
+        (
+            stack.Change("Modify", "Bucket", "AWS::S3::Bucket", "False", ("Metadata",)),
+            stack.Change("Modify", "Function", "AWS::Lambda::Function", "False",
+                         ("Properties", "Metadata")),
+            stack.Change("Modify", "Key", "AWS::KMS::Key", "False", ("Tags",)),
+        ),
+    )  # fmt: skip
+    kept = without_stripped_metadata(_DeployedTemplate(None), "peluit", scoped, sent)
+    assert [c.logical_id for c in kept.changes] == ["Function", "Key"]
+
+    unscoped = stack.ChangeSet(
+        "peluit", "dry", "UPDATE",
+        tuple(stack.Change("Modify", n, t, "") for n, t in
+              (("Bucket", "AWS::S3::Bucket"), ("Function", "AWS::Lambda::Function"),
+               ("Key", "AWS::KMS::Key"))),
+    )  # fmt: skip
+    kept = without_stripped_metadata(_DeployedTemplate(deployed), "peluit", unscoped, sent)
+    assert [c.logical_id for c in kept.changes] == ["Function", "Key"]
+    unread = without_stripped_metadata(_DeployedTemplate(None), "peluit", unscoped, sent)
+    assert unread == unscoped
