@@ -72,6 +72,11 @@ async function download({ seq, file }) {
   if (!opened || !message) {
     return;
   }
+  if (!message.verified) {
+    // The page offers no button for these; a file listed by an unverified message is refused.
+    scope.postMessage({ type: "file_failed", seq, file, error: { key: "reply_files_unverified" } });
+    return;
+  }
   try {
     const got = await downloadFile(opened.client, opened.session, message, file);
     const data = got.data.buffer;

@@ -235,6 +235,10 @@ export const MESSAGES = {
   },
   no_day: { id: "—", en: "—" },
   reply_files: { id: "Berkas dari tim penelaah:", en: "Files from the review team:" },
+  reply_files_unverified: {
+    id: "Pesan ini melampirkan berkas, tetapi berkas dari pesan yang tidak terverifikasi tidak dapat diunduh di sini.",
+    en: "This message attaches files, but files of a message that is not verified cannot be downloaded here.",
+  },
   download_file: { id: "Unduh {name} ({size})", en: "Download {name} ({size})" },
   downloading_file: { id: "Mengunduh dan memeriksa {name}…", en: "Downloading and checking {name}…" },
   file_saved: {

@@ -128,8 +128,13 @@ export function renderThread(list, lang, messages, sent, onDownload = () => {}) 
         item.append(paragraph(line.className, line.text));
       }
       if (!mine && message.files.length > 0 && message.upload) {
-        item.append(paragraph("peluit-message-note", t(lang, "reply_files")));
-        item.append(fileList(lang, message, onDownload));
+        if (message.verified) {
+          item.append(paragraph("peluit-message-note", t(lang, "reply_files")));
+          item.append(fileList(lang, message, onDownload));
+        } else {
+          // No download: the list of files is only as good as the message that carries it.
+          item.append(paragraph("peluit-message-note", t(lang, "reply_files_unverified")));
+        }
       }
       return item;
     }),

@@ -176,6 +176,10 @@ def download(session: FollowupSession, view: CaseView, directory: Path) -> list[
     done: list[dict[str, object]] = []
     for item in view.files():
         path = directory / file_name(item)
+        if not item.verified:  # never fetched: the list of files is only as good as its message
+            done.append({"seq": item.seq, "file": item.number, "path": str(path), "saved": False,
+                         "refused": "not_verified"})  # fmt: skip
+            continue
         if path.exists():
             done.append({"seq": item.seq, "file": item.number, "path": str(path), "saved": False})
             continue
@@ -196,7 +200,12 @@ def download_text(done: list[dict[str, object]]) -> str:
     lines = []
     for item in done:
         where = printable_line(str(item["path"]))
-        if item["saved"]:
+        if item.get("refused") == "not_verified":
+            lines.append(
+                "Tidak diunduh, pesannya tidak terverifikasi / "
+                f"Not downloaded, its message is not verified: {where}"
+            )
+        elif item["saved"]:
             lines.append(f"Tersimpan / Saved: {where} ({item['size']} B)")
         else:
             lines.append(f"Sudah ada, dilewati / Already there, skipped: {where}")

@@ -99,6 +99,13 @@ class ThreadMessage:
     verified: bool = False
 
 
+NOT_VERIFIED_FILE = (
+    "Berkas ini dilampirkan pada pesan yang tidak terverifikasi berasal dari tim penelaah; tidak "
+    "diunduh. / This file is attached to a message not verified to come from the review team; "
+    "not downloaded."
+)
+
+
 class FileIntegrityError(ClientError):
     """A downloaded segment is not the one the team's message names, or does not decrypt."""
 
@@ -111,6 +118,7 @@ class ReplyFile:
     number: int
     entry: FileEntry
     upload: str = field(repr=False)
+    verified: bool = True  # its message is signed by the team (core/team_signature.py)
 
 
 @dataclass(frozen=True)
@@ -145,7 +153,7 @@ class CaseView:
     def files(self) -> list[ReplyFile]:
         """Every file the team attached, message by message."""
         return [
-            ReplyFile(m.seq, n, entry, m.upload)
+            ReplyFile(m.seq, n, entry, m.upload, m.verified)
             for m in self.messages
             if m.upload is not None
             for n, entry in enumerate(m.files)
@@ -331,7 +339,10 @@ class FollowupSession:
         """The file's authenticated plaintext, chunk by chunk: each segment fetched whole (in
         chunks of at most 3 MiB), checked against the manifest's size and SHA-256 before it is
         decrypted. Incomplete and unusable unless the iteration ends without an exception
-        (`FileIntegrityError`)."""
+        (`FileIntegrityError`). A file of a team message that is not verified is refused:
+        its manifest is only as good as the message."""
+        if not item.verified:
+            raise FileIntegrityError(NOT_VERIFIED_FILE)
 
         def fetch(index: int) -> bytes:
             return self._segment(item, index)

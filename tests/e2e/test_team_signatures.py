@@ -1,7 +1,8 @@
 """The follow-up page checks the team's signatures in Chromium (issue 18; ADR 0040): a reply a
 reviewer wrote with `peluit cases reply` (signed with the roster key) is the review team's; a
 message the server wrote to the reply key itself, which decrypts just as well, is marked
-"not verified" with a red warning, Indonesian first, never shown as the team's."""
+"not verified" with a red warning, Indonesian first, never shown as the team's, and the files it
+lists are not offered for download."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from playwright.sync_api import Browser
 from peluit.client import SubmitRequest, submit
 from peluit.core import layout, thread
 from peluit.core.receipt import ReceiptCode
+from peluit.core.report import FileEntry, SegmentEntry
 from peluit.review import compose
 from peluit.store.local import LocalStore
 from tests.e2e.conftest import Served, watch
@@ -34,7 +36,10 @@ def test_the_page_shows_a_signed_reply_as_the_teams_and_a_forged_one_as_not_veri
     # Someone who controls the server encrypts a message of their own to the reply key.
     store = LocalStore(served.data / "store", lambda: datetime.now(UTC))
     recipient = ReceiptCode.parse(filed.receipt).reply_identity().recipient().encode()
-    sealed = compose.message(served.config, "pengaduan", recipient, FORGED)
+    planted = FileEntry(
+        name="formulir.pdf", size=10, segments=[SegmentEntry(size=300, sha256="ab" * 32)]
+    )
+    sealed = compose.message(served.config, "pengaduan", recipient, FORGED, [planted], "0f" * 16)
     day = datetime.now(UTC).date().isoformat()
     store.put_new(layout.case_message_claim(case, 2), thread.claim_bytes("rina", sealed, day))
     store.put_new(layout.case_message(case, 2, "rina"), sealed)
@@ -60,5 +65,8 @@ def test_the_page_shows_a_signed_reply_as_the_teams_and_a_forged_one_as_not_veri
     assert warning.nth(1).inner_text().startswith("Warning: this message is not proven")
     color = warning.nth(0).evaluate("p => getComputedStyle(p).color")
     assert color == "rgb(164, 22, 26)"  # the page's error red
+    # The files it lists are not offered: no download button, a note instead.
+    assert forged.locator("button.peluit-download").count() == 0
+    assert "cannot be downloaded here" in forged.inner_text()
     watched.assert_clean(page)
     watched.context.close()

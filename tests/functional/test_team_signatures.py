@@ -9,15 +9,17 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from peluit import age
 from peluit.api.review_models import CaseOut
-from peluit.client.followup import FollowupSession
+from peluit.client.followup import FileIntegrityError, FollowupSession
 from peluit.core import layout, padding, thread
 from peluit.core.dates import local_date
 from peluit.core.receipt import ReceiptCode
+from peluit.core.report import FileEntry, SegmentEntry
 from peluit.review import compose
 from peluit.review.desk import ReviewDesk
 from peluit.review.errors import ReviewApiError
@@ -223,3 +225,35 @@ def test_a_refusal_tells_the_reporter_in_a_signed_message(served: InProcess) -> 
     [shown] = messages(served, code)
     assert shown["text"] == "Laporan ini bukan kewenangan kami; silakan ke Ombudsman."
     assert shown["verified"] is True
+
+
+def test_files_listed_by_a_message_that_is_not_verified_are_never_fetched(
+    served: InProcess, tmp_path: Path
+) -> None:
+    """A forged message may list "files" (a payload the server planted): `peluit followup
+    download` does not fetch them, and the session refuses them too."""
+    case, code = file_report(served)
+    recipient = ReceiptCode.parse(code).reply_identity().recipient().encode()
+    planted = FileEntry(
+        name="formulir.pdf.exe", size=10, segments=[SegmentEntry(size=300, sha256="ab" * 32)]
+    )
+    sealed = compose.message(
+        served.config, "pengaduan", recipient, "Buka lampiran ini.", [planted], "0f" * 16
+    )
+    day = datetime.now(UTC).date().isoformat()
+    forge(served, case, 1, sealed, thread.claim_bytes("rina", sealed, day))
+
+    into = tmp_path / "unduhan"
+    into.mkdir()
+    done = followup(served, code, "--json", "download", "-d", into)
+    assert done.returncode == 0, done.stderr
+    [item] = json.loads(done.stdout)["files"]
+    assert (item["saved"], item["refused"]) == (False, "not_verified")
+    assert list(into.iterdir()) == []
+    text = followup(served, code, "download", "-d", into)
+    assert "Not downloaded, its message is not verified" in text.stdout
+
+    session = FollowupSession(served.base, code)
+    [listed] = session.status().files()
+    with pytest.raises(FileIntegrityError, match="not verified"):
+        next(session.download(listed))
