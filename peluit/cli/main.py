@@ -19,6 +19,7 @@ commands:
   roster   add, remove or list the people of a configuration file
   access   operator: revoke a person from the reviewer API at once (`peluit access --help`)
   retention  cases past their channel's retention_days; audited disposal (`peluit retention --help`)
+  backup   operator: restore the case bucket from its backup (`peluit backup --help`)
   audit    verify the audit log's hash chain (`peluit audit verify --store PATH`)
   review   the review console in your browser, on 127.0.0.1 (`peluit review --key FILE`)
   cases    list, show, export, reply to and change cases (`peluit cases --help`)
@@ -94,6 +95,10 @@ def _dispatch(args: list[str]) -> int:
         from . import retention_cmd
 
         return retention_cmd.main(rest)
+    if command == "backup":
+        from . import backup_cmd
+
+        return backup_cmd.main(rest)
     if command == "audit":
         from . import audit_cmd
 

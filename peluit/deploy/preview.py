@@ -96,9 +96,12 @@ def preview_template(template: Mapping[str, Any]) -> dict[str, Any]:
     no cfn-init). The template grew past the inline limit with the notification function and
     the alarms (issue 14): a change set of this body lists the same resource changes, because
     an update never acts on a change of Metadata alone, and a dry run still uploads nothing.
-    The real deploy uploads the whole template."""
-    stripped = {k: v for k, v in template.items() if k not in {"Description", "Metadata"}}
-    for section in ("Parameters", "Outputs"):
+    The real deploy uploads the whole template. With the backup's replication (issue 14 part
+    5) it outgrew the limit again: the `Outputs` and `Rules` go too. A change set lists
+    resource changes only (never outputs), and the real deploy still checks the Rules."""
+    dropped = {"Description", "Metadata", "Outputs", "Rules"}
+    stripped = {k: v for k, v in template.items() if k not in dropped}
+    for section in ("Parameters",):
         if isinstance(template.get(section), dict):
             stripped[section] = {
                 name: {k: v for k, v in spec.items() if k != "Description"}

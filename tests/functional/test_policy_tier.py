@@ -24,6 +24,7 @@ from moto import mock_aws
 
 from peluit.review import compose
 from peluit.review.desk import ReviewDesk
+from peluit.review.rekey import rekey_case
 from peluit.store.s3 import make_s3_client
 from tests.support import policies
 from tests.support.followup import manifest_entries, segment_json
@@ -95,7 +96,7 @@ def run_flows(world: S3World) -> None:
     with tempfile.TemporaryDirectory() as folder:
         form = Path(folder, "formulir.pdf")
         form.write_bytes(os.urandom(3 * KiB))
-        desk = ReviewDesk(config, world.review_team.key("rina"), rina)
+        desk = ReviewDesk(config, world.review_team.key("rina"), rina, clock=world.clock)
         desk.reply(filed.case, "Isi formulir ini.", [form])
     rina.set_tag(filed.case, "uji")
     etag = rina.get_case(filed.case).etag
@@ -143,6 +144,11 @@ def run_flows(world: S3World) -> None:
         case, "rina", compose.grant(config, "rina", block, world.review_team.key("sari"))
     )
     assert rina.read_object(case, "identity-grants/rina.age")
+
+    # A roster change: rina gives the first case to the current roster (rekey records, created
+    # once each). Every request above also read the revocation list (ADR 0043).
+    rekeyed = rekey_case(config, world.review_team.key("rina"), rina, filed.case)
+    assert "report.age" in rekeyed.stored
 
 
 @pytest.fixture(scope="module")
@@ -194,6 +200,17 @@ def test_the_recorded_flows_cover_both_roles_both_buckets_and_every_kind_of_call
     # reads of missing keys the code relies on being 404: a staged segment, an unspent nonce
     missing = {(c.role, c.bucket) for c in recording.calls if c.missing}
     assert {("public", STAGING_BUCKET), ("reviewer", STAGING_BUCKET)} <= missing, missing
+    # the revocation list, read for every signed request (none here: 404), and the rekey
+    # records, written create-only (ADR 0042, 0043); allowed like every recorded call
+    absent = {(c.role, c.key) for c in recording.calls if c.missing}
+    assert ("reviewer", "access/revoked.json") in absent
+    assert any(
+        c.role == "reviewer"
+        and c.operation == "PutObject"
+        and "/rekey/" in (c.key or "")
+        and c.headers.get("if-none-match") == "*"
+        for c in recording.calls
+    )
     copies = [c for c in recording.calls if c.operation == "CopyObject"]
     assert {c.source[0] for c in copies if c.source} == {STAGING_BUCKET}
     # a status change is a conditional replace: its If-Match reaches S3 as signed
@@ -293,6 +310,7 @@ WRITE_ONCE = (
     ("public", "lookup/" + "cd" * 32 + ".json"),
     ("public", f"{CASE}/thread/00002-pelapor.age"),
     ("reviewer", f"{CASE}/thread/00002.seq"),
+    ("reviewer", f"{CASE}/rekey/" + "ab" * 32 + "/" + "cd" * 32 + ".json"),  # ADR 0042
 )
 
 
@@ -419,6 +437,8 @@ def refusal_table() -> list[Refusal]:
         "audit/00000000000000000001.json",
         "identity-requests/8f3a2b1c4d5e6f70/rina.json",
         "reads/8f3a2b1c4d5e6f70/rina.json",
+        f"{CASE}/rekey/" + "ab" * 32 + "/" + "cd" * 32 + ".json",
+        "access/revoked.json",
     ):
         must(s3(f"GetObject {key}", "public", "s3:GetObject", CASE_BUCKET, key), False)
         must(s3(f"PutObject {key}", "public", "s3:PutObject", CASE_BUCKET, key), False)
@@ -470,6 +490,9 @@ def refusal_table() -> list[Refusal]:
     must(s3(f"PutObject {impostor}", "reviewer", "s3:PutObject", CASE_BUCKET, impostor), True)
     for action in ("s3:GetObject", "s3:PutObject"):
         must(s3(f"{action} a staged upload", "reviewer", action, STAGING_BUCKET, STAGED), False)
+    # The revocation list is the operator's: the reviewer function reads it, never writes it.
+    revoked = "access/revoked.json"
+    must(s3(f"PutObject {revoked}", "reviewer", "s3:PutObject", CASE_BUCKET, revoked), False)
     must(
         s3(
             "PutObject nonces/ into the locked case bucket",

@@ -55,6 +55,10 @@ def test_the_inline_template_drops_only_what_cloudformation_never_acts_on() -> N
     full = cfn_lint_template()
     sent = json.loads(template_body(find_source().template))
     assert "Description" not in sent
+    assert "Outputs" not in sent  # never in a change set's list (issue 14 part 5)
+    assert "Rules" not in sent  # the real deploy checks them
+    assert full["Outputs"]
+    assert full["Rules"]
     assert not [n for n, r in sent["Resources"].items() if "Metadata" in r]
     assert [n for n, r in full["Resources"].items() if "Metadata" in r]  # there was some
     assert sent["Resources"].keys() == full["Resources"].keys()
