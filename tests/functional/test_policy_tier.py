@@ -17,6 +17,7 @@ import os
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -24,10 +25,16 @@ from moto import mock_aws
 
 from peluit.review import compose
 from peluit.review.desk import ReviewDesk
+from peluit.review.transport import HttpRequest
+from peluit.stats import publish
+from peluit.stats.collect import rules
+from peluit.stats.compute import Period, compute
+from peluit.stats.document import SignedStats
+from peluit.stats.signature import sign
 from peluit.review.rekey import rekey_case
 from peluit.store.s3 import make_s3_client
 from tests.support import policies
-from tests.support.followup import manifest_entries, segment_json
+from tests.support.followup import PUBLIC, manifest_entries, segment_json
 from tests.support.policies import (
     CASE_BUCKET,
     KEY_ARN,
@@ -37,7 +44,13 @@ from tests.support.policies import (
     IamRequest,
     Rendered,
 )
-from tests.support.review import ReviewTeam, make_review_team
+from tests.support.review import (
+    ReviewTeam,
+    http_event,
+    lambda_context,
+    make_review_team,
+    response_of,
+)
 from tests.support.s3calls import S3Call, iam_requests, s3_context
 from tests.support.s3world import S3World, create_buckets
 
@@ -144,6 +157,17 @@ def run_flows(world: S3World) -> None:
         case, "rina", compose.grant(config, "rina", block, world.review_team.key("sari"))
     )
     assert rina.read_object(case, "identity-grants/rina.age")
+
+    # Statistics (ADR 0041): rina publishes a signed document twice (the second replaces the
+    # first), and the site's page reads it through the public API.
+    stats = compute([], rules(config, ["pengaduan"]), Period(), date(2026, 12, 6))
+    doc = publish.document(config, stats, "rina", ["pengaduan"])
+    signed = sign(doc, world.review_team.key("rina"))
+    for _ in range(2):
+        rina.call("POST", "/stats", body=signed.model_dump(mode="json"))
+    get = HttpRequest("GET", PUBLIC + "/api/v1/stats", {}, b"")
+    shown = response_of(world.public.resolve(http_event(get), lambda_context()))
+    assert (shown.status, SignedStats.model_validate_json(shown.body)) == (200, signed)
 
     # A roster change: rina gives the first case to the current roster (rekey records, created
     # once each). Every request above also read the revocation list (ADR 0043).
@@ -442,6 +466,9 @@ def refusal_table() -> list[Refusal]:
     ):
         must(s3(f"GetObject {key}", "public", "s3:GetObject", CASE_BUCKET, key), False)
         must(s3(f"PutObject {key}", "public", "s3:PutObject", CASE_BUCKET, key), False)
+    # the published statistics: the public function shows them, never writes them
+    stats_key = "published/stats.json"
+    must(s3("PutObject the statistics", "public", "s3:PutObject", CASE_BUCKET, stats_key), False)
     must(
         s3(
             "PutObject a team message",
