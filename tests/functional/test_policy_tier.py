@@ -25,13 +25,13 @@ from moto import mock_aws
 
 from peluit.review import compose
 from peluit.review.desk import ReviewDesk
+from peluit.review.rekey import rekey_case
 from peluit.review.transport import HttpRequest
 from peluit.stats import publish
 from peluit.stats.collect import rules
 from peluit.stats.compute import Period, compute
 from peluit.stats.document import SignedStats
 from peluit.stats.signature import sign
-from peluit.review.rekey import rekey_case
 from peluit.store.s3 import make_s3_client
 from tests.support import policies
 from tests.support.followup import PUBLIC, manifest_entries, segment_json
@@ -158,6 +158,11 @@ def run_flows(world: S3World) -> None:
     )
     assert rina.read_object(case, "identity-grants/rina.age")
 
+    # A roster change: rina gives the first case to the current roster (rekey records, created
+    # once each). Every request above also read the revocation list (ADR 0043).
+    rekeyed = rekey_case(config, world.review_team.key("rina"), rina, filed.case)
+    assert "report.age" in rekeyed.stored
+
     # Statistics (ADR 0041): rina publishes a signed document twice (the second replaces the
     # first), and the site's page reads it through the public API.
     stats = compute([], rules(config, ["pengaduan"]), Period(), date(2026, 12, 6))
@@ -168,11 +173,6 @@ def run_flows(world: S3World) -> None:
     get = HttpRequest("GET", PUBLIC + "/api/v1/stats", {}, b"")
     shown = response_of(world.public.resolve(http_event(get), lambda_context()))
     assert (shown.status, SignedStats.model_validate_json(shown.body)) == (200, signed)
-
-    # A roster change: rina gives the first case to the current roster (rekey records, created
-    # once each). Every request above also read the revocation list (ADR 0043).
-    rekeyed = rekey_case(config, world.review_team.key("rina"), rina, filed.case)
-    assert "report.age" in rekeyed.stored
 
 
 @pytest.fixture(scope="module")
