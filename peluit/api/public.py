@@ -274,10 +274,10 @@ def build_public_app(services: PublicServices) -> PublicResolver:
             size=chunk.size, offset=chunk.offset, data=base64.b64encode(chunk.data).decode("ascii")
         )
 
-    return app
     @app.get(f"{PREFIX}/stats", summary="The published statistics: signed, counts under 5 as <5")
     def published_stats() -> SignedStats:
         if services.stats is None:
             raise StatsNotPublishedError("no statistics have been published")
         return services.stats.current()
 
+    return app

@@ -97,9 +97,9 @@ class ReviewConsole:
             ),
             ("POST", re.compile(rf"/identity-requests/{_CASE}/{_PERSON}/deny"), self._route_deny),
         ]
+        self._routes += stats_page.routes(self._page)  # /stats and the KPK MCP export
 
     def expire_sessions(self) -> None:
-        self._routes += stats_page.routes(self._page)  # /stats and the KPK MCP export
         self._sessions.expire()
 
     @property
