@@ -13,6 +13,7 @@ import { ReceiptCodeError, codeChars, parseCodeText } from "./receipt-text.js";
 import { renderThread } from "./thread-view.js";
 import { nextDeadline, showTimeline } from "./status-timeline.js";
 import { fileProblems } from "./validate.js";
+import { WorkerSlot } from "./worker-slot.js";
 
 /** @typedef {import("./messages.js").Lang} Lang */
 /** @typedef {import("./followup-client.js").CaseView} CaseView */
@@ -73,7 +74,8 @@ class FollowupPage {
   constructor(root) {
     /** @type {Lang} */
     this.lang = root.dataset.lang === "en" ? "en" : "id";
-    this.workerUrl = new URL(root.dataset.worker ?? "../assets/peluit/followup-worker.js", document.baseURI);
+    // The worker holds the keys while the case is open; "done" ends it (worker-slot.js).
+    this.worker = new WorkerSlot(new URL(root.dataset.worker ?? "../assets/peluit/followup-worker.js", document.baseURI));
     const el = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
     this.openForm = /** @type {HTMLFormElement} */ (el("fu-open-form"));
     this.code = /** @type {HTMLInputElement} */ (el("fu-code"));
@@ -96,8 +98,6 @@ class FollowupPage {
     this.replyDone = el("fu-reply-done");
     /** @type {HTMLButtonElement | null} */
     this.refreshButton = /** @type {HTMLButtonElement | null} */ (document.getElementById("fu-refresh"));
-    /** @type {Worker | null} */
-    this.worker = null;
     /** @type {CaseView | null} */
     this.view = null;
     /** What this page sent in this session, by message number: shown instead of "sealed". */
@@ -124,8 +124,8 @@ class FollowupPage {
       this.send();
     });
     this.files.addEventListener("change", () => this.listFiles());
-    this.cancelButton.addEventListener("click", () => this.worker?.postMessage({ type: "cancel" }));
-    this.refreshButton?.addEventListener("click", () => this.worker?.postMessage({ type: "refresh" }));
+    this.cancelButton.addEventListener("click", () => this.worker.post({ type: "cancel" }));
+    this.refreshButton?.addEventListener("click", () => this.worker.post({ type: "refresh" }));
     document.getElementById("fu-forget")?.addEventListener("click", () => this.forget());
     this.config.then(
       () => {
@@ -149,7 +149,7 @@ class FollowupPage {
   }
 
   async open() {
-    if (this.worker) {
+    if (this.worker.running) {
       return;
     }
     show(this.openError, "");
@@ -169,29 +169,15 @@ class FollowupPage {
     }
     this.openButton.disabled = true;
     show(this.openStatus, t(this.lang, "opening"));
-    const worker = this.startWorker();
-    if (worker) {
-      // Who may sign the team's messages: from channels.json (covered by the signed release).
-      const replySigners = Object.fromEntries(
-        Object.entries(config.channels).map(([id, spec]) => [id, spec.reply_signers ?? []]),
-      );
-      worker.postMessage({ type: "open", api: config.api, code: this.code.value, powBits: config.limits.pow_bits, replySigners });
+    // Who may sign the team's messages: from channels.json (covered by the signed release).
+    const replySigners = Object.fromEntries(
+      Object.entries(config.channels).map(([id, spec]) => [id, spec.reply_signers ?? []]),
+    );
+    const open = { type: "open", api: config.api, code: this.code.value, powBits: config.limits.pow_bits, replySigners };
+    const failed = () => this.failed({ key: "followup_failed" });
+    if (!this.worker.start(open, { onMessage: (message) => this.fromWorker(message), onFailure: failed })) {
+      failed();
     }
-  }
-
-  startWorker() {
-    try {
-      this.worker = new Worker(this.workerUrl);
-    } catch {
-      this.failed({ key: "followup_failed" });
-      return null;
-    }
-    this.worker.onmessage = (event) => this.fromWorker(event.data);
-    this.worker.onerror = (event) => {
-      event.preventDefault();
-      this.failed({ key: "followup_failed" });
-    };
-    return this.worker;
   }
 
   // -- what the worker says ------------------------------------------------------------
@@ -240,8 +226,7 @@ class FollowupPage {
       return;
     }
     // Not opened: nothing is kept; a new attempt starts a new worker.
-    this.worker?.terminate();
-    this.worker = null;
+    this.worker.stop();
     this.openButton.disabled = false;
     show(this.openStatus, "");
     show(this.openError, text);
@@ -286,7 +271,7 @@ class FollowupPage {
   download(seq, file, name) {
     show(document.getElementById("fu-file-error"), "");
     show(document.getElementById("fu-file-status"), t(this.lang, "downloading_file", { name }));
-    this.worker?.postMessage({ type: "download", seq, file });
+    this.worker.post({ type: "download", seq, file });
   }
 
   /**
@@ -326,7 +311,7 @@ class FollowupPage {
 
   async send() {
     const view = this.view;
-    if (!view || !this.worker || this.pending) {
+    if (!view || !this.worker.running || this.pending) {
       return;
     }
     const config = await this.config;
@@ -340,7 +325,7 @@ class FollowupPage {
     show(this.replyDone, "");
     this.pending = { text: this.text.value.trim(), files: files.map((f) => f.name) };
     this.busy(true);
-    this.worker.postMessage({
+    this.worker.post({
       type: "send",
       request: {
         channel: view.channel,
@@ -408,8 +393,7 @@ class FollowupPage {
 
   /** End the session: the worker (and the keys it holds) goes, the page is cleared. */
   forget() {
-    this.worker?.terminate();
-    this.worker = null;
+    this.worker.stop();
     this.view = null;
     this.sent.clear();
     this.pending = null;
