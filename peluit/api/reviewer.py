@@ -113,7 +113,7 @@ class Services:
 
         def lookup(key_id: str) -> ed25519.Ed25519PublicKey | None:
             key = keys.get(key_id)
-            if key is not None and key_id in revocation.revoked(store):  # each request: ADR 0039
+            if key is not None and key_id in revocation.revoked(store):  # each request: ADR 0045
                 return None  # answered as a key off the roster
             return key
 

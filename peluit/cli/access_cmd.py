@@ -1,5 +1,5 @@
 """`peluit access`: take a person off the reviewer API at once, before the roster change is
-released and deployed (ADR 0039).
+released and deployed (ADR 0045).
 
     peluit access revoke ID    [--config peluit.toml] [--data var | --profile P]
     peluit access restore ID   ...

@@ -1,5 +1,5 @@
 """`peluit backup restore`: a fresh case bucket from the backup (operator guide, "Backup and
-restore"; ADR 0045).
+restore"; ADR 0047).
 
     peluit backup restore --from BUCKET [--from-profile P] [--from-region R]
                           --to BUCKET   [--to-profile P]   [--to-region R]

@@ -10,7 +10,7 @@
     peluit cases status CASE STATUS [--target apip|kpk|aph] (--reason TEXT | --reason-file F)
                         [--tell-reporter TEXT]   (required for ditolak: the reporter learns why)
     peluit cases tag    CASE uji [--clear]                   (uji: a test report, ADR 0015)
-    peluit cases rekey  CASE... | --channel C   (give cases to the current roster, ADR 0037)
+    peluit cases rekey  CASE... | --channel C   (give cases to the current roster, ADR 0044)
 
 each with --key KEYFILE [--server URL] [--config peluit.toml] [--passphrase-file FILE].
 CASE is a case id or its reference (`ABCD-EFGH-JKMN-PQRS`). The passphrase is read from the

@@ -1,4 +1,4 @@
-"""`peluit cases rekey`: give cases to the channel's current roster (ADR 0037).
+"""`peluit cases rekey`: give cases to the channel's current roster (ADR 0044).
 
     peluit cases rekey CASE... | --channel C   --key KEYFILE [--server URL] [--config F]
 

@@ -9,7 +9,7 @@
 It reads only workflow metadata. `approve` (a reviewer of the case's channel, on their own
 machine) writes a signed approval. `dispose` (operator) checks the approval against the
 configuration, writes the audit event `case.dispose`, then deletes every version of the case
-(ADR 0040; operator guide, "Retention and disposal"). Exit 1 with one line on any refusal;
+(ADR 0046; operator guide, "Retention and disposal"). Exit 1 with one line on any refusal;
 `dispose` exits 3 when S3 still holds locked versions (run it again after the date shown).
 """
 

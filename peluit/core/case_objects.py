@@ -14,7 +14,7 @@ _OBJECT = re.compile(
     rf"|thread/[0-9]{{5}}-{ROSTER_ID_PATTERN}\.age|notes/[0-9a-f]{{64}}\.age"
     rf"|identity-grants/{ROSTER_ID_PATTERN}\.age"
     rf"|replies/{SUBMISSION_ID_PATTERN}/[0-9]{{2}}/[0-9]{{5}}\.age"
-    r"|rekey/[0-9a-f]{64}/[0-9a-f]{64}\.json"  # a file's key for the current roster (ADR 0037)
+    r"|rekey/[0-9a-f]{64}/[0-9a-f]{64}\.json"  # a file's key for the current roster (ADR 0044)
 )
 
 

@@ -1,5 +1,5 @@
 """Rekey records: a case file's key re-wrapped for the current roster, beside the original
-(docs/format.md, "Rekey records"; ADR 0037).
+(docs/format.md, "Rekey records"; ADR 0044).
 
 The bucket never lets anyone overwrite what the reporter sent, and the reporter's signature
 covers the SHA-256 of the original ciphertext. So a roster change does not rewrite a file: a

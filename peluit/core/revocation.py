@@ -1,4 +1,4 @@
-"""The emergency revocation list: people the reviewer API refuses at once (ADR 0039).
+"""The emergency revocation list: people the reviewer API refuses at once (ADR 0045).
 
 Removing someone from the roster takes a release, signatures and a deploy. Until then, the
 operator can put their roster id on `access/revoked.json` in the case bucket, and the reviewer

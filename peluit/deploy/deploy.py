@@ -306,7 +306,7 @@ def _parameter_values(
         "StagingBucketName": str(config.store.staging_bucket_name),
         "ArtifactBucket": artifacts,
         "ArtifactKey": package.key,
-        # each version locked for the shortest channel's retention_days (ADR 0040)
+        # each version locked for the shortest channel's retention_days (ADR 0046)
         "ObjectLockRetentionDays": str(lock_days(config)),
         "NotifySender": config.notifications.sender if config.notifications else "",
         **options.parameters,

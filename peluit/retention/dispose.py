@@ -1,4 +1,4 @@
-"""Disposing of a case whose retention period has ended (ADR 0040).
+"""Disposing of a case whose retention period has ended (ADR 0046).
 
 Who may: a reviewer of the case's channel approves (`approval.py`, signed with their roster
 key on their own machine); the operator executes (`peluit retention dispose`) with their own

@@ -1,4 +1,4 @@
-"""Giving old cases to the current roster (ADR 0037): write rekey records, and read through them.
+"""Giving old cases to the current roster (ADR 0044): write rekey records, and read through them.
 
 Writing (`rekey_case`): for every file of a case that the report's recipients read, fetch the
 stored original, open its header with this person's key (directly, or through an earlier

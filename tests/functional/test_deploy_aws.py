@@ -128,7 +128,7 @@ def test_deploy_passes_the_configuration_to_the_stack(rig: Rig) -> None:
     assert parameters["ArtifactKey"].startswith("lambda/")
     assert parameters["SitePages"] == "/|/404.html|/en/"  # the fake site's pages, for the edge
     assert parameters["PowBits"] == str(load_config(rig.config).limits.pow_bits)  # as the API asks
-    # locked for the shortest channel's retention_days (ADR 0040)
+    # locked for the shortest channel's retention_days (ADR 0046)
     assert parameters["ObjectLockRetentionDays"] == str(lock_days(load_config(rig.config)))
     rig.clients.s3.head_bucket(Bucket=CASE_BUCKET)
 

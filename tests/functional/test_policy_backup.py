@@ -1,4 +1,4 @@
-"""The policy tier for the backup (ADR 0045): with a backup bucket named, what S3's replication
+"""The policy tier for the backup (ADR 0047): with a backup bucket named, what S3's replication
 role may do, judged by the simulator (tests/support/policies.py) over infra/peluit.yaml's
 rendered policies and infra/replica.yaml's (the backup account's bucket and key policies, as
 that account deploys them). It reads versions of the case bucket for replication and writes

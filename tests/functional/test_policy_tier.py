@@ -159,7 +159,7 @@ def run_flows(world: S3World) -> None:
     assert rina.read_object(case, "identity-grants/rina.age")
 
     # A roster change: rina gives the first case to the current roster (rekey records, created
-    # once each). Every request above also read the revocation list (ADR 0043).
+    # once each). Every request above also read the revocation list (ADR 0045).
     rekeyed = rekey_case(config, world.review_team.key("rina"), rina, filed.case)
     assert "report.age" in rekeyed.stored
 
@@ -225,7 +225,7 @@ def test_the_recorded_flows_cover_both_roles_both_buckets_and_every_kind_of_call
     missing = {(c.role, c.bucket) for c in recording.calls if c.missing}
     assert {("public", STAGING_BUCKET), ("reviewer", STAGING_BUCKET)} <= missing, missing
     # the revocation list, read for every signed request (none here: 404), and the rekey
-    # records, written create-only (ADR 0042, 0043); allowed like every recorded call
+    # records, written create-only (ADR 0044, 0045); allowed like every recorded call
     absent = {(c.role, c.key) for c in recording.calls if c.missing}
     assert ("reviewer", "access/revoked.json") in absent
     assert any(
@@ -334,7 +334,7 @@ WRITE_ONCE = (
     ("public", "lookup/" + "cd" * 32 + ".json"),
     ("public", f"{CASE}/thread/00002-pelapor.age"),
     ("reviewer", f"{CASE}/thread/00002.seq"),
-    ("reviewer", f"{CASE}/rekey/" + "ab" * 32 + "/" + "cd" * 32 + ".json"),  # ADR 0042
+    ("reviewer", f"{CASE}/rekey/" + "ab" * 32 + "/" + "cd" * 32 + ".json"),  # ADR 0044
 )
 
 

@@ -1,4 +1,4 @@
-"""Roster changes: a reviewer gives old cases to a newcomer with rekey records (ADR 0037).
+"""Roster changes: a reviewer gives old cases to a newcomer with rekey records (ADR 0044).
 
 The case is filed for the old roster; the roster then changes (nina joins pengaduan, agus
 leaves it) and the reviewer API runs with the new configuration over the same store. rina,

@@ -1,4 +1,4 @@
-"""The restore drill (operator guide, "Backup and restore"; ADR 0045), on S3 under moto.
+"""The restore drill (operator guide, "Backup and restore"; ADR 0047), on S3 under moto.
 
 Reporters file cases and the team works on them in the case bucket; every version reaches the
 backup bucket; the case bucket is lost; `peluit backup restore` copies the backup into a fresh

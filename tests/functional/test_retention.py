@@ -1,4 +1,4 @@
-"""Retention (ADR 0040): which cases are past their channel's `retention_days`, and their
+"""Retention (ADR 0046): which cases are past their channel's `retention_days`, and their
 disposal: approved by a reviewer of the channel, executed by the operator, audited first.
 
 On the local store (`peluit serve`'s adapter, through the reviewer API to close the case) and

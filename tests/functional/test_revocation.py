@@ -1,4 +1,4 @@
-"""The emergency revocation list (ADR 0039): `peluit access revoke` takes a person off the
+"""The emergency revocation list (ADR 0045): `peluit access revoke` takes a person off the
 reviewer API from the next request on, without a deploy; audited; fail closed.
 
 The API runs over a real local store (the adapter `peluit serve` uses), and the operator's

@@ -44,7 +44,7 @@ PARAMETERS: dict[str, str] = {
 ROLES = {
     "public": "PublicFunctionRole",
     "reviewer": "ReviewerFunctionRole",
-    "replication": "ReplicationRole",  # S3's, with a backup bucket named (ADR 0045)
+    "replication": "ReplicationRole",  # S3's, with a backup bucket named (ADR 0047)
     "notify": "NotifyFunctionRole",  # the notification scan (peluit/notify/)
 }
 

@@ -1,6 +1,6 @@
 """The template's parts for issue 14's backup, rekey records and emergency revocation:
-replication to the operator's backup bucket (ADR 0041, infra/replica.yaml), the reviewer
-role's rekey records (ADR 0037) and its read of the revocation list (ADR 0039). The policy tier
+replication to the operator's backup bucket (ADR 0047, infra/replica.yaml), the reviewer
+role's rekey records (ADR 0044) and its read of the revocation list (ADR 0045). The policy tier
 (tests/functional/test_policy_tier.py) evaluates the same grants with the simulator."""
 
 from __future__ import annotations
