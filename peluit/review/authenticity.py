@@ -10,6 +10,9 @@ tool saw of the case before (`pins`), it decides.
   `FORGED`. A case without a key is `OLDER` — unless it must have one: it was received on or
   after `reporter_signatures_since`, or this tool saw it with a key before (`STRIPPED`, as bad
   as forged: a server that strips the key must not make a case look older).
+* The reporter's key: the first one a signature verified with is pinned; a case that later
+  shows another (re-signed by a forger with a key of their own) is `FORGED`, and all its
+  reporter messages are refused.
 * The reply key: only one the reporter's signature covers (`SIGNED`), or, for a case whose
   signature does not cover one (`SIGNED_V1`, `OLDER`), the first one this tool saw (pinned).
   Otherwise — a signed case whose reply key the signature does not cover, or a pinned key that
@@ -75,6 +78,13 @@ REPLY_CHANGED = (
     "reply is encrypted to it"
 )
 
+KEY_CHANGED = (
+    "KUNCI TANDA TANGAN PELAPOR BERUBAH di server sejak pertama kali dilihat alat ini: laporan "
+    "dan pesannya mungkin ditandatangani ulang oleh pemalsu / THE REPORTER'S SIGNING KEY CHANGED "
+    "on the server since this tool first saw the case: its report and messages may have been "
+    "re-signed by a forger"
+)
+
 MESSAGE_FORGED = (
     "Pesan ini tidak ditandatangani dengan kunci pelapor untuk kasus dan nomor ini: mungkin "
     "dibuat atau dipindahkan di server, tidak ditampilkan / This message is not signed with the "
@@ -91,11 +101,19 @@ class CaseCheck:
     reply_recipient: str | None  # the key a reply may be encrypted to; None: none
     reply_problem: str | None  # why a reply key that is there may not be used
     pin: Pin  # what to remember of the case (the caller stores it)
+    key_changed: bool = False  # the reporter key is not the one this tool saw first
 
     @property
     def problems(self) -> list[str]:
         found = [REPORT_PROBLEMS[self.verdict]] if self.verdict in REPORT_PROBLEMS else []
+        found += [KEY_CHANGED] if self.key_changed else []
         return found + ([self.reply_problem] if self.reply_problem else [])
+
+    @property
+    def messages_need_a_key(self) -> bool:
+        """Whether every reporter message is refused: the case's key was stripped, or is not
+        the one this tool first saw (nothing left can verify them)."""
+        return self.verdict is Verdict.STRIPPED or self.key_changed
 
 
 def _bytes(text: str | None) -> bytes | None:
@@ -166,7 +184,19 @@ def check_case(
         required=must_be_signed(received, since, pin),
     )
     first = pin.reply if pin is not None and pin.reply is not None else reply_recipient
-    remembered = Pin(reply=first, signed=reporter is not None or (pin is not None and pin.signed))
+    first_key = pin.key if pin is not None else None
+    if verdict in (Verdict.SIGNED, Verdict.SIGNED_V1) and first_key is None and reporter:
+        first_key = reporter.key  # pinned only once a signature verified with it
+    remembered = Pin(
+        reply=first,
+        signed=reporter is not None or (pin is not None and pin.signed),
+        key=first_key,
+    )
+    if reporter is not None and first_key is not None and reporter.key != first_key:
+        # re-signed with another key: whatever verifies with it proves nothing
+        refused = REPLY_NOT_COVERED if reply_recipient is not None else None
+        kept = replace(remembered, reply=pin.reply if pin is not None else None)
+        return CaseCheck(Verdict.FORGED, None, refused, kept, key_changed=True)
     if verdict is Verdict.SIGNED:
         return CaseCheck(verdict, reply_recipient, None, remembered)
     if verdict in (Verdict.FORGED, Verdict.STRIPPED):  # nothing of it is worth pinning

@@ -176,7 +176,8 @@ class ReviewDesk:
             self._listed[case] = list(objects)
         report = self.report(case) if "report.age" in objects else None
         check = self.authenticity(case, view) if report is not None else None
-        required = check is not None and check.verdict is authenticity.Verdict.STRIPPED
+        required = check is not None and check.messages_need_a_key
+        reporter = None if check is not None and check.key_changed else view.reporter
         row = self._row(view, view.thread)
         thread = sorted(
             (found[0], found[1], key) for key in objects if (found := content.thread_key(key))
@@ -190,7 +191,7 @@ class ReviewDesk:
             authenticity.checked(
                 replace(m, on=days.get(m.seq)),
                 case,
-                view.reporter,
+                reporter,
                 signatures.get(m.seq),
                 hashes.get((case, m.key)),
                 required=required,

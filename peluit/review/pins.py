@@ -4,7 +4,9 @@ had a reporter signing key (ADR 0042). The server cannot change it.
 A case whose reporter signature does not cover its reply key (a case from before statement
 version 2, or from before signatures) keeps the reply key this tool saw first: a reply key
 changed on the server afterwards is refused. A case seen once with a signing key must keep
-one: a key stripped later makes it forged, not older.
+one: a key stripped later makes it forged, not older; and it must keep that key: a case
+re-signed on the server with another key (a forged report with a key of the forger's own) is
+forged too.
 
 Kept in `$XDG_STATE_HOME/peluit/case-pins.json` (default `~/.local/state/…`), one section per
 site (the configuration's `site_url`), readable by its owner only. It holds case ids and public
@@ -33,6 +35,7 @@ FILE_NAME = "case-pins.json"
 class Pin:
     reply: str | None  # the first reply key seen; None: none seen yet
     signed: bool  # the case was seen with a reporter signing key
+    key: str | None = None  # the reporter's signing key (hex) first seen with a valid signature
 
 
 class PinStoreError(ReviewInputError):
@@ -87,14 +90,18 @@ class FilePins:
             entry = self._section(self._load()).get(case)
         if not isinstance(entry, dict):
             return None
-        reply = entry.get("reply")
-        return Pin(reply if isinstance(reply, str) else None, entry.get("signed") is True)
+        reply, key = entry.get("reply"), entry.get("key")
+        return Pin(
+            reply if isinstance(reply, str) else None,
+            entry.get("signed") is True,
+            key if isinstance(key, str) else None,
+        )
 
     def remember(self, case: str, pin: Pin) -> None:
         with self._lock:
             data = self._load()
             section = self._section(data)
-            entry = {"reply": pin.reply, "signed": pin.signed}
+            entry = {"reply": pin.reply, "signed": pin.signed, "key": pin.key}
             if section.get(case) == entry:
                 return
             section[case] = entry

@@ -21,10 +21,11 @@ from peluit.client.channels import ChannelsDocument
 from peluit.client.followup import FollowupSession
 from peluit.client.submit import SubmitRequest, submit
 from peluit.config.demo import DEMO_PASSPHRASE, demo_key_path
-from peluit.core import padding
+from peluit.core import padding, reporter_signature
 from peluit.core.receipt import ReceiptCode
 from peluit.keys import open_key_file
 from peluit.review.authenticity import (
+    KEY_CHANGED,
     MESSAGE_FORGED,
     REPLY_CHANGED,
     REPLY_NOT_COVERED,
@@ -336,3 +337,43 @@ def test_peluit_followup_signs_again_when_a_team_reply_takes_its_number(
         (3, "pelapor", None),
     ]
     assert messages[2].text == "Jawaban saya."
+
+
+def test_a_case_re_signed_on_the_server_with_a_forgers_key_is_refused_where_seen_before(
+    served: DemoServer,
+) -> None:
+    case, _ = _file(served)
+    pins = MemoryPins()
+    assert _desk(served, pins).open_case(case).signature == Verdict.SIGNED  # its key is pinned
+    forged = {
+        "format": "peluit-report/1",
+        "channel": "pengaduan",
+        "lang": "id",
+        "answers": {"what": "Laporan dicabut."},
+        "identity_choice": "anonymous",
+        "files": [],
+    }
+    sealed = age.encrypt(padding.pad(json.dumps(forged).encode()), _team(served))
+    _object(served, f"cases/{case}/report.age").write_bytes(sealed)
+    forger = ReceiptCode.generate()
+    reply = forger.reply_identity().recipient().encode()
+    statement = reporter_signature.finalize_statement(case, sealed, None, reply)
+    _rewrite_reply_json(
+        served,
+        case,
+        reply_recipient=reply,
+        reporter_key=reporter_signature.public_key(forger.signing_seed()).hex(),
+        report_signature=reporter_signature.sign(forger.signing_seed(), statement).hex(),
+    )
+
+    desk = _desk(served, pins)
+    found = desk.open_case(case)
+    assert (found.signature, found.reply_recipient) == (Verdict.FORGED, None)
+    assert KEY_CHANGED in found.problems
+    [message] = found.messages  # the reporter's own, which the forger's key cannot vouch for
+    assert (message.text, message.problem) == (None, MESSAGE_FORGED)
+    with pytest.raises(ReviewInputError, match="not covered by a valid reporter signature"):
+        desk.reply(case, "Benarkah dicabut?")
+    assert _team_messages(served, case) == []
+    # the limit ADR 0042 names: a tool that never saw the case takes the forger's key
+    assert _desk(served).open_case(case).signature == Verdict.SIGNED

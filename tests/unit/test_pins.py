@@ -19,11 +19,12 @@ SITE = "https://wbs.example.go.id/"
 
 def test_a_pin_outlives_the_tool_and_stays_within_its_site(tmp_path: Path) -> None:
     path = tmp_path / "state" / "case-pins.json"
-    FilePins(path, SITE).remember("abcdefghjkmnpqrs", Pin("age1pq1xyz", signed=True))
-    assert FilePins(path, SITE).get("abcdefghjkmnpqrs") == Pin("age1pq1xyz", signed=True)
+    pin = Pin("age1pq1xyz", signed=True, key="ab" * 32)
+    FilePins(path, SITE).remember("abcdefghjkmnpqrs", pin)
+    assert FilePins(path, SITE).get("abcdefghjkmnpqrs") == pin
     assert FilePins(path, "https://other.example/").get("abcdefghjkmnpqrs") is None
     FilePins(path, "https://other.example/").remember("abcdefghjkmnpqrs", Pin(None, False))
-    assert FilePins(path, SITE).get("abcdefghjkmnpqrs") == Pin("age1pq1xyz", signed=True)
+    assert FilePins(path, SITE).get("abcdefghjkmnpqrs") == pin
     assert path.stat().st_mode & 0o777 == 0o600
     assert json.loads(path.read_bytes())["version"] == 1
 

@@ -14,6 +14,7 @@ from peluit.core import reporter_signature as rs
 from peluit.core.ids import case_id
 from peluit.core.receipt import ReceiptCode
 from peluit.review.authenticity import (
+    KEY_CHANGED,
     MESSAGE_FORGED,
     REPLY_CHANGED,
     REPLY_NOT_COVERED,
@@ -162,7 +163,7 @@ def test_only_a_reply_key_the_signature_covers_may_be_used() -> None:
 def test_an_uncovered_reply_key_is_pinned_when_first_seen_and_a_change_refused() -> None:
     first = check_case(CASE, _reporter(b"report"), REPORT_SHA, REPLY, "2026-01-05", None, None)
     assert (first.verdict, first.reply_recipient) == (Verdict.SIGNED_V1, REPLY)
-    assert first.pin == Pin(REPLY, signed=True)
+    assert first.pin == Pin(REPLY, signed=True, key=rs.public_key(SEED).hex())
     again = check_case(CASE, _reporter(b"report"), REPORT_SHA, REPLY, "2026-01-05", None, first.pin)
     assert (again.reply_recipient, again.reply_problem) == (REPLY, None)
     changed = check_case(
@@ -227,3 +228,26 @@ def test_a_signed_message_a_team_message_and_an_older_case_pass_unchanged() -> N
     assert checked(message, CASE, None, None, sha, required=True).problem == MESSAGE_FORGED
     team = Message(3, "rina", "Terima kasih.", "thread/00003-rina.age")
     assert checked(team, CASE, _reporter(b"r"), None, sha) == team
+
+
+def test_a_case_re_signed_with_another_key_is_forged_and_its_messages_refused() -> None:
+    first = check_case(CASE, _reporter_v2(), REPORT_SHA, REPLY, "2026-12-06", None, None)
+    assert first.pin.key == rs.public_key(SEED).hex()
+    forger = ReceiptCode(bytes(16)).signing_seed()
+    forged = _reporter_v2(b"forged", reply=OTHER_REPLY, seed=forger).model_copy(
+        update={"key": rs.public_key(forger).hex()}
+    )
+    forged_sha = hashlib.sha256(b"forged").hexdigest()
+    # a tool that never saw the case cannot tell (ADR 0042 says so) ...
+    fresh = check_case(CASE, forged, forged_sha, OTHER_REPLY, "2026-12-06", None, None)
+    assert fresh.verdict is Verdict.SIGNED
+    # ... one that did refuses the case, its reply key and every reporter message
+    seen = check_case(CASE, forged, forged_sha, OTHER_REPLY, "2026-12-06", None, first.pin)
+    assert (seen.verdict, seen.reply_recipient, seen.key_changed) == (Verdict.FORGED, None, True)
+    assert KEY_CHANGED in seen.problems
+    assert seen.messages_need_a_key
+    assert seen.pin.key == first.pin.key
+    a_bad_signature_pins_no_key = check_case(
+        CASE, _reporter_v2(seed=forger), REPORT_SHA, REPLY, "2026-12-06", None, None
+    )
+    assert a_bad_signature_pins_no_key.pin.key is None
