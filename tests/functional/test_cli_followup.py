@@ -99,6 +99,7 @@ def test_the_conversation_goes_both_ways_through_the_peoples_own_tools(
         "readable": True,
         "files": [],
         "problem": None,
+        "verified": True,  # signed by the reviewer who wrote it (docs/format.md)
     }
 
     # The reporter answers with a new file.
