@@ -19,6 +19,7 @@ from peluit.config import Config
 from peluit.config.demo import open_demo_key
 from peluit.serve.app import ServeOptions, build_server
 from peluit.serve.server import PeluitServer
+from tests.support.console import ConsoleUnderTest, DemoServer
 
 CHROMIUM = Path("/usr/lib/chromium/chromium")
 CHROMIUM_ARGS = [
@@ -124,3 +125,20 @@ def watch(browser: Browser, base: str, **context_options: Any) -> Watched:
         ),
     )
     return watched
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+    """A demo `peluit serve` in process, without a site, for the review console's tests."""
+    with DemoServer(tmp_path_factory.mktemp("demo") / "var") as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def console(demo: DemoServer) -> Iterator[ConsoleUnderTest]:
+    """Rina's (a demo reviewer's) review console against `demo`, closed after the module."""
+    running = ConsoleUnderTest(demo, "rina")
+    try:
+        yield running
+    finally:
+        running.close()

@@ -21,21 +21,6 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
-    with DemoServer(tmp_path_factory.mktemp("other-port") / "var") as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def console(demo: DemoServer) -> Iterator[ConsoleUnderTest]:
-    running = ConsoleUnderTest(demo, "rina")
-    try:
-        yield running
-    finally:
-        running.close()
-
-
-@pytest.fixture(scope="module")
 def case(demo: DemoServer) -> Submitted:
     return submit_case(demo.config, demo.server.store, {"what": "Pungutan liar."})
 

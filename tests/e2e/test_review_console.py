@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,12 +27,6 @@ EVIDENCE = os.urandom(9 * 1024 * 1024 + 12345)  # two segments
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
-    with DemoServer(tmp_path_factory.mktemp("review-e2e") / "var") as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
 def case(demo: DemoServer) -> Submitted:
     answers = {
         "what": "Volume pekerjaan jalan dikurangi dari kontrak.",
@@ -45,15 +38,6 @@ def case(demo: DemoServer) -> Submitted:
     }
     attachment = Attachment("foto lokasi.jpg", EVIDENCE, "image/jpeg")
     return submit_case(demo.config, demo.server.store, answers, attachments=[attachment])
-
-
-@pytest.fixture(scope="module")
-def console(demo: DemoServer) -> Iterator[ConsoleUnderTest]:
-    running = ConsoleUnderTest(demo, "rina")
-    try:
-        yield running
-    finally:
-        running.close()
 
 
 def test_a_reviewer_works_a_case_in_the_browser(
