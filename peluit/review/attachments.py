@@ -11,12 +11,15 @@ final chunk and the plaintext has exactly the manifest's size; otherwise it rais
 unless iteration ended without an exception. The server can therefore neither swap,
 reorder, drop nor append segments, even ones encrypted to the same people.
 
-The next segment is fetched and checked while the current one is decrypted (one ahead at
-most).
+The next segments are fetched and checked while the current one is decrypted (`AHEAD` at
+most, each on a thread of its own: a fetch mostly waits on the network, and hashing leaves
+the interpreter free), so the download runs at the pace of the slowest of fetching, checking
+and decrypting rather than of their sum. At most `AHEAD` + 1 segments are held in memory.
 """
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import io
 from collections.abc import Callable, Iterator
@@ -28,6 +31,7 @@ from peluit.core.report import FileEntry
 from .errors import IntegrityError
 
 FetchSegment = Callable[[int], bytes]
+AHEAD = 3  # segments fetched and checked ahead of the one being decrypted
 
 
 def _checked(entry: FileEntry, index: int, data: bytes) -> bytes:
@@ -78,12 +82,15 @@ def decrypt_attachment(
         return _checked(entry, index, fetch(index))
 
     total = 0
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="peluit-segment") as pool:
-        ahead: Future[bytes] = pool.submit(fetched, 0)
-        for index in range(len(entry.segments)):
-            data = ahead.result()
-            if index + 1 < len(entry.segments):
-                ahead = pool.submit(fetched, index + 1)
+    count = len(entry.segments)
+    with ThreadPoolExecutor(max_workers=AHEAD, thread_name_prefix="peluit-segment") as pool:
+        ahead: collections.deque[Future[bytes]] = collections.deque(
+            pool.submit(fetched, index) for index in range(min(AHEAD, count))
+        )
+        for index in range(count):
+            data = ahead.popleft().result()
+            if index + AHEAD < count:
+                ahead.append(pool.submit(fetched, index + AHEAD))
             try:
                 for chunk in _opened(data, identity, rekeyed):
                     total += len(chunk)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
+import time
 
 import pytest
 
 from peluit import age
 from peluit.core.report import FileEntry, SegmentEntry
-from peluit.review.attachments import decrypt_attachment
+from peluit.review.attachments import AHEAD, decrypt_attachment
 from peluit.review.errors import IntegrityError
 
 pytestmark = pytest.mark.unit
@@ -101,3 +103,27 @@ def test_a_segment_for_other_people_is_refused(pieces: list[bytes]) -> None:
     foreign = [age.encrypt(pieces[0], [age.HybridIdentity.generate().recipient()])]
     _, error = _drain(_entry("a.bin", PIECE, foreign), foreign)
     assert isinstance(error, IntegrityError)
+
+
+def test_segments_fetched_ahead_at_once_and_out_of_order_come_out_in_order() -> None:
+    """Later segments arrive first (the first fetch is the slowest): the plaintext is still
+    the file in order, and the fetches overlap, `AHEAD` at most."""
+    pieces = [os.urandom(PIECE) for _ in range(6)]
+    sealed = _sealed(pieces)
+    lock = threading.Lock()
+    running, most = 0, 0
+
+    def fetch(index: int) -> bytes:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.05 if index == 0 else 0.01)
+        with lock:
+            running -= 1
+        return sealed[index]
+
+    plain = b"".join(pieces)
+    entry = _entry("b.bin", len(plain), sealed)
+    assert b"".join(decrypt_attachment(entry, fetch, KEY)) == plain
+    assert 1 < most <= AHEAD
