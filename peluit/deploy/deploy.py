@@ -29,7 +29,7 @@ from peluit.release import RELEASE_PATH, ReleaseError, parse_note, source_commit
 from peluit.release.checks import check_release
 from peluit.retention.policy import lock_days
 
-from . import buckets, preview, stack
+from . import buckets, offline, preview, stack
 from .aws import AwsClients, account_id
 from .console import Console, confirmed
 from .errors import DeployError
@@ -260,14 +260,25 @@ def _dry_run(
 ) -> DeployResult:
     """Show what would change; create, upload and change nothing (see preview.py)."""
     clients, say = tools.clients, tools.console.say
-    body = preview.template_body(tools.source.template)
-    keys = preview.template_parameters(clients.cloudformation, body)
+    template = preview.load_template(tools.source.template.read_text(encoding="utf-8"))
+    body = preview.inline_body(template)  # None: too big to send inline (deploy/offline.py)
+    if body is None:
+        keys = offline.parameter_keys(template)
+        say(
+            "The template is over CloudFormation's inline limit: the changes are compared "
+            "offline with the deployed stack (replacement unknown; the deploy shows "
+            "CloudFormation's own change set before it changes anything)."
+        )
+    else:
+        keys = preview.template_parameters(clients.cloudformation, body)
     values = _parameter_values(options, config, case_bucket, artifacts, package, keys)
     values.update(site_pages)
     for line in preview.artifact_plan(clients.s3, artifacts, package.key, len(package.data)):
         say(line)
     say(f"Previewing the changes to stack {options.stack_name} in {clients.region} …")
-    change_set = preview.dry_run(clients, options.stack_name, body, values, keys, tools.waiting)
+    change_set = preview.dry_run(
+        clients, options.stack_name, body, values, keys, tools.waiting, template
+    )
     say(stack.format_changes(change_set.changes))
     say("Dry run: nothing was changed.")
     return DeployResult(change_set, executed=False, outputs={}, published=0)

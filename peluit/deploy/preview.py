@@ -27,7 +27,7 @@ from typing import Any
 import yaml  # type: ignore[import-untyped]
 from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped]
 
-from . import buckets, stack
+from . import buckets, offline, stack
 from .aws import AwsClient, AwsClients, error_code, error_message
 from .errors import DeployError
 
@@ -75,6 +75,13 @@ def load_template(text: str) -> dict[str, Any]:
     if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
         raise DeployError("the template has no Resources")
     return data
+
+
+def inline_body(template: Mapping[str, Any]) -> str | None:
+    """`template` as compact JSON without the parts that only document it (`preview_template`),
+    or None when that is still over CloudFormation's inline limit (offline.py previews then)."""
+    body = json.dumps(preview_template(template), separators=(",", ":"))
+    return body if len(body.encode("utf-8")) <= TEMPLATE_BODY_LIMIT else None
 
 
 def template_body(path: Path) -> str:
@@ -201,9 +208,6 @@ def preview_update(
         )
     finally:
         delete_preview(cfn, stack_name, name)
-
-
-def delete_preview(cfn: AwsClient, stack_name: str, name: str, pause: float = 1.0) -> None:
     return without_stripped_metadata(cfn, stack_name, change_set, json.loads(body))
 
 
@@ -236,6 +240,9 @@ def without_stripped_metadata(
 
     kept = tuple(c for c in change_set.changes if not stripped_only(c))
     return stack.ChangeSet(change_set.stack_name, change_set.name, change_set.kind, kept)
+
+
+def delete_preview(cfn: AwsClient, stack_name: str, name: str, pause: float = 1.0) -> None:
     """Delete the change set `name` (gone already is fine), retrying on errors."""
     last = ""
     for attempt in range(DELETE_ATTEMPTS):
@@ -260,18 +267,24 @@ def without_stripped_metadata(
 def dry_run(
     clients: AwsClients,
     stack_name: str,
-    body: str,
+    body: str | None,
     values: Mapping[str, str],
     template_keys: set[str],
     waiting: stack.Waiting,
+    template: Mapping[str, Any] | None = None,
 ) -> stack.ChangeSet:
-    """The changes deploying `body` with `values` would make, none of them made."""
+    """The changes deploying `body` (None: `template`, too big to send inline) with `values`
+    would make, none of them made."""
     cfn = clients.cloudformation
     kind = stack.change_set_kind(stack.stack_status(cfn, stack_name), stack_name)
+    if body is None and template is None:
+        raise DeployError("a dry run needs the template")
     if kind == "CREATE":
-        return planned_creation(json.loads(body), stack_name, values)
+        return planned_creation(template or json.loads(str(body)), stack_name, values)
     previous = stack.previous_parameters(cfn, stack_name)
     keep = sorted((previous & template_keys) - set(values))
+    if body is None:
+        return offline.update_preview(cfn, stack_name, template or {}, values, keep)
     return preview_update(cfn, stack_name, body, stack.parameter_list(values, keep), waiting)
 
 

@@ -30,7 +30,7 @@ from peluit.deploy.deploy import DeployOptions, DeployResult, DeployTools, deplo
 from peluit.deploy.destroy import DestroyOptions, destroy
 from peluit.deploy.errors import DeployError
 from peluit.deploy.package import Pin
-from peluit.deploy.preview import load_template
+from peluit.deploy.preview import TEMPLATE_BODY_LIMIT, load_template
 from peluit.deploy.stack import Waiting, stack_status
 from peluit.retention.policy import lock_days
 from tests.support.deploying import (
@@ -269,6 +269,32 @@ def test_dry_run_shows_what_a_real_deploy_then_creates(rig: Rig) -> None:
     )
     assert {"NotifyFunction", "AlarmTopic"} <= conditional
     assert not {"NotifyFunction", "AlarmTopic"} & {c.logical_id for c in planned}
+
+
+def test_a_template_too_big_to_send_inline_is_previewed_offline_without_writes(rig: Rig) -> None:
+    """Over CloudFormation's 51,200-byte inline limit even without its documentation, a dry
+    run cannot make a change set without uploading the template: it compares the template with
+    the deployed stack instead (deploy/offline.py), still reading only."""
+    rig.deploy(yes=True)
+    before = account_state(rig.clients)
+    template = rig.tools.source.template
+    text = template.read_text(encoding="utf-8").replace("Timeout: 29 #", "Timeout: 28 #", 1)
+    filler = (
+        "\n  Filler:\n    Type: AWS::SSM::Parameter\n    Properties:\n      Type: String\n"
+        f"      Value: {'x' * TEMPLATE_BODY_LIMIT}\n"
+    )
+    template.write_text(text.replace("\nOutputs:", filler + "\nOutputs:", 1), encoding="utf-8")
+    rig.console.said.clear()
+    result = rig.deploy(dry_run=True, parameters={"LogRetentionDays": "30"})
+    assert "inline limit" in rig.console.transcript
+    changes = {(c.action, c.logical_id, c.replacement) for c in result.change_set.changes}
+    assert ("Add", "Filler", "") in changes
+    assert ("Modify", "PublicLogGroup", "Conditional") in changes  # a parameter it names
+    assert ("Modify", "PublicFunction", "Conditional") in changes  # replacement: unknown
+    assert not [c for c in result.change_set.changes if c.action == "Remove"]
+    assert "CaseBucket" not in {c.logical_id for c in result.change_set.changes}
+    assert not result.executed
+    assert account_state(rig.clients) == before
 
 
 def test_dry_run_of_an_existing_stack_previews_and_leaves_everything_as_it_was(rig: Rig) -> None:
