@@ -9,9 +9,11 @@ import hashlib
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from peluit.core import padding, thread
 from peluit.core import team_signature as ts
-from peluit.core import thread
 from peluit.core.errors import ThreadMovedError
+from peluit.review import compose
+from peluit.review.content import ReplyFormatError, decode_reply
 from tests.support.fakes import FixedClock, MemoryStore
 
 pytestmark = pytest.mark.unit
@@ -91,3 +93,14 @@ def test_a_number_claimed_by_someone_else_meanwhile_is_a_moved_thread() -> None:
     thread.append(store, CASE, "pelapor", b"reporter", day="2026-12-06")
     with pytest.raises(ThreadMovedError):
         thread.append(store, CASE, "rina", b"mine", day="2026-12-06", seq=1)
+
+
+def test_a_team_reply_is_padded_to_a_bucket_and_read_strictly() -> None:
+    document = compose.reply_document("Mohon kirim foto kontraknya.")
+    assert padding.is_bucket(len(document))
+    assert decode_reply(document).text == "Mohon kirim foto kontraknya."
+    bare = padding.unpad(document)
+    assert decode_reply(bare).text == "Mohon kirim foto kontraknya."  # written before padding
+    for tail in (b" " * 10, b"\n", b"\t" + b" " * 200):
+        with pytest.raises(ReplyFormatError):
+            decode_reply(bare + tail)
