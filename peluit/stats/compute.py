@@ -51,9 +51,10 @@ class Period:
         return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
 
     def label(self) -> str:
-        return f"{self.start.isoformat() if self.start else '…'} to " + (
-            self.end.isoformat() if self.end else "…"
-        )
+        """`2026-01-01 → 2026-06-30`; an open end is `…` (language-neutral: it is shown as is
+        in Indonesian and English)."""
+        start = self.start.isoformat() if self.start else "…"
+        return f"{start} → {self.end.isoformat() if self.end else '…'}"
 
 
 @dataclass(frozen=True)

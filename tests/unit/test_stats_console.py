@@ -3,6 +3,7 @@ bilingual labels (one language when chosen), and labels escaped."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -45,6 +46,8 @@ def test_the_page_shows_the_numbers_with_escaped_labels_in_both_languages() -> N
     assert "Pengaduan &lt;b&gt;" in page
     assert "<b>" not in page
     assert 'lang="en">Complaint' in page
+    assert not re.search(r'="[^"]*<', page)  # no markup inside an attribute
+    assert "… → …" in page  # the period, open at both ends
 
 
 def test_one_language_when_the_person_chose_it() -> None:
