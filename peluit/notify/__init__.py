@@ -1,4 +1,4 @@
-"""Content-free notifications to the review team (docs/adr/0038-content-free-notifications-from-a-scheduled-scan.md).
+"""Content-free notifications to the review team (docs/adr/0038).
 
 A scan (`service.run`, from the scheduled function on AWS or `peluit notify` locally) reads
 only the plaintext workflow metadata (index, state.json, thread listings, read markers),
