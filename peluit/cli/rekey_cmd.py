@@ -29,6 +29,8 @@ def run(desk: ReviewDesk, cases: list[str], channel: str | None) -> list[str]:
     for case in dict.fromkeys(targets):
         result = rekey_case(desk.config, desk.key, desk.client, case)
         line = f"{case_reference(case)}: {len(result.stored)} berkas/files rekeyed"
+        if result.current:
+            line += f", {len(result.current)} already for this roster"
         if result.skipped:
             reasons = "; ".join(f"{key}: {why}" for key, why in result.skipped)
             line += f", {len(result.skipped)} skipped ({reasons})"

@@ -12,7 +12,12 @@ The record, canonical JSON (`peluit/core/canonical.py`):
 
     {"by": "rina", "case": "<16>", "format": "peluit-rekey/1", "header": "<base64>",
      "object": "report.age", "original_sha256": "<64 hex>", "payload_offset": 4759,
-     "signature": "<128 hex>"}
+     "recipients_sha256": "<64 hex>", "signature": "<128 hex>"}
+
+`recipients_sha256` is the fingerprint of the recipients the header is for (the channel's
+reviewers and oversight, `peluit/core/recipient_set.py` with no identity recipients): the
+server refuses a record for another set than the channel's, and a rekey run skips a file that
+already has a record for the current set.
 
 signed (Ed25519, the `by` person's roster `signing_key`) over, one line each, LF-terminated:
 
@@ -22,6 +27,7 @@ signed (Ed25519, the `by` person's roster `signing_key`) over, one line each, LF
     original <hex SHA-256 of the original file>
     offset <payload_offset>
     header <hex SHA-256 of the new header>
+    recipients <recipients_sha256>
     by <roster id>
 """
 
@@ -37,7 +43,7 @@ from dataclasses import dataclass
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from . import layout
+from . import layout, recipient_set
 from .canonical import canonical
 from .ids import ROSTER_ID_PATTERN, SUBMISSION_ID_PATTERN, is_case_id
 
@@ -62,6 +68,7 @@ _FIELDS = {
     "object",
     "original_sha256",
     "payload_offset",
+    "recipients_sha256",
     "signature",
 }
 _PERSON = re.compile(ROSTER_ID_PATTERN)
@@ -78,6 +85,7 @@ class RekeyRecord:
     original_sha256: str
     payload_offset: int
     header: bytes
+    recipients_sha256: str
     by: str
     signature: bytes = b""
 
@@ -89,7 +97,7 @@ class RekeyRecord:
         return (
             f"{FORMAT}\ncase {self.case}\nobject {self.object}\n"
             f"original {self.original_sha256}\noffset {self.payload_offset}\n"
-            f"header {self.header_sha256}\nby {self.by}\n"
+            f"header {self.header_sha256}\nrecipients {self.recipients_sha256}\nby {self.by}\n"
         ).encode()
 
     def key(self) -> str:
@@ -109,6 +117,7 @@ class RekeyRecord:
                 "object": self.object,
                 "original_sha256": self.original_sha256,
                 "payload_offset": self.payload_offset,
+                "recipients_sha256": self.recipients_sha256,
                 "signature": self.signature.hex(),
             }
         )
@@ -127,12 +136,15 @@ def make(
     original: bytes,
     header: bytes,
     payload_offset: int,
+    recipients_sha256: str,
     by: str,
     signing_key: Ed25519PrivateKey,
 ) -> RekeyRecord:
-    """A signed record for `original` (the whole file as stored) and its new `header`."""
+    """A signed record for `original` (the whole file as stored) and its new `header` for the
+    recipient set with that fingerprint."""
+    original_sha256 = hashlib.sha256(original).hexdigest()
     unsigned = RekeyRecord(
-        case, object_key, hashlib.sha256(original).hexdigest(), payload_offset, header, by
+        case, object_key, original_sha256, payload_offset, header, recipients_sha256, by
     )
     _check(unsigned)
     return RekeyRecord(**{**unsigned.__dict__, "signature": signing_key.sign(unsigned.statement())})
@@ -149,7 +161,7 @@ def parse(data: bytes) -> RekeyRecord:
         raise RekeyRecordError("a rekey record is JSON") from None
     if not isinstance(raw, dict) or set(raw) != _FIELDS or raw.get("format") != FORMAT:
         raise RekeyRecordError(f"not a {FORMAT} record")
-    texts = ("by", "case", "header", "object", "original_sha256", "signature")
+    texts = ("by", "case", "header", "object", "original_sha256", "recipients_sha256", "signature")
     if not all(isinstance(raw[k], str) for k in texts) or type(raw["payload_offset"]) is not int:
         raise RekeyRecordError("a rekey record's fields have the wrong types")
     try:
@@ -163,6 +175,7 @@ def parse(data: bytes) -> RekeyRecord:
         raw["original_sha256"],
         raw["payload_offset"],
         header,
+        raw["recipients_sha256"],
         raw["by"],
         signature,
     )
@@ -177,8 +190,10 @@ def _check(record: RekeyRecord) -> None:
         raise RekeyRecordError("a rekey record names a case id and a roster id")
     if not OBJECT.fullmatch(record.object):
         raise RekeyRecordError("this file of a case cannot be rekeyed")
-    if not _HEX64.fullmatch(record.original_sha256):
-        raise RekeyRecordError("original_sha256 is 64 hex digits")
+    if not _HEX64.fullmatch(record.original_sha256) or not _HEX64.fullmatch(
+        record.recipients_sha256
+    ):
+        raise RekeyRecordError("original_sha256 and recipients_sha256 are 64 hex digits")
     if not 0 < record.payload_offset <= MAX_HEADER or not 0 < len(record.header) <= MAX_HEADER:
         raise RekeyRecordError("a header is at most 128 KiB")
 
@@ -186,3 +201,8 @@ def _check(record: RekeyRecord) -> None:
 def records_for(keys: list[str], original_sha256: str) -> list[str]:
     """The record keys (relative to the case) among `keys` for the original with that hash."""
     return [k for k in keys if (m := RECORD_KEY.fullmatch(k)) and m[1] == original_sha256]
+
+
+def recipients_fingerprint(recipients: list[str]) -> str:
+    """The fingerprint a record names for a header wrapped for `recipients`."""
+    return recipient_set.fingerprint(recipients, [])

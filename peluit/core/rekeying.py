@@ -72,7 +72,13 @@ class RekeyService:
 
     def _check_header(self, channel_id: str, record: rekey.RekeyRecord) -> None:
         channel = self._access.channel(channel_id)
-        expected = len(self._config.report_recipients(channel))
+        current = self._config.report_recipients(channel)
+        if record.recipients_sha256 != rekey.recipients_fingerprint(current):
+            raise RekeyError(
+                "the record is for another recipient set than the channel's: is your "
+                "peluit.toml the deployed one?"
+            )
+        expected = len(current)
         try:
             info = age.inspect(record.header + b"\0")
             age.require_hybrid_recipients(info, expected)

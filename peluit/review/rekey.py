@@ -35,6 +35,7 @@ from .errors import ReviewApiError, ReviewInputError
 class RekeyResult:
     case: str
     stored: list[str] = field(default_factory=list)  # object keys given to the current roster
+    current: list[str] = field(default_factory=list)  # ... that had a record for it already
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (object key, why)
 
 
@@ -48,22 +49,29 @@ class Rekeyed:
     def candidates(self, case: str, listed: Iterable[str], original: bytes) -> list[bytes]:
         digest = hashlib.sha256(original).hexdigest()
         found = []
-        for relative in rekey.records_for(list(listed), digest):
-            try:
-                record = rekey.parse(self._client.read_object(case, relative))
-            except (rekey.RekeyRecordError, ReviewApiError):
-                continue
-            if record.case != case or record.original_sha256 != digest:
-                continue
-            person = next((p for p in self._config.people if p.id == record.by), None)
-            if person is None or person.signing_key is None:
-                continue  # not (or no longer) on the roster
-            if not record.verifies(parse_public_key(person.signing_key)):
+        for record in self.records(case, rekey.records_for(list(listed), digest)):
+            if record.original_sha256 != digest:
                 continue
             try:
                 found.append(splice(record.header, original, record.payload_offset))
             except ValueError:
                 continue
+        return found
+
+    def records(self, case: str, keys: Iterable[str]) -> list[rekey.RekeyRecord]:
+        """The records at `keys` (relative to the case) that are well formed, for `case`, and
+        signed by someone on this configuration's roster; others are left out."""
+        found = []
+        for relative in keys:
+            try:
+                record = rekey.parse(self._client.read_object(case, relative))
+            except (rekey.RekeyRecordError, ReviewApiError):
+                continue
+            person = next((p for p in self._config.people if p.id == record.by), None)
+            if record.case != case or person is None or person.signing_key is None:
+                continue  # not (or no longer) on the roster
+            if record.verifies(parse_public_key(person.signing_key)):
+                found.append(record)
         return found
 
 
@@ -96,12 +104,22 @@ def rekey_case(
     channel = config.channel(view.channel)
     if channel is None or key.person not in channel.reviewers:
         raise ReviewInputError(f"only a reviewer of {view.channel!r} may rekey its cases")
-    recipients = [age.parse_recipient(r) for r in config.report_recipients(channel)]
+    current = config.report_recipients(channel)
+    fingerprint = rekey.recipients_fingerprint(current)
+    recipients = [age.parse_recipient(r) for r in current]
     objects = {o.key: o for o in view.objects}
     rekeyed = Rekeyed(config, client)
+    done = {  # a second run (or a second reviewer) skips what has a record for this roster
+        r.object
+        for r in rekeyed.records(case, [k for k in objects if rekey.RECORD_KEY.fullmatch(k)])
+        if r.recipients_sha256 == fingerprint
+    }
     result = RekeyResult(case)
     for name in sorted(objects):
         if not rekey.OBJECT.fullmatch(name) or (only and name not in only):
+            continue
+        if name in done:
+            result.current.append(name)
             continue
         original = _fetch(client, case, objects[name])
 
@@ -117,7 +135,9 @@ def rekey_case(
             result.skipped.append((name, f"not a readable age file ({exc})"))
             continue
         offset = age.inspect(original).header_length
-        record = rekey.make(case, name, original, header, offset, key.person, key.signing_key)
+        record = rekey.make(
+            case, name, original, header, offset, fingerprint, key.person, key.signing_key
+        )
         client.store_rekey(case, record.to_bytes())
         result.stored.append(name)
     return result

@@ -123,6 +123,18 @@ def test_a_newcomer_reads_an_old_case_once_a_reviewer_rekeyed_it(world: Any) -> 
     assert [a for a, c in audit_actions(old.store) if c == case].count("case.rekey") == 4
 
 
+def test_a_second_run_skips_what_already_has_a_record_for_this_roster(world: Any) -> None:
+    old, new, _, case = world
+    rina = new.desk(old.review_team.key("rina"))
+    first = rekey_case(new.config, rina.key, rina.client, case)
+    records = {k for k in old.store.objects if f"cases/{case}/rekey/" in k}
+
+    second = rekey_case(new.config, rina.key, rina.client, case)
+
+    assert (second.stored, sorted(second.current)) == ([], sorted(first.stored))
+    assert {k for k in old.store.objects if f"cases/{case}/rekey/" in k} == records
+
+
 def test_a_departed_reviewer_gets_nothing_from_a_rekey(world: Any) -> None:
     old, new, _, case = world
     rina = new.desk(old.review_team.key("rina"))
@@ -147,24 +159,34 @@ def test_the_server_refuses_a_record_that_is_not_the_writers_or_not_for_the_file
     recipients = [age.parse_recipient(r) for r in _recipients(new.config)]
     header, offset = rewrap(report, [rina.key.identity], recipients)
     agus = old.review_team.key("agus")
-    forged = rekey.make(case, "report.age", report, header, offset, "rina", agus.signing_key)
-    wrong_file = rekey.make(
-        case, "report.age", report + b"x", header, offset, "rina", rina.key.signing_key
-    )
-    too_few = rekey.make(
-        case, "report.age", report, header[: offset // 2], offset, "rina", rina.key.signing_key
+    current = rekey.recipients_fingerprint(_recipients(new.config))
+    previous = rekey.recipients_fingerprint(_recipients(old.config))
+
+    def record(
+        signer: KeyFile, original: bytes = report, head: bytes = header
+    ) -> rekey.RekeyRecord:
+        return rekey.make(
+            case, "report.age", original, head, offset, current, "rina", signer.signing_key
+        )
+
+    forged = record(agus)
+    wrong_file = record(rina.key, original=report + b"x")
+    too_few = record(rina.key, head=header[: offset // 2])
+    stale = rekey.make(
+        case, "report.age", report, header, offset, previous, "rina", rina.key.signing_key
     )
     stored = set(old.store.objects)
-    for record, code in [
+    for made, code in [
         (forged, "bad_rekey"),
         (wrong_file, "bad_rekey"),
+        (stale, "bad_rekey"),  # made with an old peluit.toml
         (too_few, "invalid_ciphertext"),
     ]:
         with pytest.raises(ReviewApiError) as refused:
-            rina.client.store_rekey(case, record.to_bytes())
+            rina.client.store_rekey(case, made.to_bytes())
         assert (refused.value.status, refused.value.code) == (400, code)
     oversight = new.desk(old.review_team.key("kpk-liaison"))
-    good = rekey.make(case, "report.age", report, header, offset, "rina", rina.key.signing_key)
+    good = record(rina.key)
     with pytest.raises(ReviewApiError) as refused:
         oversight.client.store_rekey(case, good.to_bytes())
     assert refused.value.code == "forbidden"
@@ -187,6 +209,7 @@ def test_a_reader_ignores_a_record_signed_by_someone_off_the_roster(world: Any) 
         bytes(old.store.objects[f"cases/{case}/report.age"]),
         record.header,
         record.payload_offset,
+        record.recipients_sha256,
         "rina",
         outsider.signing_key,
     )
