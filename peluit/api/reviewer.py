@@ -81,7 +81,7 @@ PersonId = Annotated[str, Path(pattern=f"^{ROSTER_ID_PATTERN}$", description="ro
 ChannelQuery = Annotated[str | None, Query(pattern=f"^{ROSTER_ID_PATTERN}$")]
 StatusQuery = Annotated[Status | None, Query()]
 CursorQuery = Annotated[str | None, Query(max_length=64)]
-LimitQuery = Annotated[int, Query(ge=1, le=100)]
+LimitQuery = Annotated[int, Query(ge=1, le=500)]  # core.review.PAGE_MAX
 ObjectKeyQuery = Annotated[str, Query(max_length=200)]
 
 

@@ -46,6 +46,7 @@ from .views import CaseFile, CaseListing, CaseRow, HistoryEntry, RequestRow
 
 MAX_TEXT = 20_000  # characters of a reply or reason; the API's ciphertext limit is larger
 PARALLEL = 4  # requests in flight when one page needs several objects
+PAGE = 500  # cases per listing request when the console fetches them all (the API's most)
 SIGN_ATTEMPTS = 3  # a signed message races other writers for its number this often
 T = TypeVar("T")
 R = TypeVar("R")
@@ -130,7 +131,7 @@ class ReviewDesk:
         rows: list[CaseRow] = []
         cursor: str | None = None
         while True:
-            listing = self.list_cases(channel, status, cursor, limit=100)
+            listing = self.list_cases(channel, status, cursor, limit=PAGE)
             rows.extend(listing.rows)
             if listing.next_cursor is None:
                 return rows

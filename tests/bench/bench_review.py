@@ -6,7 +6,8 @@ It prints figures and always exits 0; nothing is asserted.
     filled for the benchmark by writing `state.json` and the index marker of each case
     straight into its directory layout (the store's own writes fsync every object, which
     would make the set-up, not the listing, take minutes).
-    - API: a reviewer's `ReviewClient.list_cases` paging 100 at a time until no cursor is
+    - API: a reviewer's `ReviewClient.list_cases` paging 500 at a time (as the console does
+      when it fetches every page, ADR 0035) until no cursor is
       left: every request signed (Ed25519, RFC 9421), verified, nonce-checked and spent,
       audited, routed and validated by the reviewer API's resolver, in this process.
     - baseline (the ratio's denominator): the same listing done raw on the store: list the
@@ -58,7 +59,7 @@ from tests.support.review import ORIGIN, http_event, lambda_context, make_review
 
 MIB = 1 << 20
 RUNS = 2
-PAGE = 100
+PAGE = 500  # as the console asks when it fetches every page (peluit/review/desk.py PAGE)
 LISTING_GOAL = 2.0
 DOWNLOAD_GOAL = 0.6
 
