@@ -64,8 +64,8 @@ class Person(_Strict):
     def _not_reserved(cls, value: str) -> str:
         if value in RESERVED_PERSON_IDS:
             raise ValueError(
-                f"{value!r} is reserved: the reporter's messages are stored under that name, "
-                "so a person with it would speak as the reporter; choose another id"
+                f"{value!r} is reserved: it names the reporter's messages or the operator's "
+                "audit entries, so a person with it would speak as them; choose another id"
             )
         return value
 

@@ -29,7 +29,10 @@ _SUBMISSION = re.compile(SUBMISSION_ID_PATTERN)
 # The thread's sender id for the reporter (`thread/00007-pelapor.age`): no person may have it,
 # or their messages would read as the reporter's (issue 18, finding 2).
 REPORTER_SENDER = "pelapor"
-RESERVED_PERSON_IDS = frozenset({REPORTER_SENDER})
+# The audit log's actor for the operator's own actions (revocations, disposals): a person with
+# that id would read in the audit log as the operator.
+OPERATOR_ACTOR = "operator"
+RESERVED_PERSON_IDS = frozenset({REPORTER_SENDER, OPERATOR_ACTOR})
 
 _CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
 

@@ -23,10 +23,10 @@ from peluit.store.port import ObjectStore
 
 from .audit import AuditLog
 from .canonical import canonical
-from .ids import is_roster_id
+from .ids import OPERATOR_ACTOR, is_roster_id
 
 KEY = "access/revoked.json"
-OPERATOR = "operator"  # the audit log's actor for the operator's own actions
+OPERATOR = OPERATOR_ACTOR  # the audit log's actor for the operator's own actions
 VERSION = 1
 
 

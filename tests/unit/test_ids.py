@@ -90,19 +90,20 @@ def test_the_reporter_sender_is_reserved_and_is_the_threads() -> None:
     )
 
 
-def test_a_person_with_the_reporters_id_is_refused_with_the_reason() -> None:
+@pytest.mark.parametrize("reserved", ["pelapor", "operator"])
+def test_a_person_with_the_reporters_id_is_refused_with_the_reason(reserved: str) -> None:
     text = example_text()
     first_person = text.index("[[people]]")
     head, tail = text[:first_person], text[first_person:]
     person_id = re.search(r'^id = "([a-z][a-z0-9-]*)"$', tail, re.MULTILINE)
     assert person_id is not None, "the example's first person has no id line any more"
-    renamed = tail.replace(person_id.group(0), 'id = "pelapor"', 1)
+    renamed = tail.replace(person_id.group(0), f'id = "{reserved}"', 1)
     with pytest.raises(ConfigError) as caught:
         parse_config(head + renamed, "peluit.toml")
     message = str(caught.value)
     assert "people[0].id" in message
-    assert "'pelapor' is reserved" in message
-    assert "speak as the reporter" in message
+    assert f"'{reserved}' is reserved" in message
+    assert "would speak as them" in message
 
 
 def test_the_example_with_its_own_ids_still_loads() -> None:
@@ -133,3 +134,10 @@ def test_a_roster_entry_with_the_reporters_id_is_refused_by_roster_add() -> None
     ).replace('id = "budi"', 'id = "pelapor"')
     with pytest.raises(RosterEditError, match="'pelapor' is reserved"):
         parse_entry(entry)
+
+
+def test_the_operators_audit_actor_is_reserved_so_no_person_reads_as_the_operator() -> None:
+    from peluit.core.revocation import OPERATOR
+
+    assert OPERATOR == ids.OPERATOR_ACTOR == "operator"
+    assert ids.OPERATOR_ACTOR in ids.RESERVED_PERSON_IDS
