@@ -67,12 +67,6 @@ def _ago(days: int) -> datetime:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
-    with DemoServer(tmp_path_factory.mktemp("worklist-e2e") / "var") as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
 def cases(demo: DemoServer) -> Cases:
     config, store = demo.config, demo.server.store
     fresh = submit_case(

@@ -7,8 +7,6 @@ events, so such a request is refused and nothing is stored; the console's own pa
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from peluit.config.demo import DEMO_PASSPHRASE
@@ -16,21 +14,6 @@ from tests.support.cases import Submitted, submit_case
 from tests.support.console import ConsoleClient, ConsoleUnderTest, DemoServer
 
 pytestmark = pytest.mark.functional
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
-    with DemoServer(tmp_path_factory.mktemp("console") / "var") as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def rina(served: DemoServer) -> Iterator[ConsoleUnderTest]:
-    console = ConsoleUnderTest(served, "rina")
-    try:
-        yield console
-    finally:
-        console.close()
 
 
 @pytest.fixture
