@@ -93,22 +93,16 @@ def run_peluit(
 ) -> subprocess.CompletedProcess[str]:
     """A `peluit` command as a person runs it (in `cwd`, this directory by default; `stdin`
     typed or piped in); its output as text."""
-    return subprocess.run(
-        peluit_command(*map(str, args)),
-        input=stdin,
-        capture_output=True,
-        check=False,
-        timeout=120,
-        cwd=cwd,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+    done = run_peluit_bytes(*args, cwd=cwd, stdin=(stdin or "").encode())
+    return subprocess.CompletedProcess(
+        done.args, done.returncode, done.stdout.decode(), done.stderr.decode()
     )
 
 
 def run_peluit_bytes(
     *args: str | Path, cwd: Path | None = None, stdin: bytes = b""
 ) -> subprocess.CompletedProcess[bytes]:
-    """`run_peluit` for commands whose input or output is bytes (age files, key files)."""
+    """`run_peluit` with bytes in and out (age files, key files)."""
     return subprocess.run(
         peluit_command(*map(str, args)),
         input=stdin,
