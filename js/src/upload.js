@@ -1,6 +1,6 @@
 // Encrypting and uploading attachments segment by segment, the same way for a report and for
 // evidence added later: each `segment_bytes` slice of a file is its own age file, encrypted
-// while the previous one uploads.
+// while earlier ones upload; several are planned with one request and sent side by side.
 //
 // Memory (docs/site-and-form.md): the plaintext is streamed from the file, the ciphertext is
 // written into one buffer reused for every segment, and what is uploaded is a Blob made from
@@ -21,6 +21,13 @@ import { SubmitError } from "./submit-error.js";
  *   | {type: "progress", file: number, sent: number, total: number, overallSent: number, overallTotal: number}
  * } UploadEvent
  */
+
+/** Segments one upload plan covers: one proof of work for all of them (docs/adr/0050). */
+export const PLAN_SEGMENTS = 4;
+/** Segment PUTs under way at once. */
+export const PUTS_IN_FLIGHT = 3;
+/** Encrypted segments (Blobs) waiting for their PUT, at most. */
+export const AHEAD_SEGMENTS = 8;
 
 /**
  * @param {number[]} list
@@ -58,21 +65,33 @@ export async function uploadFiles(job) {
 
 /**
  * `uploadFiles`' work; `ahead` aborts with `job.signal` and once the upload has ended.
+ *
+ * Slices are encrypted one after the other into the one reused buffer, each then kept as a
+ * Blob (outside this worker's heap). Every `PLAN_SEGMENTS` of them (or fewer, at the end) are
+ * planned with one request, so one proof of work covers them all (docs/adr/0050); their PUTs
+ * then run `PUTS_IN_FLIGHT` at a time while the next slices are encrypted and planned. At most
+ * `AHEAD_SEGMENTS` Blobs wait for their PUT: encryption waits for uploads, not the other way.
  * @param {Parameters<typeof uploadFiles>[0]} job
  * @param {AbortSignal} ahead
  */
 async function uploadAll({ client, submission, channel, files, plans, sizes, recipients, signal, onEvent }, ahead) {
   const emit = onEvent ?? (() => {});
   const overallTotal = sum(sizes.flat());
-  let overallDone = 0;
-  /** @type {SegmentEntry[][]} */
-  const entries = plans.map(() => []);
-  /** @type {SegmentIn[]} */
-  const segments = [];
   const slices = plans.flat();
   const longest = Math.max(0, ...slices.map((s) => s.end - s.start));
   // one ciphertext buffer: slice k+1 is encrypted only after slice k became a Blob
   const buffer = new Uint8Array(slices.length > 0 ? hybridFileSize(recipients.length, longest) : 0);
+  /** @type {(SegmentIn | undefined)[]} each slice's segment, once uploaded */
+  const uploaded = slices.map(() => undefined);
+  /** bytes sent of each slice */
+  const sent = slices.map(() => 0);
+  /** @param {number} k */
+  const onProgress = (k) => {
+    const file = slices[k].file;
+    const fileSent = sum(slices.map((s, j) => (s.file === file ? sent[j] : 0)));
+    emit({ type: "progress", file, sent: fileSent, total: sum(sizes[file]), overallSent: sum(sent), overallTotal });
+  };
+
   /** @param {number} k */
   const encryptSlice = async (k) => {
     const slice = slices[k];
@@ -89,39 +108,94 @@ async function uploadAll({ client, submission, channel, files, plans, sizes, rec
     const sha256 = await sha256Hex(ciphertext); // WebCrypto takes its own copy at the call
     // The cast only narrows the type (no SharedArrayBuffer exists here; digest.js).
     const body = new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (ciphertext)]);
-    const segment = { file: slice.file, index: slice.index, size: body.size, sha256 };
-    // Ask for this segment's upload URL at once: its proof of work and request then run while
-    // the previous segment is still uploading, not after it.
-    const planned = client.planUploads(submission, channel, [segment], ahead).then(([upload]) => upload);
-    planned.catch(() => {}); // awaited by uploadSegment; never an unhandled rejection
-    return { slice, segment, body, planned };
+    return { k, slice, body, segment: { file: slice.file, index: slice.index, size: body.size, sha256 } };
   };
-  /** @type {Promise<Awaited<ReturnType<typeof encryptSlice>>> | null} */
-  let next = slices.length > 0 ? encryptSlice(0) : null;
-  for (let k = 0; next !== null; k++) {
-    const current = await next;
-    signal?.throwIfAborted();
-    next = k + 1 < slices.length ? encryptSlice(k + 1) : null;
-    next?.catch(() => {}); // awaited on the next turn; never an unhandled rejection
-    const { slice, segment, body, planned } = current;
-    const fileTotal = sum(sizes[slice.file]);
-    const fileBefore = sum(sizes[slice.file].slice(0, slice.index));
+  /** @typedef {Awaited<ReturnType<typeof encryptSlice>>} Made */
+  /** @typedef {Made & {planned: Promise<import("./api.js").Upload>}} Planned */
+
+  /** @type {Planned[]} planned, waiting for a PUT */
+  const waiting = [];
+  /** @type {Set<Promise<void>>} */
+  const running = new Set();
+  let pending = 0; // encrypted, not yet uploaded
+
+  /** @param {Planned} item */
+  const put = async ({ k, slice, segment, body, planned }) => {
     emit({ type: "segment", file: slice.file, segment: slice.index + 1, segments: plans[slice.file].length });
-    /** @param {number} sent */
-    const onProgress = (sent) =>
-      emit({
-        type: "progress",
-        file: slice.file,
-        sent: fileBefore + sent,
-        total: fileTotal,
-        overallSent: overallDone + sent,
-        overallTotal,
-      });
-    onProgress(0);
-    await client.uploadSegment({ submission, channel, segment, body, planned, onProgress, signal: ahead });
-    overallDone += body.size;
-    entries[slice.file].push({ size: body.size, sha256: segment.sha256 });
-    segments.push(segment);
+    onProgress(k);
+    await client.uploadSegment({
+      submission,
+      channel,
+      segment,
+      body,
+      planned,
+      onProgress: (bytes) => {
+        sent[k] = bytes;
+        onProgress(k);
+      },
+      signal: ahead,
+    });
+    sent[k] = body.size;
+    uploaded[k] = segment;
+    pending -= 1;
+  };
+  /** @type {{error: unknown} | null} the first PUT that failed (the upload ends with it) */
+  let failed = null;
+  const throwIfFailed = () => {
+    if (failed !== null) {
+      throw failed.error;
+    }
+  };
+  const startPuts = () => {
+    while (failed === null && running.size < PUTS_IN_FLIGHT && waiting.length > 0) {
+      const item = /** @type {Planned} */ (waiting.shift());
+      const task = put(item)
+        .catch((error) => {
+          failed ??= { error };
+        })
+        .finally(() => running.delete(task));
+      running.add(task);
+    }
+  };
+  /** @param {Made[]} batch one plan, one proof of work, for all of them */
+  const plan = (batch) => {
+    const uploads = client.planUploads(submission, channel, batch.map((m) => m.segment), ahead);
+    uploads.catch(() => {}); // awaited by uploadSegment; never an unhandled rejection
+    waiting.push(...batch.map((made, i) => ({ ...made, planned: uploads.then((list) => list[i]) })));
+    startPuts();
+  };
+
+  // `pending` falls as PUTs end: wait for one while too many Blobs wait for theirs
+  const mustWait = () => pending >= AHEAD_SEGMENTS && running.size > 0;
+  /** @type {Made[]} */
+  let batch = [];
+  for (let k = 0; k < slices.length; k++) {
+    while (mustWait()) {
+      await Promise.race(running);
+      throwIfFailed();
+      startPuts();
+    }
+    throwIfFailed();
+    signal?.throwIfAborted();
+    batch.push(await encryptSlice(k));
+    pending += 1;
+    if (batch.length === PLAN_SEGMENTS || k === slices.length - 1) {
+      plan(batch);
+      batch = [];
+    }
+  }
+  while (running.size > 0) {
+    await Promise.race(running);
+    throwIfFailed();
+    startPuts();
+  }
+  throwIfFailed();
+  signal?.throwIfAborted();
+  /** @type {SegmentEntry[][]} */
+  const entries = plans.map(() => []);
+  const segments = uploaded.map((segment) => /** @type {SegmentIn} */ (segment));
+  for (const segment of segments) {
+    entries[segment.file].push({ size: segment.size, sha256: segment.sha256 });
   }
   return { entries, segments };
 }

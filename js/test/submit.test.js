@@ -10,6 +10,7 @@ import { caseIdOf, finalizeStatement, publicKey, reportStatement } from "../src/
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { ReceiptCode } from "../src/receipt.js";
 import { SubmitError, submit } from "../src/submit.js";
+import { PLAN_SEGMENTS, PUTS_IN_FLIGHT } from "../src/upload.js";
 import { FakeServer, fakeSleep, problem } from "./support/fakes.js";
 
 const KiB = 1024;
@@ -191,9 +192,10 @@ describe("submitting a report", () => {
     const controller = new AbortController();
     server.onRequest = ({ route }) => route === "put" && server.count("put") === 2 && controller.abort(new DOMException("cancelled", "AbortError"));
     const { client } = setup(server);
-    await assert.rejects(submit(request({ files: [file(200 * KiB, "a.pdf")] }), { client, signal: controller.signal }), { name: "AbortError" });
+    // 4 segments of 64 KiB: those under way when cancelled were started, no other is
+    await assert.rejects(submit(request({ files: [file(250 * KiB, "a.pdf")] }), { client, signal: controller.signal }), { name: "AbortError" });
     assert.equal(server.count("finalize"), 0);
-    assert.equal(server.count("put"), 2);
+    assert.ok(server.count("put") >= 2 && server.count("put") <= PUTS_IN_FLIGHT, `${server.count("put")} PUTs`);
   });
 
   it("when finalizing's outcome is unknown, asks, then sends the very same finalization again", async () => {
@@ -232,32 +234,37 @@ describe("submitting a report", () => {
     assert.equal(asked, false);
   });
 
-  it("asks for the next segment's URL while the current one uploads, and asks nothing after a failure", async () => {
+  it("plans up to PLAN_SEGMENTS segments with one request (one proof of work) and PUTs a few at once", async () => {
     const server = new FakeServer();
     const log = [];
-    let release = () => {};
-    const firstPutHeld = new Promise((resolve) => {
-      release = resolve;
-      setTimeout(resolve, 2000); // without planning ahead, nothing would release it
-    });
+    let inFlight = 0;
+    let most = 0;
     const fetchFn = async (input, init = {}) => {
       const url = new URL(String(input));
-      const index = init.method === "PUT" ? url.pathname.match(/(\d+)\.age$/)?.[1] : JSON.parse(String(init.body ?? "{}")).segments?.[0]?.index;
-      const what = `${init.method === "PUT" ? "put" : url.pathname.endsWith("/uploads") ? "plan" : "finalize"} ${Number(index ?? -1)}`;
-      log.push(`start ${what}`);
-      if (what === "plan 1") release();
-      if (what === "put 0") await firstPutHeld;
-      const answer = await server.fetch(input, init);
-      log.push(`end ${what}`);
-      return answer;
+      const route = init.method === "PUT" ? "put" : url.pathname.endsWith("/uploads") ? "plan" : "finalize";
+      if (route === "plan") log.push(JSON.parse(String(init.body)).segments.map((s) => s.index));
+      if (route === "put") {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      try {
+        return await server.fetch(input, init);
+      } finally {
+        if (route === "put") inFlight -= 1;
+      }
     };
     const client = createClient({ api: "/api/v1", base: "http://127.0.0.1:8000/", fetch: fetchFn, sleep: fakeSleep().sleep });
-    await submit(request({ files: [file(150 * KiB, "video.mp4")] }), { client });
-    assert.ok(log.indexOf("start plan 1") < log.indexOf("end put 0"), log.join(", "));
+    // two files: 4 + 2 segments of 64 KiB, planned as [file 0: 0-3] and [file 1: 0-1]
+    const result = await submit(request({ files: [file(250 * KiB, "a.mp4"), file(100 * KiB, "b.mp4")] }), { client });
+    assert.deepEqual(log, [[0, 1, 2, 3], [0, 1]]);
+    assert.equal(PLAN_SEGMENTS, 4);
+    assert.ok(most > 1 && most <= PUTS_IN_FLIGHT, `${most} PUTs at once`);
+    assert.equal(server.count("put"), 6);
     assert.equal(server.finalized.length, 1);
+    assert.ok(result.case);
 
-    // a PUT refused for good ends the upload: the plan already under way for the next segment
-    // is cancelled, and nothing else is asked
+    // a PUT refused for good ends the upload: nothing else is asked, nothing finalized
     const failing = new FakeServer().fail("put", problem(400, "invalid_request"));
     const seen = [];
     const c2 = createClient({
@@ -269,10 +276,10 @@ describe("submitting a report", () => {
       },
       sleep: fakeSleep().sleep,
     });
-    await assert.rejects(submit(request({ files: [file(150 * KiB, "video.mp4")] }), { client: c2 }), (err) => err.code === "invalid_request");
+    await assert.rejects(submit(request({ files: [file(250 * KiB, "a.mp4"), file(250 * KiB, "b.mp4")] }), { client: c2 }), (err) => err.code === "invalid_request");
     await new Promise((resolve) => setTimeout(resolve, 200));
-    assert.ok(seen.filter((r) => r.startsWith("PUT")).length === 1, seen.join(", "));
-    assert.ok(seen.filter((r) => r.startsWith("POST")).length <= 2, seen.join(", "));
+    assert.ok(seen.filter((r) => r.startsWith("PUT")).length <= PUTS_IN_FLIGHT, seen.join(", "));
+    assert.ok(seen.filter((r) => r.startsWith("POST")).length <= 3, seen.join(", "));
     assert.equal(failing.finalized.length, 0);
   });
 
