@@ -37,9 +37,9 @@ class Line:
         return f"target {self.name}: {self.value} (goal {self.goal}): {verdict}"
 
 
-def _record(line: Line) -> None:
+def _record(line: Line, path: str | None = None) -> None:
     print(line.text(), flush=True)
-    path = os.environ.get(ENV)
+    path = path or os.environ.get(ENV)
     if path:
         with Path(path).open("a", encoding="utf-8") as out:
             out.write(json.dumps(line.__dict__) + "\n")
@@ -71,8 +71,7 @@ def render(lines: list[Line]) -> str:
 def main(argv: list[str]) -> int:
     """`FILE`: print the summary; `--failed BENCH FILE`: record that BENCH did not finish."""
     if len(argv) == 3 and argv[0] == "--failed":
-        os.environ[ENV] = argv[2]
-        target(argv[1], "stopped with an error", "runs to the end", False)
+        _record(Line("target", argv[1], "stopped with an error", "runs to the end", False), argv[2])
         return 0
     if len(argv) != 1:
         print("usage: python -m tests.bench.summary [--failed BENCH] FILE", file=sys.stderr)
