@@ -354,6 +354,29 @@ PROBLEMS: dict[type[Exception], Problem] = {
         "The statistics are not signed with the sending reviewer's roster key, or cover a "
         "channel they do not review.",
     ),
+    stats.StatsDisclosureError: Problem(
+        422,
+        "stats_disclosure",
+        "Angka yang ditampilkan statistik ini memungkinkan angka yang disembunyikan dihitung. "
+        "Buat ulang dengan peluit stats publish versi terbaru.",
+        "The numbers these statistics show let a hidden number be worked out. Make them again "
+        "with the current peluit stats publish.",
+    ),
+    stats.StatsPeriodError: Problem(
+        422,
+        "stats_period_not_closed",
+        "Statistik publik hanya mencakup satu bulan, triwulan, atau tahun penuh yang sudah "
+        "berakhir.",
+        "Public statistics cover only one whole month, quarter or year that has ended.",
+    ),
+    stats.StatsPeriodOverlapError: Problem(
+        409,
+        "stats_period_overlaps",
+        "Periode ini tumpang-tindih dengan periode lain yang sudah diterbitkan. Hanya periode "
+        "yang sama persis yang dapat diterbitkan ulang.",
+        "This period overlaps another one already published. Only that very period can be "
+        "published again.",
+    ),
     stats.StatsNotPublishedError: Problem(
         404,
         "stats_not_published",

@@ -2,8 +2,9 @@
 
     peluit stats   [--from DAY] [--to DAY] [--json]        (your view: exact numbers)
     peluit stats export  [--from DAY] [--to DAY] -d DIR    (KPK MCP evidence: 2 CSV + HTML)
-    peluit stats publish [--from DAY] [--to DAY] [--dry-run]
-                         (signed, counts under 5 as "<5", for the site's statistics page)
+    peluit stats publish --period 2026-11|2026-Q3|2026 [--dry-run]
+                         (signed, counts under 5 as "<5", for the site's statistics page;
+                         one whole month, quarter or year that is over, docs/adr/0050)
     peluit stats verify  FILE|URL                          (check a published document)
 
 each with --key KEYFILE [--server URL] [--config peluit.toml] [--passphrase-file FILE]
@@ -29,7 +30,7 @@ from peluit.keys import KeyFileError
 from peluit.review.content import printable_line
 from peluit.review.errors import ReviewClientError
 from peluit.review.locate import DEFAULT_CONFIG
-from peluit.stats import run, text
+from peluit.stats import periods, run, text
 from peluit.stats.compute import Period, PeriodError
 from peluit.stats.document import SignedStats
 from peluit.stats.signature import StatsSignatureError, check_signer
@@ -43,6 +44,13 @@ def _day(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a day (YYYY-MM-DD)") from None
+
+
+def _period(value: str) -> Period:
+    try:
+        return periods.parse(value)
+    except periods.StatsPeriodError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _period_options(parser: argparse.ArgumentParser, after: bool) -> None:
@@ -82,6 +90,13 @@ def _parser() -> argparse.ArgumentParser:
     exporting.add_argument("-d", "--directory", type=Path, required=True)
     publishing = command("publish", "sign the public statistics and send them to the server")
     publishing.add_argument(
+        "--period",
+        type=_period,
+        required=True,
+        metavar="PERIOD",
+        help="a month (2026-11), quarter (2026-Q3) or year (2026) that is over",
+    )
+    publishing.add_argument(
         "--dry-run", action="store_true", help="print the signed document instead of sending it"
     )
     verifying = sub.add_parser("verify", help="check a published statistics document")
@@ -119,6 +134,10 @@ def _verify(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> None:
     period = Period(args.start, args.end)
+    if args.action == "publish":
+        if args.start is not None or args.end is not None:
+            raise periods.StatsPeriodError("publish takes --period, not --from or --to")
+        period = args.period
     desk = open_desk(args)
     made = run.make(desk, period)
     if args.action == "export":
@@ -156,6 +175,7 @@ def main(argv: list[str]) -> int:
         ConfigError,
         PassphraseError,
         PeriodError,
+        periods.StatsPeriodError,
         StatsSignatureError,
         ValidationError,
         age.AgeError,

@@ -1,9 +1,12 @@
 """`peluit-stats/1`: the public statistics document a reviewer signs and the site shows.
 
-Every count is a whole number of at least `THRESHOLD`, zero, or the text `"<5"` (or `"≥5"`,
-a larger count hidden so that a lone "<5" cannot be worked out from the total): a count of
-1 to 4 cannot be written into it, so no document the server accepts can narrow a report
-down to a handful of people (docs/adr/0041). It holds no case id, no text and no name, only
+Every count is a whole number of at least `THRESHOLD`, zero, or the text `"<5"` (a count of 1
+to 4) or `"≥5"` (a count of 5 or more hidden so that the "<5" cells beside it cannot be worked
+out from the total); a breakdown whose hidden cells could not be protected is null. A count of
+1 to 4 cannot be written into it, and the server refuses a document whose shown numbers pin a
+hidden one (`peluit.stats.disclosure`), so no document it accepts can narrow a report down to
+a handful of people (docs/adr/0041, 0050). A document covers one whole, closed month, quarter
+or year (`peluit.stats.periods`). It holds no case id, no text and no name, only
 the organisation's and the configuration's own labels.
 """
 
@@ -18,7 +21,7 @@ from peluit.core.ids import ROSTER_ID_PATTERN
 FORMAT: Final = "peluit-stats/1"
 THRESHOLD = 5
 SUPPRESSED: Final = "<5"
-AT_LEAST: Final = "≥5"  # a count of 5 or more hidden so that a "<5" beside it stays hidden
+AT_LEAST: Final = "≥5"  # a count of 5 or more hidden so that the "<5" beside it stay hidden
 Suppressed = Literal["<5", "≥5"]
 MAX_KEYS = 400  # months, channels or areas in one breakdown
 
@@ -50,13 +53,26 @@ class PeriodDoc(_Strict):
     end: Day | None = Field(description="last day received; null: up to `as_of`")
 
 
+WITHHELD = "null: withheld, its hidden cells could not be kept from being worked out"
+
+
 class Counts(_Strict):
     cases: Count
-    by_channel: Annotated[dict[Ident, Count], Field(max_length=MAX_KEYS)]
-    by_status: Annotated[dict[Ident, Count], Field(max_length=MAX_KEYS)]
-    by_month: Annotated[dict[Month, Count], Field(max_length=MAX_KEYS)]
-    by_area: Annotated[dict[Ident, Count], Field(max_length=MAX_KEYS)]
-    forwarded_to: Annotated[dict[Ident, Count], Field(max_length=MAX_KEYS)]
+    by_channel: Annotated[dict[Ident, Count], Field(max_length=MAX_KEYS)] | None = Field(
+        description=WITHHELD
+    )
+    by_status: Annotated[dict[Ident, Count], Field(max_length=MAX_KEYS)] | None = Field(
+        description=WITHHELD
+    )
+    by_month: Annotated[dict[Month, Count], Field(max_length=MAX_KEYS)] | None = Field(
+        description=WITHHELD
+    )
+    by_area: Annotated[dict[Ident, Count], Field(max_length=MAX_KEYS)] | None = Field(
+        description=WITHHELD
+    )
+    forwarded_to: Annotated[dict[Ident, Count], Field(max_length=MAX_KEYS)] | None = Field(
+        description=WITHHELD
+    )
     overdue: Count
 
 

@@ -1,10 +1,12 @@
 """Make, sign and check the public statistics document (`peluit-stats/1`).
 
-Small counts are suppressed: a count of 1 to 4 becomes "<5". Where a breakdown (per channel,
-status, month, area) would then have a single suppressed cell, a second one is hidden too, so
-the first cannot be worked out from the total: a zero cell (shown "<5", which is true), else
-the smallest other cell (shown "≥5", also true). A percentage or a
-median over fewer than 5 cases is left out (null).
+Small counts are suppressed: a count of 1 to 4 becomes "<5". In each breakdown (per channel,
+status, month, area, and the forwarded cases per target) further cells are then hidden as
+"≥5", smallest first, until the hidden cells add up to at least 5 and none of them can be
+worked out from the total (`peluit.stats.disclosure`); a breakdown that cannot be made so is
+withheld (null). A deadline's number decided is hidden when it or the cases still running are
+1 to 4, and its percentage is shown only when neither the deadlines met nor the others are
+1 to 4. A median over fewer than 5 cases is left out (null). docs/adr/0041, 0050.
 
 Signing and checking: `peluit.stats.signature`.
 """
@@ -15,6 +17,7 @@ from peluit.config import Config
 from peluit.review.console.labels import STATUS
 
 from .compute import Deadline, Statistics
+from .disclosure import check_document, safe
 from .document import (
     AT_LEAST,
     FORMAT,
@@ -41,28 +44,36 @@ def suppress(count: int) -> int | Suppressed:
     return SUPPRESSED if 0 < count < THRESHOLD else count
 
 
-def suppress_breakdown(counts: dict[str, int]) -> dict[str, int | Suppressed]:
-    """Each count of 1 to 4 as "<5"; with exactly one such cell, a second cell hidden too
-    (a zero as "<5", else the smallest other as "≥5"), so the total does not give it away."""
+def suppress_breakdown(counts: dict[str, int]) -> dict[str, int | Suppressed] | None:
+    """Each count of 1 to 4 as "<5"; then the smallest shown counts as "≥5", one by one, until
+    the hidden cells are safe against the total (the sum of `counts`, which a reader knows or
+    works out); None when even hiding every count is not."""
+    total = sum(counts.values())
     shown: dict[str, int | Suppressed] = {k: suppress(v) for k, v in counts.items()}
-    hidden = [k for k, v in shown.items() if v == SUPPRESSED]
-    if len(hidden) != 1:
-        return shown
-    zeros = [k for k, v in counts.items() if v == 0]
-    others = sorted((k for k in counts if k not in hidden and counts[k]), key=lambda k: counts[k])
-    if zeros:
-        shown[zeros[0]] = SUPPRESSED
-    elif others:
-        shown[others[0]] = AT_LEAST
-    return shown
+    while True:
+        visible = sorted(
+            (k for k, v in shown.items() if isinstance(v, int) and v), key=lambda k: counts[k]
+        )
+        if safe(shown, total, cap=counts[visible[0]] if visible else None):
+            return shown
+        if not visible:
+            return None
+        shown[visible[0]] = AT_LEAST
 
 
-def _deadline(deadline: Deadline) -> DeadlineDoc:
-    enough = deadline.decided >= THRESHOLD
-    return DeadlineDoc(
-        decided=suppress(deadline.decided),
-        on_time_percent=deadline.on_time_percent if enough else None,
-    )
+def _small(count: int) -> bool:
+    return 0 < count < THRESHOLD
+
+
+def _deadline(deadline: Deadline, cases: int) -> DeadlineDoc:
+    decided = deadline.decided
+    shown: int | Suppressed = suppress(decided)
+    if _small(cases - decided) and decided >= THRESHOLD:
+        shown = AT_LEAST  # the cases still running would be the total minus it
+    clear = isinstance(shown, int) and decided >= THRESHOLD
+    if clear and not (_small(deadline.met) or _small(decided - deadline.met)):
+        return DeadlineDoc(decided=shown, on_time_percent=deadline.on_time_percent)
+    return DeadlineDoc(decided=shown, on_time_percent=None)
 
 
 def _median(value: float | None, cases: int) -> float | None:
@@ -70,9 +81,10 @@ def _median(value: float | None, cases: int) -> float | None:
 
 
 def document(config: Config, stats: Statistics, signer: str, channels: list[str]) -> StatsDocument:
-    """The public document of `stats` (over `channels`), to be signed by `signer`."""
+    """The public document of `stats` (over `channels`), to be signed by `signer`. Whether its
+    period may be published is `peluit.stats.periods`' business (`run.public_document`)."""
     organisation = config.organisation.name
-    return StatsDocument(
+    doc = StatsDocument(
         format=FORMAT,
         organisation=Words(id=organisation.id, en=organisation.en),
         period=PeriodDoc(
@@ -91,8 +103,8 @@ def document(config: Config, stats: Statistics, signer: str, channels: list[str]
             forwarded_to=suppress_breakdown(stats.forwarded_to),
             overdue=suppress(stats.overdue),
         ),
-        acknowledgement=_deadline(stats.acknowledgement),
-        feedback=_deadline(stats.feedback),
+        acknowledgement=_deadline(stats.acknowledgement, stats.cases),
+        feedback=_deadline(stats.feedback, stats.cases),
         median_working_days=Medians(
             acknowledge=_median(stats.median_days_to_acknowledge, stats.acknowledged),
             close=_median(stats.median_days_to_close, stats.closed),
@@ -106,3 +118,5 @@ def document(config: Config, stats: Statistics, signer: str, channels: list[str]
             statuses={s: Words(id=i, en=e) for s, (i, e) in STATUS.items()},
         ),
     )
+    check_document(doc)  # what the server checks; the suppression above always passes it
+    return doc

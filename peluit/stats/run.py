@@ -8,7 +8,7 @@ from pathlib import Path
 
 from peluit.review.desk import ReviewDesk
 
-from . import mcp, publish, signature
+from . import mcp, periods, publish, signature
 from .collect import collect, rules
 from .compute import Period, Rules, Statistics, compute
 from .document import SignedStats
@@ -72,6 +72,8 @@ def public_document(desk: ReviewDesk, made: Made) -> SignedStats:
     reviewed = [c for c in made.channels if desk.reviews(c)]
     if not reviewed:
         raise signature.StatsSignatureError("only a reviewer of a channel publishes statistics")
+    period = made.stats.period
+    periods.check_publishable(period.start, period.end, made.stats.as_of)
     own = Made(
         made.records,
         rules(desk.config, reviewed),

@@ -30,8 +30,9 @@ from peluit.core.dates import add_working_days, local_date, utc_now
 from peluit.review.client import ReviewClient
 from peluit.review.errors import ReviewApiError
 from peluit.review.transport import HttpRequest, HttpResponse, UrllibTransport
-from peluit.stats.document import SignedStats
-from peluit.stats.signature import check_signer
+from peluit.stats.disclosure import check_document, safe
+from peluit.stats.document import PeriodDoc, SignedStats
+from peluit.stats.signature import check_signer, sign
 from tests.support.console import ConsoleUnderTest, DemoServer
 from tests.support.stats_dataset import WHAT, Dataset, Planned, build
 from tests.support.submitting import run_peluit
@@ -302,10 +303,19 @@ def _public(base: str) -> tuple[int, bytes]:
         return exc.code, exc.read()
 
 
+def last_quarter(today: date) -> tuple[str, date, date]:
+    """The quarter before `today`'s: a whole period that is over (docs/adr/0050)."""
+    first_month = 3 * ((today.month - 1) // 3) + 1
+    end = date(today.year, first_month, 1) - timedelta(days=1)
+    start = date(end.year, end.month - 2, 1)
+    return f"{start.year}-Q{(start.month + 2) // 3}", start, end
+
+
 def test_a_published_document_is_signed_suppressed_and_served_to_the_public(
     served: DemoServer, dataset: Dataset, out: Path
 ) -> None:
-    code, stdout, stderr = stats(served, "rina", "publish")
+    quarter, start, end = last_quarter(dataset.today)
+    code, stdout, stderr = stats(served, "rina", "publish", "--period", quarter)
     assert code == 0, stderr
     assert stdout.startswith("published: ")
     status, body = _public(served.base)
@@ -314,15 +324,20 @@ def test_a_published_document_is_signed_suppressed_and_served_to_the_public(
     check_signer(dataset.config, signed)
     doc = signed.document
     assert (doc.signer, doc.channels) == ("rina", ["pengaduan"])
-    pengaduan = sum(1 for c in dataset.counted if c.channel == "pengaduan")
+    assert (doc.period.start, doc.period.end) == (start.isoformat(), end.isoformat())
+    pengaduan = sum(
+        1 for c in dataset.counted if c.channel == "pengaduan" and start <= c.received <= end
+    )
     assert doc.counts.cases == pengaduan
-    cells = [
-        *doc.counts.by_area.values(),
-        *doc.counts.by_month.values(),
-        *doc.counts.by_status.values(),
+    breakdowns = [
+        b for b in (doc.counts.by_area, doc.counts.by_month, doc.counts.by_status) if b is not None
     ]
+    cells = [v for b in breakdowns for v in b.values()]
     assert not [v for v in cells if isinstance(v, int) and 0 < v < 5]
-    assert "<5" in cells  # a year of cases over 9 areas and 12 months has small cells
+    assert "<5" in cells  # a quarter of cases over 9 areas has small cells
+    for b in breakdowns:  # and none of them can be worked out from the total
+        assert safe(b, pengaduan)
+    check_document(doc)
     (out / "stats.json").write_bytes(body)
     done = run_peluit(
         "stats",
@@ -341,13 +356,22 @@ def _client(served: DemoServer, person: str) -> ReviewClient:
     return ReviewClient(served.base, open_demo_key(served.data, person), UrllibTransport())
 
 
+def _resigned(served: DemoServer, signed: SignedStats, start: date, end: date) -> dict[str, object]:
+    """`signed` with another period, signed again with rina's own key (a valid signature:
+    only the period is wrong)."""
+    period = PeriodDoc(start=start.isoformat(), end=end.isoformat())
+    doc = signed.document.model_copy(update={"period": period})
+    return sign(doc, open_demo_key(served.data, "rina")).model_dump(mode="json")
+
+
 def test_publishing_is_refused_for_oversight_small_counts_and_other_signers(
     served: DemoServer, dataset: Dataset
 ) -> None:
-    code, _, stderr = stats(served, "kpk-liaison", "publish")
+    quarter = last_quarter(dataset.today)[0]
+    code, _, stderr = stats(served, "kpk-liaison", "publish", "--period", quarter)
     assert code == 1
     assert "only a reviewer" in stderr
-    assert stats(served, "rina", "publish")[0] == 0
+    assert stats(served, "rina", "publish", "--period", quarter)[0] == 0
     _, before = _public(served.base)
     template = SignedStats.model_validate_json(before)
     raw = template.model_dump(mode="json")
@@ -364,6 +388,36 @@ def test_publishing_is_refused_for_oversight_small_counts_and_other_signers(
         _client(served, "rina").call("POST", "/stats", body=forged)
     assert (bad.value.status, bad.value.code) == (422, "stats_signature_invalid")
     assert _public(served.base)[1] == before  # nothing refused replaced the document
+
+
+def test_a_period_that_is_not_whole_and_over_or_overlaps_a_published_one_is_refused(
+    served: DemoServer, dataset: Dataset
+) -> None:
+    quarter, _, end = last_quarter(dataset.today)
+    assert stats(served, "rina", "publish", "--period", quarter)[0] == 0
+    _, before = _public(served.base)
+    template = SignedStats.model_validate_json(before)
+    client = _client(served, "rina")
+    # the review's differencing: 1 January to one day, then to the next
+    for period_start, period_end in (
+        (date(dataset.today.year, 1, 1), dataset.today - timedelta(days=1)),
+        (date(dataset.today.year, dataset.today.month, 1), dataset.today + timedelta(days=40)),
+    ):
+        with pytest.raises(ReviewApiError) as partial:
+            client.call(
+                "POST", "/stats", body=_resigned(served, template, period_start, period_end)
+            )
+        assert (partial.value.status, partial.value.code) == (422, "stats_period_not_closed")
+        assert partial.value.message_id
+    # the quarter's last month overlaps the published quarter with another start
+    with pytest.raises(ReviewApiError) as overlap:
+        client.call("POST", "/stats", body=_resigned(served, template, end.replace(day=1), end))
+    assert (overlap.value.status, overlap.value.code) == (409, "stats_period_overlaps")
+    assert _public(served.base)[1] == before
+    # the CLI refuses a day range for publishing before anything is counted
+    code, _, stderr = stats(served, "rina", "publish", "--period", "2026-13")
+    assert code == 2
+    assert "2026-Q3" in stderr
 
 
 def test_before_anything_is_published_the_public_answer_is_a_clear_404(tmp_path: Path) -> None:

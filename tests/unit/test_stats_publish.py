@@ -24,18 +24,18 @@ def test_counts_from_one_to_four_are_shown_as_under_five() -> None:
     assert [suppress(n) for n in (0, 1, 4, 5, 17)] == [0, "<5", "<5", 5, 17]
 
 
-def test_a_lone_small_cell_hides_a_zero_beside_it() -> None:
+def test_a_zero_stays_zero_and_the_smallest_other_cell_is_hidden_as_at_least_five() -> None:
     shown = suppress_breakdown({"a": 10, "b": 3, "c": 0, "d": 7})
-    assert shown == {"a": 10, "b": "<5", "c": "<5", "d": 7}
+    assert shown == {"a": 10, "b": "<5", "c": 0, "d": "≥5"}
 
 
-def test_a_lone_small_cell_without_a_zero_hides_the_smallest_other_as_at_least_five() -> None:
-    shown = suppress_breakdown({"a": 10, "b": 3, "d": 7})
-    assert shown == {"a": 10, "b": "<5", "d": "≥5"}
-
-
-def test_two_small_cells_hide_nothing_more() -> None:
+def test_two_small_cells_adding_up_to_five_hide_nothing_more() -> None:
     assert suppress_breakdown({"a": 10, "b": 3, "c": 2}) == {"a": 10, "b": "<5", "c": "<5"}
+
+
+def test_two_small_cells_adding_up_to_less_than_five_hide_another() -> None:
+    shown = suppress_breakdown({"a": 10, "b": 1, "c": 2, "d": 30})
+    assert shown == {"a": "≥5", "b": "<5", "c": "<5", "d": 30}
 
 
 def test_a_document_cannot_hold_a_count_under_five() -> None:
