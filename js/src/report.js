@@ -9,6 +9,7 @@ export const IDENTITY_CHOICES = /** @type {const} */ (["anonymous", "confidentia
 const MAX_NAME = 255;
 const DEFAULT_TYPE = "application/octet-stream";
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+const ED25519_HEX = /^[0-9a-f]{64}$/;
 
 /** @typedef {string | boolean | null} AnswerValue */
 /** @typedef {Record<string, AnswerValue>} Answers */
@@ -24,6 +25,8 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
  * @property {IdentityChoice} identity_choice
  * @property {Answers | null} identity only when the reporter chose "open"
  * @property {FileEntry[]} files
+ * @property {string} [reporter_key] the receipt code's Ed25519 public key, hex (ADR 0050)
+ * @property {string} [reply_recipient] the receipt code's reply key, as the finalization sends it
  */
 /** @typedef {{format: "peluit-identity/1", channel: string, fields: Answers}} IdentityDocument */
 
@@ -98,9 +101,12 @@ export function fileEntry(file, segments) {
  * @param {IdentityChoice} parts.identityChoice
  * @param {Answers | null} [parts.identity] the identity fields, only with "open"
  * @param {FileEntry[]} [parts.files]
+ * @param {{reporterKey: string, replyRecipient: string} | null} [parts.keys] the reporter's
+ *   signing key and reply key: inside the encryption the server cannot change them, and the
+ *   review tool refuses a case whose server-side keys differ (ADR 0050). Every submission sets them.
  * @returns {ReportDocument}
  */
-export function reportDocument({ channel, lang, answers, identityChoice, identity = null, files = [] }) {
+export function reportDocument({ channel, lang, answers, identityChoice, identity = null, files = [], keys = null }) {
   if (typeof channel !== "string" || channel === "") {
     throw new TypeError("channel must be a channel id");
   }
@@ -113,6 +119,9 @@ export function reportDocument({ channel, lang, answers, identityChoice, identit
   if ((identityChoice === "open") !== (identity !== null)) {
     throw new TypeError('the report carries identity fields exactly when the choice is "open"');
   }
+  if (keys !== null && (!ED25519_HEX.test(keys.reporterKey) || !/^[\x21-\x7e]+$/.test(keys.replyRecipient))) {
+    throw new TypeError("the keys are an Ed25519 public key (64 hex) and an age recipient");
+  }
   return {
     format: REPORT_FORMAT,
     channel,
@@ -121,6 +130,7 @@ export function reportDocument({ channel, lang, answers, identityChoice, identit
     identity_choice: identityChoice,
     identity: identity === null ? null : checkAnswers(identity, "identity"),
     files: files.map((f) => fileEntry(f, f.segments)),
+    ...(keys === null ? {} : { reporter_key: keys.reporterKey, reply_recipient: keys.replyRecipient }),
   };
 }
 

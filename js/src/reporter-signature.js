@@ -5,6 +5,7 @@
 // Ed25519 from @noble/curves (already in the bundle through age-encryption): it runs in every
 // browser the form supports, where WebCrypto's Ed25519 does not yet.
 import { ed25519 } from "@noble/curves/ed25519.js";
+import { ApiError } from "./api-error.js";
 import { sha256, sha256Hex, toHex } from "./digest.js";
 
 const LABEL = "peluit-reporter/1";
@@ -16,6 +17,11 @@ const SIGN_ATTEMPTS = 3; // a signed message races the team's for its number thi
 const CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz";
 const CASE_ID = /^[0-9a-hjkmnp-tv-z]{16}$/;
 const utf8 = new TextEncoder();
+/** Why a message is not signed when the server does not say the number it takes. */
+export const NO_POSITION = {
+  id: "Server tidak menyebutkan nomor pesan berikutnya, sehingga pesan tidak dapat ditandatangani untuk kasus ini. Pesan belum terkirim; silakan coba lagi nanti.",
+  en: "The server did not say the number the next message takes, so the message cannot be signed for this case. It was not sent; please try again later.",
+};
 
 /**
  * The case id a submission id becomes, as peluit/core/ids.py `case_id` (deterministic, so the
@@ -113,18 +119,22 @@ export async function messageStatement(message) {
 
 /**
  * Where the reporter's next message goes: the case id (from the case reference) and the number
- * it takes (null: a server from before version 2, which takes the older statement). One status
- * request that lists no messages.
+ * it takes. One status request that lists no messages. The server always says the number; an
+ * answer without one is refused (ApiError `no_thread_position`), never signed with the older,
+ * unnumbered statement, which a version-2 case does not take and which would bind neither the
+ * case nor the place.
  * @param {{postJson: (path: string, body: object, signal?: AbortSignal) => Promise<any>}} client
  * @param {string} token the lookup token, hex
  * @param {AbortSignal} [signal]
- * @returns {Promise<{caseId: string, seq: number | null}>}
+ * @returns {Promise<{caseId: string, seq: number}>}
  */
 export async function threadPosition(client, token, signal) {
   const answer = await client.postJson("/followup/status", { token, after: MAX_SEQ }, signal);
   const seq = answer?.next_seq;
-  const placed = Number.isSafeInteger(seq) && seq >= 1 && seq <= MAX_SEQ;
-  return { caseId: caseIdOfReference(String(answer?.case)), seq: placed ? seq : null };
+  if (!(Number.isSafeInteger(seq) && seq >= 1 && seq <= MAX_SEQ)) {
+    throw new ApiError({ status: 200, code: "no_thread_position", messages: NO_POSITION });
+  }
+  return { caseId: caseIdOfReference(String(answer?.case)), seq };
 }
 
 /**
@@ -133,15 +143,15 @@ export async function threadPosition(client, token, signal) {
  * number: the ciphertext stays the same, and the server stores it once.
  * @template T
  * @param {Uint8Array} seed
- * @param {() => Promise<{caseId: string, seq: number | null}>} position
+ * @param {() => Promise<{caseId: string, seq: number}>} position
  * @param {Uint8Array} message
- * @param {(signature: string, seq: number | null) => Promise<T>} post
+ * @param {(signature: string, seq: number) => Promise<T>} post
  * @returns {Promise<T>}
  */
 export async function postSigned(seed, position, message, post) {
   for (let attempt = 1; ; attempt++) {
     const { caseId, seq } = await position();
-    const statement = seq === null ? await messageStatement(message) : await placedMessageStatement(caseId, seq, message);
+    const statement = await placedMessageStatement(caseId, seq, message);
     try {
       return await post(sign(seed, statement), seq);
     } catch (err) {

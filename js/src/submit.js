@@ -117,6 +117,15 @@ export async function submit(request, { client, signal, onEvent = () => {}, when
   const sizes = plans.map((slices) =>
     slices.map((s) => hybridFileSize(reportRecipients.length, s.end - s.start)),
   );
+  const code = await ReceiptCode.generate();
+  const [lookupHash, replyRecipient, signingSeed] = await Promise.all([
+    code.lookupHash(),
+    code.replyRecipient(),
+    code.signingSeed(),
+  ]);
+  // inside the encryption, out of the server's reach: the review tool refuses a case whose
+  // reply.json names other keys (ADR 0050)
+  const keys = { reporterKey: publicKey(signingSeed), replyRecipient };
   /** @param {Array<Array<{size: number, sha256: string}>>} segmentEntries */
   const buildReport = (segmentEntries) =>
     reportDocument({
@@ -126,6 +135,7 @@ export async function submit(request, { client, signal, onEvent = () => {}, when
       identityChoice: request.identityChoice,
       identity: identity.inReport,
       files: files.map((f, i) => fileEntry(f, segmentEntries[i])),
+      keys,
     });
   // The manifest's length does not depend on the hashes (64 hex digits each), so the
   // encrypted report's size is known exactly now, before any upload.
@@ -135,12 +145,6 @@ export async function submit(request, { client, signal, onEvent = () => {}, when
     throw new SubmitError("report_too_large");
   }
 
-  const code = await ReceiptCode.generate();
-  const [lookupHash, replyRecipient, signingSeed] = await Promise.all([
-    code.lookupHash(),
-    code.replyRecipient(),
-    code.signingSeed(),
-  ]);
   const submission = toHex(crypto.getRandomValues(new Uint8Array(16)));
 
   // 2. Segments: encrypt the next while the current one uploads; one ciphertext buffer, reused (upload.js).
@@ -183,7 +187,7 @@ export async function submit(request, { client, signal, onEvent = () => {}, when
     recipients_sha256: await recipientSetFingerprint(spec.report_recipients, spec.identity_recipients),
     // signed with the receipt code's key, with the case and the reply key: the review tool can
     // tell this report from a substitute, and encrypts replies only to this reply key
-    reporter_key: publicKey(signingSeed),
+    reporter_key: keys.reporterKey,
     signature: sign(signingSeed, await finalizeStatement(await caseIdOf(submission), report, block, replyRecipient)),
     statement: STATEMENT,
   };

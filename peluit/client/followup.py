@@ -169,6 +169,14 @@ class Sent:
         return {"seq": self.seq, "files": self.files}
 
 
+NO_POSITION = {
+    "id": "Server tidak menyebutkan nomor pesan berikutnya, sehingga pesan tidak dapat "
+    "ditandatangani untuk kasus ini. Pesan belum terkirim; silakan coba lagi nanti.",
+    "en": "The server did not say the number the next message takes, so the message cannot "
+    "be signed for this case. It was not sent; please try again later.",
+}
+
+
 def _unexpected() -> ApiError:
     return ApiError(200, "invalid_response", UNEXPECTED)
 
@@ -394,12 +402,9 @@ class FollowupSession:
         ciphertext stays the same, and the server stores it once."""
         for attempt in range(SIGN_ATTEMPTS):
             case, seq = self._position()
-            if seq is None:  # a server from before version 2: it takes the older statement
-                statement = reporter_signature.message_statement(message)
-            else:
-                statement = reporter_signature.placed_message_statement(case, seq, message)
+            statement = reporter_signature.placed_message_statement(case, seq, message)
             signature = reporter_signature.sign(self._signing, statement).hex()
-            signed = body | {"signature": signature} | ({"seq": seq} if seq else {})
+            signed = body | {"signature": signature, "seq": seq}
             try:
                 return self._client.post_json(path, signed)
             except ApiError as exc:
@@ -407,9 +412,12 @@ class FollowupSession:
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _position(self) -> tuple[str, int | None]:
-        """The case id and the number the next message takes (None: the server does not say),
-        from a status answer that lists no messages (`after` the last possible number)."""
+    def _position(self) -> tuple[str, int]:
+        """The case id and the number the next message takes, from a status answer that lists
+        no messages (`after` the last possible number). The server always says the number: an
+        answer without one is refused (`no_thread_position`), never signed with the older,
+        unnumbered statement, which binds neither the case nor the place (a version-2 case
+        does not take it)."""
         answer = self._client.post_json(
             "/followup/status", {"token": self._token, "after": MAX_SEQ}
         )
@@ -417,9 +425,10 @@ class FollowupSession:
             raise _unexpected()
         case = answer["case"].replace("-", "").lower()
         seq = answer.get("next_seq")
-        placed = isinstance(seq, int) and 1 <= seq <= MAX_SEQ
-        if not is_case_id(case) or not (seq is None or placed):
+        if not is_case_id(case):
             raise _unexpected()
+        if not (isinstance(seq, int) and 1 <= seq <= MAX_SEQ):
+            raise ApiError(200, "no_thread_position", NO_POSITION)
         return case, seq
 
     def _evidence(self, upload: str, manifest: bytes, segments: list[SegmentOut]) -> Sent:

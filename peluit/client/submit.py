@@ -248,6 +248,9 @@ def submit(
     plans = _plan_files(request.files, doc)
     segment_bytes = doc.limits.segment_bytes
     count = len(recipients)
+    code = ReceiptCode.generate()
+    seed = code.signing_seed()
+    reply = code.reply_identity().recipient().encode()
 
     def report(entries: list[list[SegmentEntry]]) -> ReportDocument:
         return ReportDocument(
@@ -258,6 +261,10 @@ def submit(
             identity_choice=choice,
             identity=in_report,
             files=[_file_entry(p, e) for p, e in zip(plans, entries, strict=True)],
+            # inside the encryption, out of the server's reach: the review tool refuses a
+            # reply.json with other keys (ADR 0050)
+            reporter_key=reporter_signature.public_key(seed).hex(),
+            reply_recipient=reply,
         )
 
     placeholder = [
@@ -275,7 +282,6 @@ def submit(
     if age.hybrid_file_size(count, len(_encode(report(placeholder)))) > doc.limits.report_max_bytes:
         raise SubmitError("the report is too large")
 
-    code = ReceiptCode.generate()
     submission = secrets.token_hex(16)
     client = ApiClient(server, doc.api, doc.limits.pow_bits, transport)
 
@@ -298,8 +304,6 @@ def submit(
     )
 
     # 4. Finalize, retried (idempotent on the server), signed with the receipt code's key.
-    seed = code.signing_seed()
-    reply = code.reply_identity().recipient().encode()
     statement = reporter_signature.finalize_statement(
         case_id(submission), report_age, identity_age, reply
     )

@@ -14,6 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from .ids import SUBMISSION_ID_PATTERN
 
 Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+Ed25519KeyHex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+# an age recipient: one word of printable ASCII (the reporter's is an age1pq1… hybrid key)
+Recipient = Annotated[str, Field(pattern=r"^[\x21-\x7e]+$", max_length=4096)]
 
 
 class _Doc(BaseModel):
@@ -58,7 +61,10 @@ IdentityChoice = Literal["anonymous", "confidential", "open"]
 
 
 class ReportDocument(_Doc):
-    """Plaintext of report.age: the answers, the choice about identity, the file manifest."""
+    """Plaintext of report.age: the answers, the choice about identity, the file manifest,
+    and (every current client; ADR 0050) the reporter's signing key and reply key, so that
+    the review tool can refuse a `reply.json` whose keys are not the reporter's. Reports from
+    before carry neither."""
 
     format: Literal["peluit-report/1"]
     channel: str
@@ -67,6 +73,14 @@ class ReportDocument(_Doc):
     identity_choice: IdentityChoice
     identity: dict[str, AnswerValue] | None = None  # only when the reporter chose "open"
     files: list[FileEntry] = []
+    reporter_key: Ed25519KeyHex | None = None  # the receipt code's Ed25519 public key, hex
+    reply_recipient: Recipient | None = None  # the receipt code's reply key, as finalized
+
+    @model_validator(mode="after")
+    def _keys_together(self) -> ReportDocument:
+        if (self.reporter_key is None) != (self.reply_recipient is None):
+            raise ValueError("reporter_key and reply_recipient are given together")
+        return self
 
 
 class IdentityDocument(_Doc):

@@ -17,6 +17,12 @@ tool saw of the case before (`pins`), it decides.
   signature does not cover one (`SIGNED_V1`, `OLDER`), the first one this tool saw (pinned).
   Otherwise — a signed case whose reply key the signature does not cover, or a pinned key that
   changed — there is no reply key: nothing is encrypted to it, and the case says why.
+* The keys inside the report (ADR 0050): a current client writes its signing key and reply key
+  into the encrypted report too, where the server cannot change them. A case whose server-side
+  key (`reply.json`, the lookup entry's copy) or reply key is not the one inside is `FORGED`:
+  no reply key, every reporter message refused. A case whose key is missing while the report
+  carries one is `STRIPPED`. Reports from before carry none; they are checked as before (pins),
+  and a signed one says so.
 * A reporter's message in a case that has (or must have) a key: without a valid signature it
   is refused (its text is not shown, and evidence it lists is not attached). In a version-2
   case the signature must name the case and the message's number, so the server can neither
@@ -85,12 +91,40 @@ KEY_CHANGED = (
     "re-signed by a forger"
 )
 
+KEY_NOT_INSIDE = (
+    "KUNCI TANDA TANGAN PELAPOR DI SERVER BUKAN KUNCI DI DALAM LAPORAN TERENKRIPSI: data kasus "
+    "di server telah diganti; laporan dan pesan pelapor tidak dapat diverifikasi / THE "
+    "REPORTER'S SIGNING KEY ON THE SERVER IS NOT THE ONE INSIDE THE ENCRYPTED REPORT: the case's "
+    "data on the server was replaced; the report and the reporter's messages cannot be verified"
+)
+REPLY_NOT_INSIDE = (
+    "KUNCI BALASAN DI SERVER BUKAN KUNCI DI DALAM LAPORAN TERENKRIPSI: tidak ada balasan yang "
+    "dienkripsi kepadanya / THE REPLY KEY ON THE SERVER IS NOT THE ONE INSIDE THE ENCRYPTED "
+    "REPORT: no reply is encrypted to it"
+)
+NOT_INSIDE = (
+    "Laporan ini tidak memuat kunci pelapor dan kunci balasan di dalamnya (dikirim sebelum "
+    "ADR 0050): kunci dari server hanya dibandingkan dengan yang pertama kali dilihat alat ini "
+    "/ This report does not carry the reporter's key and reply key inside (sent before ADR "
+    "0050): the server's keys are only compared with those this tool saw first"
+)
+
 MESSAGE_FORGED = (
     "Pesan ini tidak ditandatangani dengan kunci pelapor untuk kasus dan nomor ini: mungkin "
     "dibuat atau dipindahkan di server, tidak ditampilkan / This message is not signed with the "
     "reporter's key for this case and number: it may have been made or moved on the server, "
     "not shown"
 )
+
+
+@dataclass(frozen=True)
+class InsideKeys:
+    """The reporter's signing key (hex) and reply key as the encrypted report carries them
+    (`ReportDocument.reporter_key`, `.reply_recipient`): the reporter's client wrote them, the
+    server cannot change them."""
+
+    reporter_key: str
+    reply_recipient: str
 
 
 @dataclass(frozen=True)
@@ -102,18 +136,28 @@ class CaseCheck:
     reply_problem: str | None  # why a reply key that is there may not be used
     pin: Pin  # what to remember of the case (the caller stores it)
     key_changed: bool = False  # the reporter key is not the one this tool saw first
+    key_not_inside: bool = False  # the reporter key is not the one inside the report
+    keys_inside: bool = True  # False: a report from before ADR 0050 (keys from the server only)
 
     @property
     def problems(self) -> list[str]:
         found = [REPORT_PROBLEMS[self.verdict]] if self.verdict in REPORT_PROBLEMS else []
         found += [KEY_CHANGED] if self.key_changed else []
+        found += [KEY_NOT_INSIDE] if self.key_not_inside else []
+        found += [NOT_INSIDE] if self.verdict is Verdict.SIGNED and not self.keys_inside else []
         return found + ([self.reply_problem] if self.reply_problem else [])
+
+    @property
+    def key_untrusted(self) -> bool:
+        """Whether the server's reporter key verifies nothing: not the one this tool first
+        saw, or not the one inside the report."""
+        return self.key_changed or self.key_not_inside
 
     @property
     def messages_need_a_key(self) -> bool:
         """Whether every reporter message is refused: the case's key was stripped, or is not
-        the one this tool first saw (nothing left can verify them)."""
-        return self.verdict is Verdict.STRIPPED or self.key_changed
+        the reporter's (nothing left can verify them)."""
+        return self.verdict is Verdict.STRIPPED or self.key_untrusted
 
 
 def _bytes(text: str | None) -> bytes | None:
@@ -174,14 +218,58 @@ def check_case(
     received: str,
     since: date | None,
     pin: Pin | None,
+    inside: InsideKeys | None = None,
 ) -> CaseCheck:
-    """The report's verdict and the reply key the team may use, with what to pin."""
+    """The report's verdict and the reply key the team may use, with what to pin. `inside`:
+    the keys the decrypted report carries (None: a report from before ADR 0050)."""
+    checked_case = _check_case(
+        case, reporter, report_sha256, reply_recipient, received, since, pin, inside
+    )
+    if inside is None:
+        return replace(checked_case, keys_inside=False)
+    if reporter is not None and reporter.key != inside.reporter_key:
+        # reply.json re-signed with a key that is not the reporter's (R1): nothing it signs counts
+        kept = replace(checked_case.pin, reply=pin.reply if pin is not None else None)
+        kept = replace(kept, key=pin.key if pin is not None else None)
+        problem = (
+            REPLY_NOT_INSIDE if reply_recipient != inside.reply_recipient else REPLY_NOT_COVERED
+        )
+        return CaseCheck(
+            Verdict.FORGED, None, problem, kept, checked_case.key_changed, key_not_inside=True
+        )
+    if reply_recipient != inside.reply_recipient:
+        kept = replace(checked_case.pin, reply=pin.reply if pin is not None else None)
+        verdict = (
+            checked_case.verdict if checked_case.verdict is not Verdict.SIGNED else Verdict.FORGED
+        )
+        return replace(
+            checked_case,
+            verdict=verdict,
+            reply_recipient=None,
+            reply_problem=REPLY_NOT_INSIDE,
+            pin=kept,
+        )
+    return checked_case
+
+
+def _check_case(
+    case: str,
+    reporter: ReporterOut | None,
+    report_sha256: str,
+    reply_recipient: str | None,
+    received: str,
+    since: date | None,
+    pin: Pin | None,
+    inside: InsideKeys | None,
+) -> CaseCheck:
+    """`check_case` from the server's keys and the pins; a report that carries keys must be
+    signed."""
     verdict = report_verdict(
         case,
         reporter,
         report_sha256,
         reply_recipient,
-        required=must_be_signed(received, since, pin),
+        required=inside is not None or must_be_signed(received, since, pin),
     )
     first = pin.reply if pin is not None and pin.reply is not None else reply_recipient
     first_key = pin.key if pin is not None else None

@@ -35,7 +35,7 @@ from peluit.core.ids import case_reference, is_case_id
 from peluit.core.report import FileEntry
 from peluit.keys import KeyFile
 
-from . import answers, attach, authenticity, compose, content, rekey
+from . import answers, attach, authenticity, compose, content, rekey, team_check
 from .attachments import decrypt_attachment
 from .client import ReviewClient
 from .content import Message
@@ -178,7 +178,7 @@ class ReviewDesk:
         report = self.report(case) if "report.age" in objects else None
         check = self.authenticity(case, view) if report is not None else None
         required = check is not None and check.messages_need_a_key
-        reporter = None if check is not None and check.key_changed else view.reporter
+        reporter = None if check is not None and check.key_untrusted else view.reporter
         row = self._row(view, view.thread)
         thread = sorted(
             (found[0], found[1], key) for key in objects if (found := content.thread_key(key))
@@ -199,6 +199,16 @@ class ReviewDesk:
             )
             for m in fetched
         ]
+        placed = {
+            m.key: team_check.Placed(
+                m.seq, m.sender, m.on, signatures.get(m.seq), hashes.get((case, m.key))
+            )
+            for m in messages
+        }
+        version_2 = view.reporter is not None and view.reporter.statement >= 2
+        messages = team_check.check_thread(
+            self.config, case, messages, placed, received=view.received, version_2=version_2
+        )
         report_files = report.document.files if report and report.document else []
         joined = content.assemble(report_files, messages, answers.additions(view))
         joined.problems[:0] = check.problems if check is not None else []
@@ -225,7 +235,16 @@ class ReviewDesk:
         """The reporter side of `case` as this tool sees it (review/authenticity.py): the
         report's verdict and the reply key the team may encrypt to, checked against what this
         tool saw before (review/pins.py), which it then remembers."""
-        self.report(case)  # fetched once per desk; its SHA-256 is what the signature covers
+        # fetched once per desk; its SHA-256 is what the signature covers, and it carries the
+        # reporter's keys (ADR 0050)
+        document = self.report(case).document
+        inside = (
+            authenticity.InsideKeys(document.reporter_key, document.reply_recipient)
+            if document is not None
+            and document.reporter_key is not None
+            and document.reply_recipient is not None
+            else None
+        )
         with self._lock:
             report_sha256 = self._sha256[(case, "report.age")]
         pin = self._pins.get(case)
@@ -237,6 +256,7 @@ class ReviewDesk:
             view.received,
             self.config.organisation.reporter_signatures_since,
             pin,
+            inside,
         )
         if check.pin != pin:
             self._pins.remember(case, check.pin)

@@ -19,10 +19,12 @@ import pytest
 from playwright.sync_api import Browser, Dialog, FloatRect, Page, Route, expect
 
 from peluit import age
+from peluit.api.review_models import ReporterOut
 from peluit.core import padding, reporter_signature
 from peluit.core.dates import add_working_days
 from peluit.core.receipt import ReceiptCode
 from peluit.core.report import IdentityDocument, ReportDocument
+from peluit.review import authenticity
 from tests.e2e.conftest import Served, Watched, watch
 from tests.e2e.test_accessibility import axe_source
 
@@ -139,6 +141,44 @@ def test_a_report_typed_in_chromium_is_readable_only_by_the_right_people(
     older = reporter_signature.report_statement(sealed_report, sealed_identity)
     assert not reporter_signature.verify(key, signature, older)
     assert reply["reply_recipient"] == code.reply_identity().recipient().encode()
+    # The keys inside the encrypted report (ADR 0050), as the browser wrote them: the review
+    # tool's check takes the real case, and refuses a reply.json re-signed with a forger's key.
+    assert (report.reporter_key, report.reply_recipient) == (key.hex(), reply["reply_recipient"])
+    assert report.reporter_key is not None
+    assert report.reply_recipient is not None
+    inside = authenticity.InsideKeys(report.reporter_key, report.reply_recipient)
+    reporter = ReporterOut.model_validate(
+        {
+            "key": reply["reporter_key"],
+            **{k: reply[k] for k in ("report_signature", "identity_sha256", "statement")},
+        }
+    )
+    sha = hashlib.sha256(sealed_report).hexdigest()
+    day = "2026-12-06"
+    found = authenticity.check_case(
+        case, reporter, sha, reply["reply_recipient"], day, None, None, inside
+    )
+    assert (found.verdict, found.reply_recipient, found.problems) == (
+        authenticity.Verdict.SIGNED,
+        report.reply_recipient,
+        [],
+    )
+    forger = ReceiptCode.generate()
+    forged_reply = forger.reply_identity().recipient().encode()
+    forged_statement = reporter_signature.finalize_statement(
+        case, sealed_report, sealed_identity, forged_reply
+    )
+    resigned = reporter.model_copy(
+        update={
+            "key": reporter_signature.public_key(forger.signing_seed()).hex(),
+            "report_signature": reporter_signature.sign(
+                forger.signing_seed(), forged_statement
+            ).hex(),
+        }
+    )
+    refused = authenticity.check_case(case, resigned, sha, forged_reply, day, None, None, inside)
+    assert (refused.verdict, refused.reply_recipient) == (authenticity.Verdict.FORGED, None)
+    assert authenticity.KEY_NOT_INSIDE in refused.problems
     identity = IdentityDocument.model_validate_json(age.decrypt(sealed_identity, custodian))
     assert identity.fields["reporter_name"] == "Siti Aminah"
     with pytest.raises(age.NoMatchError):

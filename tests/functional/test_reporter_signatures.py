@@ -18,6 +18,7 @@ import pytest
 from peluit import age
 from peluit.cli import cases_text
 from peluit.client.channels import ChannelsDocument
+from peluit.client.errors import ApiError
 from peluit.client.followup import FollowupSession
 from peluit.client.submit import SubmitRequest, submit
 from peluit.config.demo import DEMO_PASSPHRASE, demo_key_path
@@ -26,9 +27,11 @@ from peluit.core.receipt import ReceiptCode
 from peluit.keys import open_key_file
 from peluit.review.authenticity import (
     KEY_CHANGED,
+    KEY_NOT_INSIDE,
     MESSAGE_FORGED,
+    NOT_INSIDE,
     REPLY_CHANGED,
-    REPLY_NOT_COVERED,
+    REPLY_NOT_INSIDE,
     REPORT_PROBLEMS,
     Verdict,
 )
@@ -218,14 +221,14 @@ def test_a_reply_key_swapped_on_the_server_is_refused_and_nothing_is_encrypted_t
     desk = _desk(served)
     found = desk.open_case(case)
     assert (found.signature, found.reply_recipient) == (Verdict.FORGED, None)
-    assert REPLY_NOT_COVERED in found.problems
-    with pytest.raises(ReviewInputError, match="not covered by a valid reporter signature"):
+    assert REPLY_NOT_INSIDE in found.problems  # the report carries the reporter's (ADR 0050)
+    with pytest.raises(ReviewInputError, match="REPLY KEY ON THE SERVER IS NOT THE ONE INSIDE"):
         desk.reply(case, "Mohon kirim dokumen aslinya.")
-    with pytest.raises(ReviewInputError, match="Kunci balasan tidak tercakup"):
+    with pytest.raises(ReviewInputError, match="KUNCI BALASAN DI SERVER BUKAN"):
         desk.change_status(case, "ditelaah", "mulai", None, tell_reporter="Kami mulai menelaah.")
     assert _team_messages(served, case) == []
     page = _console_page(rina, case)
-    assert "Kunci balasan tidak tercakup tanda tangan pelapor" in page
+    assert "KUNCI BALASAN DI SERVER BUKAN KUNCI DI DALAM LAPORAN TERENKRIPSI" in page
     assert f'action="/cases/{case}/reply"' not in page  # no reply form to fill
     fresh = _file(served)[0]
     assert f'action="/cases/{fresh}/reply"' in _console_page(rina, fresh)  # a signed case has one
@@ -251,8 +254,9 @@ def test_a_signing_key_stripped_from_a_signed_era_case_is_forged_not_older(
     # this reviewer's tool saw the case signed before: the same, without the configuration
     by_pin = _desk(served, pins).open_case(case)
     assert by_pin.signature == Verdict.STRIPPED
-    # neither: the limit ADR 0042 names (a tool that never saw it, no cut-over day)
-    assert _desk(served).open_case(case).signature == Verdict.OLDER
+    # neither: the report itself carries the key (ADR 0050), which closes the limit ADR 0042
+    # named (a tool that never saw the case, no cut-over day)
+    assert _desk(served).open_case(case).signature == Verdict.STRIPPED
 
 
 def test_a_signed_message_moved_to_another_case_is_refused(served: DemoServer) -> None:
@@ -317,9 +321,9 @@ def test_peluit_followup_signs_again_when_a_team_reply_takes_its_number(
     case, receipt = _file(served)  # the reporter's first message is number 1
     session = FollowupSession(served.base, receipt, channels=_channels(served))
     asked = session._position
-    positions: list[tuple[str, int | None]] = []
+    positions: list[tuple[str, int]] = []
 
-    def a_reply_lands_meanwhile() -> tuple[str, int | None]:
+    def a_reply_lands_meanwhile() -> tuple[str, int]:
         position = asked()
         if not positions:  # between asking for the number and posting, the team writes
             _desk(served).reply(case, "Pertanyaan yang menyela.")
@@ -375,5 +379,90 @@ def test_a_case_re_signed_on_the_server_with_a_forgers_key_is_refused_where_seen
     with pytest.raises(ReviewInputError, match="not covered by a valid reporter signature"):
         desk.reply(case, "Benarkah dicabut?")
     assert _team_messages(served, case) == []
-    # the limit ADR 0042 names: a tool that never saw the case takes the forger's key
-    assert _desk(served).open_case(case).signature == Verdict.SIGNED
+    # the limit ADR 0042 names: a tool that never saw the case takes the forger's key (the
+    # whole report replaced; ADR 0050 names it), and says it cannot compare the keys
+    first_sight = _desk(served).open_case(case)
+    assert first_sight.signature == Verdict.SIGNED
+    assert NOT_INSIDE in first_sight.problems
+
+
+# -- the reporter's keys inside the encrypted report (ADR 0050; outside review R1) -------------
+
+
+def test_a_reply_json_re_signed_over_the_genuine_report_is_refused_at_first_sight(
+    served: DemoServer, rina: ConsoleUnderTest
+) -> None:
+    """The server keeps the reporter's report.age and writes its own signing key, a valid
+    signature of that key over the real report and case, and its own reply key: no pin can
+    catch it (no tool saw the case), the keys inside the report do."""
+    case, _ = _file(served)
+    report = _object(served, f"cases/{case}/report.age").read_bytes()  # untouched
+    entry = json.loads(_object(served, f"cases/{case}/reply.json").read_bytes())
+    forger = ReceiptCode.generate()
+    reply = forger.reply_identity().recipient().encode()
+    statement = reporter_signature.finalize_statement(
+        case, report, None, reply
+    )  # the real report's hash, the real case: it verifies with the forger's key
+    assert entry["identity_sha256"] is None
+    _rewrite_reply_json(
+        served,
+        case,
+        reply_recipient=reply,
+        reporter_key=reporter_signature.public_key(forger.signing_seed()).hex(),
+        report_signature=reporter_signature.sign(forger.signing_seed(), statement).hex(),
+    )
+
+    desk = _desk(served, MemoryPins())  # first sight: nothing pinned
+    found = desk.open_case(case)
+    assert (found.signature, found.reply_recipient) == (Verdict.FORGED, None)
+    assert KEY_NOT_INSIDE in found.problems
+    assert REPLY_NOT_INSIDE in found.problems
+    [message] = found.messages  # the reporter's genuine one: the forger's key vouches for nothing
+    assert (message.text, message.problem) == (None, MESSAGE_FORGED)
+    with pytest.raises(ReviewInputError, match="NOT THE ONE INSIDE THE ENCRYPTED REPORT"):
+        desk.reply(case, "Terima kasih, kami sudah memeriksa dokumen Anda.")
+    with pytest.raises(ReviewInputError, match="KUNCI BALASAN DI SERVER BUKAN"):
+        desk.change_status(case, "ditelaah", "mulai", None, tell_reporter="Kami mulai menelaah.")
+    assert _team_messages(served, case) == []  # nothing was encrypted to the forger's key
+    assert "THE REPORTER'S SIGNING KEY ON THE SERVER IS NOT THE ONE INSIDE" in cases_text.case(
+        served.config, found
+    )
+    page = _console_page(rina, case)
+    assert "KUNCI TANDA TANGAN PELAPOR DI SERVER BUKAN KUNCI DI DALAM LAPORAN" in page
+    assert f'action="/cases/{case}/reply"' not in page
+    assert _export_state(served, case)["reporter_signature"] == "bad_signature"
+
+
+def test_the_report_peluit_submit_files_carries_the_keys_it_finalized_with(
+    served: DemoServer,
+) -> None:
+    case, receipt = _file(served)
+    found = _desk(served).open_case(case)
+    assert found.report is not None
+    assert found.report.document is not None
+    code = ReceiptCode.parse(receipt)
+    document = found.report.document
+    assert document.reporter_key == reporter_signature.public_key(code.signing_seed()).hex()
+    assert document.reply_recipient == code.reply_identity().recipient().encode()
+    assert found.reply_recipient == document.reply_recipient
+    assert NOT_INSIDE not in found.problems
+
+
+def test_peluit_followup_refuses_to_sign_when_the_server_leaves_out_the_number(
+    served: DemoServer,
+) -> None:
+    case, receipt = _file(served)
+    session = FollowupSession(served.base, receipt, channels=_channels(served))
+    post = session._client.post_json
+
+    def without_next_seq(path: str, body: object) -> object:
+        answer = post(path, body)
+        if path == "/followup/status" and isinstance(answer, dict):
+            answer.pop("next_seq", None)  # a server that would take an unnumbered signature
+        return answer
+
+    session._client.post_json = without_next_seq  # type: ignore[method-assign]
+    with pytest.raises(ApiError, match="no_thread_position") as refused:
+        session.send("Pesan yang tidak boleh ditandatangani tanpa nomor.")
+    assert refused.value.messages["id"].startswith("Server tidak menyebutkan nomor")
+    assert [m.seq for m in _desk(served).open_case(case).messages] == [1]  # nothing stored

@@ -14,7 +14,7 @@ import pytest
 
 from peluit import age
 from peluit.client.channels import ChannelsDocument
-from peluit.client.errors import SubmitError
+from peluit.client.errors import ApiError, SubmitError
 from peluit.client.followup import FollowupSession, ReceiptError
 from peluit.client.http import Response, Transport
 from peluit.core.receipt import ReceiptCode
@@ -55,10 +55,13 @@ def _channels() -> ChannelsDocument:
 class FakeApi(Transport):
     """Answers the follow-up endpoints; records every request."""
 
-    def __init__(self, code: ReceiptCode, thread: list[dict[str, object]]) -> None:
+    def __init__(
+        self, code: ReceiptCode, thread: list[dict[str, object]], numbered: bool = True
+    ) -> None:
         super().__init__()
         self.code = code
         self.thread = thread
+        self.numbered = numbered  # False: a status answer without next_seq
         self.sent: list[tuple[str, bytes]] = []
 
     def send(
@@ -84,7 +87,7 @@ class FakeApi(Transport):
                 "since": "2026-12-01",
                 "messages": self.thread,
                 "more": False,
-            }
+            } | ({"next_seq": len(self.thread) + 1} if self.numbered else {})
             return Response(200, json.dumps(answer).encode())
         if path == "/api/v1/followup/messages":
             self.thread.append(
@@ -153,6 +156,16 @@ def test_a_message_is_a_peluit_message_sealed_for_the_team_and_not_the_reply_key
         )
     with pytest.raises(age.NoMatchError):
         age.decrypt(sealed, [code.reply_identity()])
+
+
+def test_a_message_is_not_signed_when_the_status_leaves_out_the_next_number() -> None:
+    code = ReceiptCode.generate()
+    api = FakeApi(code, [], numbered=False)
+    with pytest.raises(ApiError, match="no_thread_position") as refused:
+        FollowupSession(SERVER, str(code), api, _channels()).send("Ada, di kantor camat.")
+    assert "tidak dapat ditandatangani" in refused.value.messages["id"]
+    assert {urlsplit(url).path for url, _ in api.sent} == {"/api/v1/followup/status"}
+    assert api.thread == []  # nothing posted, with the older statement or any other
 
 
 def test_a_typo_or_an_empty_message_is_refused_before_any_request() -> None:

@@ -8,16 +8,23 @@ import hashlib
 from datetime import date
 
 import pytest
+from pydantic import ValidationError
 
 from peluit.api.review_models import ReporterOut
 from peluit.core import reporter_signature as rs
 from peluit.core.ids import case_id
 from peluit.core.receipt import ReceiptCode
+from peluit.core.report import ReportDocument
 from peluit.review.authenticity import (
     KEY_CHANGED,
+    KEY_NOT_INSIDE,
     MESSAGE_FORGED,
+    NOT_INSIDE,
     REPLY_CHANGED,
     REPLY_NOT_COVERED,
+    REPLY_NOT_INSIDE,
+    REPORT_PROBLEMS,
+    InsideKeys,
     Verdict,
     check_case,
     checked,
@@ -36,6 +43,7 @@ OTHER_REPLY = ReceiptCode(bytes(16)).reply_identity().recipient().encode()
 CASE = case_id("00112233445566778899aabbccddeeff")
 OTHER_CASE = case_id("ff" * 16)
 REPORT_SHA = hashlib.sha256(b"report").hexdigest()
+INSIDE = InsideKeys(rs.public_key(SEED).hex(), REPLY)  # what the reporter's report carries
 
 
 def _reporter(report: bytes, identity: bytes | None = None, seed: bytes = SEED) -> ReporterOut:
@@ -152,8 +160,15 @@ def test_a_version_2_report_binds_its_case_and_reply_key() -> None:
 
 
 def test_only_a_reply_key_the_signature_covers_may_be_used() -> None:
-    signed = check_case(CASE, _reporter_v2(), REPORT_SHA, REPLY, "2026-12-06", None, None)
+    signed = check_case(CASE, _reporter_v2(), REPORT_SHA, REPLY, "2026-12-06", None, None, INSIDE)
     assert (signed.verdict, signed.reply_recipient, signed.problems) == (Verdict.SIGNED, REPLY, [])
+    # a report from before ADR 0050 carries no keys: still usable, and the case says so
+    older = check_case(CASE, _reporter_v2(), REPORT_SHA, REPLY, "2026-12-06", None, None)
+    assert (older.verdict, older.reply_recipient, older.problems) == (
+        Verdict.SIGNED,
+        REPLY,
+        [NOT_INSIDE],
+    )
     swapped = check_case(CASE, _reporter_v2(), REPORT_SHA, OTHER_REPLY, "2026-12-06", None, None)
     assert (swapped.verdict, swapped.reply_recipient) == (Verdict.FORGED, None)
     assert swapped.reply_problem == REPLY_NOT_COVERED
@@ -251,3 +266,76 @@ def test_a_case_re_signed_with_another_key_is_forged_and_its_messages_refused() 
         CASE, _reporter_v2(seed=forger), REPORT_SHA, REPLY, "2026-12-06", None, None
     )
     assert a_bad_signature_pins_no_key.pin.key is None
+
+
+def test_keys_that_are_not_the_ones_inside_the_report_are_refused_at_first_sight() -> None:
+    """Outside review R1: the server keeps the genuine report and re-signs it, its case and a
+    reply key of its own with a key of its own. The signature verifies; the keys inside the
+    decrypted report do not match, and no pin is needed to tell."""
+    forger = ReceiptCode(bytes(16)).signing_seed()
+    resigned = _reporter_v2(reply=OTHER_REPLY, seed=forger).model_copy(
+        update={"key": rs.public_key(forger).hex()}
+    )
+    assert report_verdict(CASE, resigned, REPORT_SHA, OTHER_REPLY) is Verdict.SIGNED
+    found = check_case(CASE, resigned, REPORT_SHA, OTHER_REPLY, "2026-12-06", None, None, INSIDE)
+    assert (found.verdict, found.reply_recipient) == (Verdict.FORGED, None)
+    assert (found.key_not_inside, found.key_untrusted, found.messages_need_a_key) == (
+        True,
+        True,
+        True,
+    )
+    assert found.problems == [REPORT_PROBLEMS[Verdict.FORGED], KEY_NOT_INSIDE, REPLY_NOT_INSIDE]
+    assert found.pin.key is None  # the forger's key is not remembered
+    assert found.pin.reply is None
+    # the forger's key with the reporter's reply key: the key alone is refused
+    same_reply = _reporter_v2(seed=forger).model_copy(update={"key": rs.public_key(forger).hex()})
+    keyed = check_case(CASE, same_reply, REPORT_SHA, REPLY, "2026-12-06", None, None, INSIDE)
+    assert (keyed.verdict, keyed.reply_recipient, keyed.reply_problem) == (
+        Verdict.FORGED,
+        None,
+        REPLY_NOT_COVERED,
+    )
+    assert keyed.key_not_inside
+
+
+def test_a_reply_key_that_is_not_the_one_inside_the_report_is_never_used() -> None:
+    swapped = check_case(
+        CASE, _reporter_v2(), REPORT_SHA, OTHER_REPLY, "2026-12-06", None, None, INSIDE
+    )
+    assert (swapped.verdict, swapped.reply_recipient) == (Verdict.FORGED, None)
+    assert swapped.reply_problem == REPLY_NOT_INSIDE
+    assert swapped.pin.reply is None
+    withheld = check_case(CASE, _reporter_v2(), REPORT_SHA, None, "2026-12-06", None, None, INSIDE)
+    assert (withheld.reply_recipient, withheld.reply_problem) == (None, REPLY_NOT_INSIDE)
+
+
+def test_a_report_that_carries_a_key_makes_a_stripped_case_forged_without_pin_or_day() -> None:
+    stripped = check_case(CASE, None, REPORT_SHA, REPLY, "2020-01-01", None, None, INSIDE)
+    assert (stripped.verdict, stripped.reply_recipient) == (Verdict.STRIPPED, None)
+    assert stripped.messages_need_a_key
+    # the same case from a report without keys is an older one, as before ADR 0050
+    older = check_case(CASE, None, REPORT_SHA, REPLY, "2020-01-01", None, None)
+    assert (older.verdict, older.reply_recipient) == (Verdict.OLDER, REPLY)
+
+
+def test_a_report_document_carries_both_keys_or_neither() -> None:
+    base = {
+        "format": "peluit-report/1",
+        "channel": "pengaduan",
+        "lang": "id",
+        "answers": {},
+        "identity_choice": "anonymous",
+    }
+    keyed = ReportDocument.model_validate(
+        base | {"reporter_key": rs.public_key(SEED).hex(), "reply_recipient": REPLY}
+    )
+    assert (keyed.reporter_key, keyed.reply_recipient) == (rs.public_key(SEED).hex(), REPLY)
+    assert ReportDocument.model_validate(base).reporter_key is None  # a report from before
+    with pytest.raises(ValidationError, match="given together"):
+        ReportDocument.model_validate(base | {"reporter_key": rs.public_key(SEED).hex()})
+    with pytest.raises(ValidationError):
+        ReportDocument.model_validate(base | {"reporter_key": "AB", "reply_recipient": REPLY})
+    with pytest.raises(ValidationError):
+        ReportDocument.model_validate(
+            base | {"reporter_key": rs.public_key(SEED).hex(), "reply_recipient": "age1 two"}
+        )
