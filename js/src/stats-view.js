@@ -3,7 +3,8 @@
 // stats.js turns it into DOM nodes with textContent only (no HTML from the document).
 
 /**
- * @typedef {number | string} Count  a count: a number (0 or at least 5), "<5" or "≥5"
+ * @typedef {number | string} Count  a count: a number (0 or at least 5), "<5" (1 to 4) or "≥5"
+ * @typedef {Record<string, Count> | null} Breakdown  null: withheld (docs/adr/0050)
  * @typedef {{ id: string, en: string }} Words
  * @typedef {{ decided: Count, on_time_percent: number | null }} DeadlineDoc
  * @typedef {{
@@ -15,11 +16,11 @@
  *   channels: string[],
  *   counts: {
  *     cases: Count,
- *     by_channel: Record<string, Count>,
- *     by_status: Record<string, Count>,
- *     by_month: Record<string, Count>,
- *     by_area: Record<string, Count>,
- *     forwarded_to: Record<string, Count>,
+ *     by_channel: Breakdown,
+ *     by_status: Breakdown,
+ *     by_month: Breakdown,
+ *     by_area: Breakdown,
+ *     forwarded_to: Breakdown,
  *     overdue: Count,
  *   },
  *   acknowledgement: DeadlineDoc,
@@ -63,9 +64,13 @@ const WORDS = {
   count: { id: "Jumlah", en: "Number" },
   start: { id: "awal", en: "the start" },
   none: { id: "—", en: "—" },
+  withheld: {
+    id: "Tidak ditampilkan: angka yang disembunyikan di sini dapat dihitung dari jumlah seluruhnya",
+    en: "Not shown: the hidden numbers here could be worked out from the total",
+  },
   note: {
-    id: "Angka di bawah 5 ditampilkan sebagai “<5” agar tidak ada pelapor yang dapat dikenali; “≥5” menyembunyikan angka lain agar yang kecil tidak dapat dihitung. Laporan uji tidak dihitung. Ditandatangani oleh {signer} dari tim penelaah; siapa pun dapat memeriksanya dengan perintah peluit stats verify.",
-    en: "Numbers under 5 are shown as “<5” so that no reporter can be recognised; “≥5” hides another number so that a small one cannot be worked out. Test reports are not counted. Signed by {signer} of the review team; anyone can check it with the command peluit stats verify.",
+    id: "Angka di bawah 5 ditampilkan sebagai “<5” agar tidak ada pelapor yang dapat dikenali; “≥5” menyembunyikan angka lain agar yang kecil tidak dapat dihitung dari jumlah seluruhnya. Statistik mencakup satu bulan, triwulan, atau tahun penuh yang sudah berakhir. Laporan uji tidak dihitung. Ditandatangani oleh {signer} dari tim penelaah; siapa pun dapat memeriksanya dengan perintah peluit stats verify.",
+    en: "Numbers under 5 are shown as “<5” so that no reporter can be recognised; “≥5” hides another number so that a small one cannot be worked out from the total. Statistics cover one whole month, quarter or year that has ended. Test reports are not counted. Signed by {signer} of the review team; anyone can check it with the command peluit stats verify.",
   },
 };
 
@@ -143,12 +148,13 @@ function rows(entries, name) {
 export function statsView(doc, lang) {
   const w = (/** @type {string} */ key) => WORDS[key][lang];
   const labels = doc.labels;
-  /** @type {(caption: string, entries: [string, Count][], name: (key: string) => string) => Table} */
+  /** @type {(caption: string, entries: [string, Count][] | null, name: (key: string) => string) => Table} */
   const table = (caption, entries, name) => ({
     caption,
     head: [w("group"), w("count")],
-    rows: rows(entries, name),
+    rows: entries === null ? [[w("withheld"), w("none")]] : rows(entries, name),
   });
+  const c = doc.counts;
   const percent = (/** @type {DeadlineDoc} */ d) => number(d.on_time_percent, lang, " %");
   return {
     title: `${w("title")} — ${doc.organisation[lang]}`,
@@ -167,11 +173,11 @@ export function statsView(doc, lang) {
       ],
     },
     tables: [
-      table(w("byChannel"), ordered(doc.counts.by_channel), (k) => say(labels.channels[k], lang, k)),
-      table(w("byStatus"), ordered(doc.counts.by_status, true), (k) => say(labels.statuses[k], lang, k)),
-      table(w("byMonth"), Object.entries(doc.counts.by_month), (k) => k),
-      table(w("byArea"), ordered(doc.counts.by_area), (k) => say(labels.areas[k], lang, k)),
-      table(w("forwarded"), ordered(doc.counts.forwarded_to), (k) => say(TARGETS[k], lang, k)),
+      table(w("byChannel"), c.by_channel && ordered(c.by_channel), (k) => say(labels.channels[k], lang, k)),
+      table(w("byStatus"), c.by_status && ordered(c.by_status, true), (k) => say(labels.statuses[k], lang, k)),
+      table(w("byMonth"), c.by_month && Object.entries(c.by_month), (k) => k),
+      table(w("byArea"), c.by_area && ordered(c.by_area), (k) => say(labels.areas[k], lang, k)),
+      table(w("forwarded"), c.forwarded_to && ordered(c.forwarded_to), (k) => say(TARGETS[k], lang, k)),
     ],
     note: w("note").replace("{signer}", doc.signer),
   };

@@ -44,6 +44,16 @@ describe("the public statistics page's view", () => {
     assert.match(view.note, /Signed by rina/);
   });
 
+  it("says a withheld breakdown is not shown instead of showing an empty table", () => {
+    const counts = { ...DOC.counts, by_area: null, forwarded_to: null };
+    const view = statsView({ ...DOC, counts }, "id");
+    assert.equal(view.tables[3].rows.length, 1);
+    assert.match(view.tables[3].rows[0][0], /^Tidak ditampilkan/);
+    assert.equal(view.tables[3].rows[0][1], "—");
+    assert.match(statsView({ ...DOC, counts }, "en").tables[4].rows[0][0], /^Not shown/);
+    assert.deepEqual(view.tables[0].rows, [["Pengaduan", "212"]]);
+  });
+
   it("writes Indonesian decimals with a comma and an open start as 'awal'", () => {
     const view = statsView(DOC, "id");
     assert.deepEqual(view.summary.rows[0], ["Periode (tanggal diterima)", "awal – 2026-11-30"]);
