@@ -185,8 +185,9 @@ class ThreadEntryOut(_Body):
     on: str | None = Field(description="YYYY-MM-DD in the organisation's time zone; null: older")
     signature: str | None = Field(
         default=None,
-        description="the reporter's Ed25519 signature over the message (hex, from its claim); "
-        "null: not signed",
+        description="the Ed25519 signature over the message from its claim (hex): the "
+        "reporter's, or for a team message its writer's (docs/format.md, The team's "
+        "signatures); null: not signed",
     )
 
     @classmethod

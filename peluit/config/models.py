@@ -39,6 +39,10 @@ class Organisation(_Strict):
     # tool treats a case received on or after it without a reporter signing key as forged (a
     # server stripped the key), not as an older case. Set it for every new installation.
     reporter_signatures_since: date | None = None
+    # The first day every reviewer's tool signed the team's messages (docs/adr/0040, 0052): the
+    # review tool refuses an unsigned team message numbered on or after it, or in a case received
+    # on or after it. Unset: `reporter_signatures_since` (the same release began both).
+    team_signatures_since: date | None = None
 
     @field_validator("timezone")
     @classmethod

@@ -202,11 +202,11 @@ class ReviewService:
         )
 
     def _thread_entries(self, case: str) -> list[ThreadEntry]:
+        """Each message's number, sender, day and signature (the reporter's or, for a team
+        message, its writer's) from its claim: one read per claim. The tools verify them."""
         listed = thread.messages(self._store, case)
-        days = thread.days(self._store, case, [m.seq for m in listed])
-        ours = [m.seq for m in listed if m.from_reporter]
-        signed = thread.signatures(self._store, case, ours)
-        return [ThreadEntry(m.seq, m.sender, days[m.seq], signed.get(m.seq)) for m in listed]
+        claims = {m.seq: thread.day_and_signature(self._store, case, m.seq) for m in listed}
+        return [ThreadEntry(m.seq, m.sender, *claims[m.seq]) for m in listed]
 
     def read_object(self, actor: Actor, case: str, key: str) -> bytes:
         """The bytes of one object of a case (ciphertext), if the actor may read it."""

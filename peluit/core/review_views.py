@@ -58,7 +58,7 @@ class ThreadEntry:
     seq: int
     sender: str
     on: str | None
-    signature: str | None = None  # the reporter's, from the message's claim (hex)
+    signature: str | None = None  # the reporter's or the writing reviewer's, from the claim (hex)
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from peluit.core.ids import case_reference, is_case_id
 from peluit.core.report import FileEntry
 from peluit.keys import KeyFile
 
-from . import answers, attach, authenticity, compose, content, rekey
+from . import answers, attach, authenticity, compose, content, rekey, team_check
 from .attachments import decrypt_attachment
 from .client import ReviewClient
 from .content import Message
@@ -199,6 +199,16 @@ class ReviewDesk:
             )
             for m in fetched
         ]
+        placed = {
+            m.key: team_check.Placed(
+                m.seq, m.sender, m.on, signatures.get(m.seq), hashes.get((case, m.key))
+            )
+            for m in messages
+        }
+        version_2 = view.reporter is not None and view.reporter.statement >= 2
+        messages = team_check.check_thread(
+            self.config, case, messages, placed, received=view.received, version_2=version_2
+        )
         report_files = report.document.files if report and report.document else []
         joined = content.assemble(report_files, messages, answers.additions(view))
         joined.problems[:0] = check.problems if check is not None else []
