@@ -1,13 +1,17 @@
 """`peluit verify-site`: check the public site from outside, as KPK's monitor does.
 
-    peluit verify-site URL [--trust FILE] [--state DIR] [--watch SECONDS] [--rounds N]
+    peluit verify-site URL [--trust FILE] [--state DIR] [--max-age DAYS] [--watch SECONDS]
+                           [--rounds N]
 
 Fetches the signed release (`/.well-known/peluit/release.json`) and the release log
 (`/log/`), checks the release signers' threshold, the log key's signature, the witnesses'
 cosignatures (keys and thresholds from the trust file, docs/format.md#the-trust-file), the
 release's inclusion in the log and the log's consistency with the checkpoint seen last (kept
 in --state); then every served file, response header and channel recipient against the
-release. One line per finding (`FAIL <check> <what>: …`), then what held (`ok …`); exit 0
+release, as the verifier and as a browser asks, at every address browsers load (ADR 0053);
+the served release must be the log's newest, and the newest witness cosignature at most
+--max-age days old (default the trust file's max_cosignature_age_days, else 30). One
+line per finding (`FAIL <check> <what>: …`), then what held (`ok …`); exit 0
 only if everything held, 1 otherwise, 2 if it could not start. `--watch SECONDS` repeats the
 check until Ctrl+C (or --rounds), as a monitor (docs/operator-guide.md#running-the-monitor).
 """
@@ -15,6 +19,7 @@ check until Ctrl+C (or --rounds), as a monitor (docs/operator-guide.md#running-t
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from datetime import UTC, datetime
@@ -43,6 +48,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--state", type=Path, help="a folder that keeps the log checkpoint seen last (a monitor's)"
     )
+    p.add_argument(
+        "--max-age",
+        type=_days,
+        help="the newest witness cosignature's oldest age in days (default: the trust file's)",
+    )
     p.add_argument("--watch", type=_seconds, help="check again every SECONDS, until Ctrl+C")
     p.add_argument("--rounds", type=_rounds, help="with --watch: stop after N checks")
     return p
@@ -52,6 +62,13 @@ def _seconds(text: str) -> float:
     value = float(text)
     if not 0 < value <= 86_400:
         raise argparse.ArgumentTypeError("SECONDS is more than 0 and at most 86400")
+    return value
+
+
+def _days(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= verify.trust.MAX_AGE_LIMIT:
+        raise argparse.ArgumentTypeError(f"DAYS is 1 to {verify.trust.MAX_AGE_LIMIT}")
     return value
 
 
@@ -95,6 +112,8 @@ def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     try:
         trust = verify.parse_trust(args.trust.read_text(encoding="utf-8"))
+        if args.max_age is not None:
+            trust = dataclasses.replace(trust, max_age_days=args.max_age)
         verify.SiteClient(args.url)  # a URL it cannot use stops here, before any round
     except (verify.TrustError, verify.FetchError, OSError, UnicodeDecodeError) as exc:
         print(f"peluit verify-site: error: {exc}", file=sys.stderr)

@@ -1,5 +1,6 @@
 """The port the verification reads the site through: a GET of a path on the site's origin,
-answered with a status, headers and body (never redirected). `http.SiteClient` is the
+answered with a status, headers and body (never redirected), asked for as the verifier
+(`Accept-Encoding: identity`) or as a browser. `http.SiteClient` is the
 adapter over the network; tests may give a fake, and the functional tier crosses the real
 seam against `peluit serve`."""
 
@@ -26,8 +27,11 @@ class Answer:
 
 
 class Fetcher(Protocol):
-    def get(self, path: str) -> Answer:
-        """GET `path` (starting with "/") on the site's origin; FetchError if no answer."""
+    def get(self, path: str, browser: bool = False) -> Answer:
+        """GET `path` (starting with "/") on the site's origin; FetchError if no answer.
+        `browser`: ask as a browser does (its User-Agent, `Accept-Encoding: gzip, deflate,
+        br, zstd`), so a CDN that serves browsers other bytes (ADR 0053) serves them to this
+        request too; the body comes as sent (compressed), `peluit.verify.decode` opens it."""
         ...
 
 

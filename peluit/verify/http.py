@@ -1,6 +1,7 @@
 """`Fetcher` over HTTP(S) with urllib: one origin only, no redirects followed (a 3xx is an
-answer, reported as what it is), no compression asked for (the bytes hashed are the file's),
-a size cap per answer and in all, and a timeout per request."""
+answer, reported as what it is), no compression asked for (the bytes hashed are the file's)
+unless asked for as a browser (ADR 0053: then as browsers ask, and the body is returned as
+sent), a size cap per answer and in all, and a timeout per request."""
 
 from __future__ import annotations
 
@@ -14,6 +15,20 @@ from .fetch import Answer, FetchError
 MAX_ANSWER = 32 << 20  # the largest site file (a font, the search index) is far smaller
 MAX_TOTAL = 512 << 20  # one verification reads the whole site once
 TIMEOUT = 20.0
+# What a current Chrome sends (every encoding a browser may be given is asked for, so a
+# variant served only to browsers is served to the verifier too; `decode` opens each).
+BROWSER_ACCEPT_ENCODING = "gzip, deflate, br, zstd"
+BROWSER_USER_AGENT = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/142.0.0.0 Safari/537.36"
+)
+VERIFIER = {"Accept-Encoding": "identity", "User-Agent": "peluit-verify-site"}
+BROWSER = {
+    "Accept-Encoding": BROWSER_ACCEPT_ENCODING,
+    "User-Agent": BROWSER_USER_AGENT,
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "id-ID,id;q=0.9,en;q=0.8",
+}
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -44,10 +59,10 @@ class SiteClient:
             raise FetchError(f"not a path on the site: {path!r}")
         return self.origin + self.base_path + urllib.parse.quote(path, safe="/.-_~")
 
-    def get(self, path: str) -> Answer:
+    def get(self, path: str, browser: bool = False) -> Answer:
         url = self.url(path)
         request = urllib.request.Request(  # noqa: S310 - http(s) only, checked above
-            url, headers={"Accept-Encoding": "identity", "User-Agent": "peluit-verify-site"}
+            url, headers=dict(BROWSER if browser else VERIFIER)
         )
         try:
             with _OPENER.open(request, timeout=self.timeout) as response:

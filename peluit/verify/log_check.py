@@ -1,15 +1,20 @@
 """The release log as the site serves it: the checkpoint signed by the log key and cosigned
 by enough trusted witnesses, its tiles giving its root, consistent with the checkpoint seen
-last (no fork, no rollback), the served release included, and every entry added since the
-last check a release signed by the threshold (its archived file)."""
+last (no fork, no rollback), the served release included and the log's newest (no rollback
+of the site to an older logged release), the newest trusted cosignature recent and none
+from the future (a frozen log view goes stale), and every entry added since the last check
+a release signed by the threshold (its archived file)."""
 
 from __future__ import annotations
 
 import hashlib
+import time
 
 from peluit import release, tlog
 from peluit.release.log import Record, RecordError, archive_path, find_record, parse_record
 from peluit.release.note import verified_by
+from peluit.tlog.cosignature import cosignature_time
+from peluit.tlog.note import Note, signature_checks
 from peluit.tlog.witness import previous_checkpoint
 
 from . import findings as f
@@ -18,10 +23,17 @@ from .trust import Trust
 
 CHECKPOINT = "log/checkpoint"
 MAX_NEW_ENTRIES = 1000  # entries checked one by one in one run (a monitor catches up over runs)
+CLOCK_SKEW = 300  # seconds a cosignature may be ahead of this machine's clock
+DAY = 86_400
 
 
 def check_log(
-    files: tlog.LogFiles, trust: Trust, state: bytes | None, record: Record | None, out: Outcome
+    files: tlog.LogFiles,
+    trust: Trust,
+    state: bytes | None,
+    record: Record | None,
+    out: Outcome,
+    now: float,
 ) -> None:
     log_key = trust.log_key
     if log_key is None:
@@ -41,6 +53,7 @@ def check_log(
         out.fail(f.LOG_SIGNATURE, CHECKPOINT, f"not a checkpoint signed by {log_key.name}")
         return
     cosigned = [w.name for w in verified if w is not log_key]
+    _fresh(note, trust, now, out)
     if len(cosigned) < trust.witness_threshold:
         sound = False
         out.fail(
@@ -99,6 +112,55 @@ def _check_inclusion(
         out.fail(f.LOG_INCLUSION, subject, str(exc))
         return
     out.held.append(f"the served release is entry {index} of the log")
+    if index == checkpoint.size - 1:
+        return
+    try:
+        newest = parse_record(tlog.read_entry(files, checkpoint.size - 1, checkpoint.size))
+    except (RecordError, tlog.TileError) as exc:
+        out.fail(f.LOG_ENTRY, f"log entry {checkpoint.size - 1}", str(exc))
+        return
+    out.fail(
+        f.OLDER_RELEASE,
+        subject,
+        f"the site serves the release of log entry {index} (commit {record.commit[:12]}), "
+        f"not the newest, entry {checkpoint.size - 1} (commit {newest.commit[:12]}, "
+        f"manifest sha256 {newest.sha256[:16]}…): a rollback to an older release",
+    )
+
+
+def _fresh(note: Note, trust: Trust, now: float, out: Outcome) -> None:
+    """The trusted witnesses' cosignatures: none dated in the future (beyond CLOCK_SKEW), the
+    newest at most `trust.max_age_days` old (a log view frozen by whoever serves it, with the
+    witnesses' old cosignatures, looks valid forever otherwise)."""
+    times = [
+        cosignature_time(sig.signature)
+        for sig, _, valid in signature_checks(note, list(trust.witnesses))
+        if valid
+    ]
+    if not times:
+        return  # no trusted cosignature: a log-cosignatures finding already
+    ahead = [t for t in times if t > now + CLOCK_SKEW]
+    if ahead:
+        out.fail(
+            f.LOG_COSIGNATURE_FUTURE,
+            CHECKPOINT,
+            f"a cosignature dated {_when(max(ahead))}, after this machine's clock "
+            f"({_when(int(now))}): a witness's clock is wrong or the cosignature is made up",
+        )
+        return
+    newest = max(times)
+    if now - newest > trust.max_age_days * DAY:
+        out.fail(
+            f.LOG_STALE,
+            CHECKPOINT,
+            f"the newest trusted cosignature is of {_when(newest)}, more than "
+            f"{trust.max_age_days} days ago: the witnesses have not seen this log since, "
+            "or the site serves an old view of it",
+        )
+
+
+def _when(timestamp: int) -> str:
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(timestamp))
 
 
 def _check_new_entries(

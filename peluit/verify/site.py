@@ -3,6 +3,8 @@ Pure over the `Fetcher` port; the caller keeps the state (the last checkpoint se
 
 from __future__ import annotations
 
+import time
+
 from peluit import tlog
 from peluit.release.log import record_of
 
@@ -15,14 +17,18 @@ from .served import check_files, check_headers, check_recipients
 from .trust import Trust
 
 
-def verify_site(fetcher: Fetcher, trust: Trust, state: bytes | None) -> Outcome:
+def verify_site(
+    fetcher: Fetcher, trust: Trust, state: bytes | None, now: float | None = None
+) -> Outcome:
     """Every finding about the site `fetcher` reads; `state` is the log checkpoint seen last
-    (None the first time). An unreachable site is a finding, never an exception."""
+    (None the first time); `now` the time the witnesses' cosignatures are judged at (this
+    machine's clock by default). An unreachable site is a finding, never an exception."""
     out = Outcome()
     try:
         released = check_release(fetcher, trust, out)
         record = record_of(released[0]) if released is not None else None
-        check_log(LogOverFetcher(fetcher), trust, state, record, out)
+        clock = time.time() if now is None else now
+        check_log(LogOverFetcher(fetcher), trust, state, record, out, clock)
         if released is not None:
             document = released[1]
             answers = check_files(fetcher, document, out)

@@ -10,10 +10,13 @@ checks its keys with the people named in it (fingerprints) before relying on it.
     log_key = "wbs.batangharikab.go.id/log+5e6f7a8b+AQ…"
     witness_threshold = 1
     witnesses = ["peluit-witness/kpk-liaison+9c0d1e2f+BA…"]
+    max_cosignature_age_days = 30   # optional (default 30): older is a `log-stale` finding
 
 Every key is a C2SP verifier key (vkey): release signers and the log key of type 0x01
 (Ed25519), witnesses of type 0x04 (tlog-cosignature). The console builds the same trust from
-the configuration it runs with (`trust_from_config`).
+the configuration it runs with (`trust_from_config`). One key is one signer: a key named
+twice (under two names) or a witness key that is the log key is refused, so no one key can
+count twice towards a threshold.
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ from peluit.release import key_name
 from peluit.release.log import witness_key_name
 
 FORMAT = "peluit-trust/1"
+DEFAULT_MAX_AGE_DAYS = 30  # a witness cosigns at each deploy and at least daily (operator guide)
+MAX_AGE_LIMIT = 3650
+MAX_AGE = "max_cosignature_age_days"  # the one optional field
 _V = TypeVar("_V", tlog.Ed25519Verifier, tlog.CosignatureVerifier)
 _FIELDS = {
     "format",
@@ -54,6 +60,7 @@ class Trust:
     log_key: tlog.Ed25519Verifier | None  # None only from a configuration without a log
     witnesses: tuple[tlog.CosignatureVerifier, ...]
     witness_threshold: int
+    max_age_days: int = DEFAULT_MAX_AGE_DAYS  # the newest trusted cosignature's oldest age
 
     def text(self) -> str:
         """The trust file (TOML; JSON strings and lists are TOML too)."""
@@ -74,6 +81,7 @@ class Trust:
                 f"log_key = {json.dumps(self.log_key.vkey())}",
                 f"witness_threshold = {self.witness_threshold}",
                 f"witnesses = {keys(self.witnesses)}",
+                f"{MAX_AGE} = {self.max_age_days}",
             ]
         return "\n".join(lines) + "\n"
 
@@ -94,6 +102,7 @@ def trust_from_config(config: Config) -> Trust | None:
         tlog.CosignatureVerifier(witness_key_name(p), _signing_key(config, p))
         for p in release.witnesses
     )
+    _distinct(signers, witnesses, log_key)
     return Trust(
         str(config.organisation.site_url),
         signers,
@@ -118,8 +127,9 @@ def parse_trust(text: str) -> Trust:
         raise TrustError(f"the trust file is not TOML ({exc})") from None
     if document.get("format") != FORMAT:
         raise TrustError(f"not a {FORMAT} trust file (format = {FORMAT!r})")
-    if set(document) != _FIELDS:
-        missing, extra = sorted(_FIELDS - set(document)), sorted(set(document) - _FIELDS)
+    if set(document) - {MAX_AGE} != _FIELDS:
+        missing = sorted(_FIELDS - set(document))
+        extra = sorted(set(document) - _FIELDS - {MAX_AGE})
         raise TrustError(
             f"a trust file has exactly {sorted(_FIELDS)} (missing {missing}, extra {extra})"
         )
@@ -135,14 +145,39 @@ def parse_trust(text: str) -> Trust:
         ("https://", "http://")
     ):
         raise TrustError("site_url is the site's http(s) URL")
+    log_key = _vkey(document["log_key"], tlog.Ed25519Verifier, "log key")
+    _distinct(signers, witnesses, log_key)
+    max_age = document.get(MAX_AGE, DEFAULT_MAX_AGE_DAYS)
+    if (
+        isinstance(max_age, bool)
+        or not isinstance(max_age, int)
+        or not 1 <= max_age <= MAX_AGE_LIMIT
+    ):
+        raise TrustError(f"{MAX_AGE} is a whole number of days from 1 to {MAX_AGE_LIMIT}")
     return Trust(
-        document["site_url"],
-        signers,
-        threshold,
-        _vkey(document["log_key"], tlog.Ed25519Verifier, "log key"),
-        witnesses,
-        witness_threshold,
+        document["site_url"], signers, threshold, log_key, witnesses, witness_threshold, max_age
     )
+
+
+def _distinct(
+    signers: tuple[tlog.Ed25519Verifier, ...],
+    witnesses: tuple[tlog.CosignatureVerifier, ...],
+    log_key: tlog.Ed25519Verifier | None,
+) -> None:
+    """One key, one vote: a key under two names would count twice towards a threshold, and
+    a witness key that is the log key would let the log cosign its own checkpoints."""
+    for what, verifiers in (("release_signers", signers), ("witnesses", witnesses)):
+        seen: dict[bytes, str] = {}
+        for v in verifiers:
+            raw = v.public.public_bytes_raw()
+            if raw in seen:
+                raise TrustError(f"{what}: {seen[raw]} and {v.name} are one key, named twice")
+            seen[raw] = v.name
+    if log_key is not None:
+        raw = log_key.public.public_bytes_raw()
+        for w in witnesses:
+            if w.public.public_bytes_raw() == raw:
+                raise TrustError(f"witness {w.name} is the log key: a log cannot witness itself")
 
 
 def _list(document: dict[str, Any], field: str) -> list[Any]:

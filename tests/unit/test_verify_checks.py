@@ -67,7 +67,7 @@ def _channels(report: list[str], identity: list[str]) -> dict[str, Answer]:
     served = {
         "channels": {"pengaduan": {"report_recipients": report, "identity_recipients": identity}}
     }
-    return {CHANNELS_JSON: _answer(json.dumps(served).encode())}
+    return {"/" + CHANNELS_JSON: _answer(json.dumps(served).encode())}
 
 
 def test_recipients_added_and_removed_are_named_with_the_channel() -> None:
