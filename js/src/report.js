@@ -25,7 +25,7 @@ const ED25519_HEX = /^[0-9a-f]{64}$/;
  * @property {IdentityChoice} identity_choice
  * @property {Answers | null} identity only when the reporter chose "open"
  * @property {FileEntry[]} files
- * @property {string} [reporter_key] the receipt code's Ed25519 public key, hex (ADR 0050)
+ * @property {string} [reporter_key] the receipt code's Ed25519 public key, hex (ADR 0054)
  * @property {string} [reply_recipient] the receipt code's reply key, as the finalization sends it
  */
 /** @typedef {{format: "peluit-identity/1", channel: string, fields: Answers}} IdentityDocument */
@@ -103,7 +103,7 @@ export function fileEntry(file, segments) {
  * @param {FileEntry[]} [parts.files]
  * @param {{reporterKey: string, replyRecipient: string} | null} [parts.keys] the reporter's
  *   signing key and reply key: inside the encryption the server cannot change them, and the
- *   review tool refuses a case whose server-side keys differ (ADR 0050). Every submission sets them.
+ *   review tool refuses a case whose server-side keys differ (ADR 0054). Every submission sets them.
  * @returns {ReportDocument}
  */
 export function reportDocument({ channel, lang, answers, identityChoice, identity = null, files = [], keys = null }) {

@@ -124,7 +124,7 @@ export async function submit(request, { client, signal, onEvent = () => {}, when
     code.signingSeed(),
   ]);
   // inside the encryption, out of the server's reach: the review tool refuses a case whose
-  // reply.json names other keys (ADR 0050)
+  // reply.json names other keys (ADR 0054)
   const keys = { reporterKey: publicKey(signingSeed), replyRecipient };
   /** @param {Array<Array<{size: number, sha256: string}>>} segmentEntries */
   const buildReport = (segmentEntries) =>

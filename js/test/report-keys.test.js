@@ -1,4 +1,4 @@
-// The reporter's keys inside the encrypted report (ADR 0050), and no unnumbered statement when
+// The reporter's keys inside the encrypted report (ADR 0054), and no unnumbered statement when
 // the server leaves out the thread position.
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";

@@ -262,7 +262,7 @@ def submit(
             identity=in_report,
             files=[_file_entry(p, e) for p, e in zip(plans, entries, strict=True)],
             # inside the encryption, out of the server's reach: the review tool refuses a
-            # reply.json with other keys (ADR 0050)
+            # reply.json with other keys (ADR 0054)
             reporter_key=reporter_signature.public_key(seed).hex(),
             reply_recipient=reply,
         )

@@ -62,7 +62,7 @@ IdentityChoice = Literal["anonymous", "confidential", "open"]
 
 class ReportDocument(_Doc):
     """Plaintext of report.age: the answers, the choice about identity, the file manifest,
-    and (every current client; ADR 0050) the reporter's signing key and reply key, so that
+    and (every current client; ADR 0054) the reporter's signing key and reply key, so that
     the review tool can refuse a `reply.json` whose keys are not the reporter's. Reports from
     before carry neither."""
 

@@ -17,7 +17,7 @@ tool saw of the case before (`pins`), it decides.
   signature does not cover one (`SIGNED_V1`, `OLDER`), the first one this tool saw (pinned).
   Otherwise — a signed case whose reply key the signature does not cover, or a pinned key that
   changed — there is no reply key: nothing is encrypted to it, and the case says why.
-* The keys inside the report (ADR 0050): a current client writes its signing key and reply key
+* The keys inside the report (ADR 0054): a current client writes its signing key and reply key
   into the encrypted report too, where the server cannot change them. A case whose server-side
   key (`reply.json`, the lookup entry's copy) or reply key is not the one inside is `FORGED`:
   no reply key, every reporter message refused. A case whose key is missing while the report
@@ -104,7 +104,7 @@ REPLY_NOT_INSIDE = (
 )
 NOT_INSIDE = (
     "Laporan ini tidak memuat kunci pelapor dan kunci balasan di dalamnya (dikirim sebelum "
-    "ADR 0050): kunci dari server hanya dibandingkan dengan yang pertama kali dilihat alat ini "
+    "ADR 0054): kunci dari server hanya dibandingkan dengan yang pertama kali dilihat alat ini "
     "/ This report does not carry the reporter's key and reply key inside (sent before ADR "
     "0050): the server's keys are only compared with those this tool saw first"
 )
@@ -137,7 +137,7 @@ class CaseCheck:
     pin: Pin  # what to remember of the case (the caller stores it)
     key_changed: bool = False  # the reporter key is not the one this tool saw first
     key_not_inside: bool = False  # the reporter key is not the one inside the report
-    keys_inside: bool = True  # False: a report from before ADR 0050 (keys from the server only)
+    keys_inside: bool = True  # False: a report from before ADR 0054 (keys from the server only)
 
     @property
     def problems(self) -> list[str]:
@@ -221,7 +221,7 @@ def check_case(
     inside: InsideKeys | None = None,
 ) -> CaseCheck:
     """The report's verdict and the reply key the team may use, with what to pin. `inside`:
-    the keys the decrypted report carries (None: a report from before ADR 0050)."""
+    the keys the decrypted report carries (None: a report from before ADR 0054)."""
     checked_case = _check_case(
         case, reporter, report_sha256, reply_recipient, received, since, pin, inside
     )

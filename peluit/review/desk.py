@@ -236,7 +236,7 @@ class ReviewDesk:
         report's verdict and the reply key the team may encrypt to, checked against what this
         tool saw before (review/pins.py), which it then remembers."""
         # fetched once per desk; its SHA-256 is what the signature covers, and it carries the
-        # reporter's keys (ADR 0050)
+        # reporter's keys (ADR 0054)
         document = self.report(case).document
         inside = (
             authenticity.InsideKeys(document.reporter_key, document.reply_recipient)

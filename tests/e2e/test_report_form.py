@@ -141,7 +141,7 @@ def test_a_report_typed_in_chromium_is_readable_only_by_the_right_people(
     older = reporter_signature.report_statement(sealed_report, sealed_identity)
     assert not reporter_signature.verify(key, signature, older)
     assert reply["reply_recipient"] == code.reply_identity().recipient().encode()
-    # The keys inside the encrypted report (ADR 0050), as the browser wrote them: the review
+    # The keys inside the encrypted report (ADR 0054), as the browser wrote them: the review
     # tool's check takes the real case, and refuses a reply.json re-signed with a forger's key.
     assert (report.reporter_key, report.reply_recipient) == (key.hex(), reply["reply_recipient"])
     assert report.reporter_key is not None

@@ -221,7 +221,7 @@ def test_a_reply_key_swapped_on_the_server_is_refused_and_nothing_is_encrypted_t
     desk = _desk(served)
     found = desk.open_case(case)
     assert (found.signature, found.reply_recipient) == (Verdict.FORGED, None)
-    assert REPLY_NOT_INSIDE in found.problems  # the report carries the reporter's (ADR 0050)
+    assert REPLY_NOT_INSIDE in found.problems  # the report carries the reporter's (ADR 0054)
     with pytest.raises(ReviewInputError, match="REPLY KEY ON THE SERVER IS NOT THE ONE INSIDE"):
         desk.reply(case, "Mohon kirim dokumen aslinya.")
     with pytest.raises(ReviewInputError, match="KUNCI BALASAN DI SERVER BUKAN"):
@@ -254,7 +254,7 @@ def test_a_signing_key_stripped_from_a_signed_era_case_is_forged_not_older(
     # this reviewer's tool saw the case signed before: the same, without the configuration
     by_pin = _desk(served, pins).open_case(case)
     assert by_pin.signature == Verdict.STRIPPED
-    # neither: the report itself carries the key (ADR 0050), which closes the limit ADR 0042
+    # neither: the report itself carries the key (ADR 0054), which closes the limit ADR 0042
     # named (a tool that never saw the case, no cut-over day)
     assert _desk(served).open_case(case).signature == Verdict.STRIPPED
 
@@ -380,13 +380,13 @@ def test_a_case_re_signed_on_the_server_with_a_forgers_key_is_refused_where_seen
         desk.reply(case, "Benarkah dicabut?")
     assert _team_messages(served, case) == []
     # the limit ADR 0042 names: a tool that never saw the case takes the forger's key (the
-    # whole report replaced; ADR 0050 names it), and says it cannot compare the keys
+    # whole report replaced; ADR 0054 names it), and says it cannot compare the keys
     first_sight = _desk(served).open_case(case)
     assert first_sight.signature == Verdict.SIGNED
     assert NOT_INSIDE in first_sight.problems
 
 
-# -- the reporter's keys inside the encrypted report (ADR 0050; outside review R1) -------------
+# -- the reporter's keys inside the encrypted report (ADR 0054; outside review R1) -------------
 
 
 def test_a_reply_json_re_signed_over_the_genuine_report_is_refused_at_first_sight(

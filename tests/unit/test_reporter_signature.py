@@ -162,7 +162,7 @@ def test_a_version_2_report_binds_its_case_and_reply_key() -> None:
 def test_only_a_reply_key_the_signature_covers_may_be_used() -> None:
     signed = check_case(CASE, _reporter_v2(), REPORT_SHA, REPLY, "2026-12-06", None, None, INSIDE)
     assert (signed.verdict, signed.reply_recipient, signed.problems) == (Verdict.SIGNED, REPLY, [])
-    # a report from before ADR 0050 carries no keys: still usable, and the case says so
+    # a report from before ADR 0054 carries no keys: still usable, and the case says so
     older = check_case(CASE, _reporter_v2(), REPORT_SHA, REPLY, "2026-12-06", None, None)
     assert (older.verdict, older.reply_recipient, older.problems) == (
         Verdict.SIGNED,
@@ -313,7 +313,7 @@ def test_a_report_that_carries_a_key_makes_a_stripped_case_forged_without_pin_or
     stripped = check_case(CASE, None, REPORT_SHA, REPLY, "2020-01-01", None, None, INSIDE)
     assert (stripped.verdict, stripped.reply_recipient) == (Verdict.STRIPPED, None)
     assert stripped.messages_need_a_key
-    # the same case from a report without keys is an older one, as before ADR 0050
+    # the same case from a report without keys is an older one, as before ADR 0054
     older = check_case(CASE, None, REPORT_SHA, REPLY, "2020-01-01", None, None)
     assert (older.verdict, older.reply_recipient) == (Verdict.OLDER, REPLY)
 
