@@ -4,7 +4,7 @@
 
 /**
  * @typedef {number | string} Count  a count: a number (0 or at least 5), "<5" (1 to 4) or "≥5"
- * @typedef {Record<string, Count> | null} Breakdown  null: withheld (docs/adr/0050)
+ * @typedef {Record<string, Count> | null} Breakdown  null: withheld (docs/adr/0055)
  * @typedef {{ id: string, en: string }} Words
  * @typedef {{ decided: Count, on_time_percent: number | null }} DeadlineDoc
  * @typedef {{

@@ -4,7 +4,7 @@
     peluit stats export  [--from DAY] [--to DAY] -d DIR    (KPK MCP evidence: 2 CSV + HTML)
     peluit stats publish --period 2026-11|2026-Q3|2026 [--dry-run]
                          (signed, counts under 5 as "<5", for the site's statistics page;
-                         one whole month, quarter or year that is over, docs/adr/0050)
+                         one whole month, quarter or year that is over, docs/adr/0055)
     peluit stats verify  FILE|URL                          (check a published document)
 
 each with --key KEYFILE [--server URL] [--config peluit.toml] [--passphrase-file FILE]

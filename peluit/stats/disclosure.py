@@ -1,5 +1,5 @@
 """Whether the shown numbers of a public statistics document let anyone work out a hidden
-count (docs/adr/0050). Pure.
+count (docs/adr/0055). Pure.
 
 A breakdown (per channel, status, month, area; the forwarded cases per target) is a partition
 of a total T that a reader knows or can work out (the cases are shown, and any breakdown with

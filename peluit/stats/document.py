@@ -5,7 +5,7 @@ to 4) or `"≥5"` (a count of 5 or more hidden so that the "<5" cells beside it 
 out from the total); a breakdown whose hidden cells could not be protected is null. A count of
 1 to 4 cannot be written into it, and the server refuses a document whose shown numbers pin a
 hidden one (`peluit.stats.disclosure`), so no document it accepts can narrow a report down to
-a handful of people (docs/adr/0041, 0050). A document covers one whole, closed month, quarter
+a handful of people (docs/adr/0041, 0055). A document covers one whole, closed month, quarter
 or year (`peluit.stats.periods`). It holds no case id, no text and no name, only
 the organisation's and the configuration's own labels.
 """

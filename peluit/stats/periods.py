@@ -1,5 +1,5 @@
 """The periods public statistics may cover: one whole calendar month, quarter or year that has
-ended (docs/adr/0050). Fixed, closed periods leave nothing to subtract: two documents whose
+ended (docs/adr/0055). Fixed, closed periods leave nothing to subtract: two documents whose
 periods differ by a day (1 January to 5 December, then to 6 December) would show the one case
 received on that day, its channel and its area. Pure.
 """

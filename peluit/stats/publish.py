@@ -6,7 +6,7 @@ status, month, area, and the forwarded cases per target) further cells are then 
 worked out from the total (`peluit.stats.disclosure`); a breakdown that cannot be made so is
 withheld (null). A deadline's number decided is hidden when it or the cases still running are
 1 to 4, and its percentage is shown only when neither the deadlines met nor the others are
-1 to 4. A median over fewer than 5 cases is left out (null). docs/adr/0041, 0050.
+1 to 4. A median over fewer than 5 cases is left out (null). docs/adr/0041, 0055.
 
 Signing and checking: `peluit.stats.signature`.
 """

@@ -7,7 +7,7 @@ count of 1 to 4 fits `peluit-stats/1`), its shown numbers pin no hidden count
 (`peluit.stats.disclosure`), its period is one whole month, quarter or year that is over by
 the server's own date, and it does not overlap a period already published unless it is that
 very period (a republication replaces that period's document): periods that overlap would
-show the cases of their difference (docs/adr/0050). It is signed by the roster key of the
+show the cases of their difference (docs/adr/0055). It is signed by the roster key of the
 reviewer who sends it, and it covers only channels that person reviews. Each publication is
 audited (`stats.publish`, with the SHA-256 of the document). The numbers themselves are the
 reviewer's, computed on their machine from decrypted reports (docs/adr/0041).

@@ -27,7 +27,7 @@ from tests.support.console import ConsoleUnderTest, DemoServer
 pytestmark = pytest.mark.e2e
 
 
-# 9 + 3 + 2: the two small areas hide 5 between them, so 9 stays shown (docs/adr/0050)
+# 9 + 3 + 2: the two small areas hide 5 between them, so 9 stays shown (docs/adr/0055)
 AREAS = ["pengadaan"] * 9 + ["perizinan"] * 3 + ["perencanaan-penganggaran"] * 2
 
 

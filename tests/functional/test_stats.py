@@ -304,7 +304,7 @@ def _public(base: str) -> tuple[int, bytes]:
 
 
 def last_quarter(today: date) -> tuple[str, date, date]:
-    """The quarter before `today`'s: a whole period that is over (docs/adr/0050)."""
+    """The quarter before `today`'s: a whole period that is over (docs/adr/0055)."""
     first_month = 3 * ((today.month - 1) // 3) + 1
     end = date(today.year, first_month, 1) - timedelta(days=1)
     start = date(end.year, end.month - 2, 1)

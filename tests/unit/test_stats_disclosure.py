@@ -1,5 +1,5 @@
 """No hidden count of a published statistics document can be worked out from what it shows
-(docs/adr/0050): the review's reproductions, a brute-force reader that tries every value a
+(docs/adr/0055): the review's reproductions, a brute-force reader that tries every value a
 hidden cell could have, and Hypothesis over breakdowns and deadlines of every shape published
 (two to twelve cells: channels, statuses, areas, the months of a quarter or a year)."""
 

@@ -1,5 +1,5 @@
 """Public statistics cover one whole month, quarter or year that is over, and a period that
-overlaps a published one is refused unless it is that very period (docs/adr/0050): two
+overlaps a published one is refused unless it is that very period (docs/adr/0055): two
 documents whose periods differ by a day would show that day's case."""
 
 from __future__ import annotations
