@@ -375,6 +375,14 @@ class Config(_Strict):
                 raise ValueError(
                     f"release: {signer!r} has no signing_key in the roster, so cannot sign"
                 )
+        holders: dict[str | None, str] = {}
+        for signer in dict.fromkeys(signing):  # one key would count twice towards a threshold
+            if keys[signer] in holders and holders[keys[signer]] != signer:
+                raise ValueError(
+                    f"release: {holders[keys[signer]]!r} and {signer!r} share one signing_key; "
+                    "each signer and witness needs a key of their own"
+                )
+            holders[keys[signer]] = signer
         return self
 
     def _notification_references(self, people: set[str]) -> None:

@@ -1,7 +1,7 @@
 """The verifier's HTTP client against a small server on 127.0.0.1: a redirect is an answer,
 never followed (to another origin or this one); an answer over the size cap is refused; no
-compression is asked for; a URL with credentials or another scheme is refused before any
-request; a closed port is a FetchError, not a traceback."""
+compression is asked for, unless as a browser (ADR 0053); a URL with credentials or another
+scheme is refused before any request; a closed port is a FetchError, not a traceback."""
 
 from __future__ import annotations
 
@@ -13,14 +13,17 @@ from collections.abc import Iterator
 import pytest
 
 from peluit.verify import FetchError, SiteClient
+from peluit.verify.http import BROWSER_ACCEPT_ENCODING, BROWSER_USER_AGENT
 
 pytestmark = pytest.mark.functional
 SEEN: list[tuple[str, str | None]] = []
+AGENTS: list[str | None] = []
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         SEEN.append((self.path, self.headers.get("Accept-Encoding")))
+        AGENTS.append(self.headers.get("User-Agent"))
         if self.path == "/away":
             self.send_response(302)
             self.send_header("Location", "http://127.0.0.2:9/elsewhere")
@@ -74,6 +77,17 @@ def test_no_compression_is_asked_for(base: str) -> None:
     SEEN.clear()
     SiteClient(base).get("/small")
     assert SEEN == [("/small", "identity")]
+
+
+def test_as_a_browser_it_asks_what_a_browser_asks(base: str) -> None:
+    SEEN.clear()
+    AGENTS.clear()
+    SiteClient(base).get("/small", browser=True)
+    SiteClient(base).get("/small")
+    assert SEEN == [("/small", "gzip, deflate, br, zstd"), ("/small", "identity")]
+    assert BROWSER_ACCEPT_ENCODING == "gzip, deflate, br, zstd"
+    assert AGENTS == [BROWSER_USER_AGENT, "peluit-verify-site"]
+    assert BROWSER_USER_AGENT.startswith("Mozilla/5.0 ")
 
 
 @pytest.mark.parametrize(

@@ -1,20 +1,25 @@
 """`peluit verify-site` over a real `peluit serve` (its demo release, log and witness) and
 the console's check of the same site (issue 15): the untampered site passes; a served file
 changed after deploy, a recipient added to channels.json, another CSP and a fork of the log
-are each caught, by name, by both."""
+are each caught, by name, by both; so are a rollback of the site to an older logged release
+and a log whose newest cosignature is too old or from the future (ADR 0053)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from peluit.cli.main import main
 from peluit.release import RELEASE_PATH, parse_note
+from peluit.release.demo import publish_demo_release
 from peluit.release.log import parse_record
 from peluit.review.console.site_check import SiteCheck
 from peluit.site.forms import CHANNELS_JSON
+from peluit.verify import SiteClient, verify_site
 from peluit.verify.served import short_recipient
 from tests.support.site_tamper import (
     CHANGED_FILE,
@@ -206,3 +211,58 @@ def test_the_monitor_checks_again_each_round(
     assert out.count("all checks hold") == 2
     assert "first seen" in out
     assert "extends the 1 seen before" in out
+
+
+def test_a_rollback_to_an_older_logged_release_is_caught_by_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R3b: release 1, then release 2 (both signed and logged); the CDN serves release 1
+    again. It is in the log, but not the newest: `older-release`."""
+    own = ServedSite(tmp_path / "var")  # this test adds a release: not the module's site
+    try:
+        first = (own.site / RELEASE_PATH).read_bytes()
+        assert verify(own, tmp_path, capsys)[0] == 0
+        publish_demo_release(own.config, own.data, own.site, "f" * 40)
+        status, lines = verify(own, tmp_path, capsys)
+        assert (status, fails(lines)) == (0, [])
+        assert "ok the served release is entry 1 of the log" in lines
+        (own.site / RELEASE_PATH).write_bytes(first)
+        status, lines = verify(own, tmp_path, capsys)
+    finally:
+        own.close()
+    assert status == 1
+    [older] = fails(lines)
+    assert older.startswith(f"FAIL older-release /{RELEASE_PATH}: the site serves the release of")
+    assert "log entry 0" in older
+    assert "not the newest, entry 1 (commit ffffffffffff" in older
+
+
+def test_a_stale_or_future_cosignature_is_caught(site: ServedSite) -> None:
+    now = time.time()
+    fresh = verify_site(SiteClient(site.base), site.trust, None, now=now)
+    assert fresh.ok
+    later = verify_site(SiteClient(site.base), site.trust, None, now=now + 31 * 86_400)
+    assert [(x.check, x.subject) for x in later.findings] == [("log-stale", "log/checkpoint")]
+    assert "more than 30 days ago" in later.findings[0].detail
+    earlier = verify_site(SiteClient(site.base), site.trust, None, now=now - 3600)
+    assert [(x.check, x.subject) for x in earlier.findings] == [
+        ("log-cosignature-future", "log/checkpoint")
+    ]
+
+
+def test_max_age_from_the_command_line_overrides_the_trust_file(
+    site: ServedSite,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    two_days_on = time.time() + 2 * 86_400
+    monkeypatch.setattr("peluit.verify.site.time", SimpleNamespace(time=lambda: two_days_on))
+    assert verify(site, tmp_path, capsys)[0] == 0  # 30 days by default
+    trust = site.trust_file(tmp_path)
+    args = ["verify-site", site.base, "--trust", str(trust), "--max-age", "1"]
+    capsys.readouterr()
+    assert main(args) == 1
+    assert [line.split(":")[0] for line in fails(capsys.readouterr().out.splitlines())] == [
+        "FAIL log-stale log/checkpoint"
+    ]

@@ -98,7 +98,7 @@ def test_the_404_pages_are_expected_with_status_404() -> None:
 class _Broken:
     """A site whose release is missing and whose log answers 500."""
 
-    def get(self, path: str) -> Answer:
+    def get(self, path: str, browser: bool = False) -> Answer:
         return Answer(500 if path.startswith("/log/") else 404, {}, b"")
 
 

@@ -59,6 +59,10 @@ def test_a_configuration_without_release_signers_gives_no_trust() -> None:
         (("witness_threshold = 1", "witness_threshold = 0"), "witness_threshold is a whole number"),
         (('format = "peluit-trust/1"', 'format = "peluit-trust/2"'), "not a peluit-trust/1"),
         (("release_threshold = 2", "release_threshold = 2\nextra = 1"), "extra ['extra']"),
+        (
+            ("max_cosignature_age_days = 30", "max_cosignature_age_days = 0"),
+            "max_cosignature_age_days is a whole number of days from 1 to 3650",
+        ),
     ],
 )
 def test_a_trust_file_out_of_bounds_is_refused(change: tuple[str, str], reason: str) -> None:
@@ -86,3 +90,43 @@ def test_the_configuration_refuses_witnesses_without_a_log_and_a_log_key_of_anot
         _config(log_key=witness_key, witnesses=["kpk-liaison"])
     with pytest.raises(ValueError, match="witness threshold is more than"):
         _config(log_key=LOG.verifier().vkey(), witnesses=["kpk-liaison"], witness_threshold=2)
+
+
+def test_one_key_under_two_names_is_refused_so_it_cannot_count_twice() -> None:
+    trust = _trust()
+    first, second = trust.signers
+    alias = tlog.Ed25519Verifier("wbs.batangharikab.go.id/peluit-release/bayangan", first.public)
+    text = trust.text().replace(second.vkey(), alias.vkey())
+    with pytest.raises(
+        TrustError, match=r"release_signers: .*kpk-liaison and .*bayangan are one key"
+    ):
+        parse_trust(text)
+
+
+def test_the_log_key_cannot_be_a_witness() -> None:
+    trust = _trust()
+    assert trust.log_key is not None
+    posing = tlog.CosignatureVerifier("peluit-witness/log", LOG.verifier().public)
+    text = trust.text().replace(trust.witnesses[0].vkey(), posing.vkey())
+    with pytest.raises(TrustError, match="witness peluit-witness/log is the log key"):
+        parse_trust(text)
+
+
+def test_the_newest_cosignatures_age_reads_back_and_defaults_to_30_days() -> None:
+    trust = _trust()
+    assert trust.max_age_days == 30
+    text = trust.text().replace("max_cosignature_age_days = 30", "max_cosignature_age_days = 7")
+    assert parse_trust(text).max_age_days == 7
+    without = trust.text().replace("max_cosignature_age_days = 30\n", "")
+    assert parse_trust(without).max_age_days == 30
+
+
+def test_the_configuration_refuses_two_signers_sharing_a_signing_key() -> None:
+    config, _ = signed_team()
+    raw = config.model_dump(mode="json")
+    keys = {p["id"]: p["signing_key"] for p in raw["people"]}
+    for person in raw["people"]:
+        if person["id"] == "agus":
+            person["signing_key"] = keys["kpk-liaison"]
+    with pytest.raises(ValueError, match="'kpk-liaison' and 'agus' share one signing_key"):
+        Config.model_validate(raw)
