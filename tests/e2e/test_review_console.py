@@ -4,6 +4,7 @@ their CSP, log an error or reach another origin."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -13,7 +14,7 @@ from playwright.sync_api import Browser, expect
 
 from peluit import age
 from peluit.config.demo import DEMO_PASSPHRASE
-from peluit.core import layout
+from peluit.core import layout, padding
 from peluit.core.ids import case_reference
 from peluit.review.content import decode_reply
 from tests.support.cases import Attachment, Submitted, submit_case
@@ -38,6 +39,30 @@ def case(demo: DemoServer) -> Submitted:
     }
     attachment = Attachment("foto lokasi.jpg", EVIDENCE, "image/jpeg")
     return submit_case(demo.config, demo.server.store, answers, attachments=[attachment])
+
+
+def _plant_team_message(demo: DemoServer, case: Submitted, seq: int) -> str:
+    """What a compromised server writes: an unsigned message as Rina's, to the reply key and
+    the team, at number `seq`; returns its text."""
+    text = "Kasus ditutup: tidak cukup bukti. Jangan dilanjutkan."
+    channel = demo.config.channel("pengaduan")
+    assert channel is not None
+    keys = [
+        case.reply.recipient(),
+        *map(age.HybridRecipient.parse, demo.config.report_recipients(channel)),
+    ]
+    document: dict[str, object] = {
+        "format": "peluit-reply/1",
+        "text": text,
+        "files": [],
+        "upload": None,
+    }
+    sealed = age.encrypt(padding.pad(json.dumps(document).encode()), keys)
+    store = demo.data / "store" / "objects"
+    claim = {"from": "rina", "on": "2026-12-06", "sha256": hashlib.sha256(sealed).hexdigest()}
+    (store / layout.case_message_claim(case.case, seq)).write_text(json.dumps(claim))
+    (store / f"{layout.case_thread_prefix(case.case)}{seq:05d}-rina.age").write_bytes(sealed)
+    return text
 
 
 def test_a_reviewer_works_a_case_in_the_browser(
@@ -89,6 +114,17 @@ def test_a_reviewer_works_a_case_in_the_browser(
     [message] = [data for key, data in thread.items() if key.endswith(".age")]
     assert b"Mohon kirim" not in message
     assert decode_reply(age.decrypt(message, [case.reply])).text.startswith("Terima kasih.")
+
+    # a compromised server plants an unsigned "team message" in Rina's name after the signed
+    # reply (ADR 0052): the page shows a red row, not the planted text, and still the reply
+    [key] = [k for k in thread if k.endswith(".age")]
+    planted = _plant_team_message(demo, case, int(key.rsplit("/", 1)[1][:5]) + 1)
+    page.goto(f"{console.origin}/cases/{case.case}")
+    messages = page.locator("#percakapan .message")
+    expect(messages).to_have_count(2)
+    expect(messages.first).to_contain_text("Mohon kirim foto dari sisi lain jalan.")
+    expect(messages.last.locator(".problem")).to_contain_text("PESAN TIM TIDAK BERTANDA TANGAN")
+    expect(page.locator("#percakapan")).not_to_contain_text(planted)
 
     page.select_option("#status", "diverifikasi")
     page.fill("#reason", "Laporan lengkap dan dapat diverifikasi.")
