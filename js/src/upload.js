@@ -105,12 +105,22 @@ async function uploadAll({ client, submission, channel, files, plans, sizes, rec
       }
       throw err;
     }
-    const sha256 = await sha256Hex(ciphertext); // WebCrypto takes its own copy at the call
+    // WebCrypto and the Blob both copy the bytes at the call: the buffer may be written again
+    // at once, and the hash is computed (off this thread) while the next slice is encrypted.
+    const hashed = sha256Hex(ciphertext);
+    hashed.catch(() => {}); // awaited when its batch is planned; never an unhandled rejection
     // The cast only narrows the type (no SharedArrayBuffer exists here; digest.js).
     const body = new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (ciphertext)]);
-    return { k, slice, body, segment: { file: slice.file, index: slice.index, size: body.size, sha256 } };
+    return { k, slice, body, hashed };
   };
-  /** @typedef {Awaited<ReturnType<typeof encryptSlice>>} Made */
+  /** @param {Awaited<ReturnType<typeof encryptSlice>>} encrypted */
+  const hashedSegment = async ({ k, slice, body, hashed }) => ({
+    k,
+    slice,
+    body,
+    segment: { file: slice.file, index: slice.index, size: body.size, sha256: await hashed },
+  });
+  /** @typedef {Awaited<ReturnType<typeof hashedSegment>>} Made */
   /** @typedef {Made & {planned: Promise<import("./api.js").Upload>}} Planned */
 
   /** @type {Planned[]} planned, waiting for a PUT */
@@ -157,17 +167,22 @@ async function uploadAll({ client, submission, channel, files, plans, sizes, rec
       running.add(task);
     }
   };
-  /** @param {Made[]} batch one plan, one proof of work, for all of them */
-  const plan = (batch) => {
+  /** @param {Awaited<ReturnType<typeof encryptSlice>>[]} encrypted one plan, one proof of work, for all of them */
+  const plan = async (encrypted) => {
+    const batch = await Promise.all(encrypted.map(hashedSegment));
     const uploads = client.planUploads(submission, channel, batch.map((m) => m.segment), ahead);
     uploads.catch(() => {}); // awaited by uploadSegment; never an unhandled rejection
-    waiting.push(...batch.map((made, i) => ({ ...made, planned: uploads.then((list) => list[i]) })));
+    for (const [i, made] of batch.entries()) {
+      const planned = uploads.then((list) => list[i]);
+      planned.catch(() => {}); // awaited by its PUT, if it starts; never an unhandled rejection
+      waiting.push({ ...made, planned });
+    }
     startPuts();
   };
 
   // `pending` falls as PUTs end: wait for one while too many Blobs wait for theirs
   const mustWait = () => pending >= AHEAD_SEGMENTS && running.size > 0;
-  /** @type {Made[]} */
+  /** @type {Awaited<ReturnType<typeof encryptSlice>>[]} */
   let batch = [];
   for (let k = 0; k < slices.length; k++) {
     while (mustWait()) {
@@ -180,7 +195,7 @@ async function uploadAll({ client, submission, channel, files, plans, sizes, rec
     batch.push(await encryptSlice(k));
     pending += 1;
     if (batch.length === PLAN_SEGMENTS || k === slices.length - 1) {
-      plan(batch);
+      await plan(batch);
       batch = [];
     }
   }

@@ -264,22 +264,30 @@ describe("submitting a report", () => {
     assert.equal(server.finalized.length, 1);
     assert.ok(result.case);
 
-    // a PUT refused for good ends the upload: nothing else is asked, nothing finalized
+    // a PUT refused for good ends the upload: after its answer no plan is asked, at most the
+    // PUTs whose slots freed while the refusal was being read start, nothing is finalized
     const failing = new FakeServer().fail("put", problem(400, "invalid_request"));
     const seen = [];
     const c2 = createClient({
       api: "/api/v1",
       base: "http://127.0.0.1:8000/",
       fetch: async (input, init = {}) => {
-        seen.push(`${init.method} ${new URL(String(input)).pathname}`);
-        return failing.fetch(input, init);
+        const what = `${init.method} ${new URL(String(input)).pathname}`;
+        seen.push(`start ${what}`);
+        const answer = await failing.fetch(input, init);
+        seen.push(`end ${what} ${answer.status}`);
+        return answer;
       },
       sleep: fakeSleep().sleep,
     });
     await assert.rejects(submit(request({ files: [file(250 * KiB, "a.mp4"), file(250 * KiB, "b.mp4")] }), { client: c2 }), (err) => err.code === "invalid_request");
     await new Promise((resolve) => setTimeout(resolve, 200));
-    assert.ok(seen.filter((r) => r.startsWith("PUT")).length <= PUTS_IN_FLIGHT, seen.join(", "));
-    assert.ok(seen.filter((r) => r.startsWith("POST")).length <= 3, seen.join(", "));
+    const refused = seen.findIndex((e) => e.startsWith("end PUT") && e.endsWith(" 400"));
+    assert.ok(refused >= 0, seen.join(", "));
+    const after = seen.slice(refused + 1).filter((e) => e.startsWith("start"));
+    assert.deepEqual(after.filter((e) => e.startsWith("start POST")), [], seen.join(", "));
+    assert.ok(after.length <= PUTS_IN_FLIGHT - 1, seen.join(", "));
+    assert.ok(seen.filter((e) => e.startsWith("start PUT")).length < 8, seen.join(", "));
     assert.equal(failing.finalized.length, 0);
   });
 
