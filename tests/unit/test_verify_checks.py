@@ -15,7 +15,7 @@ from peluit import tlog
 from peluit.config import Config
 from peluit.review.console.site_check import SiteCheck
 from peluit.site.forms import CHANNELS_JSON
-from peluit.verify import Answer, Fetcher, Outcome, Trust, trust_from_config, verify_site
+from peluit.verify import Answer, Fetcher, Outcome, Trust, findings, trust_from_config, verify_site
 from peluit.verify.served import check_headers, check_recipients, expected_status
 from tests.support.releases import signed_team
 
@@ -143,3 +143,12 @@ def test_the_console_checks_the_configurations_site_with_its_trust(
     assert check.state_dir == tmp_path / "peluit" / "site-check" / "wbs.batangharikab.go.id"
     assert [v.name.rsplit("/", 1)[-1] for v in check.trust.signers] == ["kpk-liaison", "agus"]
     assert SiteCheck.for_config(config.model_copy(update={"release": None})) is None
+
+
+def test_every_finding_is_listed_in_the_operator_guide() -> None:
+    """A person who reads `FAIL <check>` finds what it means and what to do."""
+    guide = (Path(__file__).parents[2] / "docs" / "operator-guide.md").read_text(encoding="utf-8")
+    checks = {v for k, v in vars(findings).items() if k.isupper() and isinstance(v, str)}
+    assert {"older-release", "address-changed", "variant-changed", "log-stale"} <= checks
+    missing = sorted(c for c in checks if f"`{c}" not in guide and f"FAIL {c}" not in guide)
+    assert missing == []
