@@ -45,10 +45,8 @@ def _undo(coding: str, body: bytes, cap: int) -> bytes:
     if coding in {"gzip", "x-gzip"}:
         return _zlib(body, 31, cap, coding)
     if coding == "deflate":  # zlib-wrapped as HTTP says; raw deflate as browsers also accept
-        try:
-            return _zlib(body, 15, cap, coding)
-        except DecodeError:
-            return _zlib(body, -15, cap, coding)
+        wrapped = len(body) >= 2 and body[0] & 0x0F == 8 and (body[0] << 8 | body[1]) % 31 == 0
+        return _zlib(body, 15 if wrapped else -15, cap, coding)
     if coding == "br":
         return _br(body, cap)
     raise DecodeError(f"Content-Encoding {coding!r}: no decoder here, so unchecked")
