@@ -90,7 +90,8 @@ def claim_bytes(
 ) -> bytes:
     """What the claim of a message holds: its sender, SHA-256, (since claims carry one) the
     day it was numbered, `YYYY-MM-DD`, and for a reporter's message of a case with a reporter
-    key, the reporter's signature (`sig`, hex; core/reporter_signature.py)."""
+    key, the reporter's signature, for a signed team message its writer's (`sig`, hex;
+    core/reporter_signature.py, core/team_signature.py)."""
     claim = {"from": sender, "sha256": hashlib.sha256(data).hexdigest()}
     if day is not None:
         claim["on"] = day
@@ -121,11 +122,6 @@ def day_and_signature(store: ObjectStore, case: str, seq: int) -> tuple[str | No
     """The day and signature (hex) message `seq`'s claim holds, from one read."""
     raw = _claim_of(store, case, seq)
     return claim_day(raw), claim_signature(raw)
-
-
-def signatures(store: ObjectStore, case: str, seqs: Iterable[int]) -> dict[int, str | None]:
-    """The reporter's signature of each message of `seqs` from its claim; None for none."""
-    return {seq: claim_signature(_claim_of(store, case, seq)) for seq in seqs}
 
 
 def _claims_same(raw: bytes | None, sender: str, digest: str) -> bool:
