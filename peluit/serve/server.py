@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import queue
 import socket
 import sys
 import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, BinaryIO, cast
@@ -31,23 +29,14 @@ from .connections import refuse_busy
 from .events import http_api_event, response_parts
 from .expiry import expire_staging_periodically as expire_staging_periodically
 from .framing import framing_problem
+from .lanes import API_LANES as API_LANES
+from .lanes import Lane as Lane
+from .lanes import LanePool
 from .pacing import Pacing as Pacing
 
 UPLOAD_PREFIX = "/_upload/"
 DOWNLOAD_PREFIX = "/_download/"
 REVIEW_PREFIX = "/api/v1/review/"
-API_LANES = 4  # API requests resolved at the same time, each on resolvers of its own
-
-
-@dataclass(frozen=True)
-class Lane:
-    """The resolvers one API request uses, alone, as one Lambda instance handles one event at
-    a time: a Powertools resolver keeps the request it is handling on itself (current_event,
-    context: the reviewer API's actor), and the follow-up's `Pacing` notes one moment."""
-
-    app: APIGatewayHttpResolver
-    reviewer: APIGatewayHttpResolver | None
-    pacing: Pacing
 
 
 class PeluitServer(ThreadingHTTPServer):
@@ -86,36 +75,16 @@ class PeluitServer(ThreadingHTTPServer):
         self.openapi = app.get_openapi_json_schema(title=openapi.TITLE, version=openapi.VERSION)
         # The public app's follow-up service sleeps with `pacing.defer` (peluit/serve/app.py).
         self.pacing = pacing if pacing is not None else Pacing()
-        # This server is threaded; each API request takes a lane (`Lane`) for itself, as
-        # concurrent requests reach separate Lambda instances. The first lane is `app`,
-        # `reviewer` and `pacing`; more are built on demand. Free lanes are a stack, so
-        # requests one after the other all use the first.
-        self.lanes = [Lane(app, reviewer, self.pacing)]
-        self._more_lanes = more_lanes
-        self._free: queue.LifoQueue[Lane] = queue.LifoQueue()
-        self._free.put(self.lanes[0])
-        self._lanes_lock = threading.Lock()
+        # This server is threaded; each API request takes a lane (serve/lanes.py) for itself,
+        # as concurrent requests reach separate Lambda instances. The first lane is `app`,
+        # `reviewer` and `pacing`; more are built on demand, up to `API_LANES`.
+        self._lanes = LanePool(Lane(app, reviewer, self.pacing), more_lanes)
+        self.lanes = self._lanes.lanes
         super().__init__(address, _Handler)
 
-    @contextlib.contextmanager
-    def lane(self) -> Iterator[Lane]:
+    def lane(self) -> contextlib.AbstractContextManager[Lane]:
         """A lane for one API request, given back when it is done."""
-        lane = self._take_lane()
-        try:
-            yield lane
-        finally:
-            self._free.put(lane)
-
-    def _take_lane(self) -> Lane:
-        with contextlib.suppress(queue.Empty):
-            return self._free.get_nowait()
-        with self._lanes_lock:
-            grow = self._more_lanes is not None and len(self.lanes) < API_LANES
-            if grow and self._more_lanes is not None:
-                lane = self._more_lanes()
-                self.lanes.append(lane)
-                return lane
-        return self._free.get()
+        return self._lanes.take()
 
     def process_request(self, request: Any, client_address: Any) -> None:
         """Serve the connection on a thread of its own if a slot is free (waiting briefly for
