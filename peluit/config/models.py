@@ -383,6 +383,12 @@ class Config(_Strict):
                     "each signer and witness needs a key of their own"
                 )
             holders[keys[signer]] = signer
+        if self.release is not None and self.release.log_key is not None:
+            log = tlog.parse_vkey(self.release.log_key)  # checked by Release already
+            raw = log.public.public_bytes_raw() if isinstance(log, tlog.Ed25519Verifier) else b""
+            for witness in self.release.witnesses:
+                if parse_public_key(keys[witness] or "").public_bytes_raw() == raw:
+                    raise ValueError(f"release: witness {witness!r} holds the log key itself")
         return self
 
     def _notification_references(self, people: set[str]) -> None:

@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from peluit import tlog
 from peluit.config import Config
+from peluit.keys import parse_public_key
 from peluit.verify import Trust, TrustError, parse_trust, trust_from_config
 from tests.support.releases import signed_team
 
@@ -130,3 +131,16 @@ def test_the_configuration_refuses_two_signers_sharing_a_signing_key() -> None:
             person["signing_key"] = keys["kpk-liaison"]
     with pytest.raises(ValueError, match="'kpk-liaison' and 'agus' share one signing_key"):
         Config.model_validate(raw)
+
+
+def test_the_configuration_refuses_a_witness_who_holds_the_log_key() -> None:
+    config, _ = signed_team()
+    [liaison] = [p for p in config.people if p.id == "kpk-liaison"]
+    assert liaison.signing_key is not None
+    own = tlog.Ed25519Verifier("wbs.example.go.id/log", parse_public_key(liaison.signing_key))
+    raw = config.model_dump(mode="json")
+    raw["release"].update(log_key=own.vkey(), witnesses=["kpk-liaison"])
+    with pytest.raises(ValueError, match="witness 'kpk-liaison' holds the log key itself"):
+        Config.model_validate(raw)
+    raw["release"]["log_key"] = LOG.verifier().vkey()  # another key: accepted
+    assert Config.model_validate(raw).release is not None
