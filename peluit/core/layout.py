@@ -96,6 +96,11 @@ def read_marker(case: str, person: str) -> str:
     return f"reads/{case}/{person}.json"
 
 
+def read_markers_prefix(case: str) -> str:
+    """Every person's read marker of a case (the notification scan lists them)."""
+    return f"reads/{case}/"
+
+
 def case_note(case: str, sha256: bytes) -> str:
     """An encrypted reason (status change, identity request or refusal), named by its hash."""
     return f"cases/{case}/notes/{sha256.hex()}.age"

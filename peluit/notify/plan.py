@@ -107,15 +107,21 @@ def plan(
     cases: Iterable[CaseFacts],
     last_read: LastRead,
     today: date,
+    revoked: Collection[str] = frozenset(),
 ) -> dict[str, list[Event]]:
     """Per recipient (roster id), the events to tell them of, before the ledger removes those
     already told. Read markers are looked up only for cases with reporter messages in a
-    channel where the person is told of messages."""
+    channel where the person is told of messages. A person on the emergency revocation list
+    (`revoked`, ADR 0045) is told nothing, as the reviewer API refuses them everything."""
     notifications = config.notifications
     if notifications is None:
         return {}
     holidays = config.organisation.holidays
-    audience = {r.person: wanted(config, r.person) for r in notifications.recipients}
+    audience = {
+        r.person: wanted(config, r.person)
+        for r in notifications.recipients
+        if r.person not in revoked
+    }
     channels = {c.id: c for c in config.channels}
     found: dict[str, list[Event]] = {person: [] for person in audience}
     for facts in cases:

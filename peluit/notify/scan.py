@@ -1,6 +1,11 @@
 """Reading what the plan needs from the store: the channel index, each case's state.json,
-its thread's listing (who wrote, never what) and the read markers. Nothing is decrypted and
-nothing of a report, identity block or message body is read."""
+its thread's listing (who wrote, never what), the read markers and the emergency revocation
+list. Nothing is decrypted and nothing of a report, identity block or message body is read.
+
+Among the cases the scan lists only the prefixes it needs (the notify role may list nothing
+else there, not `lookup/`: infra/peluit.yaml), so it never asks for a key that may be missing:
+S3 answers such a request 404 only to a role that may list the whole bucket. The read markers
+and the revocation list are listed first and read only when they are there."""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from peluit.config.models import Config
-from peluit.core import thread, workflow
+from peluit.core import layout, revocation, thread, workflow
 from peluit.core.cases import CaseFiles
 from peluit.core.casestate import StateFormatError
 from peluit.core.errors import CaseNotFoundError
@@ -44,5 +49,31 @@ def cases(config: Config, store: ObjectStore) -> Iterator[CaseFacts]:
         )
 
 
-def last_read(store: ObjectStore) -> ReadMarkers:
-    return ReadMarkers(store)
+class ListedReadMarkers:
+    """`ReadMarkers.last_read`, reading a marker only when the listing of its case's markers
+    (`reads/<case>/`) shows it, once per case."""
+
+    def __init__(self, store: ObjectStore) -> None:
+        self._store = store
+        self._markers = ReadMarkers(store)
+        self._listed: dict[str, frozenset[str]] = {}
+
+    def last_read(self, case: str, person: str) -> int:
+        if case not in self._listed:
+            prefix = layout.read_markers_prefix(case)
+            self._listed[case] = frozenset(self._store.list_keys(prefix))
+        if layout.read_marker(case, person) not in self._listed[case]:
+            return 0
+        return self._markers.last_read(case, person)
+
+
+def last_read(store: ObjectStore) -> ListedReadMarkers:
+    return ListedReadMarkers(store)
+
+
+def revoked(store: ObjectStore) -> frozenset[str]:
+    """Who is on the emergency revocation list (ADR 0045); `RevocationListError` when it is
+    not a list, so that the scan fails (and its alarm shows) rather than mail everyone."""
+    if revocation.KEY not in set(store.list_keys(revocation.KEY)):
+        return frozenset()
+    return revocation.revoked(store)

@@ -49,12 +49,15 @@ def run(config: Config, store: ObjectStore, mailer: Mailer, now: datetime) -> Ou
         raise NotifyConfigError("the configuration has no [notifications]: nobody to tell")
     local = now.astimezone(ZoneInfo(config.organisation.timezone))
     today = local.date()
+    revoked = scan.revoked(store)  # before anything is planned: a revoked person is told nothing
     markers = scan.last_read(store)
-    planned = plan(config, scan.cases(config, store), markers.last_read, today)
+    planned = plan(config, scan.cases(config, store), markers.last_read, today, revoked)
     ledger = Ledger(store)
     mails = events = failed = 0
     for recipient in notifications.recipients:
         person = recipient.person
+        if person in revoked:
+            continue
         fresh = [e for e in planned.get(person, []) if not ledger.told(person, e)]
         if not fresh:
             continue

@@ -17,6 +17,8 @@ from moto.ses.models import ses_backends
 
 from peluit.config import parse_config
 from peluit.config.models import Smtp
+from peluit.core import revocation
+from peluit.core.audit import AuditLog
 from peluit.notify.errors import NotifyError
 from peluit.notify.ledger import PREFIX
 from peluit.notify.service import run
@@ -76,6 +78,40 @@ def test_a_scan_mails_each_person_counts_of_what_is_new_through_a_real_smtp_serv
     [agus] = mailbox.to(EMAILS["agus"])  # 09:30 in Jakarta, after the digest hour (7)
     assert "Ringkasan harian" in agus.text
     assert mailbox.to(EMAILS["kpk-liaison"]) == []  # oversight: overdue deadlines only
+
+
+def test_a_person_on_the_emergency_revocation_list_is_mailed_nothing(
+    review_team: ReviewTeam, mail: tuple[Mailbox, Smtp]
+) -> None:
+    # review S1 (low): the scan mailed counts to a revoked person (ADR 0045)
+    mailbox, smtp = mail
+    world = FollowupWorld(with_notifications(review_team, smtp))
+    file_cases(world)
+    audit = AuditLog(world.store, world.clock, world.config.organisation.timezone)
+    revocation.change(world.store, audit, "rina", revoke=True)
+
+    outcome = run(world.config, world.store, SmtpMailer(smtp), world.clock())
+
+    assert (outcome.mails, outcome.failed) == (2, 0)  # agus (digest) and dewi, not rina
+    assert mailbox.to(EMAILS["rina"]) == []
+    assert len(mailbox.to(EMAILS["dewi"])) == 1
+    # restored, she is told what is still new for her
+    revocation.change(world.store, audit, "rina", revoke=False)
+    assert run(world.config, world.store, SmtpMailer(smtp), world.clock()).mails == 1
+    [rina] = mailbox.to(EMAILS["rina"])
+    assert "- 2 laporan baru menunggu tanggapan" in rina.text
+
+
+def test_a_revocation_list_that_cannot_be_read_stops_the_scan_before_any_mail(
+    review_team: ReviewTeam, mail: tuple[Mailbox, Smtp]
+) -> None:
+    mailbox, smtp = mail
+    world = FollowupWorld(with_notifications(review_team, smtp))
+    file_cases(world)
+    world.store.put_new(revocation.KEY, b'{"revoked": "rina"}')  # not a list: fail closed
+    with pytest.raises(revocation.RevocationListError):
+        run(world.config, world.store, SmtpMailer(smtp), world.clock())
+    assert mailbox.received == []
 
 
 def test_what_was_told_is_not_told_again_and_what_is_new_is_told_once(

@@ -135,6 +135,16 @@ def test_new_messages_are_per_person_after_their_read_marker() -> None:
     assert "dewi" not in planned  # not in the channel
 
 
+def test_a_revoked_person_is_told_nothing_and_the_others_as_before() -> None:
+    config = config_with()
+    cases = [facts(messages=(1,)), facts("fedcba9876543210", channel="gratifikasi")]
+    everyone = plan(config, cases, never_read, MONDAY)
+    assert {"rina", "agus"} <= set(everyone)
+    without = plan(config, cases, never_read, MONDAY, revoked=frozenset({"rina"}))
+    assert "rina" not in without
+    assert without == {p: e for p, e in everyone.items() if p != "rina"}
+
+
 def test_cases_of_unknown_channels_are_left_out() -> None:
     assert plan(config_with(), [facts(channel="lama")], never_read, MONDAY) == {}
 
