@@ -76,6 +76,20 @@ REFUSED = [
         KEY_ARN,
         {"aws:SecureTransport": "true", "kms:CallerAccount": policies.ACCOUNT},
     ),
+    IamRequest(  # review S1 (low): only S3 may use the backup's key for the role
+        "replication: encrypts with the backup's key directly, not through S3",
+        "replication",
+        "kms:GenerateDataKey",
+        BACKUP_KEY,
+        {"aws:SecureTransport": "true", "aws:PrincipalArn": ROLE_ARN},
+    ),
+    IamRequest(
+        "replication: encrypts with the backup's key through S3 of another region",
+        "replication",
+        "kms:Encrypt",
+        BACKUP_KEY,
+        {**VIA_S3, "kms:ViaService": "s3.us-east-1.amazonaws.com"},
+    ),
     IamRequest(
         "public: encrypts with the backup's key",
         "public",

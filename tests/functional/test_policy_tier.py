@@ -163,9 +163,10 @@ def run_flows(world: S3World) -> None:
     rekeyed = rekey_case(config, world.review_team.key("rina"), rina, filed.case)
     assert "report.age" in rekeyed.stored
 
-    # Statistics (ADR 0041): rina publishes a signed document twice (the second replaces the
-    # first), and the site's page reads it through the public API.
-    stats = compute([], rules(config, ["pengaduan"]), Period(), date(2026, 12, 6))
+    # Statistics (ADRs 0041, 0055): rina publishes a signed document of a whole past month twice
+    # (the second replaces the first), and the site's page reads it through the public API.
+    february = Period(date(2025, 2, 1), date(2025, 2, 28))  # the world's clock: 3 March 2025
+    stats = compute([], rules(config, ["pengaduan"]), february, world.clock().date())
     doc = publish.document(config, stats, "rina", ["pengaduan"])
     signed = sign(doc, world.review_team.key("rina"))
     for _ in range(2):

@@ -79,6 +79,11 @@ def test_every_call_the_scan_makes_is_allowed(
         ("PutObject", STAGING_BUCKET),  # ... now it has
     } <= seen, seen
     assert any(c.missing and c.bucket == STAGING_BUCKET for c in calls)  # 404, not 403
+    # among the cases it reads only what it listed: there it may not list the whole bucket
+    assert not [c for c in calls if c.missing and c.bucket == CASE_BUCKET]
+    listed = {c.prefix for c in calls if c.operation == "ListObjectsV2" and c.bucket == CASE_BUCKET}
+    assert "access/revoked.json" in listed  # the emergency revocation list (ADR 0045)
+    assert not [p for p in listed if p is None or p.startswith("lookup")]
     assert not [c for c in calls if c.key and c.key.endswith((".age", "reply.json"))]
 
 
@@ -112,6 +117,36 @@ def test_the_scan_may_mail_from_the_configured_sender_only() -> None:
     # Without a sender (no [notifications]) the role may send nothing at all.
     (none,) = policies.evaluate(policies.render(), [ses_request("no sender set", SENDER)])
     assert none.decision != "Allowed", none.describe()
+
+
+def list_request(label: str, prefix: str | None) -> IamRequest:
+    call = S3Call("notify", "ListObjectsV2", False, CASE_BUCKET, None, None, prefix, {}, True)
+    resource = f"arn:{PARTITION}:s3:::{CASE_BUCKET}"
+    return IamRequest(f"notify: {label}", "notify", "s3:ListBucket", resource, s3_context(call))
+
+
+def test_the_scan_may_list_among_the_cases_only_what_it_needs() -> None:
+    # review S1 (low): listing lookup/ shows the receipt-code lookup entries' names
+    allowed = decide(
+        [
+            list_request("the index", "index/cases/pengaduan/"),
+            list_request("a thread", f"{CASE}/thread/"),
+            list_request("a case's read markers", "reads/8f3a2b1c4d5e6f70/"),
+            list_request("the revocation list", "access/revoked.json"),
+        ]
+    )
+    assert [d.decision for d in allowed] == ["Allowed"] * 4, [d.describe() for d in allowed]
+    refused = decide(
+        [
+            list_request("lookup/", "lookup/"),
+            list_request("lookup/ by its first letters", "lookup/ab"),
+            list_request("the whole bucket", None),
+            list_request("the whole bucket (empty prefix)", ""),
+            list_request("a case's files", f"{CASE}/"),
+            list_request("the audit log", "audit/"),
+        ]
+    )
+    assert not [d.describe() for d in refused if d.decision == "Allowed"]
 
 
 @pytest.mark.parametrize(

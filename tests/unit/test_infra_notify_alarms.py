@@ -50,7 +50,10 @@ def test_the_scan_reads_only_state_and_read_markers_of_the_cases(
 ) -> None:
     role = resource(template, "NotifyFunctionRole")
     reads = object_patterns(role, "s3:GetObject")
-    assert sorted(reads) == sorted(["cases/*/state.json", "reads/*", "notify/*"])
+    # and the emergency revocation list: a revoked person is mailed nothing (ADR 0045)
+    assert sorted(reads) == sorted(
+        ["cases/*/state.json", "reads/*", "notify/*", "access/revoked.json"]
+    )
     for key in (
         "cases/0123456789abcdef/report.age",
         "cases/0123456789abcdef/identity.age",
