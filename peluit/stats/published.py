@@ -32,7 +32,13 @@ from peluit.store.port import ObjectStore
 from .compute import Period
 from .disclosure import StatsDisclosureError, check_document
 from .document import SignedStats
-from .periods import StatsPeriodError, StatsPeriodOverlapError, check_publishable, overlaps
+from .periods import (
+    StatsPeriodError,
+    StatsPeriodOverlapError,
+    check_publishable,
+    kind,
+    overlaps,
+)
 from .signature import StatsSignatureError, check_signer
 
 KEY = "published/stats.json"
@@ -65,6 +71,14 @@ def _period(signed: SignedStats) -> Period:
     )
 
 
+def _whole(period: Period) -> bool:
+    try:
+        kind(period.start, period.end)
+    except StatsPeriodError:
+        return False
+    return True
+
+
 def _parse(data: bytes) -> History:
     try:
         return History.model_validate_json(data)
@@ -83,8 +97,8 @@ def with_publication(history: History, signed: SignedStats) -> History:
     kept = []
     for stored in history.documents:
         other = _period(stored)
-        if other == period:
-            continue
+        if other == period or not _whole(other):
+            continue  # replaced; or stored before ADR 0055 for any period: not kept
         if overlaps(other, period):
             raise StatsPeriodOverlapError(
                 f"{period.label()} overlaps the published period {other.label()}; only that "

@@ -136,3 +136,15 @@ def test_only_the_signer_publishes_and_before_anything_nothing_is_served() -> No
         published.publish("agus", _signed(team, "2025-Q1"))
     with pytest.raises(StatsNotPublishedError):
         published.current()
+
+
+def test_a_document_stored_before_periods_were_fixed_is_replaced_not_kept() -> None:
+    team = make_review_team()
+    store = MemoryStore()
+    stats = compute(CASES, RULES, Period(None, date(2025, 6, 5)), date(2025, 7, 1))
+    old = sign(document(team.config, stats, "rina", ["pengaduan"]), team.key("rina"))
+    store.objects[KEY] = old.model_dump_json().encode()  # a single document, any period
+    published = PublishedStats(team.config, store, AFTER_JUNE)
+    assert published.current() == old
+    published.publish("rina", _signed(team, "2025-Q2"))
+    assert _periods(published) == [("2025-04-01", "2025-06-30")]
