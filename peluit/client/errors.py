@@ -13,6 +13,13 @@ UNEXPECTED = {
     "en": "The server gave an unexpected answer. The report was not sent.",
 }
 
+NO_POSITION = {  # a status answer without next_seq: the message is not signed (ADR 0054)
+    "id": "Server tidak menyebutkan nomor pesan berikutnya, sehingga pesan tidak dapat "
+    "ditandatangani untuk kasus ini. Pesan belum terkirim; silakan coba lagi nanti.",
+    "en": "The server did not say the number the next message takes, so the message cannot "
+    "be signed for this case. It was not sent; please try again later.",
+}
+
 
 class ClientError(Exception):
     """Anything that stops a submission; `str()` is one line for people."""

@@ -37,7 +37,7 @@ from peluit.review.errors import IntegrityError
 
 from .api import ApiClient, SegmentOut
 from .channels import ChannelsDocument, ChannelSpec, fetch_channels, hybrid_recipients
-from .errors import UNEXPECTED, ApiError, ClientError, SubmitError
+from .errors import NO_POSITION, UNEXPECTED, ApiError, ClientError, SubmitError
 from .http import Transport
 from .submit import _file_entry, _plan_files, upload_files
 
@@ -167,14 +167,6 @@ class Sent:
 
     def json(self) -> dict[str, Any]:
         return {"seq": self.seq, "files": self.files}
-
-
-NO_POSITION = {
-    "id": "Server tidak menyebutkan nomor pesan berikutnya, sehingga pesan tidak dapat "
-    "ditandatangani untuk kasus ini. Pesan belum terkirim; silakan coba lagi nanti.",
-    "en": "The server did not say the number the next message takes, so the message cannot "
-    "be signed for this case. It was not sent; please try again later.",
-}
 
 
 def _unexpected() -> ApiError:
@@ -414,10 +406,8 @@ class FollowupSession:
 
     def _position(self) -> tuple[str, int]:
         """The case id and the number the next message takes, from a status answer that lists
-        no messages (`after` the last possible number). The server always says the number: an
-        answer without one is refused (`no_thread_position`), never signed with the older,
-        unnumbered statement, which binds neither the case nor the place (a version-2 case
-        does not take it)."""
+        no messages (`after` the last possible number). Without a number: refused, never the
+        unnumbered statement, which binds neither the case nor the place (ADR 0054)."""
         answer = self._client.post_json(
             "/followup/status", {"token": self._token, "after": MAX_SEQ}
         )

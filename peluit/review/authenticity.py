@@ -37,6 +37,7 @@ from enum import StrEnum
 
 from peluit.api.review_models import ReporterOut
 from peluit.core import reporter_signature
+from peluit.core.report import ReportDocument
 
 from .content import Message
 from .pins import Pin
@@ -125,6 +126,13 @@ class InsideKeys:
 
     reporter_key: str
     reply_recipient: str
+
+    @classmethod
+    def of(cls, document: ReportDocument | None) -> InsideKeys | None:
+        """The keys a decrypted report carries; None: an older (or unreadable) report."""
+        if document is None or document.reporter_key is None or document.reply_recipient is None:
+            return None
+        return cls(document.reporter_key, document.reply_recipient)
 
 
 @dataclass(frozen=True)

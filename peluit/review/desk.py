@@ -235,16 +235,7 @@ class ReviewDesk:
         """The reporter side of `case` as this tool sees it (review/authenticity.py): the
         report's verdict and the reply key the team may encrypt to, checked against what this
         tool saw before (review/pins.py), which it then remembers."""
-        # fetched once per desk; its SHA-256 is what the signature covers, and it carries the
-        # reporter's keys (ADR 0054)
-        document = self.report(case).document
-        inside = (
-            authenticity.InsideKeys(document.reporter_key, document.reply_recipient)
-            if document is not None
-            and document.reporter_key is not None
-            and document.reply_recipient is not None
-            else None
-        )
+        inside = authenticity.InsideKeys.of(self.report(case).document)  # its keys (ADR 0054)
         with self._lock:
             report_sha256 = self._sha256[(case, "report.age")]
         pin = self._pins.get(case)
