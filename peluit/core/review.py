@@ -118,31 +118,20 @@ class ReviewService:
         entries = iter(self._cases.index([channel] if channel else readable, self._after(cursor)))
         # The states are read in batches of as many as the page still needs, each batch's at
         # the same time (core/parallel.py): a page costs a few round trips, not one per case.
-        matched: list[tuple[IndexEntry, CaseState]] = []
+        found: list[CaseSummary] = []
         last: IndexEntry | None = None
         scanned = 0
-        while len(matched) < limit and scanned < SCAN_MAX:
-            batch = list(itertools.islice(entries, min(limit - len(matched), SCAN_MAX - scanned)))
+        while len(found) < limit and scanned < SCAN_MAX:
+            batch = list(itertools.islice(entries, min(limit - len(found), SCAN_MAX - scanned)))
             if not batch:
                 break
             scanned += len(batch)
             last = batch[-1]
-            states = parallel.run_all(
-                [functools.partial(self._state_if_complete, e) for e in batch]
+            listed = parallel.run_all(
+                [functools.partial(self._summary_if_listed, actor.id, status, e) for e in batch]
             )
-            matched += [
-                (entry, state)
-                for entry, state in zip(batch, states, strict=True)
-                if state is not None and (status is None or state.status == status)
-            ]
+            found += [summary for summary in listed if summary is not None]
         more = next(entries, None) is not None  # at least one more entry after `last`
-        progress = parallel.run_all(
-            [functools.partial(self._progress, actor.id, entry.case) for entry, _ in matched]
-        )
-        found = [
-            CaseSummary(entry.case, state, shown)
-            for (entry, state), shown in zip(matched, progress, strict=True)
-        ]
         next_cursor = _cursor(last) if more and last is not None else None
         self._audit.append(actor.id, "cases.list")
         return CasePage(found, next_cursor)
@@ -156,6 +145,16 @@ class ReviewService:
         if not match:
             raise InvalidCursorError("this paging cursor was not given out by the server")
         return IndexEntry(match.group(1), match.group(2), "")
+
+    def _summary_if_listed(
+        self, person: str, status: str | None, entry: IndexEntry
+    ) -> CaseSummary | None:
+        """The case's line in the listing (its state, then its thread's progress), or None if
+        it is not complete, not this entry's, or of another status than asked."""
+        state = self._state_if_complete(entry)
+        if state is None or (status is not None and state.status != status):
+            return None
+        return CaseSummary(entry.case, state, self._progress(person, entry.case))
 
     def _state_if_complete(self, entry: IndexEntry) -> CaseState | None:
         """The case's state if it is complete and `entry` is its own index entry (its channel
