@@ -17,9 +17,10 @@ and every hidden cell can still take at least two values (none is pinned).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
-from .document import AT_LEAST, SUPPRESSED, THRESHOLD, Count, StatsDocument
+from .document import AT_LEAST, SUPPRESSED, THRESHOLD, Count, DeadlineDoc, StatsDocument
 
 SMALL = (1, THRESHOLD - 1)  # what a "<5" cell can be
 
@@ -69,8 +70,23 @@ def _small(n: int) -> bool:
 
 
 def on_time_counts(decided: int, percent: float) -> list[int]:
-    """Every number of deadlines met that shows as `percent` of `decided` (one decimal)."""
-    return [m for m in range(decided + 1) if round(100 * m / decided, 1) == percent]
+    """Every number of deadlines met that shows as `percent` of `decided` (one decimal): those
+    near percent * decided / 100, as a rounding of 0.05 points moves it by decided / 2000."""
+    centre = percent * decided / 100
+    low = max(0, math.floor(centre - decided / 1000) - 1)
+    high = min(decided, math.ceil(centre + decided / 1000) + 1)
+    return [m for m in range(low, high + 1) if round(100 * m / decided, 1) == percent]
+
+
+def given_counts(doc: StatsDocument) -> dict[str, int | None]:
+    """How many acknowledgements and feedbacks were given, where the statuses show it: the
+    workflow only moves forward, so the acknowledged are the cases past `diterima` and the
+    fed back the final ones (`selesai`, `ditolak`)."""
+    cases, status = doc.counts.cases, doc.counts.by_status or {}
+    waiting, done, refused = status.get("diterima"), status.get("selesai"), status.get("ditolak")
+    acknowledged = cases - waiting if isinstance(cases, int) and isinstance(waiting, int) else None
+    final = done + refused if isinstance(done, int) and isinstance(refused, int) else None
+    return {"acknowledgement": acknowledged, "feedback": final}
 
 
 def check_document(doc: StatsDocument) -> None:
@@ -97,18 +113,26 @@ def check_document(doc: StatsDocument) -> None:
                 raise StatsDisclosureError(
                     f"{name}: its hidden cells can be worked out from the total"
                 )
+    given = given_counts(doc)
     for name, deadline in (("acknowledgement", doc.acknowledgement), ("feedback", doc.feedback)):
-        decided = deadline.decided
-        both = isinstance(counts.cases, int) and isinstance(decided, int)
-        if both and _small(int(counts.cases) - int(decided)):
-            raise StatsDisclosureError(f"{name}: cases minus decided is under {THRESHOLD}")
-        if deadline.on_time_percent is None:
-            continue
-        if not isinstance(decided, int) or decided < THRESHOLD:
-            raise StatsDisclosureError(f"{name}: a percentage needs at least {THRESHOLD} decided")
-        met = on_time_counts(decided, deadline.on_time_percent)
-        if not met or any(_small(m) or _small(decided - m) for m in met):
-            raise StatsDisclosureError(f"{name}: the percentage gives away a count under 5")
+        _check_deadline(name, deadline, counts.cases, given[name])
+
+
+def _check_deadline(name: str, deadline: DeadlineDoc, cases: Count, given: int | None) -> None:
+    decided = deadline.decided
+    if isinstance(decided, int):
+        if isinstance(cases, int) and _small(cases - decided):
+            raise StatsDisclosureError(f"{name}: the cases still running are under {THRESHOLD}")
+        if given is not None and _small(decided - given):
+            raise StatsDisclosureError(f"{name}: the overdue are under {THRESHOLD}")
+    if deadline.on_time_percent is None:
+        return
+    if not isinstance(decided, int) or decided < THRESHOLD:
+        raise StatsDisclosureError(f"{name}: a percentage needs at least {THRESHOLD} decided")
+    met = on_time_counts(decided, deadline.on_time_percent)
+    late = [given - m for m in met] if given is not None else []
+    if not met or any(_small(n) or _small(decided - n) for n in met) or any(map(_small, late)):
+        raise StatsDisclosureError(f"{name}: the percentage gives away a count under 5")
 
 
 __all__ = [

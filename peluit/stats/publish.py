@@ -4,9 +4,9 @@ Small counts are suppressed: a count of 1 to 4 becomes "<5". In each breakdown (
 status, month, area, and the forwarded cases per target) further cells are then hidden as
 "≥5", smallest first, until the hidden cells add up to at least 5 and none of them can be
 worked out from the total (`peluit.stats.disclosure`); a breakdown that cannot be made so is
-withheld (null). A deadline's number decided is hidden when it or the cases still running are
-1 to 4, and its percentage is shown only when neither the deadlines met nor the others are
-1 to 4. A median over fewer than 5 cases is left out (null). docs/adr/0041, 0055.
+withheld (null). A deadline's number decided is hidden when it, the overdue or the running are
+1 to 4, and its percentage is shown only when neither the met nor the late are 1 to 4. A
+median over fewer than 5 cases is left out (null). docs/adr/0041, 0055.
 
 Signing and checking: `peluit.stats.signature`.
 """
@@ -17,7 +17,7 @@ from peluit.config import Config
 from peluit.review.console.labels import STATUS
 
 from .compute import Deadline, Statistics
-from .disclosure import check_document, safe
+from .disclosure import check_document, on_time_counts, safe
 from .document import (
     AT_LEAST,
     FORMAT,
@@ -65,15 +65,28 @@ def _small(count: int) -> bool:
     return 0 < count < THRESHOLD
 
 
-def _deadline(deadline: Deadline, cases: int) -> DeadlineDoc:
+def _deadline(deadline: Deadline) -> DeadlineDoc:
+    """A deadline's cases fall into met, late, overdue and running, and the statuses shown
+    beside it give away how many were given (met + late: the cases past `diterima` for the
+    acknowledgement, the final ones for feedback; the workflow only moves forward). So
+    `decided` is shown only when neither the overdue nor the running are 1 to 4 (else hidden:
+    "<5" or "≥5"), and the percentage only when neither the met nor the late are either, for
+    every count of met that rounds to it."""
     decided = deadline.decided
-    shown: int | Suppressed = suppress(decided)
-    if _small(cases - decided) and decided >= THRESHOLD:
-        shown = AT_LEAST  # the cases still running would be the total minus it
-    clear = isinstance(shown, int) and decided >= THRESHOLD
-    if clear and not (_small(deadline.met) or _small(decided - deadline.met)):
-        return DeadlineDoc(decided=shown, on_time_percent=deadline.on_time_percent)
-    return DeadlineDoc(decided=shown, on_time_percent=None)
+    small_rest = _small(deadline.overdue) or _small(deadline.running)
+    if not small_rest or decided == 0 or _small(decided):
+        shown: int | Suppressed = suppress(decided)
+    else:
+        shown = AT_LEAST
+    percent = deadline.on_time_percent
+    if not isinstance(shown, int) or decided < THRESHOLD or percent is None:
+        return DeadlineDoc(decided=shown, on_time_percent=None)
+    given = deadline.met + deadline.late
+    # every count of met a reader could take from the rounded percentage, and its late
+    met = on_time_counts(decided, percent)
+    if any(_small(m) or _small(given - m) or _small(decided - m) for m in met):
+        return DeadlineDoc(decided=shown, on_time_percent=None)
+    return DeadlineDoc(decided=shown, on_time_percent=percent)
 
 
 def _median(value: float | None, cases: int) -> float | None:
@@ -103,8 +116,8 @@ def document(config: Config, stats: Statistics, signer: str, channels: list[str]
             forwarded_to=suppress_breakdown(stats.forwarded_to),
             overdue=suppress(stats.overdue),
         ),
-        acknowledgement=_deadline(stats.acknowledgement, stats.cases),
-        feedback=_deadline(stats.feedback, stats.cases),
+        acknowledgement=_deadline(stats.acknowledgement),
+        feedback=_deadline(stats.feedback),
         median_working_days=Medians(
             acknowledge=_median(stats.median_days_to_acknowledge, stats.acknowledged),
             close=_median(stats.median_days_to_close, stats.closed),
