@@ -10,6 +10,7 @@ can leave a route replayable by forgetting a call."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -17,7 +18,10 @@ import pytest
 
 from peluit.core.nonces import NonceLedger
 from peluit.review.desk import ReviewDesk
+from peluit.review.rekey import rekey_case
 from peluit.review.transport import HttpRequest
+from peluit.stats import run as stats
+from peluit.stats.compute import Period
 from tests.support.review import ORIGIN, Deployment, make_review_team
 
 pytestmark = pytest.mark.functional
@@ -75,6 +79,11 @@ def _workflow(deployment: Deployment, tmp_path: Path) -> None:
     sari.identity_requests(status="pending")
     sari.approve_identity(case, "rina")
     sari.deny_identity(other, "rina", "Belum perlu.")
+    rekey_case(deployment.config, rina.key, rina.client, case)  # a roster change (ADR 0044)
+    # the public statistics of the last whole month, as `peluit stats publish` sends them
+    last_month_end = deployment.clock.now.date().replace(day=1) - timedelta(days=1)
+    month = Period(last_month_end.replace(day=1), last_month_end)
+    stats.send(rina, stats.public_document(rina, stats.make(rina, month)))
 
 
 @pytest.fixture
