@@ -3,17 +3,25 @@
 
 from __future__ import annotations
 
+import json
 import socket
 from dataclasses import dataclass
 
-from peluit.api import errors
-
-BUSY = errors.Problem(
-    503,
-    "server_busy",
-    "Server sedang melayani terlalu banyak sambungan. Coba lagi sebentar lagi.",
-    "The server is serving too many connections. Try again in a moment.",
-)
+# The API's error shape (`peluit.api.errors.problem_body`), written out here so that the review
+# console, which never imports the server's API (the layer contracts in pyproject.toml), can
+# share these limits; a unit test keeps the two the same.
+BUSY_BODY = json.dumps(
+    {
+        "error": {
+            "code": "server_busy",
+            "message": {
+                "id": "Server sedang melayani terlalu banyak sambungan. Coba lagi sebentar lagi.",
+                "en": "The server is serving too many connections. Try again in a moment.",
+            },
+        }
+    },
+    ensure_ascii=False,
+).encode()
 
 
 @dataclass(frozen=True)
@@ -33,7 +41,7 @@ class Limits:
 
 def refuse_busy(request: socket.socket) -> None:
     """The 503 for a connection over the limit, sent without waiting on the client."""
-    body = errors.problem_body(BUSY)
+    body = BUSY_BODY
     head = (
         f"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
         f"Content-Length: {len(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n"
