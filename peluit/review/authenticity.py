@@ -107,7 +107,7 @@ NOT_INSIDE = (
     "Laporan ini tidak memuat kunci pelapor dan kunci balasan di dalamnya (dikirim sebelum "
     "ADR 0054): kunci dari server hanya dibandingkan dengan yang pertama kali dilihat alat ini "
     "/ This report does not carry the reporter's key and reply key inside (sent before ADR "
-    "0050): the server's keys are only compared with those this tool saw first"
+    "0054): the server's keys are only compared with those this tool saw first"
 )
 
 MESSAGE_FORGED = (
