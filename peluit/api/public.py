@@ -50,6 +50,7 @@ from .followup_models import (
     ThreadMessageOut,
 )
 from .models import FinalizeIn, ReceiptOut, UploadOut, UploadPlanIn, UploadPlanOut
+from .resolver import OwnEventResolver
 
 SubmissionId = Annotated[
     str, Path(pattern=f"^{SUBMISSION_ID_PATTERN}$", description="128 random bits, 32 hex digits")
@@ -151,7 +152,7 @@ def sends_json(event: Mapping[str, Any]) -> bool:
     return not declared or declared.startswith("application/json")
 
 
-class PublicResolver(APIGatewayHttpResolver):
+class PublicResolver(OwnEventResolver):
     """A Powertools resolver that admits a POST, any POST, only with a proof of work."""
 
     def __init__(self, pow: ProofOfWork) -> None:

@@ -46,6 +46,7 @@ from peluit.store.port import ObjectStore
 from . import errors, refusals
 from .models import UploadOut, UploadPlanOut
 from .public import quiet_powertools, readable_json, sends_json
+from .resolver import OwnEventResolver
 from .review_models import (
     AdditionOut,
     ApproveIn,
@@ -145,7 +146,7 @@ def request_message(event: Mapping[str, Any], origin: str | None) -> tuple[Messa
     return Message(method, url, headers), body
 
 
-class ReviewerResolver(APIGatewayHttpResolver):
+class ReviewerResolver(OwnEventResolver):
     """A Powertools resolver that admits only signed requests."""
 
     def __init__(self, services: Services, origin: str | None) -> None:
