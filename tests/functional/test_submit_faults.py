@@ -7,24 +7,22 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any
 
 import pytest
 
 from peluit import age
-from peluit.api.public import PublicServices, build_public_app
 from peluit.cli import submit_cmd
 from peluit.client import ApiError, SubmitError, SubmitRequest, submit
 from peluit.client.api import ApiClient, SegmentOut
 from peluit.client.channels import fetch_channels, hybrid_recipients
 from peluit.client.http import RetryPolicy, Transport
-from peluit.core.dates import utc_now
 from peluit.core.ids import case_id
 from peluit.core.receipt import ReceiptCode
-from peluit.serve.server import DOWNLOAD_PREFIX, UPLOAD_PREFIX
-from peluit.store.local import LocalStore, LocalUrlSigner
+from peluit.store.local import LocalStore
 from peluit.store.port import ObjectInfo
 from tests.support.submitting import (
     InProcess,
@@ -45,35 +43,32 @@ class SimulatedStoreFailureError(Exception):
     """The store failed at this write; the write did not happen."""
 
 
-class FlakyStore(LocalStore):
-    """A LocalStore whose `fail_at`-th write (counted from arming) fails once."""
+class Flaky:
+    """Makes the served store's `fail_at`-th write (counted from arming) fail once. It arms the
+    store every lane of `peluit serve` shares (ADR 0051), and counts under a lock: finalize's
+    independent writes run side by side."""
 
-    fail_at = 0
-    writes = 0
-    failed = False
+    WRITES = ("put_new", "put_new_stream", "replace", "copy_new")
 
-    def _write(self) -> None:
-        if self.fail_at and not self.failed:
-            self.writes += 1
-            if self.writes == self.fail_at:
-                self.failed = True
-                raise SimulatedStoreFailureError(f"write {self.writes}")
+    def __init__(self, store: LocalStore, fail_at: int, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.fail_at = fail_at
+        self.writes = 0
+        self.failed = False
+        self._lock = threading.Lock()
+        for name in self.WRITES:
+            monkeypatch.setattr(store, name, self._failing(getattr(store, name)))
 
-    def put_new(self, key: str, data: bytes) -> ObjectInfo:
-        self._write()
-        return super().put_new(key, data)
+    def _failing(self, write: Callable[..., ObjectInfo]) -> Callable[..., ObjectInfo]:
+        def failing(*args: Any, **kwargs: Any) -> ObjectInfo:
+            with self._lock:
+                if not self.failed:
+                    self.writes += 1
+                    if self.writes == self.fail_at:
+                        self.failed = True
+                        raise SimulatedStoreFailureError(f"write {self.writes}")
+            return write(*args, **kwargs)
 
-    def put_new_stream(self, key: str, src: BinaryIO, size: int) -> ObjectInfo:
-        self._write()
-        return super().put_new_stream(key, src, size)
-
-    def replace(self, key: str, data: bytes, if_match: str | None) -> ObjectInfo:
-        self._write()
-        return super().replace(key, data, if_match)
-
-    def copy_new(self, source: str, dest: str) -> ObjectInfo:
-        self._write()
-        return super().copy_new(source, dest)
+        return failing
 
 
 @pytest.fixture(scope="module")
@@ -83,16 +78,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcess]:
         yield running
 
 
-def flaky_app(running: InProcess, fail_at: int) -> FlakyStore:
-    urls = LocalUrlSigner(
-        secret=(running.data / "upload-secret").read_bytes(),
-        upload_base_url=UPLOAD_PREFIX.rstrip("/"),
-        download_base_url=DOWNLOAD_PREFIX.rstrip("/"),
-    )
-    store = FlakyStore(root=running.data / "store", clock=utc_now, urls=urls)
-    store.fail_at = fail_at
-    running.server.app = build_public_app(PublicServices.build(running.config, store, utc_now))
-    return store
+def flaky_store(running: InProcess, fail_at: int, monkeypatch: pytest.MonkeyPatch) -> Flaky:
+    return Flaky(running.server.store, fail_at, monkeypatch)
 
 
 def count(running: InProcess, prefix: str) -> int:
@@ -104,9 +91,9 @@ def count(running: InProcess, prefix: str) -> int:
 # two segment copies, report, identity, lookup, reply key, index entry, state.json.
 @pytest.mark.parametrize("fail_at", [1, 2, 3, 4, 5, 6, 7, 8, 9])
 def test_a_store_failure_mid_finalize_is_retried_into_exactly_one_case(
-    served: InProcess, tmp_path: Path, fail_at: int
+    served: InProcess, tmp_path: Path, fail_at: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = flaky_app(served, fail_at)
+    store = flaky_store(served, fail_at, monkeypatch)
     originals = [os.urandom(1000), os.urandom(3000)]
     paths = []
     for i, content in enumerate(originals):
@@ -135,7 +122,6 @@ def test_a_store_failure_mid_finalize_is_retried_into_exactly_one_case(
 
 
 def test_uploads_of_the_wrong_size_or_hash_are_refused(served: InProcess) -> None:
-    flaky_app(served, 0)
     transport = Transport(retry=FAST)
     doc = fetch_channels(served.base, transport)
     client = ApiClient(served.base, doc.api, doc.limits.pow_bits, transport)
@@ -186,7 +172,6 @@ def test_uploads_of_the_wrong_size_or_hash_are_refused(served: InProcess) -> Non
 def test_the_cli_fails_in_one_line_with_a_non_zero_exit(
     served: InProcess, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    flaky_app(served, 0)
     base = ["--server", served.base]
     cases = [
         [*base, "--channel", "tidak-ada", "--field", "what=x"],
