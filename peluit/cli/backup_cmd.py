@@ -53,8 +53,25 @@ def _store(
     return S3Store(make_s3_client(region, None, profile), bucket)
 
 
+def _local_problem(source: Path | None, target: Path | None) -> str | None:
+    """A local source that holds no store (a typo would otherwise "restore" nothing and
+    succeed), or a target that is the source."""
+    if source is not None and not (source / "store").is_dir():
+        return (
+            f"{source} tidak memuat data Peluit (tidak ada folder store) / "
+            f"{source} holds no Peluit data (no store folder)"
+        )
+    if source is not None and target is not None and source.resolve() == target.resolve():
+        return "sumber dan tujuan sama / the source and the target are the same folder"
+    return None
+
+
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
+    problem = _local_problem(args.from_dir, args.to_dir)
+    if problem:
+        print(f"peluit backup: error: {problem}", file=sys.stderr)
+        return 1
     try:
         source = _store(args.source, args.from_dir, args.from_profile, args.from_region)
         target = _store(args.target, args.to_dir, args.to_profile, args.to_region)
