@@ -6,19 +6,28 @@ from datetime import date
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+from pydantic import BaseModel, Field, HttpUrl, field_validator, model_validator
 
 from peluit import age, tlog
-from peluit.core.ids import RESERVED_PERSON_IDS, ROSTER_ID_PATTERN
+from peluit.core.ids import RESERVED_PERSON_IDS
 from peluit.keys.errors import SigningKeyFormatError
 from peluit.keys.signing import parse_public_key
 
-Identifier = Annotated[str, Field(pattern=f"^{ROSTER_ID_PATTERN}$")]
+from .model_base import STRICT
+from .model_base import Identifier as Identifier
+from .notify_models import EmailAddress as EmailAddress
+from .notify_models import Notifications as Notifications
+from .notify_models import NotifyEvent as NotifyEvent
+from .notify_models import NotifyRecipient as NotifyRecipient
+from .notify_models import NotifyRule as NotifyRule
+from .notify_models import Smtp as Smtp
+from .release_models import Release as Release
+
 MiB = 1024 * 1024
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = STRICT
 
 
 class Text(_Strict):
@@ -239,96 +248,6 @@ class StoreConfig(_Strict):
 class KpkArea(_Strict):
     id: Identifier
     label: Text
-
-
-class Release(_Strict):
-    """Who signs a release of the site and how many of them must (docs/adr/0032)."""
-
-    signers: Annotated[list[Identifier], Field(min_length=1, max_length=16)]
-    threshold: Annotated[int, Field(ge=1, le=16)]
-    # The release log (docs/adr/0039): its verifier key from `peluit log init`, the people who
-    # witness it (cosigning with their key files' signing keys) and how many must cosign.
-    log_key: str | None = None
-    witnesses: Annotated[list[Identifier], Field(max_length=16)] = []
-    witness_threshold: Annotated[int, Field(ge=1, le=16)] = 1
-
-    @model_validator(mode="after")
-    def _reachable(self) -> Release:
-        if len(set(self.signers)) != len(self.signers):
-            raise ValueError("release signers must be unique")
-        if self.threshold > len(self.signers):
-            raise ValueError("the threshold is more than the number of release signers")
-        if len(set(self.witnesses)) != len(self.witnesses):
-            raise ValueError("release witnesses must be unique")
-        if self.log_key is None and self.witnesses:
-            raise ValueError("release witnesses need the log's key (log_key)")
-        if self.log_key is not None:
-            if self.witness_threshold > len(self.witnesses):
-                raise ValueError("the witness threshold is more than the number of witnesses")
-            try:
-                log = tlog.parse_vkey(self.log_key)
-            except tlog.TlogError as exc:
-                raise ValueError(f"release log_key: {exc}") from None
-            if not isinstance(log, tlog.Ed25519Verifier):
-                raise ValueError("release log_key is an Ed25519 log key (type 0x01)")
-        return self
-
-
-# An e-mail address as the notifications send to it (no display name, no comment, one address).
-_EMAIL = r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$"
-EmailAddress = Annotated[str, Field(max_length=254, pattern=_EMAIL)]
-NotifyEvent = Literal["new_case", "new_message", "due_soon", "overdue"]
-
-
-class NotifyRule(_Strict):
-    """Which events people with one of `roles` in one of `channels` (empty: every channel)
-    are told of (peluit/notify/, docs/adr/0038)."""
-
-    roles: Annotated[list[Literal["reviewer", "custodian", "oversight"]], Field(min_length=1)]
-    channels: list[Identifier] = []
-    events: Annotated[list[NotifyEvent], Field(min_length=1)]
-
-
-class NotifyRecipient(_Strict):
-    """A roster person's mailbox; `digest`: one mail a day at `digest_hour` instead of one
-    per scan that finds something."""
-
-    person: Identifier
-    email: EmailAddress
-    digest: bool = False
-
-
-class Smtp(_Strict):
-    """The mail server `peluit notify` hands local mail to (on AWS: Amazon SES)."""
-
-    host: Annotated[str, Field(min_length=1, max_length=253)] = "127.0.0.1"
-    port: Annotated[int, Field(ge=1, le=65535)] = 25
-    starttls: bool = False
-    username: Annotated[str, Field(min_length=1, max_length=200)] | None = None
-    password_env: Annotated[str, Field(pattern=r"^[A-Z_][A-Z0-9_]{0,63}$")] | None = None
-
-
-class Notifications(_Strict):
-    """Content-free mail to the team: counts of new cases, reporter messages and deadlines,
-    never a case id, text or receipt code (docs/adr/0038)."""
-
-    sender: EmailAddress
-    console_url: HttpUrl | None = None  # where the team opens the console, shown in each mail
-    digest_hour: Annotated[int, Field(ge=0, le=23)] = 7  # in the organisation's time zone
-    recipients: Annotated[list[NotifyRecipient], Field(min_length=1, max_length=500)]
-    rules: Annotated[list[NotifyRule], Field(min_length=1, max_length=50)] = [
-        NotifyRule(roles=["reviewer"], events=["new_case", "new_message", "due_soon", "overdue"]),
-        NotifyRule(roles=["custodian"], events=["new_case"]),
-        NotifyRule(roles=["oversight"], events=["overdue"]),
-    ]
-    smtp: Smtp = Smtp()
-
-    @model_validator(mode="after")
-    def _one_mailbox_each(self) -> Notifications:
-        people = [r.person for r in self.recipients]
-        if len(people) != len(set(people)):
-            raise ValueError("notifications: each person has one recipient entry")
-        return self
 
 
 class Config(_Strict):
