@@ -17,7 +17,6 @@ MAX_LINES = 400
 # here may not grow; once it is split below the limit, its line here must go (the test says so).
 # Never add a module to this list and never raise a number: split the module instead.
 STILL_OVER: dict[str, int] = {
-    "peluit/config/models.py": 401,  # the configuration's pydantic models
     "peluit/client/followup.py": 467,  # the reporter's follow-up client (issue 18 in progress)
     "peluit/review/desk.py": 492,  # the review desk (issue 18 and statistics in progress)
     "js/src/followup.js": 424,  # the follow-up page (issue 18 in progress)
