@@ -29,11 +29,30 @@ _PRINTABLE = re.compile("[!-~]*")  # characters 33 to 126
 _FROM_BASE32 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", _CHARSET)
 
 
-def _polymod(values: list[int]) -> int:
-    chk = 1
+def _polymod(values: list[int], chk: int = 1) -> int:
     table = _TABLE
     for value in values:
         chk = ((chk & 0x1FFFFFF) << 5) ^ value ^ table[chk >> 25]
+    return chk
+
+
+# Two words at a time: the checksum step is linear (XOR), so two steps from `chk` are its low
+# 20 bits shifted by 10, the two words, and what its top 10 bits become in two steps (a table).
+_TABLE2 = tuple(_polymod([0, 0], top << 20) for top in range(1024))
+_PAIRS = {a + b: _WORDS[a] << 5 | _WORDS[b] for a in _CHARSET for b in _CHARSET}
+_TWO = re.compile("..", re.DOTALL)
+
+
+def _polymod_text(hrp: str, text: str) -> int:
+    """`_polymod` of the expanded `hrp` and the words of `text` (bech32 characters), two words
+    a step; `KeyError` for a character that is not one."""
+    chk = _polymod(_expand_hrp(hrp))
+    if len(text) % 2:
+        chk = _polymod([_WORDS[text[0]]], chk)
+        text = text[1:]
+    table = _TABLE2
+    for pair in map(_PAIRS.__getitem__, _TWO.findall(text)):
+        chk = ((chk & 0xFFFFF) << 10) ^ pair ^ table[chk >> 20]
     return chk
 
 
@@ -61,10 +80,10 @@ def decode(text: str) -> tuple[str, bytes]:
         raise KeyFormatError("malformed Bech32 string")
     hrp, rest = lowered[:sep], lowered[sep + 1 :]
     try:
-        words = [_WORDS[c] for c in rest]
+        checksum = _polymod_text(hrp, rest)
     except KeyError as exc:
         raise KeyFormatError("invalid Bech32 character") from exc
-    if _polymod(_expand_hrp(hrp) + words) != 1:
+    if checksum != 1:
         raise KeyFormatError("invalid Bech32 checksum")
     return hrp, _words_to_bytes(rest[:-6])
 

@@ -35,6 +35,7 @@ code's holder, not who that is.
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Literal
 
 from cryptography.exceptions import InvalidSignature
@@ -49,6 +50,7 @@ SIGNATURE_BYTES = 64
 MAX_SEQ = 99_999
 Version = Literal[1, 2]
 CURRENT: Version = 2
+_SPACE = re.compile(r"\s")  # as str.isspace, in one pass of C (a reply key is ~2 KB)
 
 
 def report_statement(report: bytes, identity: bytes | None) -> bytes:
@@ -89,7 +91,7 @@ def finalize_statement_of(
     case: str, report_sha256: str, identity_sha256: str | None, reply_recipient: str
 ) -> bytes:
     _check_case(case)
-    if not reply_recipient.isascii() or any(c.isspace() for c in reply_recipient):
+    if not reply_recipient.isascii() or _SPACE.search(reply_recipient):
         raise ValueError("a reply recipient is one word of ASCII")
     return (
         f"{LABEL_V2}\ncase {case}\nreport {report_sha256}\n"

@@ -121,6 +121,12 @@ def test_a_statement_refuses_what_would_make_it_ambiguous(make: object) -> None:
         make()  # type: ignore[operator]
 
 
+@pytest.mark.parametrize("space", ["\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1f", " "])
+def test_a_reply_recipient_with_any_ascii_space_is_refused(space: str) -> None:
+    with pytest.raises(ValueError, match="a reply recipient"):
+        rs.finalize_statement(CASE, b"", None, REPLY[:40] + space + REPLY[40:])
+
+
 def test_statements_name_what_they_cover() -> None:
     assert rs.report_statement(b"abc", None) == (
         b"peluit-reporter/1\nreport "
