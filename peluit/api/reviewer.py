@@ -261,14 +261,7 @@ def build_reviewer_app(services: Services, origin: str | None = None) -> Reviewe
     ) -> CasePageOut:
         page = review.list_cases(app.actor(), channel, status, cursor, limit)
         return CasePageOut(
-            cases=[
-                CaseListItemOut(
-                    **CaseSummaryOut.of(c.case, c.state).model_dump(),
-                    thread=ThreadOut.of(c.thread),
-                    history=c.state.history,
-                )
-                for c in page.cases
-            ],
+            cases=[CaseListItemOut.listed(c.case, c.state, c.thread) for c in page.cases],
             next_cursor=page.next_cursor,
         )
 

@@ -127,10 +127,14 @@ class ReviewService:
                 break
             scanned += len(batch)
             last = batch[-1]
+            # one task per share of the batch, as many as the pool has threads: as many calls
+            # in flight as one task per case gave, without a future (and a thread switch) each
+            size = -(-len(batch) // parallel.WORKERS)
+            shares = [batch[n : n + size] for n in range(0, len(batch), size)]
             listed = parallel.run_all(
-                [functools.partial(self._summary_if_listed, actor.id, status, e) for e in batch]
+                [functools.partial(self._summaries, actor.id, status, share) for share in shares]
             )
-            found += [summary for summary in listed if summary is not None]
+            found += itertools.chain.from_iterable(listed)
         more = next(entries, None) is not None  # at least one more entry after `last`
         next_cursor = _cursor(last) if more and last is not None else None
         self._audit.append(actor.id, "cases.list")
@@ -145,6 +149,13 @@ class ReviewService:
         if not match:
             raise InvalidCursorError("this paging cursor was not given out by the server")
         return IndexEntry(match.group(1), match.group(2), "")
+
+    def _summaries(
+        self, person: str, status: str | None, entries: Sequence[IndexEntry]
+    ) -> list[CaseSummary]:
+        """`_summary_if_listed` of each entry, one after the other, the unlisted left out."""
+        listed = (self._summary_if_listed(person, status, e) for e in entries)
+        return [summary for summary in listed if summary is not None]
 
     def _summary_if_listed(
         self, person: str, status: str | None, entry: IndexEntry
