@@ -15,6 +15,7 @@
 // {type: "retry", …} as it goes; {type: "failed", error} where error is {code, messages} (the
 // server's) or {key, params}.
 import { createClient, xhrPut } from "./api.js";
+import { serveEncryption } from "./encrypt-lanes.js";
 import { describeFailure } from "./failure.js";
 import { FileIntegrityError, downloadFile, openSession, readCase, sendReply } from "./followup-client.js";
 
@@ -112,6 +113,9 @@ async function send(request) {
 /** @param {MessageEvent} event */
 scope.onmessage = (event) => {
   const message = event.data;
+  if (serveEncryption(scope, message)) {
+    return; // this worker is an encryption lane of another one's upload (encrypt-lanes.js)
+  }
   /** @type {Promise<void> | null} */
   let work = null;
   if (message?.type === "open" && !opened) {

@@ -3,13 +3,13 @@
 // while earlier ones upload; several are planned with one request and sent side by side.
 //
 // Memory (docs/site-and-form.md): the plaintext is streamed from the file, the ciphertext is
-// written into one buffer reused for every segment, and what is uploaded is a Blob made from
-// it. A Blob's bytes live in the browser's blob store, not in this worker's heap, and XHR sends
-// a Blob fast; a Uint8Array body is copied into the renderer once per request and kept until
+// written into one buffer per encryption lane, reused for every segment (encrypt-lanes.js,
+// ADR 0057), and what is uploaded is a Blob made from it. A Blob's bytes live in the
+// browser's blob store, not in this worker's heap, and XHR sends a Blob fast; a Uint8Array body is copied into the renderer once per request and kept until
 // a late garbage collection (measured: 340 MiB of renderer growth for a 200 MiB file, and 4x
 // slower uploads).
-import { sha256Hex } from "./digest.js";
-import { FileChangedError, encryptBlob, hybridFileSize } from "./encrypt.js";
+import { FileChangedError } from "./encrypt.js";
+import { defaultEncryptor, localEncryptor } from "./encrypt-lanes.js";
 import { SubmitError } from "./submit-error.js";
 
 /** @typedef {import("./api.js").SegmentIn} SegmentIn */
@@ -46,6 +46,8 @@ const sum = (list) => list.reduce((a, b) => a + b, 0);
  * @param {string[]} job.recipients checked hybrid recipients
  * @param {AbortSignal} [job.signal]
  * @param {(event: UploadEvent) => void} [job.onEvent]
+ * @param {import("./encrypt-lanes.js").Encryptor} [job.encryptor] where segments are encrypted
+ *   (default: encryption workers beside this one, encrypt-lanes.js); the caller closes its own
  * @returns {Promise<{entries: SegmentEntry[][], segments: SegmentIn[]}>} per file, each
  *   segment's ciphertext size and SHA-256 (for the manifest); every segment as uploaded
  */
@@ -55,32 +57,41 @@ export async function uploadFiles(job) {
   const stop = new AbortController();
   const forward = () => stop.abort(signal?.reason);
   signal?.addEventListener("abort", forward, { once: true });
+  // one segment gains nothing from lanes: no worker is started for it (nor for a text-only report)
+  const encryptor = job.encryptor ?? (job.plans.flat().length > 1 ? defaultEncryptor() : localEncryptor());
   try {
-    return await uploadAll(job, stop.signal);
+    return await uploadAll(job, encryptor, stop.signal);
   } finally {
     signal?.removeEventListener("abort", forward);
     stop.abort(new DOMException("the upload ended", "AbortError"));
+    if (!job.encryptor) {
+      encryptor.close();
+    }
   }
 }
 
 /**
  * `uploadFiles`' work; `ahead` aborts with `job.signal` and once the upload has ended.
  *
- * Slices are encrypted one after the other into the one reused buffer, each then kept as a
- * Blob (outside this worker's heap). Every `PLAN_SEGMENTS` of them (or fewer, at the end) are
+ * Slices are encrypted `encryptor.lanes` at a time (encrypt-lanes.js: each lane one reused
+ * buffer, each segment then a Blob outside every worker's heap) and taken in order. Every
+ * `PLAN_SEGMENTS` of them (or fewer, at the end) are
  * planned with one request, so one proof of work covers them all (docs/adr/0050); their PUTs
  * then run `PUTS_IN_FLIGHT` at a time while the next slices are encrypted and planned. At most
- * `AHEAD_SEGMENTS` Blobs wait for their PUT: encryption waits for uploads, not the other way.
+ * `AHEAD_SEGMENTS` Blobs, those being encrypted included, wait for their PUT: encryption
+ * waits for uploads, not the other way.
  * @param {Parameters<typeof uploadFiles>[0]} job
+ * @param {import("./encrypt-lanes.js").Encryptor} encryptor
  * @param {AbortSignal} ahead
  */
-async function uploadAll({ client, submission, channel, files, plans, sizes, recipients, signal, onEvent }, ahead) {
+async function uploadAll(
+  { client, submission, channel, files, plans, sizes, recipients, signal, onEvent },
+  encryptor,
+  ahead,
+) {
   const emit = onEvent ?? (() => {});
   const overallTotal = sum(sizes.flat());
   const slices = plans.flat();
-  const longest = Math.max(0, ...slices.map((s) => s.end - s.start));
-  // one ciphertext buffer: slice k+1 is encrypted only after slice k became a Blob
-  const buffer = new Uint8Array(slices.length > 0 ? hybridFileSize(recipients.length, longest) : 0);
   /** @type {(SegmentIn | undefined)[]} each slice's segment, once uploaded */
   const uploaded = slices.map(() => undefined);
   /** bytes sent of each slice */
@@ -96,29 +107,22 @@ async function uploadAll({ client, submission, channel, files, plans, sizes, rec
   const encryptSlice = async (k) => {
     const slice = slices[k];
     const file = files[slice.file];
-    let ciphertext;
     try {
-      ciphertext = await encryptBlob(recipients, file.slice(slice.start, slice.end), buffer);
+      const { body, sha256 } = await encryptor.encrypt(recipients, file.slice(slice.start, slice.end));
+      return { k, slice, body, sha256 };
     } catch (err) {
       if (err instanceof FileChangedError) {
         throw new SubmitError("file_unreadable", { name: file.name });
       }
       throw err;
     }
-    // WebCrypto and the Blob both copy the bytes at the call: the buffer may be written again
-    // at once, and the hash is computed (off this thread) while the next slice is encrypted.
-    const hashed = sha256Hex(ciphertext);
-    hashed.catch(() => {}); // awaited when its batch is planned; never an unhandled rejection
-    // The cast only narrows the type (no SharedArrayBuffer exists here; digest.js).
-    const body = new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (ciphertext)]);
-    return { k, slice, body, hashed };
   };
   /** @param {Awaited<ReturnType<typeof encryptSlice>>} encrypted */
-  const hashedSegment = async ({ k, slice, body, hashed }) => ({
+  const hashedSegment = async ({ k, slice, body, sha256 }) => ({
     k,
     slice,
     body,
-    segment: { file: slice.file, index: slice.index, size: body.size, sha256: await hashed },
+    segment: { file: slice.file, index: slice.index, size: body.size, sha256 },
   });
   /** @typedef {Awaited<ReturnType<typeof hashedSegment>>} Made */
   /** @typedef {Made & {planned: Promise<import("./api.js").Upload>}} Planned */
@@ -180,20 +184,47 @@ async function uploadAll({ client, submission, channel, files, plans, sizes, rec
     startPuts();
   };
 
+  /** @type {Map<number, ReturnType<typeof encryptSlice>>} slices being encrypted, by number */
+  const encrypting = new Map();
+  let nextSlice = 0;
+  /**
+   * Start slices k, k+1, … up to one per lane, while the Blobs stay within AHEAD_SEGMENTS
+   * (slice k itself when `now`: the caller waited for room, or no PUT runs that could make it).
+   * @param {number} k
+   * @param {boolean} now
+   */
+  const encryptAhead = (k, now) => {
+    const forced = now ? k : -1;
+    while (
+      nextSlice < slices.length &&
+      nextSlice < k + encryptor.lanes &&
+      (nextSlice === forced || pending + encrypting.size < AHEAD_SEGMENTS)
+    ) {
+      const made = encryptSlice(nextSlice);
+      made.catch(() => {}); // awaited in order below, unless the upload ends first
+      encrypting.set(nextSlice, made);
+      nextSlice += 1;
+    }
+  };
   // `pending` falls as PUTs end: wait for one while too many Blobs wait for theirs
-  const mustWait = () => pending >= AHEAD_SEGMENTS && running.size > 0;
+  /** @param {number} k */
+  const mustWait = (k) => !encrypting.has(k) && pending + encrypting.size >= AHEAD_SEGMENTS && running.size > 0;
   /** @type {Awaited<ReturnType<typeof encryptSlice>>[]} */
   let batch = [];
   for (let k = 0; k < slices.length; k++) {
-    while (mustWait()) {
+    while (mustWait(k)) {
       await Promise.race(running);
       throwIfFailed();
       startPuts();
     }
     throwIfFailed();
     signal?.throwIfAborted();
-    batch.push(await encryptSlice(k));
+    encryptAhead(k, true);
+    const made = /** @type {ReturnType<typeof encryptSlice>} */ (encrypting.get(k));
+    batch.push(await made);
+    encrypting.delete(k);
     pending += 1;
+    encryptAhead(k + 1, false);
     if (batch.length === PLAN_SEGMENTS || k === slices.length - 1) {
       await plan(batch);
       batch = [];

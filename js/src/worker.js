@@ -11,6 +11,7 @@
 // {type: "failed", error} where error is {code, messages: {id, en}} (from the server) or
 // {key, params} (messages.js).
 import { createClient, xhrPut } from "./api.js";
+import { serveEncryption } from "./encrypt-lanes.js";
 import { describeFailure } from "./failure.js";
 import { submit } from "./submit.js";
 
@@ -67,6 +68,9 @@ async function run({ api, request }) {
 /** @param {MessageEvent} event */
 scope.onmessage = (event) => {
   const message = event.data;
+  if (serveEncryption(scope, message)) {
+    return; // this worker is an encryption lane of another one's upload (encrypt-lanes.js)
+  }
   if (message?.type === "submit" && !started) {
     started = true;
     run(message);

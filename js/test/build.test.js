@@ -35,7 +35,10 @@ describe("the bundles", () => {
     // 37 KiB (12.6 KiB gzip) since issue 16 split the page into modules of one concept each
     // (their classes' property names are not minified: +1.2 KiB, +0.6 KiB gzip).
     assert.ok(bundle("form").length < 37 * 1024, `form.js is ${bundle("form").length} bytes`);
-    assert.ok(bundle("worker").length < 128 * 1024, `worker.js is ${bundle("worker").length} bytes`);
+    // worker.js: 128 KiB until the report carried the reporter's keys and signature (ADR 0054)
+    // took it past (128.9 KiB); 132 KiB since it encrypts in lanes (ADR 0057, +2.5 KiB):
+    // typage with ML-KEM and the Ed25519 signing are most of it and cannot be left out.
+    assert.ok(bundle("worker").length < 132 * 1024, `worker.js is ${bundle("worker").length} bytes`);
   });
 
   it("contain no storage and no code built from strings", () => {
