@@ -87,8 +87,15 @@ def test_a_report_typed_in_chromium_is_readable_only_by_the_right_people(
 ) -> None:
     watched = watch(browser, served.base, viewport={"width": 360, "height": 740})
     page = open_form(watched, served)
+    # the upload worker started (idle) with the form; a worker.js started from now on is a
+    # nested encryption lane (ADR 0057), Chromium having 2 or more cores here: the segments
+    # decrypted below went through it and through the upload worker
+    lanes: list[str] = []
+    page.on("worker", lambda worker: lanes.append(worker.url))
     fill_report(page, evidence)
     code = submit_and_read_receipt(page)
+    assert page.evaluate("navigator.hardwareConcurrency") >= 2
+    assert [url for url in lanes if url.endswith("/assets/peluit/worker.js")], lanes
 
     case = case_of(served, code)
     # One code on the receipt: the case reference, which cannot be used to follow up, is not
