@@ -189,6 +189,7 @@ class FollowupService:
                 once=True,
                 signature=signature if found.reporter_key else None,
                 seq=placed,
+                indexed_as=(found.state.channel, found.state.received),
             )
             return Posted(posted.seq)
 
@@ -235,6 +236,7 @@ class FollowupService:
                     once=True,
                     signature=signature if found.reporter_key else None,
                     seq=placed,
+                    indexed_as=(found.state.channel, found.state.received),
                 )
                 wanted = evidence.Addition(0, files, upload, request, message.key)
                 mine = evidence.claim(self._store, found.case, found.state.files, wanted, claims)

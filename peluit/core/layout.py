@@ -122,6 +122,17 @@ def case_index(channel: str, received: str, case: str) -> str:
     return f"index/cases/{channel}/{index_day(received)}/{case}"
 
 
+def thread_index_prefix(channel: str) -> str:
+    return f"index/threads/{channel}/"
+
+
+def thread_index(channel: str, received: str, case: str) -> str:
+    """An empty marker that the case's thread has (or is about to have) a message, written
+    create-only before its first message's claim; keyed and sorted as `case_index`, so that
+    a listing reads a page's markers with one listing (ADR 0056)."""
+    return f"index/threads/{channel}/{index_day(received)}/{case}"
+
+
 def index_day(received: str) -> str:
     """`2025-03-07` -> `79749692` (99999999 - 20250307, eight digits)."""
     year, month, day = received.split("-")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import itertools
-import re
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -24,16 +23,24 @@ from peluit.store.errors import (
 )
 from peluit.store.port import ObjectStore, UploadTicket
 
-from . import case_objects, evidence, layout, parallel, recipients, staging, thread, workflow
+from . import (
+    case_objects,
+    evidence,
+    layout,
+    listing,
+    parallel,
+    recipients,
+    staging,
+    thread,
+    workflow,
+)
 from . import review_replies as replies
 from .access import Access, Actor
 from .audit import AuditLog
 from .cases import CaseFiles, IndexEntry
-from .casestate import CaseState, StateFormatError
+from .casestate import CaseState
 from .dates import Clock, local_date
 from .errors import (
-    CaseNotFoundError,
-    InvalidCursorError,
     InvalidUploadPlanError,
     LimitExceededError,
     NotPermittedError,
@@ -45,7 +52,6 @@ from .errors import (
     UnknownMessageError,
 )
 from .identity_requests import IdentityRequests
-from .ids import CASE_ID_PATTERN
 from .reads import ReadMarkers, unread
 from .review_views import CaseObject as CaseObject
 from .review_views import CasePage as CasePage
@@ -66,7 +72,6 @@ INLINE_MAX = 4 * 1024 * 1024  # larger objects, and all attachment segments, go 
 DOWNLOAD_TTL = timedelta(minutes=15)
 PAGE_MAX = 500  # the console fetches every page (ADR 0035): few requests, each audited
 SCAN_MAX = 2500  # states read for one page at most; a filtered page may come back short
-_CURSOR = re.compile(rf"([0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})\.({CASE_ID_PATTERN})")
 
 
 class ReviewService:
@@ -115,68 +120,52 @@ class ReviewService:
             raise TransitionInputError("unknown status")
         if not 1 <= limit <= PAGE_MAX:
             raise TransitionInputError(f"limit must be between 1 and {PAGE_MAX}")
-        entries = iter(self._cases.index([channel] if channel else readable, self._after(cursor)))
+        entries = iter(self._cases.index([channel] if channel else readable, listing.after(cursor)))
         # The states are read in batches of as many as the page still needs, each batch's at
         # the same time (core/parallel.py): a page costs a few round trips, not one per case.
         found: list[CaseSummary] = []
-        last: IndexEntry | None = None
+        last = listing.after(cursor)
         scanned = 0
         while len(found) < limit and scanned < SCAN_MAX:
             batch = list(itertools.islice(entries, min(limit - len(found), SCAN_MAX - scanned)))
             if not batch:
                 break
             scanned += len(batch)
+            active = listing.thread_markers(self._store, batch, last)
             last = batch[-1]
-            # one task per share of the batch, as many as the pool has threads: as many calls
-            # in flight as one task per case gave, without a future (and a thread switch) each
-            size = -(-len(batch) // parallel.WORKERS)
-            shares = [batch[n : n + size] for n in range(0, len(batch), size)]
             listed = parallel.run_all(
-                [functools.partial(self._summaries, actor.id, status, share) for share in shares]
+                [
+                    functools.partial(self._summaries, actor.id, status, active, share)
+                    for share in listing.shares(batch)
+                ]
             )
             found += itertools.chain.from_iterable(listed)
         more = next(entries, None) is not None  # at least one more entry after `last`
-        next_cursor = _cursor(last) if more and last is not None else None
+        next_cursor = listing.cursor_of(last) if more and last is not None and scanned else None
         self._audit.append(actor.id, "cases.list")
         return CasePage(found, next_cursor)
 
-    @staticmethod
-    def _after(cursor: str | None) -> IndexEntry | None:
-        """The index entry a cursor names (the last one of the previous page)."""
-        if cursor is None:
-            return None
-        match = _CURSOR.fullmatch(cursor)
-        if not match:
-            raise InvalidCursorError("this paging cursor was not given out by the server")
-        return IndexEntry(match.group(1), match.group(2), "")
-
     def _summaries(
-        self, person: str, status: str | None, entries: Sequence[IndexEntry]
+        self, person: str, status: str | None, active: set[str], entries: Sequence[IndexEntry]
     ) -> list[CaseSummary]:
         """`_summary_if_listed` of each entry, one after the other, the unlisted left out."""
-        listed = (self._summary_if_listed(person, status, e) for e in entries)
+        listed = (self._summary_if_listed(person, status, active, e) for e in entries)
         return [summary for summary in listed if summary is not None]
 
     def _summary_if_listed(
-        self, person: str, status: str | None, entry: IndexEntry
+        self, person: str, status: str | None, active: set[str], entry: IndexEntry
     ) -> CaseSummary | None:
         """The case's line in the listing (its state, then its thread's progress), or None if
-        it is not complete, not this entry's, or of another status than asked."""
-        state = self._state_if_complete(entry)
+        it is not complete, not this entry's, or of another status than asked. A case whose
+        state says its messages are marked (`thread.INDEXED`) and that has no marker has no
+        message: its thread is not listed."""
+        state = listing.state_if_complete(self._cases, entry)
         if state is None or (status is not None and state.status != status):
             return None
+        marker = layout.thread_index(entry.channel, entry.received, entry.case)
+        if state.raw.get(thread.INDEXED) is True and marker not in active:
+            return CaseSummary(entry.case, state, ThreadProgress(0, 0, 0))
         return CaseSummary(entry.case, state, self._progress(person, entry.case))
-
-    def _state_if_complete(self, entry: IndexEntry) -> CaseState | None:
-        """The case's state if it is complete and `entry` is its own index entry (its channel
-        and the day it was received: a second entry for another day is passed over)."""
-        try:
-            state, _ = self._cases.load(entry.case)
-        except (CaseNotFoundError, StateFormatError):  # not complete yet, or damaged
-            return None
-        if state.channel != entry.channel or state.received != entry.received:
-            return None
-        return state
 
     # -- reading a case ------------------------------------------------------------------
 
@@ -366,8 +355,11 @@ class ReviewService:
         if upload is not None:
             staging.claim(self._store, upload, case, staging.REPLY)
             replies.copy_reply(self._store, upload, case, segments)
+        indexed_as = (state.channel, state.received)  # its thread index marker (ADR 0056)
         if signed is None:
-            return thread.append(self._store, case, actor.id, message, day=today.isoformat()).key
+            return thread.append(
+                self._store, case, actor.id, message, day=today.isoformat(), indexed_as=indexed_as
+            ).key
         return thread.append(
             self._store,
             case,
@@ -376,6 +368,7 @@ class ReviewService:
             day=signed.on,
             signature=signed.signature,
             seq=signed.seq,
+            indexed_as=indexed_as,
         ).key
 
     def _message_recipient_count(self, case: str, state: CaseState) -> int:
@@ -405,7 +398,3 @@ class ReviewService:
         last = self._reads.last_read(case, person)
         newest = max((m.seq for m in messages), default=0)
         return ThreadProgress(unread(messages, last), last, newest)
-
-
-def _cursor(entry: IndexEntry) -> str:
-    return f"{entry.received}.{entry.case}"

@@ -20,7 +20,7 @@ from peluit.config import Channel, Config
 from peluit.store.errors import ObjectExistsError, ObjectNotFoundError
 from peluit.store.port import ObjectStore, UploadTicket
 
-from . import layout, parallel, recipient_set, reporter_signature, staging
+from . import layout, parallel, recipient_set, reporter_signature, staging, thread
 from .ciphertext import require_age
 from .dates import Clock, local_date
 from .errors import (
@@ -221,6 +221,7 @@ class SubmissionService:
             "identity": request.identity is not None,
             "tags": [],
             "history": [{"status": INITIAL_STATUS, "on": today.isoformat()}],
+            thread.INDEXED: True,  # each message will have its thread index marker
         }
         try:
             self._store.put_new(layout.case_state(case), _canonical(state))

@@ -37,6 +37,11 @@ from .canonical import canonical
 from .errors import ThreadFullError, ThreadMovedError
 from .ids import REPORTER_SENDER, ROSTER_ID_PATTERN
 
+# The field of `state.json` by which finalization says that every message of the case's
+# thread has its marker in the thread index (cases finalized before it have none: a listing
+# lists their thread).
+INDEXED = "thread_index"
+
 REPORTER = REPORTER_SENDER
 MAX_SEQ = 99_999  # five digits
 _KEY = re.compile(rf"thread/([0-9]{{5}})-({ROSTER_ID_PATTERN})\.age")
@@ -53,6 +58,22 @@ class Message:
     @property
     def from_reporter(self) -> bool:
         return self.sender == REPORTER
+
+
+def mark_active(store: ObjectStore, case: str, indexed_as: tuple[str, str] | None = None) -> None:
+    """The case's marker in the thread index (`layout.thread_index`), written by `append`
+    before every message's claim (create-only; one already there is fine), so that a listing
+    may take a case of `INDEXED` state without one for a case with no message (ADR 0056).
+    `indexed_as`: the case's channel and received day, if the caller has its state; else read
+    from `state.json` (a case without one is not complete, and lists nothing)."""
+    if indexed_as is None:
+        try:
+            state = json.loads(store.get(layout.case_state(case)))
+            indexed_as = (str(state["channel"]), str(state["received"]))
+        except (ObjectNotFoundError, ValueError, KeyError, TypeError):
+            return
+    with contextlib.suppress(ObjectExistsError):
+        store.put_new(layout.thread_index(*indexed_as, case), b"")
 
 
 def messages(store: ObjectStore, case: str) -> list[Message]:
@@ -159,12 +180,15 @@ def append(
     once: bool = False,
     signature: bytes | None = None,
     seq: int | None = None,
+    indexed_as: tuple[str, str] | None = None,
 ) -> Message:
     """Store `data` as the next message of `sender`, numbered on `day` (`YYYY-MM-DD`); with
     `once`, return an identical message of the same sender that is already there (or being
     written) instead of storing it again. With `seq` (a team message signed for that number,
     core/team_signature.py), exactly that number or `ThreadMovedError`: it must be the next
-    one and still free."""
+    one and still free. The case's thread index marker first (`mark_active`; `indexed_as`: the
+    case's channel and received day, which spares reading its state)."""
+    mark_active(store, case, indexed_as)
     listing = _listing(store, case)
     tag = claim_bytes(sender, data, day, signature)
     digest = hashlib.sha256(data).hexdigest()

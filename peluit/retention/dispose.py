@@ -72,10 +72,10 @@ def dispose(
                     result.add(purger.purge(key))
     if result.kept:
         return result  # the case stays listed, so a later run finds it
-    index = layout.case_index_prefix(state.channel)
+    indexes = (layout.case_index_prefix(state.channel), layout.thread_index_prefix(state.channel))
     for purger in purgers:
-        for key in purger.keys(index):
-            if key.endswith(f"/{case}"):
+        for key in (key for index in indexes for key in purger.keys(index)):
+            if key.endswith(f"/{case}"):  # its index entries and thread marker (ADR 0056)
                 result.add(purger.purge(key))
         result.add(purger.purge(state_key))
     return result

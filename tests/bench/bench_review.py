@@ -93,6 +93,7 @@ def _fill(root: Path, cases: int) -> None:
             "version": 1, "channel": "pengaduan", "status": "diterima", "received": day,
             "files": 0, "identity": False, "tags": [], "target": None,
             "history": [{"status": "diterima", "on": day}],
+            "thread_index": True,  # as finalization writes it (ADR 0056)
         }  # fmt: skip
         for key, data in (
             (layout.case_state(case), json.dumps(state).encode()),

@@ -81,6 +81,7 @@ def _fill(client: Any, first: int, count: int) -> None:
             "version": 1, "channel": "pengaduan", "status": "diterima", "received": day,
             "files": 0, "identity": False, "tags": [], "target": None,
             "history": [{"status": "diterima", "on": day}],
+            "thread_index": True,  # as finalization writes it (ADR 0056)
         }  # fmt: skip
         client.put_object(Bucket=BUCKET, Key=layout.case_state(case), Body=json.dumps(state))
         client.put_object(Bucket=BUCKET, Key=layout.case_index("pengaduan", day, case), Body=b"")

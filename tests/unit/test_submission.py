@@ -348,6 +348,7 @@ def test_finalize_writes_a_dated_state_without_times(
         "identity": True,
         "tags": [],
         "history": [{"status": "diterima", "on": "2025-03-03"}],
+        "thread_index": True,  # each message will have its thread index marker (ADR 0056)
     }
     assert not re.search(r"\d:\d|T\d", raw), "state.json must hold dates, never times"
     assert receipt.acknowledged_on == RECEIVED  # the Jakarta date, not the UTC one
