@@ -547,7 +547,9 @@ def test_public_role_writes_and_reads_only_submission_keys(template: dict[str, A
         for pattern in object_patterns(role, action):
             if action == "s3:GetObject" and pattern == "published/stats.json":
                 continue  # the signed statistics a reviewer published, for the site (ADR 0041)
-            assert pattern.startswith(("staging/", "cases/*/", "lookup/", "index/cases/"))
+            assert pattern.startswith(
+                ("staging/", "cases/*/", "lookup/", "index/cases/", "index/threads/")
+            )  # index/threads/: the thread index's empty markers (ADR 0056)
             assert not pattern.startswith(("cases/*/identity-grants", "cases/*/notes"))
             assert pattern != "cases/*"
     assert "published/stats.json" not in object_patterns(role, "s3:PutObject")
