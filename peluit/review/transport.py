@@ -5,10 +5,12 @@ pointed (a redirect would carry a signed request, or a download, past the check 
 is HTTPS). Answers are read up to a cap (`max_answer_bytes` for the API, a larger
 `max_download_bytes` for a presigned download of one encrypted segment); a longer answer is a
 `TransportError`, never read whole into memory. A download URL from an https API must be
-https too (`require_download_url`)."""
+https too (`require_download_url`). Downloads reuse their connections (`ConnectionPool`),
+unless a proxy is configured for them (then they go through urllib, which uses it)."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from .connections import ConnectionPool, Origin
 from .content import printable_line
 from .errors import TransportError
 
@@ -69,6 +72,7 @@ class UrllibTransport:
         self._max_answer = max_answer_bytes
         self._max_download = max_download_bytes
         self._opener = urllib.request.build_opener(_NoRedirects())
+        self._pool = ConnectionPool(timeout)
 
     def send(self, request: HttpRequest) -> HttpResponse:
         _require_http(request.url)
@@ -83,7 +87,7 @@ class UrllibTransport:
                 body = _read(answer, self._max_answer, "the reviewer API's answer")
                 return HttpResponse(answer.status, dict(answer.headers.items()), body)
         except urllib.error.HTTPError as answer:
-            _refuse_redirect(answer)
+            _refuse_redirect(answer.code, answer.headers.get("Location"))
             body = _read(answer, self._max_answer, "the reviewer API's answer")
             return HttpResponse(answer.code, dict(answer.headers.items()), body)
         except (urllib.error.URLError, OSError) as exc:
@@ -91,14 +95,70 @@ class UrllibTransport:
 
     def fetch(self, url: str) -> bytes:
         _require_http(url)
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if urllib.request.getproxies().get(parts.scheme) and not urllib.request.proxy_bypass(host):
+            return self._fetch_by_urllib(url)
+        origin: Origin = (parts.scheme, host, parts.port or _DEFAULT_PORTS[parts.scheme])
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        connection, reused = self._pool.take(origin)
+        try:
+            try:
+                answer = _get(connection, target)
+            except (http.client.RemoteDisconnected, ConnectionError):
+                if not reused:
+                    raise
+                # the server closed the connection while it waited in the pool: a new one
+                connection.close()
+                connection, _ = self._pool.take(origin, fresh=True)
+                answer = _get(connection, target)
+            body = _download_body(answer, self._max_download)
+        except TransportError:
+            connection.close()
+            raise
+        except (http.client.HTTPException, OSError) as exc:
+            connection.close()
+            raise TransportError(f"the download failed: {exc}") from None
+        if answer.will_close or not answer.isclosed():
+            connection.close()
+        else:
+            self._pool.give_back(origin, connection)
+        return body
+
+    def _fetch_by_urllib(self, url: str) -> bytes:
         try:
             with self._opener.open(url, timeout=self._timeout) as answer:
                 return _read(answer, self._max_download, "the download")
         except urllib.error.HTTPError as answer:
-            _refuse_redirect(answer)
+            _refuse_redirect(answer.code, answer.headers.get("Location"))
             raise TransportError(f"the download failed: HTTP {answer.code}") from None
         except (urllib.error.URLError, OSError) as exc:
             raise TransportError(f"the download failed: {exc}") from None
+
+    def close(self) -> None:
+        """Close the connections kept for downloads."""
+        self._pool.close()
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _get(connection: http.client.HTTPConnection, target: str) -> http.client.HTTPResponse:
+    connection.request("GET", target)
+    return connection.getresponse()
+
+
+def _download_body(answer: http.client.HTTPResponse, cap: int) -> bytes:
+    """A 200 answer's whole body, up to `cap` bytes; any other status is a `TransportError`
+    (a 3xx one naming where it pointed: it is not followed)."""
+    if answer.status != 200:
+        _refuse_redirect(answer.status, answer.headers.get("Location"))
+        raise TransportError(f"the download failed: HTTP {answer.status}")
+    body = _read(answer, cap, "the download")
+    declared = answer.headers.get("Content-Length")
+    if declared is not None and declared.isdigit() and len(body) != int(declared):
+        raise TransportError("the download ended before its announced length")
+    return body
 
 
 def _read(answer: Any, cap: int, what: str) -> bytes:
@@ -112,11 +172,11 @@ def _read(answer: Any, cap: int, what: str) -> bytes:
     return data
 
 
-def _refuse_redirect(answer: urllib.error.HTTPError) -> None:
-    if 300 <= answer.code < 400:
-        location = printable_line(answer.headers.get("Location") or "(no Location)")[:300]
+def _refuse_redirect(status: int, location_header: str | None) -> None:
+    if 300 <= status < 400:
+        location = printable_line(location_header or "(no Location)")[:300]
         raise TransportError(
-            f"the server answered HTTP {answer.code}, a redirect to {location}; "
+            f"the server answered HTTP {status}, a redirect to {location}; "
             "redirects are not followed: check the server URL"
         )
 

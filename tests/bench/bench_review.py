@@ -19,8 +19,14 @@ It prints figures and always exits 0; nothing is asserted.
       the console fetches each segment from `peluit serve` by its presigned URL, checks it
       against the report's manifest, decrypts it and streams it on; the client reads and
       discards the body.
-    - baseline (the ratio's denominator): `peluit.age.iter_decrypt` over the same segment
-      files, already in memory.
+    - baseline (the ratio's denominator): the age module decrypting the same segment files
+      file to file, as `bench_age` measures "the age module" (issue 17's table):
+      `peluit.age.decrypt_stream` from each stored segment file (in the page cache) into one
+      plaintext file in a fresh temp dir, no fsync. It checks no manifest and crosses no
+      network, so the ratio is what fetching, checking against the manifest and streaming
+      through the console cost on top of age's own decryption.
+    - context: `peluit.age.iter_decrypt` over the same segments already in memory (no I/O at
+      all; until issue 17's third round this was the baseline), and its ratio.
     - context: the review client's path alone (`ReviewDesk.attachment`, no console hop).
     Throughput counts plaintext bytes; MiB = 2**20 bytes; best of `RUNS` + 1, each ratio's two
     sides taking turns run after run (a shared machine's load meets both alike).
@@ -198,6 +204,17 @@ def _direct(segments: list[bytes], identity: age.HybridIdentity) -> float:
     return time.perf_counter() - start
 
 
+def _file_to_file(segments: list[Path], identity: age.HybridIdentity, out: Path) -> float:
+    start = time.perf_counter()
+    with out.open("wb") as dst:
+        for path in segments:
+            with path.open("rb") as src:
+                age.decrypt_stream(src, dst, [identity])
+    seconds = time.perf_counter() - start
+    out.unlink()
+    return seconds
+
+
 def bench_attachment(size_mib: int) -> None:
     with tempfile.TemporaryDirectory(prefix="peluit-bench-") as tmp:
         served = DemoServer(Path(tmp) / "var")
@@ -214,34 +231,46 @@ def bench_attachment(size_mib: int) -> None:
             took = time.perf_counter() - start
             print(f"  set-up: {size_mib} MiB encrypted and stored in {took:.1f} s")
             segments = list(served.objects(f"cases/{case}/files/00/").values())
+            stored = sorted((served.data / "store" / "objects" / "cases" / case).glob("files/00/*"))
+            if len(stored) != len(segments):
+                raise RuntimeError("the stored segment files are not where the bench looks")
             key = open_demo_key(served.data, "rina")
-            # the age baseline and the console download take turns (the same load for both)
+            plain = Path(tmp) / "plaintext.bin"
+            # the age baselines and the console download take turns (the same load for all)
             console = ConsoleUnderTest(served, "rina")
-            directs, downloads = [], []
+            files, directs, downloads = [], [], []
             try:
                 for _ in range(RUNS + 1):
+                    files.append(_file_to_file(stored, key.identity, plain))
                     directs.append(_direct(segments, key.identity))
                     downloads.append(_console_download(console, case)[0])
             finally:
                 console.close()
-            direct, e2e = min(directs), min(downloads)
+            base, direct, e2e = min(files), min(directs), min(downloads)
             client = ReviewClient(served.base, key, UrllibTransport(timeout=300))
             desk = ReviewDesk(served.config, key, client)
             via_client = min(_client_download(desk, case)[0] for _ in range(RUNS))
         finally:
             served.close()
     print(f"  {len(segments)} segments of {served.config.limits.segment_bytes // MIB} MiB")
-    print(f"  peluit.age iter_decrypt, in memory (base): {size_mib / direct:8.1f} MiB/s")
-    print(f"  review client over HTTP (context):          {size_mib / via_client:8.1f} MiB/s")
-    print(f"  console download end to end:               {size_mib / e2e:8.1f} MiB/s")
-    print(f"  ratio end to end / age:                    {direct / e2e:8.2f}  (1.00 = no overhead)")
-    summary.target(
-        f"{size_mib} MiB console download end to end / age module",
-        f"{size_mib / e2e:.1f} / {size_mib / direct:.1f} MiB/s = {direct / e2e:.2f}",
-        f">= {DOWNLOAD_GOAL}",
-        direct / e2e >= DOWNLOAD_GOAL,
+    print(f"  peluit.age decrypt_stream, file to file (base): {size_mib / base:8.1f} MiB/s")
+    print(f"  peluit.age iter_decrypt, in memory (context):  {size_mib / direct:8.1f} MiB/s")
+    print(f"  review client over HTTP (context):             {size_mib / via_client:8.1f} MiB/s")
+    print(f"  console download end to end:                   {size_mib / e2e:8.1f} MiB/s")
+    print(
+        f"  ratio end to end / age file to file:           {base / e2e:8.2f}  (1.00 = no overhead)"
     )
-    summary.context(f"{size_mib} MiB age iter_decrypt in memory", f"{size_mib / direct:.1f} MiB/s")
+    print(f"  ratio end to end / age in memory (context):    {direct / e2e:8.2f}")
+    summary.target(
+        f"{size_mib} MiB console download end to end / age module (file to file)",
+        f"{size_mib / e2e:.1f} / {size_mib / base:.1f} MiB/s = {base / e2e:.2f}",
+        f">= {DOWNLOAD_GOAL}",
+        base / e2e >= DOWNLOAD_GOAL,
+    )
+    summary.context(
+        f"{size_mib} MiB console download end to end / age iter_decrypt in memory",
+        f"{size_mib / e2e:.1f} / {size_mib / direct:.1f} MiB/s = {direct / e2e:.2f}",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

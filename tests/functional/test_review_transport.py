@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.server
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pytest
@@ -16,6 +17,7 @@ import pytest
 from peluit.api.review_models import CaseObjectOut
 from peluit.keys import KeyFile
 from peluit.review.client import ReviewClient
+from peluit.review.connections import MAX_IDLE
 from peluit.review.errors import TransportError
 from peluit.review.transport import HttpRequest, UrllibTransport
 
@@ -30,7 +32,10 @@ class Server:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     chunked: bool = False  # no Content-Length: the cap must hold while reading
+    keep_alive: bool = False  # HTTP/1.1: the connection stays open after an answer
+    drop_after_answer: bool = False  # close it anyway, without a `Connection: close`
     asked: list[str] = field(default_factory=list)
+    connections: int = 0  # connections accepted
     port: int = 0
 
 
@@ -43,6 +48,12 @@ def serve() -> Iterator[Serve]:
 
     def start(spec: Server) -> Server:
         class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1" if spec.keep_alive else "HTTP/1.0"
+
+            def setup(self) -> None:
+                super().setup()
+                spec.connections += 1
+
             def _answer(self) -> None:
                 spec.asked.append(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
@@ -54,6 +65,8 @@ def serve() -> Iterator[Serve]:
                     self.send_header("Content-Length", str(len(spec.body)))
                 self.end_headers()
                 self.wfile.write(spec.body)
+                if spec.drop_after_answer:
+                    self.close_connection = True
 
             do_GET = do_POST = _answer  # noqa: N815 - http.server's names
 
@@ -155,3 +168,69 @@ def test_a_local_api_may_hand_back_a_local_http_download_url(serve: Serve) -> No
     data = _client(f"http://127.0.0.1:{local.port}").download("k3v92m7qx0ab4fzt", listed)
     assert data == b"age-encryption.org/v1\n..."
     assert local.asked == ["/x"]
+
+
+def test_downloads_from_one_server_reuse_their_connections(serve: Serve) -> None:
+    """An attachment's segments are fetched several at once, one GET each: they share a few
+    kept-alive connections (no TCP or TLS handshake per segment), and each gets its own body."""
+    server = serve(Server(body=b"segment", keep_alive=True))
+    transport = UrllibTransport(timeout=5)
+    urls = [f"http://127.0.0.1:{server.port}/_download/{n:05d}.age?sig=x" for n in range(40)]
+
+    for url in urls[:10]:
+        assert transport.fetch(url) == b"segment"
+    assert server.connections == 1
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        assert list(pool.map(transport.fetch, urls[10:])) == [b"segment"] * 30
+    assert 1 <= server.connections <= 3
+    origin = f"http://127.0.0.1:{server.port}"
+    assert sorted(server.asked) == [url.removeprefix(origin) for url in urls]
+    transport.close()
+
+
+def test_a_kept_connection_the_server_closed_is_replaced_and_the_download_succeeds(
+    serve: Serve,
+) -> None:
+    """The server closes each connection after its answer without saying so (as one does
+    with a connection left idle too long): the next download notices, opens a new one."""
+    server = serve(Server(body=b"segment", keep_alive=True, drop_after_answer=True))
+    transport = UrllibTransport(timeout=5)
+    url = f"http://127.0.0.1:{server.port}/x"
+    assert transport.fetch(url) == b"segment"
+    assert transport.fetch(url) == b"segment"
+    assert server.connections == 2
+    assert server.asked == ["/x", "/x"]
+
+
+def test_an_answer_that_ends_short_of_its_length_is_an_error_not_kept(serve: Serve) -> None:
+    """A body cut before its Content-Length is refused (and its connection not reused)."""
+    server = serve(Server(body=b"short", headers={"Content-Length": "9"}, chunked=True))
+    transport = UrllibTransport(timeout=5)
+    with pytest.raises(TransportError, match="before its announced length"):
+        transport.fetch(f"http://127.0.0.1:{server.port}/x")
+
+
+def test_at_most_a_few_connections_wait_per_server(serve: Serve) -> None:
+    server = serve(Server(body=b"segment", keep_alive=True))
+    transport = UrllibTransport(timeout=5)
+    url = f"http://127.0.0.1:{server.port}/x"
+    with ThreadPoolExecutor(max_workers=MAX_IDLE + 4) as pool:
+        list(pool.map(transport.fetch, [url] * 200))
+    first = server.connections
+    for _ in range(20):
+        transport.fetch(url)
+    assert server.connections == first  # the kept ones served these
+    transport.close()
+
+
+def test_a_configured_proxy_still_carries_the_downloads(
+    serve: Serve, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With http_proxy set, a download goes through the proxy (urllib's path), as before."""
+    proxy = serve(Server(body=b"via proxy"))
+    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{proxy.port}")
+    for name in ("no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    transport = UrllibTransport(timeout=5)
+    assert transport.fetch("http://127.0.0.1:9/_download/x?sig=y") == b"via proxy"
+    assert proxy.asked == ["http://127.0.0.1:9/_download/x?sig=y"]  # the proxy's request form
