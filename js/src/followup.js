@@ -6,10 +6,14 @@
 // Nothing is written to cookies, localStorage, sessionStorage or IndexedDB; no text from the
 // reporter or the server is ever parsed as HTML. "Done" ends the worker, which forgets the
 // token and the reply identity, and clears the page.
+//
+// channels.json is read by followup-config.js; a team's file is saved by saved-file.js.
 import { attachCodeEntry } from "./code-entry.js";
+import { loadConfig, replySigners } from "./followup-config.js";
 import { canEncryptHere } from "./support.js";
 import { formatBytes, formatDate, pick, t } from "./messages.js";
 import { ReceiptCodeError, codeChars, parseCodeText } from "./receipt-text.js";
+import { saveFile } from "./saved-file.js";
 import { renderThread } from "./thread-view.js";
 import { nextDeadline, showTimeline } from "./status-timeline.js";
 import { fileProblems } from "./validate.js";
@@ -17,33 +21,9 @@ import { WorkerSlot } from "./worker-slot.js";
 
 /** @typedef {import("./messages.js").Lang} Lang */
 /** @typedef {import("./followup-client.js").CaseView} CaseView */
-/**
- * @typedef {object} SiteConfig channels.json (the parts used here)
- * @property {string} api
- * @property {import("./validate.js").Limits} limits
- * @property {Record<string, {report_recipients: string[], reply_signers?: string[], sla?: {acknowledge_working_days: number}}>} channels
- * @property {string[]} [holidays]
- */
 
 const FINAL = new Set(["selesai", "ditolak"]);
 const INVALID = "peluit-invalid";
-
-/**
- * @param {URL} url
- * @returns {Promise<SiteConfig>}
- */
-async function loadConfig(url) {
-  const response = await fetch(url, { cache: "no-cache", credentials: "same-origin" });
-  if (!response.ok) {
-    throw new Error(`channels.json: HTTP ${response.status}`);
-  }
-  const config = await response.json();
-  if (config?.version !== 1 || typeof config.api !== "string" || !config.limits || !config.channels) {
-    throw new Error("channels.json: not what this script understands");
-  }
-  return config;
-}
-
 
 /**
  * @param {HTMLElement | null} el
@@ -54,19 +34,6 @@ function show(el, text) {
     el.textContent = text;
     el.hidden = text === "";
   }
-}
-
-/**
- * A name the reporter's device may save under, as peluit/review/names.py makes it: the last
- * path part, without control or format characters, characters Windows refuses, leading dots or
- * trailing dots and spaces; never empty.
- * @param {string} name
- */
-export function safeName(name) {
-  let text = name.normalize("NFC").replaceAll("\\", "/").split("/").pop() ?? "";
-  text = text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, "").replace(/[<>:"|?*]/g, "_");
-  text = text.trim().replace(/^\.+/, "").replace(/[. ]+$/, "");
-  return (text.slice(0, 120) || "lampiran");
 }
 
 class FollowupPage {
@@ -170,10 +137,7 @@ class FollowupPage {
     this.openButton.disabled = true;
     show(this.openStatus, t(this.lang, "opening"));
     // Who may sign the team's messages: from channels.json (covered by the signed release).
-    const replySigners = Object.fromEntries(
-      Object.entries(config.channels).map(([id, spec]) => [id, spec.reply_signers ?? []]),
-    );
-    const open = { type: "open", api: config.api, code: this.code.value, powBits: config.limits.pow_bits, replySigners };
+    const open = { type: "open", api: config.api, code: this.code.value, powBits: config.limits.pow_bits, replySigners: replySigners(config) };
     const failed = () => this.failed({ key: "followup_failed" });
     if (!this.worker.start(open, { onMessage: (message) => this.fromWorker(message), onFailure: failed })) {
       failed();
@@ -279,17 +243,8 @@ class FollowupPage {
    * @param {{name: string, mime: string, data: ArrayBuffer}} message
    */
   saveFile(message) {
-    const blob = new Blob([message.data], { type: message.mime || "application/octet-stream" });
-    const url = URL.createObjectURL(blob);
-    const link = document.createElement("a");
-    link.href = url;
-    link.download = safeName(message.name);
-    link.hidden = true;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    show(document.getElementById("fu-file-status"), t(this.lang, "file_saved", { name: link.download }));
+    const name = saveFile(document, message);
+    show(document.getElementById("fu-file-status"), t(this.lang, "file_saved", { name }));
   }
 
   // -- answering -----------------------------------------------------------------------
