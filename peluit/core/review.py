@@ -136,7 +136,7 @@ class ReviewService:
             listed = parallel.run_all(
                 [
                     functools.partial(self._summaries, actor.id, status, active, share)
-                    for share in listing.shares(batch)
+                    for share in listing.shares(batch, self._store)
                 ]
             )
             found += itertools.chain.from_iterable(listed)

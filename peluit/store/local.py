@@ -63,6 +63,10 @@ _DIGESTS_KEPT = 4096  # recorded SHA-256s (a few hundred KiB); the oldest go fir
 class LocalStore:
     """An `ObjectStore` in a directory on one machine (see the module docstring)."""
 
+    # Reads are local system calls: running them side by side on threads only slows them
+    # (core/listing.py `reads_wait`); writes still wait on fsync and do run side by side.
+    reads_wait = False
+
     def __init__(
         self, root: Path, clock: Callable[[], datetime], urls: LocalUrlSigner | None = None
     ) -> None:
