@@ -4,22 +4,19 @@
 It reads through the reviewer API and decrypts here; it encrypts here (`compose`) and
 writes through the API. Recipients come from the local configuration, never the server.
 Decrypted reports are kept in memory for the desk's lifetime (they never change), nothing
-decrypted is written to disk by the desk.
+decrypted is written to disk by the desk: that reading side is `peluit.review.case_reader`.
+`PARALLEL` (re-exported) is `peluit.review.parallel`'s.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from peluit import age
 from peluit.api.review_models import (
     CaseObjectOut,
     CaseOut,
@@ -35,21 +32,19 @@ from peluit.core.ids import case_reference, is_case_id
 from peluit.core.report import FileEntry
 from peluit.keys import KeyFile
 
-from . import answers, attach, authenticity, compose, content, rekey, team_check
-from .attachments import decrypt_attachment
+from . import answers, attach, authenticity, compose, content, team_check
+from .case_reader import CaseReader
 from .client import ReviewClient
 from .content import Message
 from .errors import ReviewApiError, ReviewInputError
+from .parallel import PARALLEL, parallel
 from .pins import MemoryPins, Pins
-from .reading import ReportReading, read_identity, read_report
+from .reading import ReportReading, read_identity
 from .views import CaseFile, CaseListing, CaseRow, HistoryEntry, RequestRow
 
 MAX_TEXT = 20_000  # characters of a reply or reason; the API's ciphertext limit is larger
-PARALLEL = 4  # requests in flight when one page needs several objects
 PAGE = 500  # cases per listing request when the console fetches them all (the API's most)
 SIGN_ATTEMPTS = 3  # a signed message races other writers for its number this often
-T = TypeVar("T")
-R = TypeVar("R")
 
 
 def case_id(text: str) -> str:
@@ -83,12 +78,7 @@ class ReviewDesk:
         self.client = client
         self._clock = clock
         self._pins: Pins = pins if pins is not None else MemoryPins()  # review/pins.py
-        self._reports: dict[str, ReportReading] = {}
-        self._messages: dict[tuple[str, str], Message] = {}
-        self._sha256: dict[tuple[str, str], str] = {}  # of each fetched ciphertext
-        self._listed: dict[str, list[str]] = {}  # each opened case's object keys (rekey records)
-        self._rekeyed = rekey.Rekeyed(config, client)
-        self._lock = threading.Lock()
+        self._reader = CaseReader(config, key, client)  # what is fetched and decrypted, kept
 
     # -- who I am on which channel (from the local roster; the server decides again) -------
 
@@ -123,7 +113,7 @@ class ReviewDesk:
         desk) and decrypted to show its KPK area: an `object.read` in the audit log."""
         page = self.client.list_cases(channel, status, cursor, limit)
         if areas:
-            self._parallel(self._report_if_readable, [s.case for s in page.cases])
+            parallel(self._reader.report_if_readable, [s.case for s in page.cases])
         rows = [self._row(s, s.thread) for s in page.cases]
         return CaseListing(rows, page.next_cursor)
 
@@ -138,43 +128,27 @@ class ReviewDesk:
             cursor = listing.next_cursor
 
     def _row(self, summary: CaseSummaryOut, thread: ThreadOut) -> CaseRow:
-        with self._lock:
-            reading = self._reports.get(summary.case)
+        reading = self._reader.known_report(summary.case)
         document = reading.document if reading else None
         return answers.case_row(self.config, self.today(), summary, thread, document)
 
     # -- reading a case --------------------------------------------------------------------
 
     def report(self, case: str) -> ReportReading:
-        with self._lock:
-            known = self._reports.get(case)
-        if known is not None:
-            return known
-        sealed = self.client.read_object(case, "report.age")
-        reading = read_report(self._open_in(case, sealed))
-        with self._lock:
-            self._reports[case] = reading
-            self._sha256[(case, "report.age")] = hashlib.sha256(sealed).hexdigest()
-        return reading
-
-    def _report_if_readable(self, case: str) -> ReportReading | None:
-        try:
-            return self.report(case)
-        except (ReviewApiError, age.AgeError):
-            return None  # the listing still shows the case, without its area
+        return self._reader.report(case)
 
     def decrypted(self, case: str) -> tuple[ReportReading | None, list[Message]]:
         """What this desk has already decrypted of `case`, without a request (local search)."""
-        with self._lock:
-            report = self._reports.get(case)
-            messages = [m for (c, _), m in self._messages.items() if c == case]
-        return report, messages
+        return self._reader.decrypted(case)
+
+    def attachment(self, case: str, number: int) -> tuple[FileEntry, Iterator[bytes]]:
+        """File `number` of the case and its plaintext chunks (`CaseReader.attachment`)."""
+        return self._reader.attachment(case, number)
 
     def open_case(self, case: str) -> CaseFile:
         view = self.client.get_case(case)
         objects = {o.key: o for o in view.objects}
-        with self._lock:
-            self._listed[case] = list(objects)
+        self._reader.listed(case, list(objects))
         report = self.report(case) if "report.age" in objects else None
         check = self.authenticity(case, view) if report is not None else None
         required = check is not None and check.messages_need_a_key
@@ -184,10 +158,9 @@ class ReviewDesk:
             (found[0], found[1], key) for key in objects if (found := content.thread_key(key))
         )
         days = answers.message_days(view.messages)
-        fetched = self._parallel(lambda t: self._message(case, *t), thread)
+        fetched = parallel(lambda t: self._reader.message(case, *t), thread)
         signatures = {m.seq: m.signature for m in view.messages}
-        with self._lock:
-            hashes = dict(self._sha256)
+        hashes = self._reader.hashes()
         messages = [
             authenticity.checked(
                 replace(m, on=days.get(m.seq)),
@@ -215,7 +188,7 @@ class ReviewDesk:
         self._mark_seen(case, view.thread)
         history = self._history(case, view.history, objects)
         grant_key = f"identity-grants/{self.key.person}.age"
-        grant = self._decrypt_bytes(case, grant_key) if grant_key in objects else None
+        grant = self._reader.decrypt_bytes(case, grant_key) if grant_key in objects else None
         return CaseFile(
             row=row,
             etag=view.etag,
@@ -236,8 +209,7 @@ class ReviewDesk:
         report's verdict and the reply key the team may encrypt to, checked against what this
         tool saw before (review/pins.py), which it then remembers."""
         inside = authenticity.InsideKeys.of(self.report(case).document)  # its keys (ADR 0054)
-        with self._lock:
-            report_sha256 = self._sha256[(case, "report.age")]
+        report_sha256 = self._reader.hashes()[(case, "report.age")]
         pin = self._pins.get(case)
         check = authenticity.check_case(
             case,
@@ -263,28 +235,6 @@ class ReviewDesk:
             raise ReviewInputError("this case has no reply key: the reporter cannot be answered")
         return check.reply_recipient
 
-    def _message(self, case: str, seq: int, sender: str, key: str) -> Message:
-        """A thread message, decrypted and decoded once per desk (a stored message never
-        changes: every thread object is written create-only)."""
-        with self._lock:
-            known = self._messages.get((case, key))
-        if known is not None:
-            return known
-        try:
-            ciphertext = self.client.read_object(case, key)
-        except ReviewApiError:
-            return Message(seq, sender, None, key, problem=content.NOT_FETCHED)
-        try:
-            plaintext: bytes | None = self._open_in(case, ciphertext)
-        except age.AgeError:
-            plaintext = None
-        decoded = content.decode_message(seq, sender, key, plaintext)
-        with self._lock:
-            self._sha256[(case, key)] = hashlib.sha256(ciphertext).hexdigest()
-            if plaintext is not None:
-                self._messages[(case, key)] = decoded
-        return decoded
-
     def _mark_seen(self, case: str, progress: ThreadOut) -> None:
         """Opening a case shows its whole thread: record that, so its unread count clears."""
         if not progress.unread:
@@ -297,73 +247,8 @@ class ReviewDesk:
         self, case: str, entries: Sequence[dict[str, Any]], objects: Mapping[str, CaseObjectOut]
     ) -> list[HistoryEntry]:
         notes = answers.note_keys(entries, objects)
-        reasons = self._parallel(lambda key: self._decrypt_text(case, key) if key else None, notes)
+        reasons = parallel(lambda key: self._reader.decrypt_text(case, key) if key else None, notes)
         return answers.history(entries, reasons)
-
-    def attachment(self, case: str, number: int) -> tuple[FileEntry, Iterator[bytes]]:
-        """File `number` of the case — the report's or evidence added later — and its
-        authenticated plaintext chunks, checked segment by segment against the manifest that
-        lists it (see `peluit.review.attachments`: incomplete unless the iteration ends
-        normally)."""
-        view = self.client.get_case(case)  # fresh presigned URLs, valid 15 minutes
-        objects = {o.key: o for o in view.objects}
-        entry = self._file_entry(case, number, view)
-
-        def fetch(segment: int) -> bytes:
-            key = f"files/{number:02d}/{segment:05d}.age"
-            if key not in objects:
-                raise ReviewInputError(f"segment {segment} of attachment {number} is missing")
-            return self.client.download(case, objects[key])
-
-        def rekeyed(segment: bytes) -> list[bytes]:
-            return self._rekeyed.candidates(case, objects, segment)
-
-        return entry, decrypt_attachment(entry, fetch, self.key.identity, rekeyed)
-
-    def _file_entry(self, case: str, number: int, view: CaseOut) -> FileEntry:
-        """The manifest entry of file `number`: the report's, or the one in the message the
-        file was added with (the same decoding as the case view)."""
-        document = self.report(case).document
-        report_files = document.files if document else []
-        batches, _ = content.parse_additions(answers.additions(view))
-        batch = next((b for b in batches if number in b.files), None)
-        messages = []
-        if batch is not None and number >= len(report_files):
-            found = content.thread_key(batch.message)
-            if found is not None:
-                messages.append(self._message(case, found[0], found[1], batch.message))
-        joined = content.assemble(report_files, messages, answers.additions(view))
-        attachment = next((a for a in joined.attachments if a.number == number), None)
-        if attachment is None:
-            raise ReviewInputError("this case has no such attachment")
-        return attachment.entry
-
-    def _open(self, ciphertext: bytes) -> bytes:
-        return compose.open_file(self.key, ciphertext)
-
-    def _open_in(self, case: str, ciphertext: bytes) -> bytes:
-        """Decrypt a file of `case`; one written for an earlier roster through its rekey
-        records (`peluit.review.rekey`), after the caller's checks of the original."""
-
-        def candidates() -> list[bytes]:
-            with self._lock:
-                listed = self._listed.get(case)
-            if listed is None:
-                listed = [o.key for o in self.client.get_case(case).objects]
-            return self._rekeyed.candidates(case, listed, ciphertext)
-
-        return rekey.open_file(self.key.identity, ciphertext, candidates)
-
-    def _decrypt_bytes(self, case: str, key: str) -> bytes | None:
-        try:
-            return self._open_in(case, self.client.read_object(case, key))
-        except (age.AgeError, ReviewApiError):
-            return None
-
-    def _decrypt_text(self, case: str, key: str) -> str | None:
-        """A note (a reason): UTF-8 text the review tool wrote."""
-        data = self._decrypt_bytes(case, key)
-        return data.decode("utf-8", errors="replace") if data is not None else None
 
     # -- changing a case -------------------------------------------------------------------
 
@@ -457,8 +342,10 @@ class ReviewDesk:
 
     def identity_requests(self, status: str | None = None) -> list[RequestRow]:
         found = self.client.list_identity_requests(status=status).requests
-        reasons = self._parallel(
-            lambda r: self._decrypt_text(r.case, f"notes/{r.reason}.age") if r.reason else None,
+        reasons = parallel(
+            lambda r: (
+                self._reader.decrypt_text(r.case, f"notes/{r.reason}.age") if r.reason else None
+            ),
             found,
         )
         return [
@@ -492,14 +379,7 @@ class ReviewDesk:
 
     def forget(self) -> None:
         """Drop every decrypted report this desk keeps."""
-        with self._lock:
-            self._reports.clear()
-            self._messages.clear()
+        self._reader.forget()
 
-    @staticmethod
-    def _parallel(fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
-        items = list(items)
-        if len(items) <= 1:
-            return [fn(item) for item in items]
-        with ThreadPoolExecutor(max_workers=PARALLEL, thread_name_prefix="peluit-desk") as pool:
-            return list(pool.map(fn, items))
+
+__all__ = ["MAX_TEXT", "PAGE", "PARALLEL", "ReviewDesk", "case_id"]
