@@ -33,18 +33,11 @@ def cursor_of(entry: IndexEntry) -> str:
     return f"{entry.received}.{entry.case}"
 
 
-def reads_wait(store: object) -> bool:
-    """Whether the store's reads wait (on the network: S3), so that running them side by side
-    pays. A store says otherwise with `reads_wait = False`: `LocalStore`'s reads are system
-    calls on a local disk, which threads only slow down (they take turns at the interpreter)."""
-    return bool(getattr(store, "reads_wait", True))
-
-
 def shares(batch: Sequence[T], store: object) -> list[Sequence[T]]:
     """The batch in as many consecutive shares as the pool has threads, if the store's reads
-    wait (`reads_wait`): as many calls in flight as one task per item gave, without a future
-    (and a thread switch) for each; else in one share, read in the caller's thread."""
-    if not reads_wait(store):
+    wait (`parallel.reads_wait`): as many calls in flight as one task per item gave, without
+    a future (and a thread switch) for each; else in one share, read in the caller's thread."""
+    if not parallel.reads_wait(store):
         return [batch]
     size = -(-len(batch) // parallel.WORKERS)
     return [batch[n : n + size] for n in range(0, len(batch), size)]

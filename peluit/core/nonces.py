@@ -93,7 +93,7 @@ class AdmittingStore:
 
     def __init__(self, store: ObjectStore) -> None:
         self._store = store
-        # whether reads wait on a network, as `store` says (core/listing.py `reads_wait`)
+        # whether reads wait on a network, as `store` says (core/parallel.py `reads_wait`)
         self.reads_wait = bool(getattr(store, "reads_wait", True))
 
     # -- writes: admitted first ------------------------------------------------------------

@@ -63,7 +63,27 @@ def run_all(calls: Sequence[Callable[[], T]]) -> list[T]:
     return results
 
 
-def run_both(first: Callable[[], T], second: Callable[[], U]) -> tuple[T, U]:
-    """`run_all` of two calls of different result types."""
+def reads_wait(store: object) -> bool:
+    """Whether the store's reads wait (on the network: S3), so that running them side by side
+    pays. A store says otherwise with `reads_wait = False`: `LocalStore`'s reads are system
+    calls on a local disk, which threads only slow down (they take turns at the interpreter)."""
+    return bool(getattr(store, "reads_wait", True))
+
+
+def run_reads(store: object, calls: Sequence[Callable[[], T]]) -> list[T]:
+    """`run_all` of calls that only read `store`, or one after the other in the caller's thread
+    if its reads do not wait (`reads_wait`); the same results and the same first error."""
+    if reads_wait(store):
+        return run_all(calls)
+    return [call() for call in calls]
+
+
+def run_both(
+    first: Callable[[], T], second: Callable[[], U], reads_of: object | None = None
+) -> tuple[T, U]:
+    """`run_all` of two calls of different result types; with `reads_of`, two calls that only
+    read that store, as `run_reads`."""
+    if reads_of is not None and not reads_wait(reads_of):
+        return first(), second()
     a, b = run_all([cast(Callable[[], object], first), cast(Callable[[], object], second)])
     return cast(T, a), cast(U, b)

@@ -130,17 +130,20 @@ class SubmissionService:
         # Independent store calls run together (core/parallel.py), in steps that each wait for
         # the one before: reads, then the claims, then the case's objects, then state.json.
         resuming, received = parallel.run_both(
-            lambda: self._claimed_with(case, digest), lambda: self._received_day(case, today)
+            lambda: self._claimed_with(case, digest),
+            lambda: self._received_day(case, today),
+            reads_of=self._store,
         )
         # Every segment still to copy is checked now, also when resuming: what is staged
         # under the id may have expired and been uploaded again since the first attempt.
         pending = request.segments
         if resuming:
-            copied = parallel.run_all(
+            copied = parallel.run_reads(
+                self._store,
                 [
                     functools.partial(self._exists, layout.case_segment(case, s.file, s.index))
                     for s in request.segments
-                ]
+                ],
             )
             pending = tuple(s for s, done in zip(request.segments, copied, strict=True) if not done)
         lookup_entry = _canonical(
@@ -153,7 +156,7 @@ class SubmissionService:
         checks.append(lambda: self._check_lookup_free(request.lookup_hash, lookup_entry))
         if pending:
             checks.append(lambda: staging.check_free(self._store, submission, case, staging.REPORT))
-        parallel.run_all(checks)
+        parallel.run_reads(self._store, checks)
         claims: list[Callable[[], None]] = []
         if pending:  # the staging area is this case's, and no other's
             claims.append(lambda: staging.claim(self._store, submission, case, staging.REPORT))

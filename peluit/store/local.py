@@ -64,7 +64,7 @@ class LocalStore:
     """An `ObjectStore` in a directory on one machine (see the module docstring)."""
 
     # Reads are local system calls: running them side by side on threads only slows them
-    # (core/listing.py `reads_wait`); writes still wait on fsync and do run side by side.
+    # (core/parallel.py `reads_wait`); writes still wait on fsync and do run side by side.
     reads_wait = False
 
     def __init__(

@@ -6,6 +6,7 @@ import contextvars
 import functools
 import threading
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -52,3 +53,17 @@ def test_calls_see_the_callers_context_variables() -> None:
     current: contextvars.ContextVar[str] = contextvars.ContextVar("current", default="none")
     current.set("request 7")
     assert parallel.run_all([current.get, current.get, current.get]) == ["request 7"] * 3
+
+
+class _LocalReads:
+    reads_wait = False
+
+
+def test_reads_of_a_store_whose_reads_do_not_wait_run_in_the_callers_thread() -> None:
+    here = threading.current_thread()
+    calls: list[Callable[[], threading.Thread]] = [threading.current_thread] * 4
+    assert parallel.run_reads(_LocalReads(), calls) == [here] * 4
+    assert parallel.run_both(calls[0], calls[1], reads_of=_LocalReads()) == (here, here)
+    elsewhere = parallel.run_reads(object(), calls)  # a store that says nothing: its reads wait
+    assert elsewhere[0] is here
+    assert any(t is not here for t in elsewhere[1:])
