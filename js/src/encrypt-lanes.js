@@ -1,14 +1,19 @@
-// Encrypting an upload's segments side by side (docs/adr/0057): the upload worker itself and a
-// few nested Web Workers, each running the upload worker's own script (already loaded, so
-// nothing more is fetched), encrypt one segment at a time into a buffer of their own, hash it and hand back a Blob (whose bytes
-// live in the browser's blob store, not in any worker's heap) and its SHA-256. The segments are
-// the same age files as before: only where they are encrypted changes. Where nested workers do
-// not exist, fail to load or die, the segments are encrypted in this thread instead.
+// Encrypting an upload's segments beside the upload worker (docs/adr/0057): a nested Web Worker
+// running the upload worker's own script (already loaded, so nothing more is fetched) encrypts
+// one segment at a time into a buffer of its own, hash it and hand back a Blob (whose bytes
+// live in the browser's blob store, not in any worker's heap) and its SHA-256, while the upload
+// worker finds the proofs of work, plans and sends. The segments are the same age files as
+// before: only where they are encrypted changes. Where nested workers do not exist, fail to load
+// or die, the segments are encrypted in this thread instead.
 import { sha256Hex } from "./digest.js";
 import { EncryptionError, FileChangedError, RecipientPolicyError, encryptBlob, hybridFileSize } from "./encrypt.js";
 
-/** Lanes at most (this thread and two workers), whatever the number of cores (each lane holds one segment buffer). */
-export const MAX_LANES = 3;
+/**
+ * Lanes at most, whatever the number of cores: this thread and one encryption worker. Each
+ * encrypting thread adds its segment buffer and its garbage to the renderer: two encrypting
+ * workers measured 94–112 MiB of renderer growth for 200 MiB (goal 100), one 66–76 (ADR 0057).
+ */
+export const MAX_LANES = 2;
 const REQUEST = "peluit-encrypt-segment";
 const ANSWER = "peluit-encrypted-segment";
 
@@ -16,7 +21,7 @@ const ANSWER = "peluit-encrypted-segment";
 /**
  * @typedef {object} Encryptor
  * @property {(recipients: string[], blob: Blob) => Promise<Sealed>} encrypt
- * @property {number} lanes segments it encrypts at once
+ * @property {number} lanes segments worth starting at once (one encrypting, one queued)
  * @property {() => void} close ends its workers (pending segments never resolve)
  */
 
@@ -105,10 +110,9 @@ function laneError(code) {
  */
 
 /**
- * `lanes` lanes: this thread and `lanes - 1` workers running the script at `url` (which calls
- * `serveEncryption`); each worker is a whole JavaScript heap more in the renderer, this thread
- * is there already. A segment goes to the lane with the fewest waiting. A worker that fails
- * hands its segments to this thread.
+ * `lanes - 1` workers running the script at `url` (which calls `serveEncryption`); a segment goes
+ * to the worker with the fewest waiting. This thread encrypts only when no worker is left: a
+ * worker that fails hands its segments to this thread.
  * @param {URL} url
  * @param {number} lanes
  * @param {(url: URL) => Worker} [create]
@@ -119,14 +123,8 @@ export function workerEncryptor(url, lanes, create = (u) => new Worker(u)) {
   /** @type {Lane[]} */
   const pool = [];
   let nextId = 0;
-  let localJobs = 0; // segments waiting for this thread
   /** @param {string[]} recipients @param {Blob} blob */
-  const encryptHere = (recipients, blob) => {
-    localJobs += 1;
-    return local.encrypt(recipients, blob).finally(() => {
-      localJobs -= 1;
-    });
-  };
+  const encryptHere = (recipients, blob) => local.encrypt(recipients, blob);
   /** @param {Lane} lane */
   const fail = (lane) => {
     if (lane.dead) {
@@ -181,7 +179,7 @@ export function workerEncryptor(url, lanes, create = (u) => new Worker(u)) {
           lane = l;
         }
       }
-      if (lane === null || localJobs <= lane.jobs.size) {
+      if (lane === null) {
         return encryptHere(recipients, blob);
       }
       const id = nextId++;

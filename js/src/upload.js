@@ -3,8 +3,8 @@
 // while earlier ones upload; several are planned with one request and sent side by side.
 //
 // Memory (docs/site-and-form.md): the plaintext is streamed from the file, the ciphertext is
-// written into one buffer per encryption lane, reused for every segment (encrypt-lanes.js,
-// ADR 0057), and what is uploaded is a Blob made from it. A Blob's bytes live in the
+// written into one buffer reused for every segment (in a nested encryption worker where there
+// is one: encrypt-lanes.js, ADR 0057), and what is uploaded is a Blob made from it. A Blob's bytes live in the
 // browser's blob store, not in this worker's heap, and XHR sends a Blob fast; a Uint8Array body is copied into the renderer once per request and kept until
 // a late garbage collection (measured: 340 MiB of renderer growth for a 200 MiB file, and 4x
 // slower uploads).
@@ -47,7 +47,7 @@ const sum = (list) => list.reduce((a, b) => a + b, 0);
  * @param {AbortSignal} [job.signal]
  * @param {(event: UploadEvent) => void} [job.onEvent]
  * @param {import("./encrypt-lanes.js").Encryptor} [job.encryptor] where segments are encrypted
- *   (default: encryption workers beside this one, encrypt-lanes.js); the caller closes its own
+ *   (default: an encryption worker beside this one, encrypt-lanes.js); the caller closes its own
  * @returns {Promise<{entries: SegmentEntry[][], segments: SegmentIn[]}>} per file, each
  *   segment's ciphertext size and SHA-256 (for the manifest); every segment as uploaded
  */
@@ -73,8 +73,8 @@ export async function uploadFiles(job) {
 /**
  * `uploadFiles`' work; `ahead` aborts with `job.signal` and once the upload has ended.
  *
- * Slices are encrypted `encryptor.lanes` at a time (encrypt-lanes.js: each lane one reused
- * buffer, each segment then a Blob outside every worker's heap) and taken in order. Every
+ * Up to `encryptor.lanes` slices are started at once (encrypt-lanes.js: one encrypting, one
+ * queued; each segment then a Blob outside every worker's heap) and taken in order. Every
  * `PLAN_SEGMENTS` of them (or fewer, at the end) are
  * planned with one request, so one proof of work covers them all (docs/adr/0050); their PUTs
  * then run `PUTS_IN_FLIGHT` at a time while the next slices are encrypted and planned. At most

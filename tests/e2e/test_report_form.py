@@ -88,8 +88,8 @@ def test_a_report_typed_in_chromium_is_readable_only_by_the_right_people(
     watched = watch(browser, served.base, viewport={"width": 360, "height": 740})
     page = open_form(watched, served)
     # the upload worker started (idle) with the form; a worker.js started from now on is a
-    # nested encryption lane (ADR 0057), Chromium having 2 or more cores here: the segments
-    # decrypted below went through it and through the upload worker
+    # nested encryption worker (ADR 0057), Chromium having 2 or more cores here: the segments
+    # decrypted below were encrypted there
     lanes: list[str] = []
     page.on("worker", lambda worker: lanes.append(worker.url))
     fill_report(page, evidence)
