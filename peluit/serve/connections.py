@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
 from dataclasses import dataclass
+from http.server import ThreadingHTTPServer
+from typing import Any
 
 # The API's error shape (`peluit.api.errors.problem_body`), written out here so that the review
 # console, which never imports the server's API (the layer contracts in pyproject.toml), can
@@ -51,3 +54,35 @@ def refuse_busy(request: socket.socket) -> None:
         request.send(head.encode() + body)
     except OSError:
         pass  # the client gets the closed connection instead
+
+
+class LimitedThreadingHTTPServer(ThreadingHTTPServer):
+    """A threaded HTTP server that serves at most `limits.connections` connections at once:
+    one more waits up to `limits.queue_wait` seconds for a slot and is then answered 503 at
+    once and closed, without starting a thread (`peluit serve` and the review console)."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], handler: Any, limits: Limits) -> None:
+        self.limits = limits
+        # One slot per connection being served: a crowd of stalled connections holds at most
+        # `connections` threads, each released when its connection ends or times out.
+        self._slots = threading.BoundedSemaphore(limits.connections)
+        super().__init__(address, handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(timeout=self.limits.queue_wait):
+            refuse_busy(request)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()

@@ -6,9 +6,8 @@ import contextlib
 import os
 import socket
 import sys
-import threading
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 from urllib.parse import parse_qsl, urlsplit
@@ -24,8 +23,8 @@ from peluit.web.headers import SECURITY_HEADERS
 from peluit.web.length import content_length
 
 from . import edge, framing, static
+from .connections import LimitedThreadingHTTPServer
 from .connections import Limits as Limits
-from .connections import refuse_busy
 from .events import http_api_event, response_parts
 from .expiry import expire_staging_periodically as expire_staging_periodically
 from .framing import framing_problem
@@ -39,8 +38,7 @@ DOWNLOAD_PREFIX = "/_download/"
 REVIEW_PREFIX = "/api/v1/review/"
 
 
-class PeluitServer(ThreadingHTTPServer):
-    daemon_threads = True
+class PeluitServer(LimitedThreadingHTTPServer):
     # A browser opens up to six connections and a crowd of reporters more: a deeper accept
     # queue than the default 5 keeps a burst from waiting on SYN retransmits.
     request_queue_size = 128
@@ -59,10 +57,6 @@ class PeluitServer(ThreadingHTTPServer):
     ) -> None:
         """`more_lanes` builds another set of resolvers (over the same store) when every lane
         is busy, up to `API_LANES`; without it, API requests are resolved one at a time."""
-        self.limits = limits if limits is not None else Limits()
-        # One slot per connection being served: a crowd of stalled connections holds at most
-        # `connections` threads, each released when its connection ends or times out.
-        self._slots = threading.BoundedSemaphore(self.limits.connections)
         self.app = app
         # The difficulty the API's CloudFront Function checks (its twin runs on every /api/*
         # request, as CloudFront's does); None only where no configuration is at hand.
@@ -80,30 +74,11 @@ class PeluitServer(ThreadingHTTPServer):
         # `reviewer` and `pacing`; more are built on demand, up to `API_LANES`.
         self._lanes = LanePool(Lane(app, reviewer, self.pacing), more_lanes)
         self.lanes = self._lanes.lanes
-        super().__init__(address, _Handler)
+        super().__init__(address, _Handler, limits if limits is not None else Limits())
 
     def lane(self) -> contextlib.AbstractContextManager[Lane]:
         """A lane for one API request, given back when it is done."""
         return self._lanes.take()
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        """Serve the connection on a thread of its own if a slot is free (waiting briefly for
-        one); otherwise answer 503 at once and close it, without starting a thread."""
-        if not self._slots.acquire(timeout=self.limits.queue_wait):
-            refuse_busy(request)
-            self.shutdown_request(request)
-            return
-        try:
-            super().process_request(request, client_address)
-        except BaseException:
-            self._slots.release()
-            raise
-
-    def process_request_thread(self, request: Any, client_address: Any) -> None:
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            self._slots.release()
 
     def handle_error(self, request: object, client_address: object) -> None:
         """A browser that goes away mid-request is normal; anything else is named, not dumped.

@@ -12,15 +12,14 @@ from __future__ import annotations
 import contextlib
 import socket
 import sys
-import threading
 from collections.abc import Iterator
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
-from peluit.serve.connections import Limits, refuse_busy
+from peluit.serve.connections import LimitedThreadingHTTPServer, Limits
 from peluit.web.length import content_length
 
 from .guard import parse_cookies
@@ -43,9 +42,7 @@ class ConsoleApp(Protocol):
     def expire_sessions(self) -> None: ...
 
 
-class ConsoleServer(ThreadingHTTPServer):
-    daemon_threads = True
-
+class ConsoleServer(LimitedThreadingHTTPServer):
     def __init__(
         self,
         app: ConsoleApp,
@@ -58,28 +55,7 @@ class ConsoleServer(ThreadingHTTPServer):
                 "the review console listens on 127.0.0.1 only: it shows decrypted reports"
             )
         self.app = app
-        self.limits = limits
-        self._slots = threading.BoundedSemaphore(limits.connections)
-        super().__init__((host, port), _Handler)
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        """Serve the connection on a thread of its own if a slot is free (waiting briefly for
-        one); otherwise answer 503 at once and close it, as `peluit serve` does."""
-        if not self._slots.acquire(timeout=self.limits.queue_wait):
-            refuse_busy(request)
-            self.shutdown_request(request)
-            return
-        try:
-            super().process_request(request, client_address)
-        except BaseException:
-            self._slots.release()
-            raise
-
-    def process_request_thread(self, request: Any, client_address: Any) -> None:
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            self._slots.release()
+        super().__init__((host, port), _Handler, limits)
 
     @property
     def port(self) -> int:
