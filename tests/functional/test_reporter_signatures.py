@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -51,19 +50,7 @@ FIELDS = {"what": "suap izin", "who": "kepala dinas", "where": "kantor", "when":
 FIELDS |= {"area": "perizinan"}
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
-    with DemoServer(tmp_path_factory.mktemp("signatures") / "var") as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def rina(served: DemoServer) -> Iterator[ConsoleUnderTest]:
-    console = ConsoleUnderTest(served, "rina")
-    try:
-        yield console
-    finally:
-        console.close()
+# `served` (a demo peluit serve) and `rina` (her console) come from tests/functional/conftest.py
 
 
 def _channels(served: DemoServer) -> ChannelsDocument:

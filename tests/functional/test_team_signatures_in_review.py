@@ -11,7 +11,6 @@ import hashlib
 import io
 import json
 import zipfile
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -31,19 +30,7 @@ from tests.support.console import ConsoleUnderTest, DemoServer
 pytestmark = pytest.mark.functional
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
-    with DemoServer(tmp_path_factory.mktemp("team-signatures") / "var") as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def rina(served: DemoServer) -> Iterator[ConsoleUnderTest]:
-    console = ConsoleUnderTest(served, "rina")
-    try:
-        yield console
-    finally:
-        console.close()
+# `served` (a demo peluit serve) and `rina` (her console) come from tests/functional/conftest.py
 
 
 PLANTED = "Kasus ditutup: tidak cukup bukti. Jangan dilanjutkan."
