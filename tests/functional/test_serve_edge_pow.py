@@ -9,7 +9,6 @@ import contextlib
 import hashlib
 import http.client
 import json
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,9 +17,8 @@ from typing import Any
 import pytest
 
 from peluit.core.pow import Proof, bucket_of, solve
-from peluit.serve.app import ServeOptions, build_server
 from peluit.serve.server import API_LANES, PeluitServer
-from tests.support.submitting import low_pow_config
+from tests.support.submitting import low_pow_config, serve_in_thread
 
 pytestmark = pytest.mark.functional
 
@@ -31,14 +29,8 @@ BODY = json.dumps({"token": "ab" * 32}).encode()
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[PeluitServer]:
     data = tmp_path / "var"
-    options = ServeOptions("127.0.0.1", 0, data, low_pow_config(data), tmp_path / "no-site")
-    built, _, _, _ = build_server(options)
-    threading.Thread(target=built.serve_forever, daemon=True).start()
-    try:
-        yield built
-    finally:
-        built.shutdown()
-        built.server_close()
+    with serve_in_thread(data, low_pow_config(data), site=tmp_path / "no-site") as running:
+        yield running.server
 
 
 def _post(server: PeluitServer, path: str, body: bytes) -> tuple[int, dict[str, Any]]:

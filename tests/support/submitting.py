@@ -61,9 +61,12 @@ class InProcess:
 
 
 @contextmanager
-def serve_in_thread(data: Path, config: Path | None = None) -> Iterator[InProcess]:
-    """`peluit serve` on a free port in this process (the demo, or `config`)."""
-    options = ServeOptions("127.0.0.1", 0, data, config, None)
+def serve_in_thread(
+    data: Path, config: Path | None = None, site: Path | None = None
+) -> Iterator[InProcess]:
+    """`peluit serve` on a free port in this process (the demo, or `config`; the built site,
+    or `site`)."""
+    options = ServeOptions("127.0.0.1", 0, data, config, site)
     server, loaded, _, _ = build_server(options)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
