@@ -62,7 +62,8 @@ def _make(args: argparse.Namespace) -> keys.KeyFile:
     person_id = args.id or derive_id(args.name)
     if person_id in RESERVED_PERSON_IDS:
         raise KeygenError(
-            f"the id {person_id!r} is reserved (it names the reporter or the operator); give another with --id"
+            f"the id {person_id!r} is reserved (it names the reporter or the operator); "
+            "give another with --id"
         )
     key = keys.KeyFile.generate(
         person_id,
