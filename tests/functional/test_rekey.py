@@ -119,7 +119,7 @@ def test_a_newcomer_reads_an_old_case_once_a_reviewer_rekeyed_it(world: Any) -> 
     # the reader checked the original's hash (what the reporter's signature covers)
     report = before[f"cases/{case}/report.age"]
     assert opened.signature == rina.open_case(case).signature
-    assert rina._sha256[(case, "report.age")] == hashlib.sha256(report).hexdigest()
+    assert rina._reader.hashes()[(case, "report.age")] == hashlib.sha256(report).hexdigest()
     assert [a for a, c in audit_actions(old.store) if c == case].count("case.rekey") == 4
 
 
