@@ -143,17 +143,22 @@ class CaseSummaryOut(_Body):
 
     @classmethod
     def of(cls, case: str, state: CaseState) -> CaseSummaryOut:
-        return cls(
-            case=case,
-            reference=case_reference(case),
-            channel=state.channel,
-            status=state.status,
-            received=state.received,
-            files=state.files,
-            identity=state.identity,
-            tags=state.tags,
-            target=state.target,
-        )
+        return cls(**_summary_fields(case, state))
+
+
+def _summary_fields(case: str, state: CaseState) -> dict[str, Any]:
+    """A case summary's fields, from its id and `CaseState`'s accessors."""
+    return {
+        "case": case,
+        "reference": case_reference(case),
+        "channel": state.channel,
+        "status": state.status,
+        "received": state.received,
+        "files": state.files,
+        "identity": state.identity,
+        "tags": state.tags,
+        "target": state.target,
+    }
 
 
 class CaseListItemOut(CaseSummaryOut):
@@ -172,15 +177,7 @@ class CaseListItemOut(CaseSummaryOut):
         each of thousands of lines (three models each) was most of a listing's Python time;
         `tests/unit/test_review_models.py` checks that validation gives the same line."""
         return cls.model_construct(
-            case=case,
-            reference=case_reference(case),
-            channel=state.channel,
-            status=state.status,
-            received=state.received,
-            files=state.files,
-            identity=state.identity,
-            tags=state.tags,
-            target=state.target,
+            **_summary_fields(case, state),
             thread=ThreadOut.model_construct(
                 unread=progress.unread, last_read=progress.last_read, last_seq=progress.last_seq
             ),
