@@ -32,7 +32,7 @@ from peluit.core.ids import case_reference, is_case_id
 from peluit.core.report import FileEntry
 from peluit.keys import KeyFile
 
-from . import answers, attach, authenticity, compose, content, team_check
+from . import answers, attach, authenticity, compose, content, identity_grant, team_check
 from .case_reader import CaseReader
 from .client import ReviewClient
 from .content import Message
@@ -363,10 +363,19 @@ class ReviewDesk:
         ]
 
     def approve_identity(self, case: str, reviewer: str) -> IdentityRequestOut:
-        """Decrypt the identity block here and re-encrypt it to the requester alone."""
+        """Decrypt the identity block here and re-encrypt it to the requester alone, once it is
+        the block the reporter signed for this case (`identity_grant`, ADR 0059)."""
         if reviewer not in {p.id for p in self.config.people}:
             raise ReviewInputError(f"{reviewer!r} is not on this configuration's roster")
+        view = self.client.get_case(case)
         block = self.client.read_object(case, "identity.age")
+        channel = self.config.channel(view.channel)
+        if channel is None or self.key.person in {*channel.reviewers, *channel.oversight}:
+            # the report is this custodian's to read: its signature must name this block
+            check = self.authenticity(case, view)
+            problem = identity_grant.grant_problem(check, view.reporter, block)
+            if problem is not None:
+                raise ReviewInputError(problem)
         grant = compose.grant(self.config, reviewer, block, self.key)
         return self.client.approve_identity(case, reviewer, grant)
 
