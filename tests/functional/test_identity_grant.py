@@ -25,7 +25,7 @@ from peluit.review.errors import ReviewInputError
 from peluit.review.reading import read_identity
 from peluit.review.transport import UrllibTransport
 from peluit.site.forms import channels_document
-from tests.support.console import DemoServer
+from tests.support.console import ConsoleUnderTest, DemoServer
 
 pytestmark = pytest.mark.functional
 
@@ -94,6 +94,29 @@ def test_another_cases_identity_block_put_under_the_case_is_refused_and_nothing_
     assert str(refused.value) == identity_grant.NOT_THE_REPORTERS
     assert served.objects(f"cases/{case}/") == before  # no grant, the request still pending
     assert case in {r.case for r in agus.identity_requests(status="pending")}
+
+
+def test_the_custodians_console_shows_the_refusal_and_grants_nothing(served: DemoServer) -> None:
+    """The same swap, as agus meets it: the approve button in his own console."""
+    case, other = _file(served, "Siti Aminah"), _file(served, "Budi Santoso")
+    _desk(served, "rina").request_identity(case, "Perlu konfirmasi saksi.")
+    target = _object(served, case, "identity.age")
+    target.write_bytes(_object(served, other, "identity.age").read_bytes())
+    console = ConsoleUnderTest(served, "agus")
+    try:
+        custodian = console.client()
+        assert custodian.unlock(DEMO_PASSPHRASE).status == 303
+        assert custodian.get("/cases").status == 200
+        approve = f"/identity-requests/{case}/rina/approve"
+        assert approve in custodian.get("/identity-requests").text
+        answer = custodian.post(approve, {})
+    finally:
+        console.close()
+
+    assert answer.status == 400
+    assert "BLOK IDENTITAS INI BUKAN YANG DIKIRIM PELAPOR" in answer.text
+    assert "THIS IDENTITY BLOCK IS NOT THE ONE THE REPORTER SENT" in answer.text
+    assert not _object(served, case, "identity-grants/rina.age").exists()
 
 
 def test_a_case_whose_reporter_signature_was_removed_gets_no_grant(served: DemoServer) -> None:
