@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from peluit import age
 from peluit.config.models import Limits
-from peluit.store.errors import ObjectExistsError, ObjectNotFoundError
+from peluit.store.errors import ObjectChangedError, ObjectExistsError, ObjectNotFoundError
 from peluit.store.port import ObjectStore
 
 from . import layout
@@ -129,7 +129,8 @@ def copy_staged(
 def copy_segments(store: ObjectStore, moves: Iterable[tuple[Segment, str, str]]) -> None:
     """Copy each checked staged segment from its source key to its case key, create-only.
     One a concurrent retry copied first is kept; one that expired since it was checked is
-    `SegmentMissingError`, as if never uploaded."""
+    `SegmentMissingError`, as if never uploaded; one changed in place since it was checked is
+    `SegmentMismatchError` (a local store's copy is a hard link of what it verified, ADR 0059)."""
     for segment, source, dest in moves:
         try:
             store.copy_new(source, dest)
@@ -138,4 +139,8 @@ def copy_segments(store: ObjectStore, moves: Iterable[tuple[Segment, str, str]])
         except ObjectNotFoundError:
             raise SegmentMissingError(
                 f"segment {segment.index} of file {segment.file} is no longer staged"
+            ) from None
+        except ObjectChangedError:  # changed in place since it was checked (a local store)
+            raise SegmentMismatchError(
+                f"segment {segment.index} of file {segment.file} changed after it was checked"
             ) from None

@@ -13,6 +13,11 @@ class ObjectNotFoundError(StoreError):
     """No object at that key."""
 
 
+class ObjectChangedError(StoreError):
+    """The source of a copy no longer holds what it held when it was last read or written
+    through this store (changed in place, outside the store): nothing was copied."""
+
+
 class InvalidKeyError(StoreError):
     """The key is not one this store accepts (see `keys.validate_key`)."""
 

@@ -36,7 +36,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import ObjectExistsError, PreconditionFailedError, StoreError, UploadRejectedError
+from .errors import (
+    ObjectChangedError,
+    ObjectExistsError,
+    PreconditionFailedError,
+    StoreError,
+    UploadRejectedError,
+)
 from .keys import validate_key, validate_prefix
 from .local_files import (
     CHUNK,
@@ -126,17 +132,33 @@ class LocalStore:
             return ObjectInfo(key=key, size=staged.size, etag=staged.sha256.hex())
 
     def copy_new(self, source: str, dest: str) -> ObjectInfo:
-        """Copy `source` to a new key `dest`; `ObjectExistsError` if `dest` exists."""
+        """Copy `source` to a new key `dest`; `ObjectExistsError` if `dest` exists.
+
+        The copy is a hard link of the source's file where the filesystem allows (no bytes
+        written, no data fsync: objects are never modified in place, ADR 0059), else a copy of
+        its bytes. Either way the source is read first and must hash to the SHA-256 this
+        store last recorded for it (when it was written, or checked with `head`/`sha256`):
+        `ObjectChangedError`, with nothing at `dest`, if it was changed in place since."""
         dest_path = self._files.path(dest)
-        validate_key(source)
+        source_path = self._files.path(source)
         self._files.refuse_existing(dest_path, dest)
         with self._files.open_object(source) as src:
+            digest = self._verified_digest(source, src)
+            if self._files.link_existing(src, source_path, dest_path, dest):
+                with contextlib.suppress(OSError):  # the link moved the shared file's ctime
+                    linked = identity(os.lstat(dest_path))
+                    self._remember_digest(source, linked, digest)
+                    self._remember_digest(dest, linked, digest)
+                return ObjectInfo(key=dest, size=os.fstat(src.fileno()).st_size, etag=digest.hex())
+            src.seek(0)
 
             def fill(sink: HashingSink) -> None:
                 while chunk := src.read(CHUNK):
                     sink.write(chunk)
 
             with self._files.staged(dest_path, fill) as staged:
+                if staged.sha256 != digest:
+                    raise ObjectChangedError(f"{source!r} changed while it was copied")
                 return self._link_new(staged, dest_path, dest)
 
     # -- reads --------------------------------------------------------------------------
@@ -299,6 +321,21 @@ class LocalStore:
         with contextlib.suppress(OSError):  # after the link and unlink, which move its ctime
             self._remember_digest(key, identity(os.lstat(path)), staged.sha256)
         return ObjectInfo(key=key, size=staged.size, etag=staged.sha256.hex())
+
+    def _verified_digest(self, key: str, f: BinaryIO) -> bytes:
+        """The SHA-256 of `key`'s open file, read and hashed now (from its start), which must be
+        the one recorded for this very file (device and inode) when it was written or last
+        hashed through this store (`ObjectChangedError` if not: changed in place since). With
+        none recorded (forgotten, or replaced by another process), what is read is all there
+        is to go by, as for a copy of its bytes."""
+        with self._digests_lock:
+            known = self._digests.get(key)
+        current = identity(os.fstat(f.fileno()))
+        digest = hash_stream(f)
+        same_file = known is not None and known[0][:2] == current[:2]  # device and inode
+        if same_file and known is not None and not hmac.compare_digest(known[1], digest):
+            raise ObjectChangedError(f"{key!r} changed in place since it was last read")
+        return digest
 
     def _digest_of(self, key: str, f: BinaryIO) -> bytes:
         """The SHA-256 of `key`'s open file: the one recorded when this very file was written

@@ -37,6 +37,8 @@ from .keys import validate_key
 CHUNK = 1 << 16
 TEMP_PREFIX = ".tmp-"
 _DIRECTORY_ATTEMPTS = 5
+# `link` errors that mean this filesystem (or this pair of paths) cannot hard-link: copy instead
+_CANNOT_LINK = frozenset({errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES})
 
 
 class ByteSource(Protocol):
@@ -148,6 +150,44 @@ class FileTree:
         staged.renamed = True
         fsync_dir(path.parent)
 
+    def link_existing(self, opened: BinaryIO, source: Path, path: Path, key: str) -> bool:
+        """Make the object at `path` a hard link of the file `opened` (open on `source`), if
+        there is none (`ObjectExistsError`): the same inode, no bytes written, create-only and
+        in one step as `link_new`. False, with nothing at `path`, if this filesystem cannot
+        link, or if `source` no longer names the opened file (it expired in between): the
+        caller then copies the bytes of `opened` instead. Objects are never modified in
+        place, so two keys sharing an inode stay what they were when written."""
+        for attempt in range(2):
+            try:
+                os.link(source, path, follow_symlinks=False)
+            except FileExistsError:
+                if _is_dir(path):
+                    raise InvalidKeyError(
+                        f"keys extend {key!r} by '/', so it cannot be an object here"
+                    ) from None
+                raise ObjectExistsError(f"an object already exists at {key!r}") from None
+            except FileNotFoundError:  # the destination's directory, or the source, is missing
+                if attempt or not is_regular(source):
+                    return False
+                self._make_parents(path)
+                continue
+            except NotADirectoryError:
+                self._make_parents(path)  # `InvalidKeyError` for an object above `path`
+                return False
+            except OSError as e:
+                if e.errno in _CANNOT_LINK:
+                    return False
+                raise
+            break
+        linked, held = os.lstat(path), os.fstat(opened.fileno())
+        if (linked.st_dev, linked.st_ino) != (held.st_dev, held.st_ino):
+            # `source` was replaced between the open and the link: not what was read
+            unlink_quietly(path)
+            fsync_dir(path.parent)
+            return False
+        fsync_dir(path.parent)
+        return True
+
     def replace_with(self, staged: Staged, path: Path, key: str) -> None:
         """Make `staged` the object at `path`, whatever was there (hold `lock(key)`)."""
         try:
@@ -242,11 +282,14 @@ class FileTree:
 
     def _stage(self, path: Path, fill: Callable[[HashingSink], None]) -> Staged:
         for _ in range(_DIRECTORY_ATTEMPTS):
+            # Optimistic: the directory is usually there already (a case's second object, a
+            # day's index), and every system call that creates or checks one costs.
             try:
-                self._make_parents(path)
                 fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
-            except FileNotFoundError:
-                continue  # `expire` removed the emptied directory in between: make it again
+            except (FileNotFoundError, NotADirectoryError):
+                # missing (or `expire` removed it emptied in between): make what is missing
+                self._make_parents(path)
+                continue
             break
         else:
             raise StoreError(f"could not create a temp file in {path.parent}")
@@ -263,20 +306,37 @@ class FileTree:
         return Staged(path=tmp, size=sink.size, sha256=sink.digest())
 
     def _make_parents(self, path: Path) -> None:
-        current = self.objects
-        for part in path.relative_to(self.objects).parts[:-1]:
-            child = current / part
+        """Create the missing directories above `path`, deepest first: a `mkdir` of each
+        ancestor until one succeeds or exists, then the ones below it. `InvalidKeyError` if
+        an ancestor is an object. Each new directory's parent is fsynced."""
+        missing: list[Path] = []
+        directory = path.parent
+        while directory != self.objects:
+            try:
+                os.mkdir(directory, 0o700)
+            except (FileNotFoundError, NotADirectoryError):  # its parent is missing (or a file)
+                missing.append(directory)
+                directory = directory.parent
+                continue
+            except FileExistsError:
+                self._require_directory(directory)
+            else:
+                fsync_dir(directory.parent)
+            break
+        for child in reversed(missing):
             try:
                 os.mkdir(child, 0o700)
-            except FileExistsError:
-                if not stat.S_ISDIR(os.lstat(child).st_mode):
-                    key = child.relative_to(self.objects).as_posix()
-                    raise InvalidKeyError(
-                        f"there is an object at {key!r}, so no key can extend it by '/' here"
-                    ) from None
+            except FileExistsError:  # made by a concurrent writer
+                self._require_directory(child)
             else:
-                fsync_dir(current)
-            current = child
+                fsync_dir(child.parent)
+
+    def _require_directory(self, directory: Path) -> None:
+        if not stat.S_ISDIR(os.lstat(directory).st_mode):
+            key = directory.relative_to(self.objects).as_posix()
+            raise InvalidKeyError(
+                f"there is an object at {key!r}, so no key can extend it by '/' here"
+            )
 
 
 def copy_exactly(
