@@ -295,7 +295,12 @@ def submit(
     identity_age = (
         age.encrypt(
             _encode(
-                IdentityDocument(format="peluit-identity/1", channel=request.channel, fields=block)
+                IdentityDocument(
+                    format="peluit-identity/1",
+                    channel=request.channel,
+                    fields=block,
+                    case=case_id(submission),
+                )
             ),
             identity_recipients,
         )

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .ids import SUBMISSION_ID_PATTERN
+from .ids import CASE_ID_PATTERN, SUBMISSION_ID_PATTERN
 
 Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 Ed25519KeyHex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
@@ -84,11 +84,14 @@ class ReportDocument(_Doc):
 
 
 class IdentityDocument(_Doc):
-    """Plaintext of identity.age, readable by the channel's custodians only."""
+    """Plaintext of identity.age, readable by the channel's custodians only. `case`: the case
+    the block was sent with (ADR 0059), so that a custodian never grants another case's block;
+    blocks written before carry none."""
 
     format: Literal["peluit-identity/1"]
     channel: str
     fields: dict[str, AnswerValue]
+    case: Annotated[str | None, Field(pattern=f"^{CASE_ID_PATTERN}$")] = None
 
 
 class MessageDocument(_Doc):

@@ -84,10 +84,10 @@ def reply_segment(config: Config, channel_id: str, reply_recipient: str, data: b
     return _seal(data, recipients.message_recipients(config, channel, reply_recipient))
 
 
-def grant(config: Config, reviewer: str, identity_block: bytes, custodian: KeyFile) -> bytes:
-    """The identity block, decrypted with the custodian's key, re-encrypted to `reviewer`."""
-    plaintext = age.decrypt(identity_block, [custodian.identity])
-    return _seal(plaintext, [config.person(reviewer).age_recipient])
+def grant(config: Config, reviewer: str, identity_plaintext: bytes) -> bytes:
+    """The identity block's plaintext (decrypted with the custodian's key, `open_file`),
+    re-encrypted to `reviewer`."""
+    return _seal(identity_plaintext, [config.person(reviewer).age_recipient])
 
 
 def open_file(key: KeyFile, ciphertext: bytes) -> bytes:

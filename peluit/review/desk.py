@@ -376,7 +376,11 @@ class ReviewDesk:
             problem = identity_grant.grant_problem(check, view.reporter, block)
             if problem is not None:
                 raise ReviewInputError(problem)
-        grant = compose.grant(self.config, reviewer, block, self.key)
+        plaintext = compose.open_file(self.key, block)
+        problem = identity_grant.content_problem(read_identity(plaintext), case)
+        if problem is not None:
+            raise ReviewInputError(problem)
+        grant = compose.grant(self.config, reviewer, plaintext)
         return self.client.approve_identity(case, reviewer, grant)
 
     def deny_identity(self, case: str, reviewer: str, reason: str) -> IdentityRequestOut:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 
 from peluit.api.review_models import ReporterOut
+from peluit.core.report import IdentityDocument
 
 from .authenticity import CaseCheck, Verdict
 
@@ -27,12 +28,26 @@ NOT_THE_REPORTERS = (
     "SHA-256 differs from the one the reporter signed): it may have been replaced on the server. "
     "Nothing was decrypted or granted"
 )
+NOT_AN_IDENTITY = (
+    "Berkas ini bukan blok identitas Peluit yang dapat dibaca: tidak ada yang diberikan / This "
+    "file is not a readable Peluit identity block: nothing was granted"
+)
 CASE_NOT_TRUSTED = (
     "Tanda tangan pelapor kasus ini tidak sah atau hilang, sehingga blok identitasnya tidak dapat "
     "dipastikan milik pelapor kasus ini. Tidak ada yang didekripsi atau diberikan / This case's "
     "reporter signature is invalid or missing, so its identity block cannot be shown to be this "
     "case's reporter's. Nothing was decrypted or granted"
 )
+
+
+def content_problem(document: IdentityDocument | None, case: str) -> str | None:
+    """Why the decrypted block may not be granted as `case`'s: it is no identity document, or
+    it names another case (a block written before ADR 0059 names none)."""
+    if document is None:
+        return NOT_AN_IDENTITY
+    if document.case is not None and document.case != case:
+        return NOT_THE_REPORTERS
+    return None
 
 
 def grant_problem(check: CaseCheck, reporter: ReporterOut | None, block: bytes) -> str | None:

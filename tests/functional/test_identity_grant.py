@@ -15,6 +15,7 @@ import pytest
 from peluit import age
 from peluit.client.channels import ChannelsDocument
 from peluit.client.submit import SubmitRequest, submit
+from peluit.config import Config
 from peluit.config.demo import DEMO_PASSPHRASE, demo_key_path
 from peluit.core.receipt import ReceiptCode
 from peluit.keys import open_key_file
@@ -35,9 +36,20 @@ FIELDS |= {"area": "perizinan"}
 # `served` (a demo peluit serve) comes from tests/functional/conftest.py
 
 
-def _desk(served: DemoServer, person: str) -> ReviewDesk:
+def _desk(served: DemoServer, person: str, config: Config | None = None) -> ReviewDesk:
     key = open_key_file(demo_key_path(served.data, person).read_bytes(), DEMO_PASSPHRASE)
-    return ReviewDesk(served.config, key, ReviewClient(served.base, key, UrllibTransport(30)))
+    client = ReviewClient(served.base, key, UrllibTransport(30))
+    return ReviewDesk(config or served.config, key, client)
+
+
+def _custodian_only(config: Config) -> Config:
+    """Agus's own configuration if he guarded the channel's identities without reading its
+    reports: his tool then cannot check the reporter's signature (ADR 0059)."""
+    channels = [
+        c.model_copy(update={"reviewers": ["rina"]}) if c.id == "pengaduan" else c
+        for c in config.channels
+    ]
+    return config.model_copy(update={"channels": channels})
 
 
 def _file(served: DemoServer, name: str) -> str:
@@ -94,6 +106,27 @@ def test_another_cases_identity_block_put_under_the_case_is_refused_and_nothing_
     assert str(refused.value) == identity_grant.NOT_THE_REPORTERS
     assert served.objects(f"cases/{case}/") == before  # no grant, the request still pending
     assert case in {r.case for r in agus.identity_requests(status="pending")}
+
+
+def test_a_custodian_outside_the_team_refuses_a_block_that_names_another_case(
+    served: DemoServer,
+) -> None:
+    """Without the report, no signature check: the case id inside the block still tells."""
+    case, other = _file(served, "Siti Aminah"), _file(served, "Budi Santoso")
+    rina, agus = _desk(served, "rina"), _desk(served, "agus", _custodian_only(served.config))
+    rina.request_identity(case, "Perlu konfirmasi saksi.")
+    target = _object(served, case, "identity.age")
+    target.write_bytes(_object(served, other, "identity.age").read_bytes())
+
+    with pytest.raises(ReviewInputError) as refused:
+        agus.approve_identity(case, "rina")
+
+    assert str(refused.value) == identity_grant.NOT_THE_REPORTERS
+    assert not _object(served, case, "identity-grants/rina.age").exists()
+    # B's own block, under B, is granted: the case id inside it is B's
+    rina.request_identity(other, "Perlu konfirmasi saksi.")
+    assert agus.approve_identity(other, "rina").status == "approved"
+    assert _granted_name(served, rina, other) == "Budi Santoso"
 
 
 def test_the_custodians_console_shows_the_refusal_and_grants_nothing(served: DemoServer) -> None:

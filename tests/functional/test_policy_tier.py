@@ -154,7 +154,9 @@ def run_flows(world: S3World) -> None:
     assert [r.case for r in sari.list_identity_requests(status="pending").requests] == [case]
     block = sari.read_object(case, "identity.age")
     sari.approve_identity(
-        case, "rina", compose.grant(config, "rina", block, world.review_team.key("sari"))
+        case,
+        "rina",
+        compose.grant(config, "rina", compose.open_file(world.review_team.key("sari"), block)),
     )
     assert rina.read_object(case, "identity-grants/rina.age")
 

@@ -25,6 +25,7 @@ from peluit.review import compose
 from peluit.review.client import ReviewClient
 from peluit.review.content import decode_reply
 from peluit.review.errors import ReviewApiError
+from peluit.review.reading import read_identity
 from peluit.review.transport import HttpRequest, HttpResponse
 from peluit.store.errors import DownloadRejectedError
 from tests.support.fakes import FixedClock
@@ -534,13 +535,17 @@ def test_identity_is_seen_only_after_a_custodian_approves(
     assert compose.open_file(review_team.key("sari"), why) == b"Perlu konfirmasi saksi."
 
     block = sari.read_object(case, "identity.age")
-    grant = compose.grant(deployment.config, "rina", block, review_team.key("sari"))
+    plaintext = compose.open_file(review_team.key("sari"), block)
+    grant = compose.grant(deployment.config, "rina", plaintext)
     assert sari.approve_identity(case, "rina", grant).status == "approved"
 
     view = rina.get_case(case)
     assert view.identity_request == "approved"
     granted = rina.read_object(case, "identity-grants/rina.age")
-    assert json.loads(compose.open_file(review_team.key("rina"), granted))["reporter_name"]
+    identity = read_identity(compose.open_file(review_team.key("rina"), granted))
+    assert identity is not None
+    assert identity.fields["reporter_name"] == "Siti"
+    assert identity.case == case  # as sent (ADR 0059)
     assert (
         refused(lambda: deployment.client("agus").read_object(case, "identity-grants/rina.age"))[0]
         == 404

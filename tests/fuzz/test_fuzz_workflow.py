@@ -205,7 +205,7 @@ class CaseWorkflow(RuleBasedStateMachine):
         def decide() -> IdentityRequestOut:
             if approve:
                 block = client.read_object(case, "identity.age")
-                grant = compose.grant(self.deployment.config, "rina", block, key)
+                grant = compose.grant(self.deployment.config, "rina", compose.open_file(key, block))
                 return client.approve_identity(case, "rina", grant)
             why = compose.access_reason(self.deployment.config, "pengaduan", "tidak")
             return client.deny_identity(case, "rina", why)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from peluit import age
 from peluit.config import Config
+from peluit.core import padding
 from peluit.core.dates import Clock, utc_now
 from peluit.core.ids import case_id
 from peluit.core.submission import Finalization, Segment, SubmissionService
@@ -103,7 +104,8 @@ def submit_case(
         assert found is not None
         custodians = [age.HybridRecipient.parse(r) for r in config.identity_recipients(found)]
         body = {"format": "peluit-identity/1", "channel": channel, "fields": dict(identity)}
-        block = age.encrypt(json.dumps(body).encode(), custodians)
+        body["case"] = case_id(submission)
+        block = age.encrypt(padding.pad(json.dumps(body).encode()), custodians)
     reply = age.HybridIdentity.generate()
     request = Finalization(
         channel=channel,

@@ -26,6 +26,7 @@ from typing import Any
 
 from peluit import age
 from peluit.config import Channel, Config
+from peluit.core import padding
 from peluit.core.submission import Finalization, Segment
 
 # The annotated example ships inside the package (`peluit serve` builds its demo from it).
@@ -121,10 +122,21 @@ class Team:
         body = answers if answers is not None else {"what": "Volume pekerjaan jalan dikurangi."}
         return age.encrypt(json.dumps(body).encode(), self.report_recipients(channel))
 
-    def identity_block(self, channel: str, fields: Mapping[str, object] | None = None) -> bytes:
-        """The reporter's identity fields, encrypted to the channel's custodians only."""
-        body = fields if fields is not None else {"reporter_name": "Siti", "reporter_nik": "1"}
-        return age.encrypt(json.dumps(body).encode(), self.identity_recipients(channel))
+    def identity_block(
+        self, channel: str, fields: Mapping[str, object] | None = None, case: str | None = None
+    ) -> bytes:
+        """The reporter's identity fields, encrypted to the channel's custodians only, as a
+        client writes them (`peluit-identity/1`, padded); `case`: the case it names (ADR 0059),
+        None as a block from before."""
+        document: dict[str, object] = {
+            "format": "peluit-identity/1",
+            "channel": channel,
+            "fields": dict(fields or {"reporter_name": "Siti", "reporter_nik": "1"}),
+        }
+        if case is not None:
+            document["case"] = case
+        plaintext = padding.pad(json.dumps(document).encode())
+        return age.encrypt(plaintext, self.identity_recipients(channel))
 
     def attachment(self, channel: str, file: int, plaintext: bytes) -> list[EncryptedSegment]:
         """`plaintext` cut into `segment_bytes` pieces, each its own age file."""

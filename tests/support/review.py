@@ -199,7 +199,10 @@ class Deployment:
                 self.store.put_new(
                     f"staging/{submission}/00/{part.segment.index:05d}.age", part.data
                 )
-        block = team.identity_block(channel) if identity and channel != "pelayanan" else None
+        case = case_id(submission)
+        block = (
+            team.identity_block(channel, case=case) if identity and channel != "pelayanan" else None
+        )
         request = finalization(
             channel,
             team.report(channel, {"what": "Pungutan liar di kantor kecamatan."}),
@@ -208,7 +211,7 @@ class Deployment:
             reply=(reply or age.HybridIdentity.generate()).recipient().encode(),
         )
         self.submissions.finalize(submission, request)
-        return case_id(submission)
+        return case
 
 
 def other_signing_key() -> ed25519.Ed25519PrivateKey:

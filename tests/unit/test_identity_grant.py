@@ -1,4 +1,4 @@
-"""`identity_grant.grant_problem`: which identity blocks a custodian may grant (ADR 0059)."""
+"""`identity_grant`: which identity blocks a custodian may grant (ADR 0059)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,15 @@ import hashlib
 import pytest
 
 from peluit.api.review_models import ReporterOut
+from peluit.core.report import IdentityDocument
 from peluit.review.authenticity import CaseCheck, Verdict
-from peluit.review.identity_grant import CASE_NOT_TRUSTED, NOT_THE_REPORTERS, grant_problem
+from peluit.review.identity_grant import (
+    CASE_NOT_TRUSTED,
+    NOT_AN_IDENTITY,
+    NOT_THE_REPORTERS,
+    content_problem,
+    grant_problem,
+)
 from peluit.review.pins import Pin
 
 BLOCK = b"age-encryption.org/v1 ... the identity block"
@@ -45,3 +52,25 @@ def test_a_case_whose_reporter_key_is_untrusted_grants_nothing(flag: str) -> Non
 
 def test_an_older_unsigned_case_has_nothing_to_check_its_block_against() -> None:
     assert grant_problem(_check(Verdict.OLDER), None, BLOCK) is None
+
+
+CASE, OTHER_CASE = "abcdefghjkmnpqrs", "stvwxyz012345678"
+
+
+def _identity(case: str | None) -> IdentityDocument:
+    return IdentityDocument(
+        format="peluit-identity/1", channel="pengaduan", fields={"reporter_name": "Siti"}, case=case
+    )
+
+
+def test_a_block_naming_its_case_is_granted_and_one_naming_another_is_not() -> None:
+    assert content_problem(_identity(CASE), CASE) is None
+    assert content_problem(_identity(OTHER_CASE), CASE) == NOT_THE_REPORTERS
+
+
+def test_a_block_from_before_names_no_case_and_is_left_to_the_signature_check() -> None:
+    assert content_problem(_identity(None), CASE) is None
+
+
+def test_what_is_not_an_identity_document_is_never_granted() -> None:
+    assert content_problem(None, CASE) == NOT_AN_IDENTITY
