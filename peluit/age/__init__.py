@@ -6,7 +6,15 @@ See docs/format.md for how Peluit uses it and what every error means.
 """
 
 from .armor import armor, dearmor, is_armored
-from .crypt import decrypt, decrypt_stream, encrypt, encrypt_stream, iter_decrypt, iter_encrypt
+from .crypt import (
+    decrypt,
+    decrypt_stream,
+    encrypt,
+    encrypt_stream,
+    iter_decrypt,
+    iter_decrypt_view,
+    iter_encrypt,
+)
 from .errors import (
     AgeError,
     ArmorError,
@@ -70,6 +78,7 @@ __all__ = [
     "inspect",
     "is_armored",
     "iter_decrypt",
+    "iter_decrypt_view",
     "iter_encrypt",
     "parse_identity",
     "parse_identity_file",

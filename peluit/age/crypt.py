@@ -12,7 +12,7 @@ from .format import DEFAULT_LIMITS, HeaderLimits, Stanza, encode_header, read_he
 from .keyschedule import FILE_KEY_SIZE, PAYLOAD_NONCE_SIZE, header_mac_key, payload_key
 from .recipient import Identity, Recipient
 from .scrypt import TYPE as SCRYPT
-from .stream import Reader, open_chunks, seal_chunks
+from .stream import Reader, open_chunks, open_view, seal_chunks
 
 
 def _check_recipients(recipients: Sequence[Recipient]) -> None:
@@ -66,6 +66,26 @@ def iter_decrypt(
     if len(nonce) != PAYLOAD_NONCE_SIZE:
         raise HeaderError("file ends before the payload nonce")
     yield from open_chunks(payload_key(file_key, nonce), reader)
+
+
+def iter_decrypt_view(
+    data: bytes | bytearray | memoryview,
+    identities: Sequence[Identity],
+    limits: HeaderLimits = DEFAULT_LIMITS,
+) -> Iterator[bytes]:
+    """`iter_decrypt` of a whole age file already in memory: the same checks, errors and
+    completion rule, each chunk decrypted straight from its slice of `data` (no copy of the
+    ciphertext; `data` must not change until the iteration ends)."""
+    view = memoryview(data).cast("B")
+    header, _ = read_header(io.BytesIO(view[: limits.max_bytes]), limits)
+    if any(s.type == SCRYPT for s in header.stanzas) and len(header.stanzas) != 1:
+        raise HeaderError("an scrypt stanza must be the only stanza")
+    file_key = _unwrap(header.stanzas, identities)
+    header.verify_mac(header_mac_key(file_key))
+    nonce = bytes(view[header.length : header.length + PAYLOAD_NONCE_SIZE])
+    if len(nonce) != PAYLOAD_NONCE_SIZE:
+        raise HeaderError("file ends before the payload nonce")
+    yield from open_view(payload_key(file_key, nonce), view[header.length + PAYLOAD_NONCE_SIZE :])
 
 
 def _unwrap(stanzas: Sequence[Stanza], identities: Sequence[Identity]) -> bytes:

@@ -92,8 +92,34 @@ def open_chunks(key: bytes, src: Reader) -> Iterator[bytes]:
         chunk = ahead
 
 
+def open_view(key: bytes, payload: memoryview) -> Iterator[bytes]:
+    """`open_chunks` over a payload already in memory: each sealed chunk is decrypted straight
+    from its slice of `payload` (no copy of the ciphertext), with the same completion rule and
+    errors. A chunk is the last one exactly when it ends the payload, as `open_chunks` finds
+    when nothing follows it."""
+    aead = ChaCha20Poly1305(key)
+    total = len(payload)
+    counter = 0
+    start = 0
+    while True:
+        end = min(start + SEALED_CHUNK_SIZE, total)
+        last = end == total
+        chunk = payload[start:end]
+        if len(chunk) < TAG_SIZE or (last and counter > 0 and len(chunk) == TAG_SIZE):
+            raise PayloadError("payload is truncated")
+        try:
+            plain = aead.decrypt(_nonce(counter, last), chunk, None)
+        except InvalidTag:
+            raise _explain_failure(aead, counter, chunk, last) from None
+        yield plain
+        if last:
+            return
+        counter += 1
+        start = end
+
+
 def _explain_failure(
-    aead: ChaCha20Poly1305, counter: int, chunk: bytes, last: bool
+    aead: ChaCha20Poly1305, counter: int, chunk: bytes | memoryview, last: bool
 ) -> PayloadError:
     if not last:
         try:

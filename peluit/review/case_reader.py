@@ -19,7 +19,7 @@ from peluit.core.report import FileEntry
 from peluit.keys import KeyFile
 
 from . import answers, content, rekey
-from .attachments import decrypt_attachment
+from .attachments import decrypt_segments
 from .client import ReviewClient
 from .content import Message
 from .errors import ReviewApiError, ReviewInputError
@@ -106,16 +106,16 @@ class CaseReader:
         objects = {o.key: o for o in view.objects}
         entry = self._file_entry(case, number, view)
 
-        def fetch(segment: int) -> bytes:
+        def fill(segment: int, buffer: bytearray) -> memoryview:
             key = f"files/{number:02d}/{segment:05d}.age"
             if key not in objects:
                 raise ReviewInputError(f"segment {segment} of attachment {number} is missing")
-            return self.client.download(case, objects[key])
+            return self.client.download_into(case, objects[key], buffer)
 
         def rekeyed(segment: bytes) -> list[bytes]:
             return self._rekeyed.candidates(case, objects, segment)
 
-        return entry, decrypt_attachment(entry, fetch, self.key.identity, rekeyed)
+        return entry, decrypt_segments(entry, fill, self.key.identity, rekeyed)
 
     def _file_entry(self, case: str, number: int, view: CaseOut) -> FileEntry:
         """The manifest entry of file `number`: the report's, or the one in the message the

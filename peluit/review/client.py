@@ -45,7 +45,13 @@ from peluit.httpsig.sign import sign_request
 from peluit.keys import KeyFile
 
 from .errors import ReviewApiError
-from .transport import HttpRequest, HttpResponse, Transport, require_download_url
+from .transport import (
+    FillingTransport,
+    HttpRequest,
+    HttpResponse,
+    Transport,
+    require_download_url,
+)
 
 PREFIX = "/api/v1/review"
 Answer = TypeVar("Answer", bound=BaseModel)
@@ -147,6 +153,15 @@ class ReviewClient:
             require_download_url(self._base, url)
             return self._transport.fetch(url)
         return self.read_object(case, obj.key)
+
+    def download_into(self, case: str, obj: CaseObjectOut, buffer: bytearray) -> memoryview:
+        """`download`, read into `buffer` where the transport can (`FillingTransport`, the
+        buffer reused by the caller for a later download); a view of the object's bytes."""
+        if obj.url is not None and isinstance(self._transport, FillingTransport):
+            url = urljoin(self._base + "/", obj.url)
+            require_download_url(self._base, url)
+            return self._transport.fetch_into(url, buffer)
+        return memoryview(self.download(case, obj))
 
     def change_status(
         self, case: str, etag: str, status: str, reason: bytes, target: str | None = None

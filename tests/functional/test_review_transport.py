@@ -234,3 +234,98 @@ def test_a_configured_proxy_still_carries_the_downloads(
     transport = UrllibTransport(timeout=5)
     assert transport.fetch("http://127.0.0.1:9/_download/x?sig=y") == b"via proxy"
     assert proxy.asked == ["http://127.0.0.1:9/_download/x?sig=y"]  # the proxy's request form
+
+
+# -- fetch_into: a download read into the caller's (reused) buffer ----------------------------
+
+
+def test_downloads_into_one_buffer_each_come_out_whole_on_a_kept_connection(
+    serve: Serve,
+) -> None:
+    """The same buffer serves download after download: each view is that download's bytes
+    only (a shorter one after a longer one has none of the longer one's tail)."""
+    long = serve(Server(body=b"L" * 70_000, keep_alive=True))
+    short = serve(Server(body=b"short segment", keep_alive=True))
+    transport = UrllibTransport(timeout=5)
+    buffer = bytearray(80_000)
+    for _ in range(3):
+        got = transport.fetch_into(f"http://127.0.0.1:{long.port}/x", buffer)
+        assert got.obj is buffer
+        assert bytes(got) == b"L" * 70_000
+        assert bytes(transport.fetch_into(f"http://127.0.0.1:{short.port}/x", buffer)) == (
+            b"short segment"
+        )
+    assert (long.connections, short.connections) == (1, 1)  # kept and reused
+    transport.close()
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "no-length"])
+def test_a_download_longer_than_the_buffer_is_refused_and_one_as_long_is_read(
+    serve: Serve, chunked: bool
+) -> None:
+    size = 64 * 1024
+    fits = serve(Server(body=b"f" * size, chunked=chunked))
+    over = serve(Server(body=b"o" * (size + 1), chunked=chunked))
+    transport = UrllibTransport(timeout=5)
+    buffer = bytearray(size)
+    assert bytes(transport.fetch_into(f"http://127.0.0.1:{fits.port}/x", buffer)) == b"f" * size
+    with pytest.raises(TransportError, match="larger than 65536 bytes"):
+        transport.fetch_into(f"http://127.0.0.1:{over.port}/x", buffer)
+
+
+def test_a_buffer_over_the_download_cap_is_refused_before_anything_is_asked(
+    serve: Serve,
+) -> None:
+    server = serve(Server(body=b"x"))
+    transport = UrllibTransport(timeout=5, max_download_bytes=1024)
+    with pytest.raises(TransportError, match="at most 1024 bytes"):
+        transport.fetch_into(f"http://127.0.0.1:{server.port}/x", bytearray(1025))
+    assert server.asked == []
+
+
+def test_into_a_buffer_a_short_body_a_redirect_and_an_error_status_are_errors(
+    serve: Serve,
+) -> None:
+    short = serve(Server(body=b"short", headers={"Content-Length": "9"}, chunked=True))
+    elsewhere = serve(Server(body=b"stolen"))
+    redirecting = serve(
+        Server(status=302, headers={"Location": f"http://127.0.0.1:{elsewhere.port}/s"})
+    )
+    missing = serve(Server(status=404, body=b"{}"))
+    transport = UrllibTransport(timeout=5)
+    buffer = bytearray(1024)
+    with pytest.raises(TransportError, match="before its announced length"):
+        transport.fetch_into(f"http://127.0.0.1:{short.port}/x", buffer)
+    with pytest.raises(TransportError, match="redirect"):
+        transport.fetch_into(f"http://127.0.0.1:{redirecting.port}/x", buffer)
+    with pytest.raises(TransportError, match="HTTP 404"):
+        transport.fetch_into(f"http://127.0.0.1:{missing.port}/x", buffer)
+    assert elsewhere.asked == []
+
+
+def test_a_configured_proxy_still_carries_the_downloads_into_a_buffer(
+    serve: Serve, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    proxy = serve(Server(body=b"via proxy"))
+    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{proxy.port}")
+    for name in ("no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    transport = UrllibTransport(timeout=5)
+    got = transport.fetch_into("http://127.0.0.1:9/_download/x?sig=y", bytearray(64))
+    assert bytes(got) == b"via proxy"
+    assert proxy.asked == ["http://127.0.0.1:9/_download/x?sig=y"]
+    with pytest.raises(TransportError, match="larger than 4 bytes"):
+        transport.fetch_into("http://127.0.0.1:9/_download/x?sig=y", bytearray(4))
+
+
+def test_the_client_downloads_into_the_buffer_and_keeps_the_https_rule(serve: Serve) -> None:
+    local = serve(Server(body=b"age-encryption.org/v1\n..."))
+    listed = CaseObjectOut(key="report.age", size=25, url=f"http://127.0.0.1:{local.port}/x")
+    buffer = bytearray(64)
+    got = _client(f"http://127.0.0.1:{local.port}").download_into(
+        "k3v92m7qx0ab4fzt", listed, buffer
+    )
+    assert (bytes(got), got.obj) == (b"age-encryption.org/v1\n...", buffer)
+    with pytest.raises(TransportError, match="not https"):
+        _client("https://review.example.go.id").download_into("k3v92m7qx0ab4fzt", listed, buffer)
+    assert local.asked == ["/x"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Iterator
 
 import pytest
 
@@ -29,11 +30,22 @@ SEALED_LENGTH = len(FILE) - PAYLOAD_AT
 
 
 def _drain(data: bytes | io.BytesIO) -> tuple[list[bytes], age.AgeError | None]:
-    """Every chunk `iter_decrypt` yields, and the error it ended with (None if it finished)."""
+    """Every chunk `iter_decrypt` yields, and the error it ended with (None if it finished).
+    For a file in memory, `iter_decrypt_view` must yield the same chunks and end with the
+    same error (type and message): every test here holds for both."""
     src = io.BytesIO(data) if isinstance(data, bytes) else data
+    out, error = _collect(age.iter_decrypt(src, [IDENTITY]))
+    if isinstance(data, bytes):
+        in_view, view_error = _collect(age.iter_decrypt_view(memoryview(data), [IDENTITY]))
+        assert in_view == out
+        assert (type(view_error), str(view_error)) == (type(error), str(error))
+    return out, error
+
+
+def _collect(chunks: Iterator[bytes]) -> tuple[list[bytes], age.AgeError | None]:
     out: list[bytes] = []
     try:
-        for chunk in age.iter_decrypt(src, [IDENTITY]):
+        for chunk in chunks:
             out.append(chunk)
     except age.AgeError as exc:
         return out, exc

@@ -7,12 +7,19 @@ import hashlib
 import os
 import threading
 import time
+from collections.abc import Iterator
 
 import pytest
 
 from peluit import age
 from peluit.core.report import FileEntry, SegmentEntry
-from peluit.review.attachments import AHEAD, decrypt_attachment
+from peluit.review.attachments import (
+    AHEAD,
+    MAX_SEGMENT_BYTES,
+    FillSegment,
+    decrypt_attachment,
+    decrypt_segments,
+)
 from peluit.review.errors import IntegrityError
 
 pytestmark = pytest.mark.unit
@@ -40,10 +47,31 @@ def stored(pieces: list[bytes]) -> list[bytes]:
     return _sealed(pieces)
 
 
+def _fill(segments: list[bytes]) -> FillSegment:
+    """Segments read into the buffer handed over, as the real transport does."""
+
+    def fill(index: int, buffer: bytearray) -> memoryview:
+        data = segments[index]
+        buffer[: len(data)] = data
+        return memoryview(buffer)[: len(data)]
+
+    return fill
+
+
 def _drain(entry: FileEntry, segments: list[bytes]) -> tuple[bytes, Exception | None]:
+    """What `decrypt_attachment` yields and the error it ends with; read into reused buffers
+    (`decrypt_segments`), the same bytes and the same error: every test here holds for both."""
+    got, error = _collect(decrypt_attachment(entry, lambda i: segments[i], KEY))
+    into, into_error = _collect(decrypt_segments(entry, _fill(segments), KEY))
+    assert into == got
+    assert (type(into_error), str(into_error)) == (type(error), str(error))
+    return got, error
+
+
+def _collect(chunks: Iterator[bytes]) -> tuple[bytes, Exception | None]:
     got = b""
     try:
-        for chunk in decrypt_attachment(entry, lambda i: segments[i], KEY):
+        for chunk in chunks:
             got += chunk
     except IntegrityError as exc:
         return got, exc
@@ -127,3 +155,58 @@ def test_segments_fetched_ahead_at_once_and_out_of_order_come_out_in_order() -> 
     entry = _entry("b.bin", len(plain), sealed)
     assert b"".join(decrypt_attachment(entry, fetch, KEY)) == plain
     assert 1 < most <= AHEAD
+
+
+def test_a_slow_reader_gets_every_segment_whole_while_later_ones_fill_the_buffers() -> None:
+    """Fetches race ahead into the reused buffers (each fill returns at once) while the
+    reader takes its time: a buffer is refilled only once the segment it held was decrypted
+    to its end, so nothing decrypts from a buffer overwritten under it."""
+    pieces = [os.urandom(PIECE) for _ in range(4 * (AHEAD + 1))]
+    sealed = _sealed(pieces)
+    filled: list[tuple[int, int]] = []
+    fill = _fill(sealed)
+
+    def recording(index: int, buffer: bytearray) -> memoryview:
+        filled.append((index, id(buffer)))
+        return fill(index, buffer)
+
+    got = b""
+    for chunk in decrypt_segments(_entry("c.bin", len(pieces) * PIECE, sealed), recording, KEY):
+        time.sleep(0.002)
+        got += chunk
+    assert got == b"".join(pieces)
+    assert len({buffer for _, buffer in filled}) == AHEAD + 1
+
+
+def test_the_buffers_are_kept_for_the_next_attachment() -> None:
+    """A second download reads into the buffers of the first: no new memory to fault in."""
+    pieces = [os.urandom(PIECE) for _ in range(AHEAD + 2)]
+    sealed = _sealed(pieces)
+    entry = _entry("d.bin", len(pieces) * PIECE, sealed)
+    fill = _fill(sealed)
+    seen: list[set[int]] = [set(), set()]
+    for ids in seen:
+
+        def recording(index: int, buffer: bytearray, ids: set[int] = ids) -> memoryview:
+            ids.add(id(buffer))
+            return fill(index, buffer)
+
+        assert b"".join(decrypt_segments(entry, recording, KEY)) == b"".join(pieces)
+    assert seen[0] == seen[1]
+
+
+def test_a_manifest_naming_a_segment_larger_than_any_download_is_refused_before_a_fetch() -> None:
+    fetched: list[int] = []
+
+    def fill(index: int, buffer: bytearray) -> memoryview:
+        fetched.append(index)
+        return memoryview(buffer)
+
+    huge = FileEntry(
+        name="besar.bin",
+        size=1,
+        segments=[SegmentEntry(size=MAX_SEGMENT_BYTES + 1, sha256="0" * 64)],
+    )
+    with pytest.raises(IntegrityError, match="larger than"):
+        next(decrypt_segments(huge, fill, KEY))
+    assert fetched == []
