@@ -4,7 +4,8 @@ review team's attached files share them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from peluit import age
@@ -113,34 +114,44 @@ def copy_staged(
     """Copy staged segments (checked by the caller, in the same request) to the case's file
     numbers `first + segment.file`. A segment a concurrent retry copied first is kept; one
     that expired since it was checked is `SegmentMissingError`, as if never uploaded."""
-    copy_segments(
-        store,
-        [
-            (
-                segment,
-                layout.staging_segment(submission, segment.file, segment.index),
-                layout.case_segment(case, first + segment.file, segment.index),
-            )
-            for segment in segments
-        ],
-    )
+    copy_segments(store, staged_moves(submission, case, first, segments))
+
+
+def staged_moves(
+    submission: str, case: str, first: int, segments: Sequence[Segment]
+) -> list[tuple[Segment, str, str]]:
+    """(segment, staged key, case key) of each segment `copy_staged` copies."""
+    return [
+        (
+            segment,
+            layout.staging_segment(submission, segment.file, segment.index),
+            layout.case_segment(case, first + segment.file, segment.index),
+        )
+        for segment in segments
+    ]
 
 
 def copy_segments(store: ObjectStore, moves: Iterable[tuple[Segment, str, str]]) -> None:
-    """Copy each checked staged segment from its source key to its case key, create-only.
-    One a concurrent retry copied first is kept; one that expired since it was checked is
-    `SegmentMissingError`, as if never uploaded; one changed in place since it was checked is
-    `SegmentMismatchError` (a local store's copy is a hard link of what it verified, ADR 0059)."""
+    """Copy each checked staged segment from its source key to its case key, create-only
+    (`copy_segment`)."""
     for segment, source, dest in moves:
-        try:
-            store.copy_new(source, dest)
-        except ObjectExistsError:
-            continue
-        except ObjectNotFoundError:
-            raise SegmentMissingError(
-                f"segment {segment.index} of file {segment.file} is no longer staged"
-            ) from None
-        except ObjectChangedError:  # changed in place since it was checked (a local store)
-            raise SegmentMismatchError(
-                f"segment {segment.index} of file {segment.file} changed after it was checked"
-            ) from None
+        copy_segment(segment, functools.partial(store.copy_new, source, dest))
+
+
+def copy_segment(segment: Segment, copy: Callable[[], object]) -> None:
+    """Run `copy`, one checked staged segment's create-only copy. One a concurrent retry copied
+    first is kept; one that expired since it was checked is `SegmentMissingError`, as if never
+    uploaded; one changed in place since it was checked is `SegmentMismatchError` (a local
+    store's copy is a hard link of what it verified, ADR 0060)."""
+    try:
+        copy()
+    except ObjectExistsError:
+        return
+    except ObjectNotFoundError:
+        raise SegmentMissingError(
+            f"segment {segment.index} of file {segment.file} is no longer staged"
+        ) from None
+    except ObjectChangedError:  # changed in place since it was checked (a local store)
+        raise SegmentMismatchError(
+            f"segment {segment.index} of file {segment.file} changed after it was checked"
+        ) from None

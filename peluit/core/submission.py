@@ -20,7 +20,7 @@ from peluit.config import Channel, Config
 from peluit.store.errors import ObjectExistsError, ObjectNotFoundError
 from peluit.store.port import ObjectStore, UploadTicket
 
-from . import layout, parallel, recipient_set, reporter_signature, staging, thread
+from . import layout, parallel, recipient_set, reporter_signature, staging, thread, write_steps
 from .ciphertext import require_age
 from .dates import Clock, local_date
 from .errors import (
@@ -37,6 +37,7 @@ from .ids import case_id, case_reference, is_submission_id
 from .segments import Segment as Segment
 from .segments import check_segment_plan as check_segment_plan
 from .segments import check_staged as check_staged
+from .segments import copy_segment, staged_moves
 from .segments import copy_segments as copy_segments
 from .segments import copy_staged as copy_staged
 from .segments import segment_plaintext as segment_plaintext
@@ -162,8 +163,15 @@ class SubmissionService:
             claims.append(lambda: staging.claim(self._store, submission, case, staging.REPORT))
         if not resuming:
             claims.append(lambda: self._claim_case(case, digest))
-        parallel.run_all(claims)
-        return self._write_case(submission, case, channel, request, pending, lookup_entry, received)
+        objects = _case_objects(case, channel, request, lookup_entry, received)
+        moves = staged_moves(submission, case, 0, pending)  # each was checked above
+        # The case's writes are made ready alongside the claims where the store can (temp files
+        # and opened sources, which no read sees: write_steps.py), and appear only after them.
+        copies = [(source, dest) for _, source, dest in moves]
+        with write_steps.StepWrites(self._store, objects, copies) as writes:
+            parallel.run_all([*claims, *writes.preparations()])
+            received = self._write_case(moves, writes, objects)
+        return Receipt(case=case, acknowledged_on=received)
 
     def _claim_case(self, case: str, digest: str) -> None:
         marker = json.dumps({"version": 1, "digest": digest}).encode()
@@ -184,54 +192,27 @@ class SubmissionService:
 
     def _write_case(
         self,
-        submission: str,
-        case: str,
-        channel: Channel,
-        request: Finalization,
-        pending: Sequence[Segment],
-        lookup_entry: bytes,
-        today: date,
-    ) -> Receipt:
-        # For the review team: the reply key without the lookup hash (which would link the
-        # case to the receipt code's token), and the channel's case index; all before
-        # state.json, which marks the case complete.
-        reply_entry = _canonical(
-            {"version": 1, "reply_recipient": request.reply_recipient} | _reporter(request)
-        )
-        objects = [
-            (layout.case_report(case), request.report),
-            (layout.lookup(request.lookup_hash), lookup_entry),
-            (layout.case_reply(case), reply_entry),
-            (layout.case_index(channel.id, today.isoformat(), case), b""),
-        ]
-        if request.identity is not None:
-            objects.insert(1, (layout.case_identity(case), request.identity))
+        moves: Sequence[tuple[Segment, str, str]],
+        writes: write_steps.StepWrites,
+        objects: Sequence[tuple[str, bytes]],
+    ) -> date:
+        """The segment copies and the case's objects, then state.json (the last of `objects`),
+        which marks the case complete; the day the case was received."""
+        *before, (state_key, state) = objects
         parallel.run_all(
             [
                 *(
-                    functools.partial(copy_staged, self._store, submission, case, 0, [s])
-                    for s in pending  # each was checked above
+                    functools.partial(copy_segment, segment, functools.partial(writes.put, dest))
+                    for segment, _, dest in moves
                 ),
-                *(functools.partial(self._put_same, key, data) for key, data in objects),
+                *(functools.partial(self._put_same, writes, key, data) for key, data in before),
             ]
         )
-        state = {
-            "version": 1,
-            "channel": channel.id,
-            "status": INITIAL_STATUS,
-            "received": today.isoformat(),
-            "files": len({s.file for s in request.segments}),
-            "identity": request.identity is not None,
-            "tags": [],
-            "history": [{"status": INITIAL_STATUS, "on": today.isoformat()}],
-            thread.INDEXED: True,  # each message will have its thread index marker
-        }
         try:
-            self._store.put_new(layout.case_state(case), _canonical(state))
-        except ObjectExistsError:
-            existing = json.loads(self._store.get(layout.case_state(case)))
-            today = date.fromisoformat(existing["received"])
-        return Receipt(case=case, acknowledged_on=today)
+            writes.put(state_key)
+        except ObjectExistsError:  # a retry after the case was complete: its first day stands
+            state = self._store.get(state_key)
+        return date.fromisoformat(json.loads(state)["received"])
 
     def _received_day(self, case: str, today: date) -> date:
         """A retry after the case was complete keeps the day it was first received."""
@@ -304,15 +285,46 @@ class SubmissionService:
             return False
         return True
 
-    def _put_same(self, key: str, data: bytes) -> None:
+    def _put_same(self, writes: write_steps.StepWrites, key: str, data: bytes) -> None:
         """Create-only write that also accepts an identical object already there (a retry)."""
         try:
-            self._store.put_new(key, data)
+            writes.put(key)
         except ObjectExistsError:
             if self._store.sha256(key) != hashlib.sha256(data).digest():
                 raise SubmissionConflictError(
                     "stored object differs from this submission"
                 ) from None
+
+
+def _case_objects(
+    case: str, channel: Channel, request: Finalization, lookup_entry: bytes, today: date
+) -> list[tuple[str, bytes]]:
+    """What a finalization writes besides the segment copies, state.json last. For the review
+    team: the reply key without the lookup hash (which would link the case to the receipt
+    code's token), and the channel's case index."""
+    reply_entry = _canonical(
+        {"version": 1, "reply_recipient": request.reply_recipient} | _reporter(request)
+    )
+    objects = [
+        (layout.case_report(case), request.report),
+        (layout.lookup(request.lookup_hash), lookup_entry),
+        (layout.case_reply(case), reply_entry),
+        (layout.case_index(channel.id, today.isoformat(), case), b""),
+    ]
+    if request.identity is not None:
+        objects.insert(1, (layout.case_identity(case), request.identity))
+    state = {
+        "version": 1,
+        "channel": channel.id,
+        "status": INITIAL_STATUS,
+        "received": today.isoformat(),
+        "files": len({s.file for s in request.segments}),
+        "identity": request.identity is not None,
+        "tags": [],
+        "history": [{"status": INITIAL_STATUS, "on": today.isoformat()}],
+        thread.INDEXED: True,  # each message will have its thread index marker
+    }
+    return [*objects, (layout.case_state(case), _canonical(state))]
 
 
 def _check_signature(request: Finalization, case: str) -> None:

@@ -39,6 +39,7 @@ from typing import BinaryIO
 from .errors import (
     ObjectChangedError,
     ObjectExistsError,
+    ObjectNotFoundError,
     PreconditionFailedError,
     StoreError,
     UploadRejectedError,
@@ -59,7 +60,7 @@ from .local_files import (
     unlink_quietly,
 )
 from .local_urls import LocalUrlSigner, timestamp_ns
-from .port import ObjectInfo, UploadTicket
+from .port import ObjectInfo, PreparedWrite, UploadTicket
 
 __all__ = ["ByteSource", "LocalStore", "LocalUrlSigner"]
 
@@ -94,6 +95,14 @@ class LocalStore:
         self._files.refuse_existing(path, key)
         with self._files.staged(path, lambda sink: sink.write(data)) as staged:
             return self._link_new(staged, path, key)
+
+    def prepare_new(self, key: str, data: bytes) -> PreparedWrite:
+        """`data` in a fsynced temp file beside `key`'s (never listed, no key), linked into
+        place by `commit` as `put_new` links it: the slow part of a write (creating and
+        fsyncing the file) done while earlier steps of a request run (ADR 0060)."""
+        path = self._files.path(key)
+        staged = self._files.stage(path, lambda sink: sink.write(data))
+        return _LocalPreparedWrite(self, staged, path, key)
 
     def put_new_stream(self, key: str, src: BinaryIO, size: int) -> ObjectInfo:
         """Create `key` from exactly `size` bytes of `src` (never reads more); `ValueError`
@@ -135,31 +144,40 @@ class LocalStore:
         """Copy `source` to a new key `dest`; `ObjectExistsError` if `dest` exists.
 
         The copy is a hard link of the source's file where the filesystem allows (no bytes
-        written, no data fsync: objects are never modified in place, ADR 0059), else a copy of
+        written, no data fsync: objects are never modified in place, ADR 0060), else a copy of
         its bytes. Either way the source is read first and must hash to the SHA-256 this
         store last recorded for it (when it was written, or checked with `head`/`sha256`):
         `ObjectChangedError`, with nothing at `dest`, if it was changed in place since."""
+        self._files.refuse_existing(self._files.path(dest), dest)
+        prepared = self.prepare_copy(source, dest)
+        try:
+            return prepared.commit()
+        finally:
+            prepared.discard()
+
+    def prepare_copy(self, source: str, dest: str) -> PreparedWrite:
+        """`copy_new(source, dest)` made ready for a later `commit`: the source opened, read and
+        verified now, `dest`'s directories made; `commit` then links it into place. What
+        `copy_new` would raise about the source (`ObjectNotFoundError`, `ObjectChangedError`)
+        is raised by `commit`."""
         dest_path = self._files.path(dest)
         source_path = self._files.path(source)
-        self._files.refuse_existing(dest_path, dest)
-        with self._files.open_object(source) as src:
+        try:
+            src = self._files.open_object(source)
+        except ObjectNotFoundError as e:
+            return _FailedWrite(e)
+        try:
             digest = self._verified_digest(source, src)
-            if self._files.link_existing(src, source_path, dest_path, dest):
-                with contextlib.suppress(OSError):  # the link moved the shared file's ctime
-                    linked = identity(os.lstat(dest_path))
-                    self._remember_digest(source, linked, digest)
-                    self._remember_digest(dest, linked, digest)
-                return ObjectInfo(key=dest, size=os.fstat(src.fileno()).st_size, etag=digest.hex())
-            src.seek(0)
-
-            def fill(sink: HashingSink) -> None:
-                while chunk := src.read(CHUNK):
-                    sink.write(chunk)
-
-            with self._files.staged(dest_path, fill) as staged:
-                if staged.sha256 != digest:
-                    raise ObjectChangedError(f"{source!r} changed while it was copied")
-                return self._link_new(staged, dest_path, dest)
+            self._files.make_parents(dest_path)
+        except ObjectChangedError as e:
+            src.close()
+            return _FailedWrite(e)
+        except BaseException:
+            src.close()
+            raise
+        return _LocalPreparedCopy(
+            lambda: self._link_copy(src, digest, source, source_path, dest, dest_path), src
+        )
 
     # -- reads --------------------------------------------------------------------------
 
@@ -316,6 +334,28 @@ class LocalStore:
                 etag = self._digest_of(key, f).hex()
             yield ObjectInfo(key=key, size=size, etag=etag)
 
+    def _link_copy(
+        self, src: BinaryIO, digest: bytes, source: str, source_path: Path, dest: str, path: Path
+    ) -> ObjectInfo:
+        """`dest` made a link of the opened, verified `src` (create-only), else a copy of it."""
+        self._files.refuse_existing(path, dest)
+        if self._files.link_existing(src, source_path, path, dest):
+            with contextlib.suppress(OSError):  # the link moved the shared file's ctime
+                linked = identity(os.lstat(path))
+                self._remember_digest(source, linked, digest)
+                self._remember_digest(dest, linked, digest)
+            return ObjectInfo(key=dest, size=os.fstat(src.fileno()).st_size, etag=digest.hex())
+        src.seek(0)
+
+        def fill(sink: HashingSink) -> None:
+            while chunk := src.read(CHUNK):
+                sink.write(chunk)
+
+        with self._files.staged(path, fill) as staged:
+            if staged.sha256 != digest:
+                raise ObjectChangedError(f"{source!r} changed while it was copied")
+            return self._link_new(staged, path, dest)
+
     def _link_new(self, staged: Staged, path: Path, key: str) -> ObjectInfo:
         self._files.link_new(staged, path, key)
         with contextlib.suppress(OSError):  # after the link and unlink, which move its ctime
@@ -368,6 +408,74 @@ class LocalStore:
         if now.tzinfo is None:
             raise ValueError("the clock must return an aware datetime")
         return now
+
+
+class _LocalPreparedWrite:
+    """A staged temp file awaiting its create-only link (`LocalStore.prepare_new`)."""
+
+    def __init__(self, store: LocalStore, staged: Staged, path: Path, key: str) -> None:
+        self._store = store
+        self._staged = staged
+        self._path = path
+        self._key = key
+        self._lock = threading.Lock()
+        self._done = False  # committed or discarded: the temp file is gone
+
+    def commit(self) -> ObjectInfo:
+        with self._lock:
+            if self._done:
+                raise StoreError(f"the write of {self._key!r} was already committed or dropped")
+            self._done = True
+            try:
+                return self._store._link_new(self._staged, self._path, self._key)
+            finally:
+                if not self._staged.renamed:
+                    unlink_quietly(self._staged.path)
+
+    def discard(self) -> None:
+        with self._lock:
+            if not self._done:
+                self._done = True
+                unlink_quietly(self._staged.path)
+
+
+class _LocalPreparedCopy:
+    """An opened, verified source awaiting its link into place (`LocalStore.prepare_copy`)."""
+
+    def __init__(self, link: Callable[[], ObjectInfo], src: BinaryIO) -> None:
+        self._link = link
+        self._src = src
+        self._lock = threading.Lock()
+        self._done = False
+
+    def commit(self) -> ObjectInfo:
+        with self._lock:
+            if self._done:
+                raise StoreError("this copy was already committed or dropped")
+            self._done = True
+            try:
+                return self._link()
+            finally:
+                self._src.close()
+
+    def discard(self) -> None:
+        with self._lock:
+            if not self._done:
+                self._done = True
+                self._src.close()
+
+
+class _FailedWrite:
+    """A write that could not be made ready: its `commit` raises what was found."""
+
+    def __init__(self, error: StoreError) -> None:
+        self._error = error
+
+    def commit(self) -> ObjectInfo:
+        raise self._error
+
+    def discard(self) -> None:
+        return None
 
 
 def _short_source(received: int) -> Exception:

@@ -136,6 +136,11 @@ class FileTree:
             if not staged.renamed:
                 unlink_quietly(staged.path)
 
+    def stage(self, path: Path, fill: Callable[[HashingSink], None]) -> Staged:
+        """A temp file beside `path`, filled, flushed and fsynced, for a later `link_new`; the
+        caller removes it (`unlink_quietly(staged.path)`) unless it was renamed into place."""
+        return self._stage(path, fill)
+
     def link_new(self, staged: Staged, path: Path, key: str) -> None:
         """Make `staged` the object at `path` if there is none (`ObjectExistsError`)."""
         try:
@@ -169,10 +174,10 @@ class FileTree:
             except FileNotFoundError:  # the destination's directory, or the source, is missing
                 if attempt or not is_regular(source):
                     return False
-                self._make_parents(path)
+                self.make_parents(path)
                 continue
             except NotADirectoryError:
-                self._make_parents(path)  # `InvalidKeyError` for an object above `path`
+                self.make_parents(path)  # `InvalidKeyError` for an object above `path`
                 return False
             except OSError as e:
                 if e.errno in _CANNOT_LINK:
@@ -288,7 +293,7 @@ class FileTree:
                 fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
             except (FileNotFoundError, NotADirectoryError):
                 # missing (or `expire` removed it emptied in between): make what is missing
-                self._make_parents(path)
+                self.make_parents(path)
                 continue
             break
         else:
@@ -305,7 +310,7 @@ class FileTree:
             raise
         return Staged(path=tmp, size=sink.size, sha256=sink.digest())
 
-    def _make_parents(self, path: Path) -> None:
+    def make_parents(self, path: Path) -> None:
         """Create the missing directories above `path`, deepest first: a `mkdir` of each
         ancestor until one succeeds or exists, then the ones below it. `InvalidKeyError` if
         an ancestor is an object. Each new directory's parent is fsynced."""

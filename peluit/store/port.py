@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, Protocol, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -87,3 +87,30 @@ class ObjectStore(Protocol):
 
         Does not check that the object exists. `ValueError` for `expires_in` not within
         (0, 7 days] (S3: at least one second)."""
+
+
+class PreparedWrite(Protocol):
+    """A create-only write made ready (its bytes written and flushed where the store keeps
+    files) but not yet visible: no read, listing or key shows anything of it until `commit`."""
+
+    def commit(self) -> ObjectInfo:
+        """Make the object appear, whole and in one step, as `put_new` would;
+        `ObjectExistsError` if the key exists by then. At most once."""
+
+    def discard(self) -> None:
+        """Drop what was made ready, unless committed; may be called again."""
+
+
+@runtime_checkable
+class PreparesWrites(Protocol):
+    """What a store that can make writes ready ahead offers besides `ObjectStore` (the local
+    store: temp files written and fsynced while earlier steps run, ADR 0060). A store
+    without it (S3, where a PUT is one round trip) is written to with `put_new`."""
+
+    def prepare_new(self, key: str, data: bytes) -> PreparedWrite:
+        """`data` made ready for a later create-only `commit` at `key`; the key's validity is
+        checked now (`InvalidKeyError`), whether it exists only at `commit`."""
+
+    def prepare_copy(self, source: str, dest: str) -> PreparedWrite:
+        """`copy_new(source, dest)` made ready for a later `commit`, which raises what
+        `copy_new` would (`ObjectExistsError`, `ObjectNotFoundError`, ...)."""

@@ -1,4 +1,4 @@
-"""The local store's copy: a hard link of the verified source file (ADR 0059), create-only, a
+"""The local store's copy: a hard link of the verified source file (ADR 0060), create-only, a
 copy of its bytes where linking is not possible, and refused for a source changed in place."""
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -23,7 +24,7 @@ from peluit.client.http import RetryPolicy, Transport
 from peluit.core.ids import case_id
 from peluit.core.receipt import ReceiptCode
 from peluit.store.local import LocalStore
-from peluit.store.port import ObjectInfo
+from peluit.store.port import ObjectInfo, PreparedWrite
 from tests.support.submitting import (
     InProcess,
     case_dir,
@@ -57,6 +58,9 @@ class Flaky:
         self._lock = threading.Lock()
         for name in self.WRITES:
             monkeypatch.setattr(store, name, self._failing(getattr(store, name)))
+        # a write prepared ahead (ADR 0060) happens when it is committed
+        for name in ("prepare_new", "prepare_copy"):
+            monkeypatch.setattr(store, name, self._preparing(getattr(store, name)))
 
     def _failing(self, write: Callable[..., ObjectInfo]) -> Callable[..., ObjectInfo]:
         def failing(*args: Any, **kwargs: Any) -> ObjectInfo:
@@ -69,6 +73,13 @@ class Flaky:
             return write(*args, **kwargs)
 
         return failing
+
+    def _preparing(self, prepare: Callable[[str, Any], PreparedWrite]) -> Callable[..., Any]:
+        def preparing(key: str, what: Any) -> Any:
+            prepared = prepare(key, what)
+            return SimpleNamespace(commit=self._failing(prepared.commit), discard=prepared.discard)
+
+        return preparing
 
 
 @pytest.fixture(scope="module")
