@@ -10,7 +10,9 @@ Every write goes to a temp file beside its destination, is flushed and fsynced, 
 appears in one step: `os.link` for create-only writes (fails if the key exists),
 `os.replace` for replacements; the directory is fsynced afterwards. A reader therefore sees
 a whole old object or a whole new one, and a crash leaves at worst a stale temp file, which
-`LocalStore.expire` removes.
+`LocalStore.expire` removes (under the prefixes it is run on). A copy is a second link to the
+source's file where the filesystem allows (`link_existing`): two keys may share an inode, which
+is safe only because no object is ever modified in place (ADR 0060).
 
 Because objects are files, a key cannot also be a "directory" of other keys here: with an
 object at `a`, a write to `a/b` raises `InvalidKeyError` (and the other way round), where
