@@ -13,6 +13,7 @@ from .crypt import (
     encrypt_stream,
     iter_decrypt,
     iter_decrypt_view,
+    iter_decrypt_view_into,
     iter_encrypt,
 )
 from .errors import (
@@ -79,6 +80,7 @@ __all__ = [
     "is_armored",
     "iter_decrypt",
     "iter_decrypt_view",
+    "iter_decrypt_view_into",
     "iter_encrypt",
     "parse_identity",
     "parse_identity_file",

@@ -12,7 +12,7 @@ from .format import DEFAULT_LIMITS, HeaderLimits, Stanza, encode_header, read_he
 from .keyschedule import FILE_KEY_SIZE, PAYLOAD_NONCE_SIZE, header_mac_key, payload_key
 from .recipient import Identity, Recipient
 from .scrypt import TYPE as SCRYPT
-from .stream import Reader, open_chunks, open_view, seal_chunks
+from .stream import Reader, open_chunks, open_view, open_view_into, seal_chunks
 
 
 def _check_recipients(recipients: Sequence[Recipient]) -> None:
@@ -76,6 +76,26 @@ def iter_decrypt_view(
     """`iter_decrypt` of a whole age file already in memory: the same checks, errors and
     completion rule, each chunk decrypted straight from its slice of `data` (no copy of the
     ciphertext; `data` must not change until the iteration ends)."""
+    key, payload = _opened_view(data, identities, limits)
+    yield from open_view(key, payload)
+
+
+def iter_decrypt_view_into(
+    data: bytes | bytearray | memoryview,
+    identities: Sequence[Identity],
+    out: bytearray,
+    limits: HeaderLimits = DEFAULT_LIMITS,
+) -> Iterator[memoryview]:
+    """`iter_decrypt_view`, the plaintext decrypted into `out` (a multiple of 64 KiB long,
+    reused): views of it, each valid only until the next one is asked for (`open_view_into`)."""
+    key, payload = _opened_view(data, identities, limits)
+    yield from open_view_into(key, payload, out)
+
+
+def _opened_view(
+    data: bytes | bytearray | memoryview, identities: Sequence[Identity], limits: HeaderLimits
+) -> tuple[bytes, memoryview]:
+    """The payload key of an age file in memory, and a view of its sealed chunks."""
     view = memoryview(data).cast("B")
     header, _ = read_header(io.BytesIO(view[: limits.max_bytes]), limits)
     if any(s.type == SCRYPT for s in header.stanzas) and len(header.stanzas) != 1:
@@ -85,7 +105,7 @@ def iter_decrypt_view(
     nonce = bytes(view[header.length : header.length + PAYLOAD_NONCE_SIZE])
     if len(nonce) != PAYLOAD_NONCE_SIZE:
         raise HeaderError("file ends before the payload nonce")
-    yield from open_view(payload_key(file_key, nonce), view[header.length + PAYLOAD_NONCE_SIZE :])
+    return payload_key(file_key, nonce), view[header.length + PAYLOAD_NONCE_SIZE :]
 
 
 def _unwrap(stanzas: Sequence[Stanza], identities: Sequence[Identity]) -> bytes:

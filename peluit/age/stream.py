@@ -92,12 +92,10 @@ def open_chunks(key: bytes, src: Reader) -> Iterator[bytes]:
         chunk = ahead
 
 
-def open_view(key: bytes, payload: memoryview) -> Iterator[bytes]:
-    """`open_chunks` over a payload already in memory: each sealed chunk is decrypted straight
-    from its slice of `payload` (no copy of the ciphertext), with the same completion rule and
-    errors. A chunk is the last one exactly when it ends the payload, as `open_chunks` finds
-    when nothing follows it."""
-    aead = ChaCha20Poly1305(key)
+def _framed(payload: memoryview) -> Iterator[tuple[int, memoryview, bool]]:
+    """The sealed chunks of a payload in memory, as (counter, chunk, last): a chunk is the
+    last one exactly when it ends the payload, as `open_chunks` finds when nothing follows it.
+    `PayloadError` for a truncated one, as `open_chunks` raises it."""
     total = len(payload)
     counter = 0
     start = 0
@@ -107,15 +105,54 @@ def open_view(key: bytes, payload: memoryview) -> Iterator[bytes]:
         chunk = payload[start:end]
         if len(chunk) < TAG_SIZE or (last and counter > 0 and len(chunk) == TAG_SIZE):
             raise PayloadError("payload is truncated")
+        yield counter, chunk, last
+        if last:
+            return
+        counter += 1
+        start = end
+
+
+def open_view(key: bytes, payload: memoryview) -> Iterator[bytes]:
+    """`open_chunks` over a payload already in memory: each sealed chunk is decrypted straight
+    from its slice of `payload` (no copy of the ciphertext), with the same completion rule and
+    errors."""
+    aead = ChaCha20Poly1305(key)
+    for counter, chunk, last in _framed(payload):
         try:
             plain = aead.decrypt(_nonce(counter, last), chunk, None)
         except InvalidTag:
             raise _explain_failure(aead, counter, chunk, last) from None
         yield plain
-        if last:
-            return
-        counter += 1
-        start = end
+
+
+def open_view_into(key: bytes, payload: memoryview, out: bytearray) -> Iterator[memoryview]:
+    """`open_view`, the plaintext decrypted into `out` (a whole number of chunks long): views
+    of `out` holding consecutive authenticated chunks, each valid only until the next one is
+    asked for (`out` is then written again). On a failure, the chunks that authenticated before
+    it come first, then the error; the unauthenticated output of the failed chunk is erased."""
+    if not out or len(out) % CHUNK_SIZE:
+        raise ValueError("the output buffer must hold a whole number of chunks")
+    aead = ChaCha20Poly1305(key)
+    sink = memoryview(out)
+    filled = 0
+    try:
+        for counter, chunk, last in _framed(payload):
+            size = len(chunk) - TAG_SIZE
+            if filled + size > len(sink):
+                yield sink[:filled]
+                filled = 0
+            target = sink[filled : filled + size]
+            try:
+                aead.decrypt_into(_nonce(counter, last), chunk, None, target)
+            except InvalidTag:
+                target[:] = bytes(size)  # decrypted but not authentic: never kept
+                raise _explain_failure(aead, counter, chunk, last) from None
+            filled += size
+    except PayloadError:
+        if filled:
+            yield sink[:filled]
+        raise
+    yield sink[:filled]
 
 
 def _explain_failure(

@@ -24,10 +24,12 @@ the segment it held was decrypted to its end; chunks are decrypted straight from
 from __future__ import annotations
 
 import collections
+import contextlib
 import hashlib
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TypeVar
 
 from peluit import age
 from peluit.core.report import FileEntry
@@ -41,6 +43,7 @@ FetchSegment = Callable[[int], bytes]
 FillSegment = Callable[[int, bytearray], memoryview]
 AHEAD = 3  # segments fetched and checked ahead of the one being decrypted
 MAX_SEGMENT_BYTES = MAX_DOWNLOAD_BYTES  # no segment is downloaded whole beyond this
+_Piece = TypeVar("_Piece", bytes, memoryview)
 
 
 class SegmentBuffers:
@@ -80,16 +83,18 @@ def _checked(entry: FileEntry, index: int, data: memoryview) -> memoryview:
 
 
 def _opened(
-    data: memoryview, identity: age.Identity, rekeyed: Callable[[bytes], list[bytes]] | None
-) -> Iterator[bytes]:
+    data: memoryview,
+    opener: Callable[[bytes | memoryview], Iterator[_Piece]],
+    rekeyed: Callable[[bytes], list[bytes]] | None,
+) -> Iterator[_Piece]:
     """The segment's chunks; if the key opens none of its stanzas, those of a copy with a
     rekeyed header (`peluit.review.rekey`: the same payload, so the same checked bytes)."""
-    chunks = age.iter_decrypt_view(data, [identity])
+    chunks = opener(data)
     try:
         first = next(chunks, None)
     except age.NoMatchError:
         for candidate in rekeyed(bytes(data)) if rekeyed else []:
-            opened = age.iter_decrypt_view(candidate, [identity])
+            opened = opener(candidate)
             try:
                 head = next(opened, None)
             except age.NoMatchError:
@@ -113,10 +118,13 @@ def decrypt_attachment(
     """Authenticated plaintext chunks of the attachment; see the module docstring. Each
     segment as `fetch` returns it, in memory of its own."""
 
-    def fill(index: int, _buffer: bytearray) -> memoryview:
-        return memoryview(fetch(index))
+    def fetched(index: int) -> memoryview:
+        return _checked(entry, index, memoryview(fetch(index)))
 
-    yield from decrypt_segments(entry, fill, identity, rekeyed, buffers=False)
+    def opener(data: bytes | memoryview) -> Iterator[bytes]:
+        return age.iter_decrypt_view(data, [identity])
+
+    yield from _decrypted(entry, fetched, opener, rekeyed)
 
 
 def decrypt_segments(
@@ -124,39 +132,73 @@ def decrypt_segments(
     fill: FillSegment,
     identity: age.Identity,
     rekeyed: Callable[[bytes], list[bytes]] | None = None,
-    buffers: bool = True,
 ) -> Iterator[bytes]:
-    """`decrypt_attachment`, each segment read by `fill` into one of the reused buffers
-    (none are allocated with `buffers=False`: `fill` then returns memory of its own)."""
+    """`decrypt_attachment`, each segment read by `fill` into one of the reused buffers."""
+
+    def opener(data: bytes | memoryview) -> Iterator[bytes]:
+        return age.iter_decrypt_view(data, [identity])
+
+    with _buffers(entry) as held:
+        yield from _decrypted(entry, _filled(entry, fill, held), opener, rekeyed)
+
+
+def decrypt_segments_into(
+    entry: FileEntry,
+    fill: FillSegment,
+    identity: age.Identity,
+    out: bytearray,
+    rekeyed: Callable[[bytes], list[bytes]] | None = None,
+) -> Iterator[memoryview]:
+    """`decrypt_segments`, the plaintext decrypted into `out` (a multiple of 64 KiB long):
+    views of it, each valid only until the next one is asked for (`out` is then written
+    again), for a consumer that writes each one out before it asks for the next."""
+
+    def opener(data: bytes | memoryview) -> Iterator[memoryview]:
+        return age.iter_decrypt_view_into(data, [identity], out)
+
+    with _buffers(entry) as held:
+        yield from _decrypted(entry, _filled(entry, fill, held), opener, rekeyed)
+
+
+@contextlib.contextmanager
+def _buffers(entry: FileEntry) -> Iterator[list[bytearray]]:
+    """The segments' buffers, taken from `BUFFERS` and given back after."""
     if not entry.segments:
         raise IntegrityError(f"the manifest of {entry.name!r} lists no segments")
-    count = len(entry.segments)
-    largest = max(segment.size for segment in entry.segments) if buffers else 0
+    largest = max(segment.size for segment in entry.segments)
     if largest > MAX_SEGMENT_BYTES:
         raise IntegrityError(
             f"the manifest of {entry.name!r} lists a segment larger than {MAX_SEGMENT_BYTES} "
             "bytes, more than any download"
         )
-    # Segment i is read into held[i % (AHEAD + 1)]. `_decrypted` asks for segment i + AHEAD
-    # once segment i - 1, whose buffer that is, was decrypted to its end.
-    held = BUFFERS.take(min(AHEAD + 1, count), largest)
+    held = BUFFERS.take(min(AHEAD + 1, len(entry.segments)), largest)
     try:
-
-        def fetched(index: int) -> memoryview:
-            return _checked(entry, index, fill(index, held[index % len(held)]))
-
-        yield from _decrypted(entry, count, fetched, identity, rekeyed)
+        yield held
     finally:
         BUFFERS.give_back(held)
 
 
+def _filled(
+    entry: FileEntry, fill: FillSegment, held: list[bytearray]
+) -> Callable[[int], memoryview]:
+    """Segment i read into held[i % (AHEAD + 1)] and checked. `_decrypted` asks for segment
+    i + AHEAD once segment i - 1, whose buffer that is, was decrypted to its end."""
+
+    def fetched(index: int) -> memoryview:
+        return _checked(entry, index, fill(index, held[index % len(held)]))
+
+    return fetched
+
+
 def _decrypted(
     entry: FileEntry,
-    count: int,
     fetched: Callable[[int], memoryview],
-    identity: age.Identity,
+    opener: Callable[[bytes | memoryview], Iterator[_Piece]],
     rekeyed: Callable[[bytes], list[bytes]] | None,
-) -> Iterator[bytes]:
+) -> Iterator[_Piece]:
+    if not entry.segments:
+        raise IntegrityError(f"the manifest of {entry.name!r} lists no segments")
+    count = len(entry.segments)
     total = 0
     with ThreadPoolExecutor(max_workers=AHEAD, thread_name_prefix="peluit-segment") as pool:
         ahead: collections.deque[Future[memoryview]] = collections.deque(
@@ -167,7 +209,7 @@ def _decrypted(
             if index + AHEAD < count:  # into the buffer of segment index - 1, decrypted
                 ahead.append(pool.submit(fetched, index + AHEAD))
             try:
-                for chunk in _opened(data, identity, rekeyed):
+                for chunk in _opened(data, opener, rekeyed):
                     total += len(chunk)
                     if total > entry.size:
                         raise IntegrityError(f"{entry.name!r} is longer than its manifest says")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from peluit import age
 from peluit.api.review_models import CaseOut
@@ -19,7 +19,7 @@ from peluit.core.report import FileEntry
 from peluit.keys import KeyFile
 
 from . import answers, content, rekey
-from .attachments import decrypt_segments
+from .attachments import FillSegment, decrypt_segments, decrypt_segments_into
 from .client import ReviewClient
 from .content import Message
 from .errors import ReviewApiError, ReviewInputError
@@ -102,6 +102,22 @@ class CaseReader:
         authenticated plaintext chunks, checked segment by segment against the manifest that
         lists it (see `peluit.review.attachments`: incomplete unless the iteration ends
         normally)."""
+        entry, fill, rekeyed = self._segments(case, number)
+        return entry, decrypt_segments(entry, fill, self.key.identity, rekeyed)
+
+    def attachment_into(
+        self, case: str, number: int, out: bytearray
+    ) -> tuple[FileEntry, Iterator[memoryview]]:
+        """`attachment`, the plaintext decrypted into `out` (a multiple of 64 KiB long): views
+        of it, each valid only until the next one is asked for
+        (`peluit.review.attachments.decrypt_segments_into`)."""
+        entry, fill, rekeyed = self._segments(case, number)
+        return entry, decrypt_segments_into(entry, fill, self.key.identity, out, rekeyed)
+
+    def _segments(
+        self, case: str, number: int
+    ) -> tuple[FileEntry, FillSegment, Callable[[bytes], list[bytes]]]:
+        """File `number`'s manifest entry, how its segments are read, and its rekeyed copies."""
         view = self.client.get_case(case)  # fresh presigned URLs, valid 15 minutes
         objects = {o.key: o for o in view.objects}
         entry = self._file_entry(case, number, view)
@@ -115,7 +131,7 @@ class CaseReader:
         def rekeyed(segment: bytes) -> list[bytes]:
             return self._rekeyed.candidates(case, objects, segment)
 
-        return entry, decrypt_segments(entry, fill, self.key.identity, rekeyed)
+        return entry, fill, rekeyed
 
     def _file_entry(self, case: str, number: int, view: CaseOut) -> FileEntry:
         """The manifest entry of file `number`: the report's, or the one in the message the

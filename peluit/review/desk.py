@@ -145,6 +145,13 @@ class ReviewDesk:
         """File `number` of the case and its plaintext chunks (`CaseReader.attachment`)."""
         return self._reader.attachment(case, number)
 
+    def attachment_into(
+        self, case: str, number: int, out: bytearray
+    ) -> tuple[FileEntry, Iterator[memoryview]]:
+        """File `number` of the case and views of its plaintext in `out`, each valid only until
+        the next one is asked for (`CaseReader.attachment_into`)."""
+        return self._reader.attachment_into(case, number, out)
+
     def open_case(self, case: str) -> CaseFile:
         view = self.client.get_case(case)
         objects = {o.key: o for o in view.objects}

@@ -3,6 +3,7 @@ real (sealed) demo key files: the gatekeeping, and every page and action once.""
 
 from __future__ import annotations
 
+import hashlib
 import html
 import http.client
 import io
@@ -218,6 +219,26 @@ def test_an_attachment_downloads_decrypted_under_a_safe_name(
     assert answer.headers["Content-Type"] == "application/octet-stream"
     assert 'filename="rekaman.bin"' in answer.headers["Content-Disposition"]
     assert browser.get(f"/cases/{submitted.case}/files/7").status == 400
+
+
+def test_a_download_of_several_segments_comes_out_whole_in_order(
+    served: DemoServer, browser: ConsoleClient
+) -> None:
+    """Two segments (8 MiB and a part), decrypted a MiB at a time into one reused buffer and
+    sent on: the body is the file, byte for byte, and its announced length; a second
+    download (the segment buffers kept from the first) is the same."""
+    plain = hashlib.shake_256(b"dua segmen").digest(9 * 1024 * 1024 + 12_345)
+    case = submit_case(
+        served.config,
+        served.server.store,
+        {"what": "dua segmen utuh"},
+        attachments=[Attachment("video.bin", plain)],
+    ).case
+    for _ in range(2):
+        answer = browser.get(f"/cases/{case}/files/0")
+        assert answer.status == 200
+        assert answer.headers["Content-Length"] == str(len(plain))
+        assert answer.body == plain
 
 
 def test_a_download_with_a_replaced_segment_never_completes(

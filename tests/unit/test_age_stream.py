@@ -39,6 +39,13 @@ def _drain(data: bytes | io.BytesIO) -> tuple[list[bytes], age.AgeError | None]:
         in_view, view_error = _collect(age.iter_decrypt_view(memoryview(data), [IDENTITY]))
         assert in_view == out
         assert (type(view_error), str(view_error)) == (type(error), str(error))
+        # into a buffer of two chunks, reused: each view copied before the next is asked for
+        into = bytearray(2 * CHUNK_SIZE)
+        views, into_error = _collect(
+            bytes(v) for v in age.iter_decrypt_view_into(memoryview(data), [IDENTITY], into)
+        )
+        assert b"".join(views) == b"".join(out)
+        assert (type(into_error), str(into_error)) == (type(error), str(error))
     return out, error
 
 
@@ -159,6 +166,19 @@ def test_flipped_byte_in_any_chunk_raises_after_the_chunks_before_it(
     chunks, error = _drain(bytes(damaged))
     assert isinstance(error, age.PayloadError)
     assert chunks == CHUNKS[:index]
+
+
+def test_a_chunk_decrypted_into_a_buffer_that_fails_to_authenticate_is_erased_from_it() -> None:
+    """The cipher writes a chunk's plaintext before it checks the tag: a chunk that fails
+    leaves none of it behind in the reused buffer (only the chunk before it was yielded)."""
+    damaged = bytearray(FILE)
+    damaged[_chunk_start(1) + 10] ^= 0x01  # chunk 1 decrypts to itself, but one byte
+    into = bytearray(2 * CHUNK_SIZE)
+    views = age.iter_decrypt_view_into(memoryview(bytes(damaged)), [IDENTITY], into)
+    got, error = _collect(bytes(view) for view in views)
+    assert isinstance(error, age.PayloadError)
+    assert got == [CHUNKS[0]]
+    assert CHUNKS[1][100:200] not in into
 
 
 def test_flipped_byte_in_the_payload_nonce_raises_before_any_output() -> None:

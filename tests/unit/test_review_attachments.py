@@ -19,6 +19,7 @@ from peluit.review.attachments import (
     FillSegment,
     decrypt_attachment,
     decrypt_segments,
+    decrypt_segments_into,
 )
 from peluit.review.errors import IntegrityError
 
@@ -65,6 +66,11 @@ def _drain(entry: FileEntry, segments: list[bytes]) -> tuple[bytes, Exception | 
     into, into_error = _collect(decrypt_segments(entry, _fill(segments), KEY))
     assert into == got
     assert (type(into_error), str(into_error)) == (type(error), str(error))
+    out = bytearray(64 * 1024)  # views of it, each copied before the next is asked for
+    views = decrypt_segments_into(entry, _fill(segments), KEY, out)
+    viewed, viewed_error = _collect(bytes(view) for view in views)
+    assert viewed == got
+    assert (type(viewed_error), str(viewed_error)) == (type(error), str(error))
     return got, error
 
 

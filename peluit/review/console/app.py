@@ -50,6 +50,8 @@ from .requests_page import requests_content
 from .site_check import SiteCheck
 from .web import Request, Response, attachment_headers, page, redirect, text
 
+DOWNLOAD_PIECE = 1024 * 1024  # a whole number of age chunks (64 KiB)
+
 _CASE = rf"(?P<case>{CASE_ID_PATTERN})"
 _PERSON = rf"(?P<reviewer>{ROSTER_ID_PATTERN})"
 Handler = Callable[[Request, Session, dict[str, str]], Response]
@@ -269,11 +271,14 @@ class ReviewConsole:
     ) -> Response:
         """Streamed with its size from the manifest as `Content-Length` (the browser shows the
         progress): each chunk is sent once it authenticated; a failure part-way cuts the
-        connection short of that length, so the browser marks the download failed."""
-        entry, chunks = _desk(session).attachment(params["case"], int(params["index"]))
-        first = next(chunks, b"")  # a failure before any byte still gets an error page
+        connection short of that length, so the browser marks the download failed. The
+        plaintext is decrypted into one buffer a MiB at a time, each piece written out before
+        the next is decrypted (no copy, no new memory per chunk)."""
+        out = bytearray(DOWNLOAD_PIECE)  # decrypted into, a piece at a time, each sent on
+        entry, pieces = _desk(session).attachment_into(params["case"], int(params["index"]), out)
+        first = next(pieces, b"")  # a failure before any byte still gets an error page
         headers = attachment_headers(safe_name(entry.name), "application/octet-stream")
-        return Response(200, headers, stream=itertools.chain([first], chunks), length=entry.size)
+        return Response(200, headers, stream=itertools.chain([first], pieces), length=entry.size)
 
     def _route_export(self, request: Request, session: Session, params: dict[str, str]) -> Response:
         """Made whole in an unnamed temporary file first (the ZIP format needs to seek, and a

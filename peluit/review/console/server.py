@@ -172,17 +172,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send_stream(self, response: Response) -> None:
         assert response.stream is not None  # noqa: S101 - checked by the caller
-        pending: list[bytes] = []
-        size = 0
         try:
-            for chunk in response.stream:
-                pending.append(chunk)
-                size += len(chunk)
-                if size >= STREAM_PIECE:
-                    self._write_chunk(b"".join(pending))
-                    pending, size = [], 0
-            if size:
-                self._write_chunk(b"".join(pending))
+            for piece in coalesced(response.stream):
+                self._write_chunk(piece)
         except Exception as exc:  # noqa: BLE001 - any failure: cut the connection, name it
             self._abort()
             print(
@@ -192,19 +184,12 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self.wfile.write(b"0\r\n\r\n")
 
-    def _send_sized(self, stream: Iterator[bytes], length: int) -> None:
+    def _send_sized(self, stream: Iterator[bytes | memoryview], length: int) -> None:
         """Exactly `length` bytes, or a cut connection: the browser counts the progress
         against `Content-Length` and marks a short body as a failed download."""
-        pending: list[bytes] = []
-        size = 0
         try:
-            for chunk in exactly(stream, length):
-                pending.append(chunk)
-                size += len(chunk)
-                if size >= STREAM_PIECE:
-                    self.wfile.write(b"".join(pending))
-                    pending, size = [], 0
-            self.wfile.write(b"".join(pending))
+            for piece in coalesced(exactly(stream, length)):
+                self.wfile.write(piece)
         except Exception as exc:  # noqa: BLE001 - any failure: cut the connection, name it
             self._abort()
             print(
@@ -212,8 +197,10 @@ class _Handler(BaseHTTPRequestHandler):
                 file=sys.stderr,
             )
 
-    def _write_chunk(self, data: bytes) -> None:
-        self.wfile.write(b"%x\r\n%b\r\n" % (len(data), data))
+    def _write_chunk(self, data: bytes | memoryview) -> None:
+        self.wfile.write(b"%x\r\n" % len(data))
+        self.wfile.write(data)
+        self.wfile.write(b"\r\n")
 
     def _abort(self) -> None:
         """End the connection without the last chunk: the browser sees a failed download."""
@@ -226,7 +213,30 @@ class LengthMismatchError(ValueError):
     """A sized download gave other than the bytes it announced."""
 
 
-def exactly(stream: Iterator[bytes], length: int) -> Iterator[bytes]:
+def coalesced(stream: Iterator[bytes | memoryview]) -> Iterator[bytes | memoryview]:
+    """The stream in writes of about `STREAM_PIECE` (fewer system calls than 64 KiB age
+    chunks): a piece that large is passed on as it is, and must be written before the next
+    is asked for (it may be a view of a buffer the stream writes again); smaller ones are
+    copied and gathered."""
+    pending: list[bytes] = []
+    size = 0
+    for piece in stream:
+        if len(piece) >= STREAM_PIECE:
+            if pending:
+                yield b"".join(pending)
+                pending, size = [], 0
+            yield piece
+            continue
+        pending.append(bytes(piece))  # a copy of a view; the same object for bytes
+        size += len(piece)
+        if size >= STREAM_PIECE:
+            yield b"".join(pending)
+            pending, size = [], 0
+    if pending:
+        yield b"".join(pending)
+
+
+def exactly(stream: Iterator[bytes | memoryview], length: int) -> Iterator[bytes | memoryview]:
     """`stream`, raising once it gives more than `length` bytes or ends short of it."""
     sent = 0
     for chunk in stream:

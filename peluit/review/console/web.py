@@ -8,7 +8,9 @@ A response body is one of three kinds:
   manifest) it is sent with `Content-Length`, so the browser shows the download's progress;
   without, with chunked transfer encoding. If the iterator raises, or gives other than
   `length` bytes, the connection is cut before the body is complete (no final empty chunk),
-  so the browser marks the download as failed instead of complete.
+  so the browser marks the download as failed instead of complete. A chunk may be a view of
+  a buffer the iterator writes again for the next one: the server sends it, or copies it,
+  before it asks for the next.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     file: tuple[BinaryIO, int] | None = None
-    stream: Iterator[bytes] | None = None
+    stream: Iterator[bytes | memoryview] | None = None
     length: int | None = None  # of `stream`, when known in advance
 
     def all_headers(self) -> dict[str, str]:
