@@ -117,6 +117,12 @@ REVIEW: dict[type[Exception], Problem] = {
         "The team message's signature is not valid (the writer's roster key, today). Check the "
         "computer's clock.",
     ),
+    core.RequestSignatureError: Problem(
+        400,
+        "bad_request_signature",
+        "Tanda tangan permintaan identitas tidak sah (kunci roster peminta).",
+        "The identity request's signature is not valid (the requester's roster key).",
+    ),
     core.RekeyError: Problem(
         400,
         "bad_rekey",

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from peluit.core.cases import Reporter
 from peluit.core.casestate import CaseState
 from peluit.core.evidence import Addition
-from peluit.core.identity_requests import IdentityRequestView
+from peluit.core.identity_requests import IdentityRequestView, SignedRequest
 from peluit.core.ids import SUBMISSION_ID_PATTERN, case_reference
 from peluit.core.review import TeamSigned, ThreadEntry, ThreadProgress
 
@@ -94,6 +94,28 @@ class IdentityRequestIn(_Body):
         Ciphertext,
         Field(description="age file to the channel's reviewers, oversight and custodians"),
     ]
+    identity_sha256: Annotated[
+        str | None,
+        Field(
+            pattern=r"^[0-9a-f]{64}$",
+            description="SHA-256 of identity.age as the requester's tool verified it against the "
+            "reporter's signature; null: it could verify none (an older case)",
+        ),
+    ] = None
+    signature: Annotated[
+        str | None,
+        Field(
+            pattern=r"^[0-9a-f]{128}$",
+            description="Ed25519 signature by the requester's roster key over the request "
+            "statement (docs/format.md, Identity requests), hex; null: unsigned (older tools), "
+            "which a custodian's tool does not approve",
+        ),
+    ] = None
+
+    def signed(self) -> SignedRequest | None:
+        if self.signature is None:
+            return None
+        return SignedRequest(self.identity_sha256, bytes.fromhex(self.signature))
 
 
 class ApproveIn(_Body):
@@ -297,6 +319,12 @@ class IdentityRequestOut(_Body):
     decided_by: str | None
     decided_on: str | None
     decision_note: str | None
+    identity_sha256: str | None = Field(
+        default=None, description="the identity block's SHA-256 the requester signed for"
+    )
+    signature: str | None = Field(
+        default=None, description="the requester's signature over the request statement, hex"
+    )
 
     @classmethod
     def of(cls, request: IdentityRequestView) -> IdentityRequestOut:
@@ -316,6 +344,8 @@ class IdentityRequestOut(_Body):
             decided_by=text("decided_by"),
             decided_on=text("decided_on"),
             decision_note=text("decision_note"),
+            identity_sha256=text("identity_sha256"),
+            signature=text("signature"),
         )
 
 

@@ -353,7 +353,7 @@ def build_reviewer_app(services: Services, origin: str | None = None) -> Reviewe
         responses=refusals.answer(201, IdentityRequestOut, "The request, pending"),
     )
     def request_identity(case: CaseId, body: IdentityRequestIn) -> Response[str]:
-        request = identity.request(app.actor(), case, body.reason)
+        request = identity.request(app.actor(), case, body.reason, body.signed())
         return _json(201, IdentityRequestOut.of(request))
 
     @app.get(f"{PREFIX}/identity-requests", summary="Identity requests you may see")

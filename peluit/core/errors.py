@@ -175,6 +175,11 @@ class ThreadMovedError(ReviewError):
     longer the next number: someone wrote meanwhile. The tool signs again for the new number."""
 
 
+class RequestSignatureError(ReviewError):
+    """An identity request's signature (core/request_signature.py) is not the requester's
+    roster key's over the statement: the request is not stored."""
+
+
 class TeamSignatureError(ReviewError):
     """A team message's signature (core/team_signature.py) is not the writer's roster key's
     over the statement, or its day is not today's: it is not stored."""

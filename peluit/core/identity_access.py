@@ -21,10 +21,11 @@ import hashlib
 from dataclasses import replace
 
 from peluit.config import Config
+from peluit.keys import parse_public_key
 from peluit.store.errors import ObjectNotFoundError
 from peluit.store.port import ObjectStore
 
-from . import layout, recipients
+from . import layout, recipients, request_signature, team_signature
 from .access import Access, Actor
 from .audit import AuditLog
 from .cases import CaseFiles, put_same
@@ -33,6 +34,7 @@ from .errors import (
     IdentityRequestStateError,
     NoIdentityBlockError,
     NotPermittedError,
+    RequestSignatureError,
     SelfApprovalError,
 )
 from .identity_requests import (
@@ -41,6 +43,7 @@ from .identity_requests import (
     PENDING,
     IdentityRequests,
     IdentityRequestView,
+    SignedRequest,
     new_request,
 )
 
@@ -62,7 +65,11 @@ class IdentityAccessService:
         channel = self._access.channel(channel_id)
         return len(recipients.access_recipients(self._config, channel))
 
-    def request(self, actor: Actor, case: str, reason: bytes) -> IdentityRequestView:
+    def request(
+        self, actor: Actor, case: str, reason: bytes, signed: SignedRequest | None = None
+    ) -> IdentityRequestView:
+        """`signed`: the requester's signature (core/request_signature.py), checked here
+        against their roster key before anything is stored."""
         state, _ = self._cases.load(case)
         self._access.require_reviewer(actor.id, state.channel)
         if not state.identity:
@@ -75,7 +82,9 @@ class IdentityAccessService:
         limit = self._config.limits.report_max_bytes
         recipients.check_ciphertext(reason, self._access_count(state.channel), limit)
         note = hashlib.sha256(reason).hexdigest()
-        raw = new_request(case, state.channel, actor.id, self._day(), note)
+        if signed is not None:
+            self._check_signed(actor.id, case, note, signed)
+        raw = new_request(case, state.channel, actor.id, self._day(), note, signed)
         if existing is not None:
             earlier = {k: v for k, v in existing[0].raw.items() if k != "rounds"}
             raw["rounds"] = [*existing[0].raw.get("rounds", []), earlier]
@@ -85,6 +94,12 @@ class IdentityAccessService:
         self._audit.append(actor.id, "identity.request", case, reason_sha256=note)
         self._requests.write(request, existing[1] if existing else None)
         return request
+
+    def _check_signed(self, reviewer: str, case: str, note: str, signed: SignedRequest) -> None:
+        key = self._access.person(reviewer).signing_key
+        text = request_signature.statement(case, reviewer, signed.identity_sha256, note)
+        if key is None or not team_signature.verify(parse_public_key(key), signed.signature, text):
+            raise RequestSignatureError("not signed with the requester's roster key")
 
     def approve(self, actor: Actor, case: str, reviewer: str, grant: bytes) -> IdentityRequestView:
         request, etag = self._pending(actor, case, reviewer)

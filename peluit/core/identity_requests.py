@@ -71,8 +71,28 @@ class IdentityRequestView:
         return canonical(self.raw)
 
 
-def new_request(case: str, channel: str, reviewer: str, day: str, reason: str) -> dict[str, Any]:
-    return {
+@dataclass(frozen=True)
+class SignedRequest:
+    identity_sha256: str | None
+    signature: bytes
+
+
+def new_request(
+    case: str,
+    channel: str,
+    reviewer: str,
+    day: str,
+    reason: str,
+    signed: SignedRequest | None = None,
+) -> dict[str, Any]:
+    """A pending request; `signed`: the requester's signature and the identity hash it covers
+    (core/request_signature.py), kept for the custodian's tool to check."""
+    extra = (
+        {"identity_sha256": signed.identity_sha256, "signature": signed.signature.hex()}
+        if signed is not None
+        else {}
+    )
+    return extra | {
         "version": 1,
         "case": case,
         "channel": channel,

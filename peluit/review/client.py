@@ -233,9 +233,20 @@ class ReviewClient:
         answer = _answer(self.call("POST", path, body={"record": _b64(record)}), RekeyOut)
         return answer.key
 
-    def request_identity(self, case: str, reason: bytes) -> IdentityRequestOut:
+    def request_identity(
+        self,
+        case: str,
+        reason: bytes,
+        identity_sha256: str | None = None,
+        signature: bytes | None = None,
+    ) -> IdentityRequestOut:
+        """`signature`: the requester's over the request statement (core/request_signature.py)
+        naming `identity_sha256`, the block's hash the requester's tool verified."""
         path = f"/cases/{_segment(case)}/identity-requests"
-        return _answer(self.call("POST", path, body={"reason": _b64(reason)}), IdentityRequestOut)
+        body: dict[str, object] = {"reason": _b64(reason)}
+        if signature is not None:
+            body |= {"identity_sha256": identity_sha256, "signature": signature.hex()}
+        return _answer(self.call("POST", path, body=body), IdentityRequestOut)
 
     def list_identity_requests(
         self, channel: str | None = None, status: str | None = None

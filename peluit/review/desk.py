@@ -32,7 +32,7 @@ from peluit.core.ids import case_reference, is_case_id
 from peluit.core.report import FileEntry
 from peluit.keys import KeyFile
 
-from . import answers, attach, authenticity, compose, content, identity_grant, team_check
+from . import answers, attach, authenticity, compose, content, custody, team_check
 from .case_reader import CaseReader
 from .client import ReviewClient
 from .content import Message
@@ -341,9 +341,11 @@ class ReviewDesk:
         return state
 
     def request_identity(self, case: str, reason: str) -> IdentityRequestOut:
+        """Ask for the reporter's identity, signed for the block the reporter's signature names
+        (review/custody.py, ADR 0059)."""
         view = self.client.get_case(case)
         sealed = compose.access_reason(self.config, view.channel, _text(reason, "reason"))
-        return self.client.request_identity(case, sealed)
+        return custody.request(self, case, view, sealed)
 
     # -- identity requests (custodians) ----------------------------------------------------
 
@@ -370,25 +372,9 @@ class ReviewDesk:
         ]
 
     def approve_identity(self, case: str, reviewer: str) -> IdentityRequestOut:
-        """Decrypt the identity block here and re-encrypt it to the requester alone, once it is
-        the block the reporter signed for this case (`identity_grant`, ADR 0059)."""
-        if reviewer not in {p.id for p in self.config.people}:
-            raise ReviewInputError(f"{reviewer!r} is not on this configuration's roster")
-        view = self.client.get_case(case)
-        block = self.client.read_object(case, "identity.age")
-        channel = self.config.channel(view.channel)
-        if channel is None or self.key.person in {*channel.reviewers, *channel.oversight}:
-            # the report is this custodian's to read: its signature must name this block
-            check = self.authenticity(case, view)
-            problem = identity_grant.grant_problem(check, view.reporter, block)
-            if problem is not None:
-                raise ReviewInputError(problem)
-        plaintext = compose.open_file(self.key, block)
-        problem = identity_grant.content_problem(read_identity(plaintext), case)
-        if problem is not None:
-            raise ReviewInputError(problem)
-        grant = compose.grant(self.config, reviewer, plaintext)
-        return self.client.approve_identity(case, reviewer, grant)
+        """Decrypt the identity block here and re-encrypt it to the requester alone, once the
+        request is theirs and the block the reporter's (review/custody.py, ADR 0059)."""
+        return custody.approve(self, case, reviewer)
 
     def deny_identity(self, case: str, reviewer: str, reason: str) -> IdentityRequestOut:
         view = self.client.get_case(case)

@@ -1,32 +1,42 @@
-"""Whether the identity block a custodian is about to decrypt and grant is the one the reporter
-sent with this case (ADR 0059).
+"""Whether the identity block a custodian is about to grant is the one the reporter sent with
+the case the reviewer asked about, and whether that reviewer asked (ADR 0059).
 
-The reporter's finalize signature covers the SHA-256 of `identity.age`
-(`ReporterOut.identity_sha256`, docs/format.md, "The reporter's signatures"), but the block
-itself comes from the server. Without this check a compromised server could put another case's
-identity block (another reporter's name, encrypted to the same custodians) under a case whose
-identity was requested: the custodian approving "this case's identity" would hand that other
-reporter's identity to the requester.
+The block comes from the server, which could put another case's block (another reporter's name,
+encrypted to the same custodians) under the case whose identity was requested, claim another
+channel, or invent a request. So, before anything is re-encrypted to the requester:
 
-Pure: given the tool's verdict on the case's reporter side (`authenticity.CaseCheck`) and the
-block, it says why the block may not be granted, or None.
+* the request must carry the requester's signature (core/request_signature.py), checked with
+  their roster key from this tool's own configuration: it names the case, the requester, the
+  reason and the SHA-256 of the block the requester's tool verified against the reporter's
+  signature; the block must have that hash;
+* the decrypted block names its channel, which must be the case's and the request's, one this
+  custodian guards in their configuration, where the requester is a reviewer; a block written
+  since ADR 0059 names its case too, which must be this one;
+* a custodian who also reads the channel checks the reporter's signature themselves
+  (`grant_problem`, on top).
+
+Pure: the desk fetches, decrypts and calls these.
 """
 
 from __future__ import annotations
 
 import hashlib
 
-from peluit.api.review_models import ReporterOut
+from peluit.api.review_models import IdentityRequestOut, ReporterOut
+from peluit.config import Config
+from peluit.core import request_signature, team_signature
 from peluit.core.report import IdentityDocument
+from peluit.keys import parse_public_key
 
 from .authenticity import CaseCheck, Verdict
+from .errors import ReviewInputError
 
 NOT_THE_REPORTERS = (
-    "BLOK IDENTITAS INI BUKAN YANG DIKIRIM PELAPOR untuk kasus ini (hash SHA-256-nya tidak cocok "
-    "dengan yang ditandatangani pelapor): mungkin diganti di server. Tidak ada yang didekripsi "
-    "atau diberikan / THIS IDENTITY BLOCK IS NOT THE ONE THE REPORTER SENT for this case (its "
-    "SHA-256 differs from the one the reporter signed): it may have been replaced on the server. "
-    "Nothing was decrypted or granted"
+    "BLOK IDENTITAS INI BUKAN YANG DIKIRIM PELAPOR untuk kasus ini (tidak cocok dengan yang "
+    "ditandatangani pelapor atau peminta): mungkin diganti di server. Tidak ada yang diberikan "
+    "/ THIS IDENTITY BLOCK IS NOT THE ONE THE REPORTER SENT for this case (it does not match what "
+    "the reporter or the requester signed): it may have been replaced on the server. Nothing was "
+    "granted"
 )
 NOT_AN_IDENTITY = (
     "Berkas ini bukan blok identitas Peluit yang dapat dibaca: tidak ada yang diberikan / This "
@@ -34,26 +44,91 @@ NOT_AN_IDENTITY = (
 )
 CASE_NOT_TRUSTED = (
     "Tanda tangan pelapor kasus ini tidak sah atau hilang, sehingga blok identitasnya tidak dapat "
-    "dipastikan milik pelapor kasus ini. Tidak ada yang didekripsi atau diberikan / This case's "
-    "reporter signature is invalid or missing, so its identity block cannot be shown to be this "
-    "case's reporter's. Nothing was decrypted or granted"
+    "dipastikan milik pelapor kasus ini. Tidak ada yang diberikan / This case's reporter "
+    "signature is invalid or missing, so its identity block cannot be shown to be this case's "
+    "reporter's. Nothing was granted"
+)
+REQUEST_NOT_SIGNED = (
+    "Permintaan ini tidak ditandatangani dengan kunci roster peminta (atau diubah di server). "
+    "Tolak dengan alasan 'mohon ajukan ulang', agar peminta mengajukannya lagi dengan alat "
+    "terbaru. Tidak ada yang diberikan / This request is not signed with the requester's roster "
+    "key (or was changed on the server). Deny it with the reason 'please ask again', so that the "
+    "requester asks again with a current tool. Nothing was granted"
+)
+WRONG_CHANNEL = (
+    "Kanal kasus, blok identitas dan permintaan tidak cocok, atau menurut konfigurasi Anda "
+    "peminta bukan penelaah kanal itu atau Anda bukan kustodiannya. Tidak ada yang diberikan / "
+    "The case's, the identity block's and the request's channels differ, or by your "
+    "configuration the requester is not a reviewer of that channel or you are not its custodian. "
+    "Nothing was granted"
 )
 
 
-def content_problem(document: IdentityDocument | None, case: str) -> str | None:
-    """Why the decrypted block may not be granted as `case`'s: it is no identity document, or
-    it names another case (a block written before ADR 0059 names none)."""
+def request_problem(config: Config, case: str, request: IdentityRequestOut) -> str | None:
+    """Why `request` is not one its reviewer signed for `case` (their roster key, this tool's
+    configuration)."""
+    person = next((p for p in config.people if p.id == request.reviewer), None)
+    if person is None or person.signing_key is None or request.signature is None:
+        return REQUEST_NOT_SIGNED
+    try:
+        text = request_signature.statement(
+            case, request.reviewer, request.identity_sha256, request.reason or ""
+        )
+        signature = bytes.fromhex(request.signature)
+    except ValueError:
+        return REQUEST_NOT_SIGNED
+    if request.case != case or not team_signature.verify(
+        parse_public_key(person.signing_key), signature, text
+    ):
+        return REQUEST_NOT_SIGNED
+    return None
+
+
+def block_problem(
+    config: Config,
+    custodian: str,
+    case: str,
+    claimed_channel: str,
+    request: IdentityRequestOut,
+    block: bytes,
+    document: IdentityDocument | None,
+) -> str | None:
+    """Why the decrypted block may not be granted to `request`'s reviewer as `case`'s (the
+    request's signature checked first, `request_problem`)."""
+    signed = request.identity_sha256
+    if signed is not None and signed != hashlib.sha256(block).hexdigest():
+        return NOT_THE_REPORTERS
     if document is None:
         return NOT_AN_IDENTITY
+    channel = config.channel(document.channel)
+    if (
+        channel is None
+        or document.channel != claimed_channel
+        or request.channel != claimed_channel
+        or custodian not in channel.custodians
+        or request.reviewer not in channel.reviewers
+    ):
+        return WRONG_CHANNEL
     if document.case is not None and document.case != case:
         return NOT_THE_REPORTERS
     return None
 
 
+def verified_identity(check: CaseCheck, reporter: ReporterOut | None) -> str | None:
+    """The identity block's SHA-256 the reporter's verified signature names, for a request to
+    sign; None for an older unsigned case (nothing to verify). A case whose signature is bad or
+    missing, or whose key is not the reporter's, gets no request (`CASE_NOT_TRUSTED`)."""
+    if check.verdict in (Verdict.FORGED, Verdict.STRIPPED) or check.key_untrusted:
+        raise ReviewInputError(CASE_NOT_TRUSTED)
+    if check.verdict is Verdict.OLDER or reporter is None:
+        return None
+    return reporter.identity_sha256
+
+
 def grant_problem(check: CaseCheck, reporter: ReporterOut | None, block: bytes) -> str | None:
-    """Why the identity block (`identity.age` as fetched) may not be granted; None if the
-    reporter's verified signature covers it, or if the case is an older unsigned one, whose
-    block nothing can check (as its report)."""
+    """Why the identity block (`identity.age` as fetched) may not be granted by the reporter's
+    signature as this tool checks it; None if the signature covers it, or if the case is an
+    older unsigned one, whose block nothing can check (as its report)."""
     if check.verdict in (Verdict.FORGED, Verdict.STRIPPED) or check.key_untrusted:
         return CASE_NOT_TRUSTED
     if check.verdict is Verdict.OLDER:

@@ -1,25 +1,32 @@
-"""A custodian grants only the identity block the reporter sent with the case (ADR 0059).
+"""A custodian grants only the identity block the reporter sent with the case, to a reviewer
+who asked for it (ADR 0059).
 
-Two reporters file confidential identities with `peluit submit`'s client against a real demo
-`peluit serve`; a reviewer (rina) asks for one case's identity and the custodian (agus) approves
-it with his own desk, as the console and `peluit cases` do. The compromised server is played by
-writing into the local store directly."""
+Reporters file confidential identities with `peluit submit`'s client against a real demo
+`peluit serve`; a reviewer (rina) asks for one case's identity with her desk (a signed request)
+and the custodian (agus) approves it with his own desk, as the console and `peluit cases` do.
+The compromised server is played by writing into the local store directly, and where it must
+lie in an answer, by a client that rewrites what the server said. Blocks "as the form writes
+them" carry no case id (the browser form wrote none before ADR 0059): each check is proven on
+its own, the others unable to catch what it catches."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 import pytest
 
 from peluit import age
+from peluit.api.review_models import CaseOut
 from peluit.client.channels import ChannelsDocument
 from peluit.client.submit import SubmitRequest, submit
 from peluit.config import Config
 from peluit.config.demo import DEMO_PASSPHRASE, demo_key_path
+from peluit.core import layout, padding, request_signature, team_signature
 from peluit.core.receipt import ReceiptCode
 from peluit.keys import open_key_file
-from peluit.review import identity_grant
+from peluit.review import compose, identity_grant
 from peluit.review.client import ReviewClient
 from peluit.review.desk import ReviewDesk
 from peluit.review.errors import ReviewInputError
@@ -72,6 +79,23 @@ def _object(served: DemoServer, case: str, name: str) -> Path:
     return served.data / "store" / "objects" / "cases" / case / name
 
 
+def _caseless_block(served: DemoServer, name: str) -> bytes:
+    """An identity block as the form wrote it before ADR 0059 (no case id inside), encrypted to
+    the channel's custodians, as anyone holding their public keys (the server) can make."""
+    channel = served.config.channel("pengaduan")
+    assert channel is not None
+    custodians = [age.HybridRecipient.parse(r) for r in served.config.identity_recipients(channel)]
+    fields = {"reporter_name": name, "reporter_contact": "0813-1111-1111"}
+    document = {"format": "peluit-identity/1", "channel": "pengaduan", "fields": fields}
+    return age.encrypt(padding.pad(json.dumps(document).encode()), custodians)
+
+
+def _refused(desk: ReviewDesk, case: str) -> str:
+    with pytest.raises(ReviewInputError) as refused:
+        desk.approve_identity(case, "rina")
+    return str(refused.value)
+
+
 def _granted_name(served: DemoServer, rina: ReviewDesk, case: str) -> object:
     grant = _object(served, case, "identity-grants/rina.age").read_bytes()
     identity = read_identity(age.decrypt(grant, [rina.key.identity]))
@@ -88,11 +112,11 @@ def test_the_custodian_grants_the_reporters_own_identity(served: DemoServer) -> 
     assert _granted_name(served, rina, case) == "Siti Aminah"
 
 
-def test_another_cases_identity_block_put_under_the_case_is_refused_and_nothing_granted(
+def test_another_cases_block_moved_under_the_case_is_refused_and_nothing_granted(
     served: DemoServer,
 ) -> None:
-    """The server moves reporter B's identity block (encrypted to the same custodians) under
-    case A, whose identity a reviewer asked for: granting it would hand B's name to rina."""
+    """The server moves reporter B's block (encrypted to the same custodians) under case A,
+    whose identity a reviewer asked for: granting it would hand B's name to rina."""
     case, other = _file(served, "Siti Aminah"), _file(served, "Budi Santoso")
     rina, agus = _desk(served, "rina"), _desk(served, "agus")
     rina.request_identity(case, "Perlu konfirmasi saksi.")
@@ -100,28 +124,40 @@ def test_another_cases_identity_block_put_under_the_case_is_refused_and_nothing_
     target.write_bytes(_object(served, other, "identity.age").read_bytes())
     before = served.objects(f"cases/{case}/")
 
-    with pytest.raises(ReviewInputError) as refused:
-        agus.approve_identity(case, "rina")
+    assert _refused(agus, case) == identity_grant.NOT_THE_REPORTERS
 
-    assert str(refused.value) == identity_grant.NOT_THE_REPORTERS
     assert served.objects(f"cases/{case}/") == before  # no grant, the request still pending
     assert case in {r.case for r in agus.identity_requests(status="pending")}
+
+
+@pytest.mark.parametrize("custodian", ["in_team", "outside_team"])
+def test_a_caseless_block_under_the_case_is_refused_by_the_requesters_signed_hash(
+    served: DemoServer, custodian: str
+) -> None:
+    """A block as the form wrote it (no case id): only the hash rina's tool verified and signed
+    into her request tells it apart, for a custodian who cannot read the report too."""
+    case = _file(served, "Siti Aminah")
+    config = _custodian_only(served.config) if custodian == "outside_team" else served.config
+    rina, agus = _desk(served, "rina"), _desk(served, "agus", config)
+    rina.request_identity(case, "Perlu konfirmasi saksi.")
+    _object(served, case, "identity.age").write_bytes(_caseless_block(served, "Budi Santoso"))
+
+    assert _refused(agus, case) == identity_grant.NOT_THE_REPORTERS
+    assert not _object(served, case, "identity-grants/rina.age").exists()
 
 
 def test_a_custodian_outside_the_team_refuses_a_block_that_names_another_case(
     served: DemoServer,
 ) -> None:
-    """Without the report, no signature check: the case id inside the block still tells."""
+    """Without the report, no reporter-signature check: the case id inside the block tells,
+    even for a request that names no hash (an older case, as rina's tool saw it)."""
     case, other = _file(served, "Siti Aminah"), _file(served, "Budi Santoso")
     rina, agus = _desk(served, "rina"), _desk(served, "agus", _custodian_only(served.config))
-    rina.request_identity(case, "Perlu konfirmasi saksi.")
+    _request_without_hash(rina, case)
     target = _object(served, case, "identity.age")
     target.write_bytes(_object(served, other, "identity.age").read_bytes())
 
-    with pytest.raises(ReviewInputError) as refused:
-        agus.approve_identity(case, "rina")
-
-    assert str(refused.value) == identity_grant.NOT_THE_REPORTERS
+    assert _refused(agus, case) == identity_grant.NOT_THE_REPORTERS
     assert not _object(served, case, "identity-grants/rina.age").exists()
     # B's own block, under B, is granted: the case id inside it is B's
     rina.request_identity(other, "Perlu konfirmasi saksi.")
@@ -129,8 +165,75 @@ def test_a_custodian_outside_the_team_refuses_a_block_that_names_another_case(
     assert _granted_name(served, rina, other) == "Budi Santoso"
 
 
+def _request_without_hash(rina: ReviewDesk, case: str) -> None:
+    """Rina's request as her tool signs it for a case whose reporter signature it cannot
+    verify (an older case): the statement's identity is `-`."""
+    view = rina.client.get_case(case)
+    sealed = compose.access_reason(rina.config, view.channel, "Perlu konfirmasi saksi.")
+    text = request_signature.statement(case, "rina", None, hashlib.sha256(sealed).hexdigest())
+    rina.client.request_identity(
+        case, sealed, None, team_signature.sign(rina.key.signing_key, text)
+    )
+
+
+def test_an_unsigned_request_is_not_approved_until_asked_again_with_a_signature(
+    served: DemoServer,
+) -> None:
+    """A request from an older tool, or one the server made up: no grant. The custodian denies
+    it; the reviewer asks again, signed, and that one is granted."""
+    case = _file(served, "Siti Aminah")
+    rina, agus = _desk(served, "rina"), _desk(served, "agus")
+    view = rina.client.get_case(case)
+    sealed = compose.access_reason(rina.config, view.channel, "Perlu konfirmasi saksi.")
+    rina.client.request_identity(case, sealed)  # no signature
+
+    assert _refused(agus, case) == identity_grant.REQUEST_NOT_SIGNED
+    assert not _object(served, case, "identity-grants/rina.age").exists()
+    agus.deny_identity(case, "rina", "Mohon ajukan ulang.")
+    rina.request_identity(case, "Perlu konfirmasi saksi.")
+    assert agus.approve_identity(case, "rina").status == "approved"
+
+
+def test_a_request_whose_signed_hash_was_rewritten_on_the_server_is_refused(
+    served: DemoServer,
+) -> None:
+    """The server points rina's request at another block's hash: her signature no longer
+    covers it."""
+    case, other = _file(served, "Siti Aminah"), _file(served, "Budi Santoso")
+    rina, agus = _desk(served, "rina"), _desk(served, "agus")
+    rina.request_identity(case, "Perlu konfirmasi saksi.")
+    stored = served.data / "store" / "objects" / layout.identity_request(case, "rina")
+    request = json.loads(stored.read_bytes())
+    other_block = _object(served, other, "identity.age").read_bytes()
+    request["identity_sha256"] = hashlib.sha256(other_block).hexdigest()
+    stored.write_bytes(json.dumps(request).encode())
+    _object(served, case, "identity.age").write_bytes(other_block)
+
+    assert _refused(agus, case) == identity_grant.REQUEST_NOT_SIGNED
+    assert not _object(served, case, "identity-grants/rina.age").exists()
+
+
+def test_a_server_that_claims_another_channel_gets_no_grant(
+    served: DemoServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server says the case is in `gratifikasi`, where agus reads no report (so his own
+    reporter-signature check would not run): the block itself says `pengaduan`."""
+    case = _file(served, "Siti Aminah")
+    rina, agus = _desk(served, "rina"), _desk(served, "agus")
+    rina.request_identity(case, "Perlu konfirmasi saksi.")
+    honest = agus.client.get_case
+
+    def lying(asked: str) -> CaseOut:
+        return honest(asked).model_copy(update={"channel": "gratifikasi"})
+
+    monkeypatch.setattr(agus.client, "get_case", lying)
+
+    assert _refused(agus, case) == identity_grant.WRONG_CHANNEL
+    assert not _object(served, case, "identity-grants/rina.age").exists()
+
+
 def test_the_custodians_console_shows_the_refusal_and_grants_nothing(served: DemoServer) -> None:
-    """The same swap, as agus meets it: the approve button in his own console."""
+    """A moved block, as agus meets it: the approve button in his own console."""
     case, other = _file(served, "Siti Aminah"), _file(served, "Budi Santoso")
     _desk(served, "rina").request_identity(case, "Perlu konfirmasi saksi.")
     target = _object(served, case, "identity.age")
@@ -152,18 +255,21 @@ def test_the_custodians_console_shows_the_refusal_and_grants_nothing(served: Dem
     assert not _object(served, case, "identity-grants/rina.age").exists()
 
 
-def test_a_case_whose_reporter_signature_was_removed_gets_no_grant(served: DemoServer) -> None:
-    case = _file(served, "Siti Aminah")
+def test_a_case_whose_reporter_signature_was_removed_gets_no_request(served: DemoServer) -> None:
+    """Rina's tool will not ask for the identity of a case it cannot trust (a signed-era case
+    whose key is gone), and a custodian reading the channel refuses one asked before."""
+    case, asked = _file(served, "Siti Aminah"), _file(served, "Budi Santoso")
     rina, agus = _desk(served, "rina"), _desk(served, "agus")
-    rina.request_identity(case, "Perlu konfirmasi saksi.")
-    reply = _object(served, case, "reply.json")
-    entry = json.loads(reply.read_bytes())
-    for field in ("reporter_key", "report_signature", "identity_sha256", "statement"):
-        entry.pop(field)
-    reply.write_bytes(json.dumps(entry).encode())
+    rina.request_identity(asked, "Perlu konfirmasi saksi.")
+    for stripped in (case, asked):
+        reply = _object(served, stripped, "reply.json")
+        entry = json.loads(reply.read_bytes())
+        for field in ("reporter_key", "report_signature", "identity_sha256", "statement"):
+            entry.pop(field)
+        reply.write_bytes(json.dumps(entry).encode())
 
     with pytest.raises(ReviewInputError) as refused:
-        agus.approve_identity(case, "rina")
-
+        rina.request_identity(case, "Perlu konfirmasi saksi.")
     assert str(refused.value) == identity_grant.CASE_NOT_TRUSTED
-    assert not _object(served, case, "identity-grants/rina.age").exists()
+    assert _refused(agus, asked) == identity_grant.CASE_NOT_TRUSTED
+    assert not _object(served, asked, "identity-grants/rina.age").exists()

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 import pytest
 
 from peluit import age
-from peluit.core import layout
+from peluit.core import layout, request_signature
 from peluit.core.audit import verify_chain
 from peluit.keys import KeyFile
 from peluit.review import compose
@@ -512,6 +512,30 @@ def test_a_case_without_a_reply_key_cannot_be_written_to(deployment: Deployment,
 
 
 # -- the reporter's identity --------------------------------------------------------------------
+
+
+def test_an_identity_request_signed_with_another_key_is_refused_and_nothing_stored(
+    deployment: Deployment, case: str, review_team: ReviewTeam
+) -> None:
+    """The requester's signature (ADR 0059) is checked against their roster key before the
+    request, its reason or its audit event is stored; a good one is kept for the custodian."""
+    rina = deployment.client("rina")
+    reason = access_reason(deployment)
+    identity = hashlib.sha256(deployment.store.objects[layout.case_identity(case)]).hexdigest()
+    text = request_signature.statement(case, "rina", identity, hashlib.sha256(reason).hexdigest())
+    before = dict(deployment.store.objects)
+    forged = review_team.key("agus").signing_key.sign(text)
+    assert refused(lambda: rina.request_identity(case, reason, identity, forged)) == (
+        400,
+        "bad_request_signature",
+    )
+    assert deployment.store.objects == before
+
+    good = review_team.key("rina").signing_key.sign(text)
+    stored = rina.request_identity(case, reason, identity, good)
+    assert (stored.identity_sha256, stored.signature) == (identity, good.hex())
+    listed = deployment.client("sari").list_identity_requests(status="pending").requests
+    assert [(r.identity_sha256, r.signature) for r in listed] == [(identity, good.hex())]
 
 
 def test_identity_is_seen_only_after_a_custodian_approves(
