@@ -28,6 +28,9 @@ It prints figures and always exits 0; nothing is asserted.
     - context: `peluit.age.iter_decrypt` over the same segments already in memory (no I/O at
       all; until issue 17's third round this was the baseline), and its ratio.
     - context: the review client's path alone (`ReviewDesk.attachment`, no console hop).
+    - context: the CPU time this process (serve, console and client are its threads) used
+      during the fastest console download, and how many of the machine's cores that kept
+      busy: near 2 on the 2-core machine, the download is bound by CPU, not by waiting.
     Throughput counts plaintext bytes; MiB = 2**20 bytes; best of `RUNS` + 1, each ratio's two
     sides taking turns run after run (a shared machine's load meets both alike).
 """
@@ -41,6 +44,7 @@ import io
 import json
 import os
 import platform
+import resource
 import sys
 import tempfile
 import time
@@ -170,11 +174,19 @@ def bench_listing(cases: int) -> None:
 # --- (b) decrypting an attachment --------------------------------------------------------------
 
 
-def _console_download(console: ConsoleUnderTest, case: str) -> tuple[float, int]:
+def _cpu_seconds() -> float:
+    """This process's CPU time so far, user and system, every thread."""
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    return used.ru_utime + used.ru_stime
+
+
+def _console_download(console: ConsoleUnderTest, case: str) -> tuple[float, int, float]:
+    """Seconds, bytes, and the CPU seconds the process used meanwhile (context)."""
     client = console.client()
     client.unlock(DEMO_PASSPHRASE)
     client.get("/cases")
     connection = http.client.HTTPConnection("127.0.0.1", console.port, timeout=300)
+    cpu = _cpu_seconds()
     start = time.perf_counter()
     headers = {"Cookie": client.cookie or "", "Sec-Fetch-Site": "same-origin"}  # as a browser
     connection.request("GET", f"/cases/{case}/files/0", headers=headers)
@@ -185,8 +197,9 @@ def _console_download(console: ConsoleUnderTest, case: str) -> tuple[float, int]
     while piece := response.read(MIB):
         size += len(piece)
     seconds = time.perf_counter() - start
+    cpu = _cpu_seconds() - cpu
     connection.close()
-    return seconds, size
+    return seconds, size, cpu
 
 
 def _client_download(desk: ReviewDesk, case: str) -> tuple[float, int]:
@@ -243,10 +256,11 @@ def bench_attachment(size_mib: int) -> None:
                 for _ in range(RUNS + 1):
                     files.append(_file_to_file(stored, key.identity, plain))
                     directs.append(_direct(segments, key.identity))
-                    downloads.append(_console_download(console, case)[0])
+                    downloads.append(_console_download(console, case))
             finally:
                 console.close()
-            base, direct, e2e = min(files), min(directs), min(downloads)
+            base, direct = min(files), min(directs)
+            e2e, _, e2e_cpu = min(downloads)
             client = ReviewClient(served.base, key, UrllibTransport(timeout=300))
             desk = ReviewDesk(served.config, key, client)
             via_client = min(_client_download(desk, case)[0] for _ in range(RUNS))
@@ -257,6 +271,10 @@ def bench_attachment(size_mib: int) -> None:
     print(f"  peluit.age iter_decrypt, in memory (context):  {size_mib / direct:8.1f} MiB/s")
     print(f"  review client over HTTP (context):             {size_mib / via_client:8.1f} MiB/s")
     print(f"  console download end to end:                   {size_mib / e2e:8.1f} MiB/s")
+    print(
+        f"    its CPU (serve, console, client, all threads): {e2e_cpu * 1000:6.0f} ms in "
+        f"{e2e * 1000:.0f} ms, {e2e_cpu / e2e:.2f} cores busy (context)"
+    )
     print(
         f"  ratio end to end / age file to file:           {base / e2e:8.2f}  (1.00 = no overhead)"
     )
