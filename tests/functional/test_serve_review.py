@@ -3,10 +3,15 @@ requests, presigned attachment downloads, and a replay refused."""
 
 from __future__ import annotations
 
+import http.client
+import json
+import os
 import threading
+import time
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -104,3 +109,42 @@ def test_a_replayed_request_over_http_is_refused(running: Running) -> None:
     with pytest.raises(ReviewApiError) as caught:
         ReviewClient(running.base, running.keys["dewi"], transport).list_cases(channel="pengaduan")
     assert caught.value.status == 403
+
+
+def test_a_presigned_download_over_http_is_the_stored_bytes_and_a_bad_link_gets_none(
+    running: Running,
+) -> None:
+    """`peluit serve` hands the object to the kernel (sendfile): the body is exactly the
+    stored bytes with their length, answer after answer on one kept-alive connection; an
+    altered, expired or dangling link gets a problem and not a byte of the object."""
+    store = running.server.store
+    data = os.urandom(3 * 1024 * 1024 + 7)
+    store.put_new("cases/k3v92m7qx0ab4fzt/files/00/00000.age", data)
+    url = store.presign_get("cases/k3v92m7qx0ab4fzt/files/00/00000.age", timedelta(minutes=15))
+    port = running.server.server_address[1]
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def get(target: str) -> tuple[int, dict[str, str], bytes]:
+        connection.request("GET", target)
+        answer = connection.getresponse()
+        return answer.status, dict(answer.getheaders()), answer.read()
+
+    for _ in range(2):
+        status, headers, body = get(url)
+        assert (status, body) == (200, data)
+        assert headers["Content-Length"] == str(len(data))
+        assert headers["Cache-Control"] == "no-store"
+    altered = url.replace("sig=", "sig=A")
+    status, _, body = get(altered)
+    assert status == 403
+    assert json.loads(body)["error"]["code"] == "download_rejected"
+    dangling = store.presign_get("cases/k3v92m7qx0ab4fzt/files/00/00001.age", timedelta(minutes=1))
+    assert get(dangling)[0] == 404
+    assert get(url)[2] == data  # the connection still serves after the refusals
+
+    brief = store.presign_get("cases/k3v92m7qx0ab4fzt/files/00/00000.age", timedelta(seconds=1))
+    time.sleep(2.1)
+    status, _, body = get(brief)
+    assert status == 403
+    assert data[:64] not in body
+    connection.close()
