@@ -29,8 +29,6 @@ import contextlib
 import hashlib
 import hmac
 import os
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -45,26 +43,14 @@ from .errors import (
     UploadRejectedError,
 )
 from .keys import validate_key, validate_prefix
-from .local_files import (
-    CHUNK,
-    ByteSource,
-    FileTree,
-    HashingSink,
-    Staged,
-    copy_exactly,
-    fsync_dir,
-    hash_stream,
-    identity,
-    is_regular,
-    older,
-    unlink_quietly,
-)
+from .local_digests import Digests
+from .local_files import ByteSource, FileTree, HashingSink, Staged, copy_exactly
+from .local_io import CHUNK, fsync_dir, identity, is_regular, older, unlink_quietly
+from .local_prepared import FailedWrite, PreparedCopy, PreparedFile
 from .local_urls import LocalUrlSigner, timestamp_ns
 from .port import ObjectInfo, PreparedWrite, UploadTicket
 
 __all__ = ["ByteSource", "LocalStore", "LocalUrlSigner"]
-
-_DIGESTS_KEPT = 4096  # recorded SHA-256s (a few hundred KiB); the oldest go first
 
 
 class LocalStore:
@@ -84,8 +70,7 @@ class LocalStore:
         self._urls = urls
         # key → (the file's identity, its SHA-256), as S3 keeps an upload's checksum: a staged
         # segment is hashed once, when written, not again by every (replayed) finalize.
-        self._digests: OrderedDict[str, tuple[tuple[int, ...], bytes]] = OrderedDict()
-        self._digests_lock = threading.Lock()
+        self._digests = Digests()  # remembered SHA-256s, in memory only
 
     # -- writes -------------------------------------------------------------------------
 
@@ -102,7 +87,7 @@ class LocalStore:
         fsyncing the file) done while earlier steps of a request run (ADR 0060)."""
         path = self._files.path(key)
         staged = self._files.stage(path, lambda sink: sink.write(data))
-        return _LocalPreparedWrite(self, staged, path, key)
+        return PreparedFile(self._link_new, staged, path, key)
 
     def put_new_stream(self, key: str, src: BinaryIO, size: int) -> ObjectInfo:
         """Create `key` from exactly `size` bytes of `src` (never reads more); `ValueError`
@@ -165,17 +150,17 @@ class LocalStore:
         try:
             src = self._files.open_object(source)
         except ObjectNotFoundError as e:
-            return _FailedWrite(e)
+            return FailedWrite(e)
         try:
-            digest = self._verified_digest(source, src)
+            digest = self._digests.verified(source, src)
             self._files.make_parents(dest_path)
         except ObjectChangedError as e:
             src.close()
-            return _FailedWrite(e)
+            return FailedWrite(e)
         except BaseException:
             src.close()
             raise
-        return _LocalPreparedCopy(
+        return PreparedCopy(
             lambda: self._link_copy(src, digest, source, source_path, dest, dest_path), src
         )
 
@@ -206,12 +191,12 @@ class LocalStore:
     def head(self, key: str) -> ObjectInfo:
         with self._files.open_object(key) as f:
             size = os.fstat(f.fileno()).st_size
-            etag = self._digest_of(key, f).hex()
+            etag = self._digests.of(key, f).hex()
         return ObjectInfo(key=key, size=size, etag=etag)
 
     def sha256(self, key: str) -> bytes:
         with self._files.open_object(key) as f:
-            return self._digest_of(key, f)
+            return self._digests.of(key, f)
 
     # -- presigned uploads and downloads (checked by the signer) ----------------------------
 
@@ -304,6 +289,21 @@ class LocalStore:
             self._files.remove_empty_parents(path.parent)
         return deleted
 
+    def sweep_temps(self, older_than: timedelta) -> int:
+        """Remove temp files last written more than `older_than` ago anywhere in the store,
+        never an object; return how many. Only a writer that crashed leaves one that old: a
+        put, or a finalize between preparing its objects and linking them (ADR 0060), whose
+        temp files hold a case's ciphertext and must not outlive its disposal."""
+        if older_than <= timedelta(0):
+            raise ValueError("older_than must be positive")
+        cutoff_ns = timestamp_ns(self._now() - older_than)
+        removed = 0
+        for entry_key, path in self._files.walk("", temps=True):
+            if entry_key is None and older(path, cutoff_ns):
+                unlink_quietly(path)
+                removed += 1
+        return removed
+
     # -- listing (last: the method name `list` shadows the builtin in this class body) ---
 
     def list(self, prefix: str) -> Iterator[ObjectInfo]:
@@ -331,7 +331,7 @@ class LocalStore:
                 continue  # expired between the directory read and now
             with os.fdopen(fd, "rb") as f:
                 size = os.fstat(f.fileno()).st_size
-                etag = self._digest_of(key, f).hex()
+                etag = self._digests.of(key, f).hex()
             yield ObjectInfo(key=key, size=size, etag=etag)
 
     def _link_copy(
@@ -342,8 +342,8 @@ class LocalStore:
         if self._files.link_existing(src, source_path, path, dest):
             with contextlib.suppress(OSError):  # the link moved the shared file's ctime
                 linked = identity(os.lstat(path))
-                self._remember_digest(source, linked, digest)
-                self._remember_digest(dest, linked, digest)
+                self._digests.remember(source, linked, digest)
+                self._digests.remember(dest, linked, digest)
             return ObjectInfo(key=dest, size=os.fstat(src.fileno()).st_size, etag=digest.hex())
         src.seek(0)
 
@@ -359,44 +359,8 @@ class LocalStore:
     def _link_new(self, staged: Staged, path: Path, key: str) -> ObjectInfo:
         self._files.link_new(staged, path, key)
         with contextlib.suppress(OSError):  # after the link and unlink, which move its ctime
-            self._remember_digest(key, identity(os.lstat(path)), staged.sha256)
+            self._digests.remember(key, identity(os.lstat(path)), staged.sha256)
         return ObjectInfo(key=key, size=staged.size, etag=staged.sha256.hex())
-
-    def _verified_digest(self, key: str, f: BinaryIO) -> bytes:
-        """The SHA-256 of `key`'s open file, read and hashed now (from its start), which must be
-        the one recorded for this very file (device and inode) when it was written or last
-        hashed through this store (`ObjectChangedError` if not: changed in place since). With
-        none recorded (forgotten, or replaced by another process), what is read is all there
-        is to go by, as for a copy of its bytes."""
-        with self._digests_lock:
-            known = self._digests.get(key)
-        current = identity(os.fstat(f.fileno()))
-        digest = hash_stream(f)
-        same_file = known is not None and known[0][:2] == current[:2]  # device and inode
-        if same_file and known is not None and not hmac.compare_digest(known[1], digest):
-            raise ObjectChangedError(f"{key!r} changed in place since it was last read")
-        return digest
-
-    def _digest_of(self, key: str, f: BinaryIO) -> bytes:
-        """The SHA-256 of `key`'s open file: the one recorded when this very file was written
-        or last hashed (the same inode, size, mtime and ctime, which any change to the file
-        moves), else hashed now. A staged segment is hashed when uploaded, not again by each
-        (replayed) finalize: S3 likewise keeps an upload's checksum."""
-        current = identity(os.fstat(f.fileno()))
-        with self._digests_lock:
-            known = self._digests.get(key)
-        if known is not None and known[0] == current:
-            return known[1]
-        digest = hash_stream(f)
-        self._remember_digest(key, current, digest)
-        return digest
-
-    def _remember_digest(self, key: str, file_identity: tuple[int, ...], digest: bytes) -> None:
-        with self._digests_lock:
-            self._digests[key] = (file_identity, digest)
-            self._digests.move_to_end(key)
-            while len(self._digests) > _DIGESTS_KEPT:
-                self._digests.popitem(last=False)
 
     def _signer(self) -> LocalUrlSigner:
         if self._urls is None:
@@ -408,74 +372,6 @@ class LocalStore:
         if now.tzinfo is None:
             raise ValueError("the clock must return an aware datetime")
         return now
-
-
-class _LocalPreparedWrite:
-    """A staged temp file awaiting its create-only link (`LocalStore.prepare_new`)."""
-
-    def __init__(self, store: LocalStore, staged: Staged, path: Path, key: str) -> None:
-        self._store = store
-        self._staged = staged
-        self._path = path
-        self._key = key
-        self._lock = threading.Lock()
-        self._done = False  # committed or discarded: the temp file is gone
-
-    def commit(self) -> ObjectInfo:
-        with self._lock:
-            if self._done:
-                raise StoreError(f"the write of {self._key!r} was already committed or dropped")
-            self._done = True
-            try:
-                return self._store._link_new(self._staged, self._path, self._key)
-            finally:
-                if not self._staged.renamed:
-                    unlink_quietly(self._staged.path)
-
-    def discard(self) -> None:
-        with self._lock:
-            if not self._done:
-                self._done = True
-                unlink_quietly(self._staged.path)
-
-
-class _LocalPreparedCopy:
-    """An opened, verified source awaiting its link into place (`LocalStore.prepare_copy`)."""
-
-    def __init__(self, link: Callable[[], ObjectInfo], src: BinaryIO) -> None:
-        self._link = link
-        self._src = src
-        self._lock = threading.Lock()
-        self._done = False
-
-    def commit(self) -> ObjectInfo:
-        with self._lock:
-            if self._done:
-                raise StoreError("this copy was already committed or dropped")
-            self._done = True
-            try:
-                return self._link()
-            finally:
-                self._src.close()
-
-    def discard(self) -> None:
-        with self._lock:
-            if not self._done:
-                self._done = True
-                self._src.close()
-
-
-class _FailedWrite:
-    """A write that could not be made ready: its `commit` raises what was found."""
-
-    def __init__(self, error: StoreError) -> None:
-        self._error = error
-
-    def commit(self) -> ObjectInfo:
-        raise self._error
-
-    def discard(self) -> None:
-        return None
 
 
 def _short_source(received: int) -> Exception:

@@ -10,7 +10,8 @@ Every write goes to a temp file beside its destination, is flushed and fsynced, 
 appears in one step: `os.link` for create-only writes (fails if the key exists),
 `os.replace` for replacements; the directory is fsynced afterwards. A reader therefore sees
 a whole old object or a whole new one, and a crash leaves at worst a stale temp file, which
-`LocalStore.expire` removes (under the prefixes it is run on). A copy is a second link to the
+`LocalStore.expire` (under its prefix) or `LocalStore.sweep_temps` (anywhere; `peluit serve`
+runs it hourly) removes. A copy is a second link to the
 source's file where the filesystem allows (`link_existing`): two keys may share an inode, which
 is safe only because no object is ever modified in place (ADR 0060).
 
@@ -35,8 +36,8 @@ from typing import BinaryIO, Protocol
 
 from .errors import InvalidKeyError, ObjectExistsError, ObjectNotFoundError, StoreError
 from .keys import validate_key
+from .local_io import CHUNK, fsync_dir, hash_stream, is_regular, unlink_quietly
 
-CHUNK = 1 << 16
 TEMP_PREFIX = ".tmp-"
 _DIRECTORY_ATTEMPTS = 5
 # `link` errors that mean this filesystem (or this pair of paths) cannot hard-link: copy instead
@@ -358,48 +359,6 @@ def copy_exactly(
             raise short(size - remaining)
         sink.write(chunk)
         remaining -= len(chunk)
-
-
-def identity(st: os.stat_result) -> tuple[int, ...]:
-    """What changes whenever a file's content can have changed (ctime cannot be set back)."""
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-
-
-def hash_stream(f: BinaryIO) -> bytes:
-    h = hashlib.sha256()
-    while chunk := f.read(CHUNK):
-        h.update(chunk)
-    return h.digest()
-
-
-def is_regular(path: Path) -> bool:
-    """Is there a regular file (not a symlink, not a directory) at `path`?"""
-    try:
-        return stat.S_ISREG(os.lstat(path).st_mode)
-    except (FileNotFoundError, NotADirectoryError):
-        return False
-
-
-def older(path: Path, cutoff_ns: int) -> bool:
-    """Is `path` a regular file last modified before `cutoff_ns`?"""
-    try:
-        info = os.lstat(path)
-    except FileNotFoundError:
-        return False
-    return stat.S_ISREG(info.st_mode) and info.st_mtime_ns < cutoff_ns
-
-
-def fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def unlink_quietly(path: Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(path)
 
 
 def _is_dir(path: Path) -> bool:

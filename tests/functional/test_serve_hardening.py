@@ -27,7 +27,7 @@ from peluit import age
 from peluit.config import Config
 from peluit.serve.app import ServeOptions, build_server
 from peluit.serve.server import Limits, PeluitServer
-from peluit.store import local
+from peluit.store import local_digests
 from tests.support.pow import with_pow
 from tests.support.submitting import low_pow_config
 
@@ -185,9 +185,8 @@ def test_a_chunked_upload_is_refused_before_its_body_is_read(served: Served) -> 
     assert b'"length_required"' in answer
 
 
-# The local store's one function that hashes an object's content (its name since the store
-# was split into local.py and local_files.py; before, `_hash_stream`).
-_HASH = "hash_stream" if hasattr(local, "hash_stream") else "_hash_stream"
+# Where the local store hashes an object's content it does not know the SHA-256 of: its
+# remembered digests (`local_digests.Digests.of`).
 
 
 class _CountingHash:
@@ -222,7 +221,7 @@ def test_a_replayed_failing_finalize_does_not_hash_the_staged_segments_again(
         assert served.request(upload["method"], upload["url"], segment, upload["headers"])[0] == 200
 
     counting = _CountingHash()
-    monkeypatch.setattr(local, _HASH, counting)
+    monkeypatch.setattr(local_digests, "hash_stream", counting)
     # the last segment declared with another digest: every staged segment is checked first
     wrong = [*declared[:-1], {**declared[-1], "sha256": hashlib.sha256(b"x").hexdigest()}]
     finalization = {

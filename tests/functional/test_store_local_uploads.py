@@ -491,6 +491,33 @@ def test_expire_removes_stale_temp_files_but_not_a_write_in_progress(
     assert fresh.exists()
 
 
+def test_sweep_temps_removes_a_crashed_writes_temp_files_anywhere_and_never_an_object(
+    live_store: LocalStore, root: Path
+) -> None:
+    """A finalize that crashed between preparing its objects and linking them (ADR 0060)
+    leaves case ciphertext in temp files under cases/, where no expiry prefix reaches."""
+    live_store.put_new("cases/abc/report.age", b"x")
+    _age(root, "cases/abc/report.age", timedelta(days=3))
+    stale = root / "objects" / "cases" / "abc" / ".tmp-crashed"
+    deep = root / "objects" / "lookup" / ".tmp-crashed"
+    fresh = root / "objects" / "cases" / "abc" / ".tmp-writing"
+    deep.parent.mkdir(parents=True)
+    for path in (stale, deep, fresh):
+        path.write_bytes(b"ciphertext")
+    when = (datetime.now(UTC) - timedelta(days=2)).timestamp()
+    for path in (stale, deep):
+        os.utime(path, (when, when))
+
+    assert live_store.sweep_temps(timedelta(days=1)) == 2
+
+    assert not stale.exists()
+    assert not deep.exists()
+    assert fresh.exists()  # a write in progress
+    assert live_store.get("cases/abc/report.age") == b"x"  # objects are never swept
+    with pytest.raises(ValueError, match="positive"):
+        live_store.sweep_temps(timedelta(0))
+
+
 def test_expire_removes_the_lock_files_of_what_it_deletes(
     live_store: LocalStore, root: Path
 ) -> None:
