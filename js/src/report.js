@@ -28,7 +28,7 @@ const ED25519_HEX = /^[0-9a-f]{64}$/;
  * @property {string} [reporter_key] the receipt code's Ed25519 public key, hex (ADR 0054)
  * @property {string} [reply_recipient] the receipt code's reply key, as the finalization sends it
  */
-/** @typedef {{format: "peluit-identity/1", channel: string, fields: Answers}} IdentityDocument */
+/** @typedef {{format: "peluit-identity/1", channel: string, fields: Answers, case?: string}} IdentityDocument */
 
 /**
  * @param {unknown} answers
@@ -135,17 +135,27 @@ export function reportDocument({ channel, lang, answers, identityChoice, identit
 }
 
 /**
- * The plaintext of identity.age (the channel's custodians only).
+ * The plaintext of identity.age (the channel's custodians only). `caseId`: the case the block is
+ * sent with, so that a custodian's tool never grants it as another case's (ADR 0059).
  * @param {object} parts
  * @param {string} parts.channel
  * @param {Answers} parts.fields the identity fields
+ * @param {string} [parts.caseId] the case id the submission id becomes (reporter-signature.js `caseIdOf`)
  * @returns {IdentityDocument}
  */
-export function identityDocument({ channel, fields }) {
+export function identityDocument({ channel, fields, caseId }) {
   if (typeof channel !== "string" || channel === "") {
     throw new TypeError("channel must be a channel id");
   }
-  return { format: IDENTITY_FORMAT, channel, fields: checkAnswers(fields, "fields") };
+  if (caseId !== undefined && !/^[0-9a-hjkmnp-tv-z]{16}$/.test(caseId)) {
+    throw new TypeError("caseId must be a case id (16 characters)");
+  }
+  /** @type {IdentityDocument} */
+  const doc = { format: IDENTITY_FORMAT, channel, fields: checkAnswers(fields, "fields") };
+  if (caseId !== undefined) {
+    doc.case = caseId;
+  }
+  return doc;
 }
 
 /**

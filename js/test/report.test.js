@@ -52,6 +52,13 @@ describe("report documents", () => {
     });
   });
 
+  it("names the case the identity block is sent with, and refuses what is not a case id", () => {
+    const doc = identityDocument({ channel: "pengaduan", fields: { reporter_name: "Siti" }, caseId: "abcdefghjkmnpqrs" });
+    assert.equal(doc.case, "abcdefghjkmnpqrs");
+    assert.throws(() => identityDocument({ channel: "pengaduan", fields: {}, caseId: "ABCDEFGHJKMNPQRS" }), TypeError);
+    assert.throws(() => identityDocument({ channel: "pengaduan", fields: {}, caseId: "abcdefghijklmnop" }), TypeError);
+  });
+
   it("keeps file names within 255 characters, with their extension, and never empty", () => {
     const long = fileName(`${"é".repeat(300)}.jpeg`);
     assert.equal(Array.from(long).length, 255);
