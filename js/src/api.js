@@ -14,6 +14,7 @@
 // channels.json, a device clock that is wrong, a retry that outlived the window), its answer
 // names the difficulty and its own time bucket, and the work is redone once with those.
 import { ApiError, NETWORK_ERROR, UNEXPECTED, errorFromResponse } from "./api-error.js";
+import { measured } from "./phases.js";
 import { solve, withPow } from "./pow.js";
 import { fetchPut, s3TimeoutAsRetry } from "./segment-put.js";
 import { TimeoutError, sleep, withTimeout } from "./timing.js";
@@ -157,21 +158,55 @@ export function createClient(options) {
   }
 
   /**
+   * What a POST of `body` to `path` sends, and what its proof of work is bound to.
+   * @param {string} path
+   * @param {unknown} body
+   */
+  function posted(path, body) {
+    const payload = JSON.stringify(body);
+    const url = resolve(`${api}${path}`);
+    const request = { method: "POST", path: new URL(url).pathname, body: utf8.encode(payload), bits: powBits };
+    return { payload, url, request, key: `${url}\n${payload}` };
+  }
+
+  /** @type {Map<string, Promise<string>>} proofs of work started by `proveAhead`, by URL and body */
+  const proofsAhead = new Map();
+
+  /**
+   * Start finding the proof of work for a POST of exactly `body` to `path` now, before it can
+   * be sent (upload.js: the finalization's, while the last segments upload). The next
+   * `postJson` of the same path and body takes it instead of starting its own; any other body
+   * needs its own proof, as always. An abort or a failure here only means that post finds
+   * its proof itself.
+   * @param {string} path
+   * @param {unknown} body
+   * @param {AbortSignal} [signal]
+   */
+  function proveAhead(path, body, signal) {
+    const { key, request } = posted(path, body);
+    const proof = measured(`pow:${path.split("/").pop()}`, solvePow(request, { signal }));
+    proof.catch(() => {}); // awaited by its post, if one comes; never an unhandled rejection
+    proofsAhead.set(key, proof);
+  }
+
+  /**
    * POST JSON to the API, retried; the parsed answer of a 2xx, else an ApiError.
    * @param {string} path
    * @param {unknown} body
    * @param {AbortSignal} [signal]
    */
   async function postJson(path, body, signal) {
-    const payload = JSON.stringify(body);
-    const url = resolve(`${api}${path}`);
-    const request = { method: "POST", path: new URL(url).pathname, body: utf8.encode(payload), bits: powBits };
+    const { payload, url, request, key } = posted(path, body);
+    const ahead = proofsAhead.get(key);
+    proofsAhead.delete(key);
     /** @type {number | undefined} */
     let bucket;
     let response;
+    const name = path.split("/").pop();
     for (let redo = 0; ; redo++) {
-      const proof = await solvePow(request, { signal, bucket });
-      response = await retrying(
+      const solveNow = () => measured(`pow:${name}`, solvePow(request, { signal, bucket }));
+      const proof = await (redo === 0 && ahead ? ahead.catch(solveNow) : solveNow());
+      response = await measured(`post:${name}`, retrying(
         (timed) =>
           fetchFn(withPow(url, proof), {
             method: "POST",
@@ -183,7 +218,7 @@ export function createClient(options) {
           }),
         signal,
         requestTimeoutMs,
-      );
+      ));
       if (response.ok) {
         break;
       }
@@ -250,8 +285,10 @@ export function createClient(options) {
     const timeoutMs = 60000 + Math.ceil((body.size * 1000) / minBytesPerSecond);
     for (let replans = 0; ; replans++) {
       const upload =
-        replans === 0 && planned ? await planned : (await planUploads(submission, channel, [segment], signal))[0];
-      const response = await retrying(
+        replans === 0 && planned
+          ? await measured("wait-plan", planned)
+          : (await planUploads(submission, channel, [segment], signal))[0];
+      const response = await measured("put", retrying(
         async (timed) =>
           s3TimeoutAsRetry(
             await put(resolve(upload.url), {
@@ -264,7 +301,7 @@ export function createClient(options) {
           ),
         signal,
         timeoutMs,
-      );
+      ));
       if (response.ok) {
         onProgress?.(body.size);
         return "uploaded";
@@ -367,5 +404,15 @@ export function createClient(options) {
     return { size: answer.size, offset: answer.offset, data: answer.data };
   }
 
-  return { planUploads, uploadSegment, finalize, postJson, followupStatus, followupMessage, followupEvidence, followupFile };
+  /**
+   * Start the proof of work of `finalize(submission, body)` now (`proveAhead`).
+   * @param {string} submission
+   * @param {object} body
+   * @param {AbortSignal} [signal] stops the search (finalize then searches itself)
+   */
+  function proveFinalizeAhead(submission, body, signal) {
+    proveAhead(`/submissions/${submission}/finalize`, body, signal);
+  }
+
+  return { planUploads, uploadSegment, finalize, proveFinalizeAhead, postJson, followupStatus, followupMessage, followupEvidence, followupFile };
 }

@@ -7,6 +7,7 @@
 // or die, the segments are encrypted in this thread instead.
 import { sha256Hex } from "./digest.js";
 import { EncryptionError, FileChangedError, RecipientPolicyError, encryptBlob, hybridFileSize } from "./encrypt.js";
+import { measured, span, spanStart } from "./phases.js";
 
 /**
  * Lanes at most, whatever the number of cores: this thread and one encryption worker. Each
@@ -51,11 +52,14 @@ export function localEncryptor() {
         if (buffer.length < size) {
           buffer = new Uint8Array(size);
         }
-        const ciphertext = await encryptBlob(recipients, blob, buffer);
-        const hashed = sha256Hex(ciphertext);
+        const ciphertext = await measured("encrypt", encryptBlob(recipients, blob, buffer));
+        const hashed = measured("sha256", sha256Hex(ciphertext));
         hashed.catch(() => {}); // awaited below; never an unhandled rejection
+        const start = spanStart();
         // The cast only narrows the type (no SharedArrayBuffer exists here; digest.js).
-        return { body: new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (ciphertext)]), hashed };
+        const body = new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (ciphertext)]);
+        span("blob", start);
+        return { body, hashed };
       });
       queue = made.catch(() => {});
       return made.then(async ({ body, hashed }) => ({ body, sha256: await hashed }));

@@ -20,7 +20,7 @@ const LABEL = "peluit-pow/1";
 /** Tries between two checks of the signal and the clock (a few milliseconds of work). */
 const SLICE = 1 << 16;
 
-const K = new Uint32Array([
+const K = new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
   0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
   0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
@@ -30,7 +30,7 @@ const K = new Uint32Array([
   0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
   0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
-const IV = new Uint32Array([
+const IV = new Int32Array([
   0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 ]);
 
@@ -86,22 +86,29 @@ function leadingZeros(h0, h1) {
 }
 
 /**
- * SHA-256 of one 40-byte message `challenge || nonce` (one padded block), first two words.
- * `w` holds the block's 64 schedule words; w[0..7] the challenge, w[8..9] the nonce, set by
- * the caller; the padding words are already in place.
- * @param {Uint32Array} w
- * @param {Uint32Array} out receives H0 and H1
+ * Search nonces `high || low` for low = start, start + 1, … (high fixed) for at most `tries`
+ * tries: SHA-256 of the one padded block `challenge || high || low`, first two words.
+ * Rounds 0–8 read only the challenge and `high`, so the state after them is computed once;
+ * each try runs rounds 9–63 with the message schedule worked out as it goes. Words are kept
+ * as signed 32-bit numbers (Int32Array): V8 keeps those in registers.
+ * @param {Uint8Array} challengeBytes 32 bytes
+ * @param {number} bits
+ * @param {number} high the nonce's first four bytes, as a 32-bit number
+ * @param {number} start the first low word to try
+ * @param {number} tries
+ * @returns {number} the low word found, or -1
  */
-function compress(w, out) {
-  for (let i = 16; i < 64; i++) {
-    const x = w[i - 15];
-    const y = w[i - 2];
-    const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
-    const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
-    w[i] = (w[i - 16] + s0 + w[i - 7] + s1) | 0;
+export function searchSlice(challengeBytes, bits, high, start, tries) {
+  const view = new DataView(challengeBytes.buffer, challengeBytes.byteOffset, 32);
+  const w = new Int32Array(64);
+  for (let i = 0; i < 8; i++) {
+    w[i] = view.getInt32(4 * i);
   }
+  w[8] = high;
+  w[10] = 0x80000000; // the padding's first bit; w[11..14] are 0
+  w[15] = 320; // 40 bytes, in bits
   let a = IV[0], b = IV[1], c = IV[2], d = IV[3], e = IV[4], f = IV[5], g = IV[6], h = IV[7];
-  for (let i = 0; i < 64; i++) {
+  for (let i = 0; i < 9; i++) {
     const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
     const t1 = (h + S1 + ((e & f) ^ (~e & g)) + K[i] + w[i]) | 0;
     const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
@@ -115,37 +122,42 @@ function compress(w, out) {
     b = a;
     a = (t1 + t2) | 0;
   }
-  out[0] = (a + IV[0]) >>> 0;
-  out[1] = (b + IV[1]) >>> 0;
-}
-
-/**
- * Search nonces `high || low` for low = 0, 1, 2, … (high fixed) for at most `tries` tries.
- * @param {Uint8Array} challengeBytes 32 bytes
- * @param {number} bits
- * @param {number} high the nonce's first four bytes, as a 32-bit number
- * @param {number} start the first low word to try
- * @param {number} tries
- * @returns {number} the low word found, or -1
- */
-export function searchSlice(challengeBytes, bits, high, start, tries) {
-  const view = new DataView(challengeBytes.buffer, challengeBytes.byteOffset, 32);
-  const w = new Uint32Array(64);
-  const out = new Uint32Array(2);
-  for (let i = 0; i < 8; i++) {
-    w[i] = view.getUint32(4 * i);
-  }
-  for (let low = start; low < start + tries && low <= 0xffffffff; low++) {
-    w[8] = high;
+  const A = a, B = b, C = c, D = d, E = e, F = f, G = g, H = h;
+  const end = Math.min(start + tries, 0x100000000);
+  for (let low = start; low < end; low++) {
     w[9] = low;
-    w[10] = 0x80000000;
-    w[11] = 0;
-    w[12] = 0;
-    w[13] = 0;
-    w[14] = 0;
-    w[15] = 320; // 40 bytes, in bits
-    compress(w, out);
-    if (leadingZeros(out[0], out[1]) >= bits) {
+    a = A;
+    b = B;
+    c = C;
+    d = D;
+    e = E;
+    f = F;
+    g = G;
+    h = H;
+    for (let i = 9; i < 64; i++) {
+      let wi = w[i];
+      if (i >= 16) {
+        const x = w[i - 15];
+        const y = w[i - 2];
+        const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
+        const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
+        wi = (w[i - 16] + s0 + w[i - 7] + s1) | 0;
+        w[i] = wi;
+      }
+      const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
+      const t1 = (h + S1 + ((e & f) ^ (~e & g)) + K[i] + wi) | 0;
+      const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
+      const t2 = (S0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+      h = g;
+      g = f;
+      f = e;
+      e = (d + t1) | 0;
+      d = c;
+      c = b;
+      b = a;
+      a = (t1 + t2) | 0;
+    }
+    if (leadingZeros((a + IV[0]) | 0, (b + IV[1]) | 0) >= bits) {
       return low;
     }
   }

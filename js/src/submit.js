@@ -6,6 +6,7 @@
 import { ApiError } from "./api.js";
 import { toBase64 } from "./base64.js";
 import { checkRecipients, encryptTo, hybridFileSize } from "./encrypt.js";
+import { span, spanStart } from "./phases.js";
 import { toHex } from "./digest.js";
 import { ReceiptCode } from "./receipt.js";
 import { recipientSetFingerprint } from "./recipient-set.js";
@@ -104,6 +105,7 @@ export function outcomeUnknown(err) {
 export async function submit(request, { client, signal, onEvent = () => {}, whenStalled }) {
   const { channel, spec, limits, files } = request;
   onEvent({ type: "phase", phase: "preparing" });
+  let started = spanStart();
 
   // 1. Everything that can be refused without the network, refused first.
   const reportRecipients = checkRecipients(spec.report_recipients);
@@ -146,9 +148,45 @@ export async function submit(request, { client, signal, onEvent = () => {}, when
   }
 
   const submission = toHex(crypto.getRandomValues(new Uint8Array(16)));
+  span("prepare", started);
+  started = spanStart();
 
-  // 2. Segments: encrypt the next while the current one uploads; one ciphertext buffer, reused (upload.js).
-  const { entries, segments } = await uploadFiles({
+  /**
+   * 3. The report and the identity block, encrypted, in the finalization's body.
+   * @param {import("./upload.js").Listed} listed
+   */
+  const finalization = async ({ entries, segments }) => {
+    const report = await encryptTo(reportRecipients, encodeDocument(buildReport(entries)));
+    const block = identity.block
+      ? await encryptTo(
+          identityRecipients,
+          encodeDocument(identityDocument({ channel, fields: identity.block })),
+        )
+      : null;
+    return {
+      channel,
+      report: toBase64(report),
+      identity: block ? toBase64(block) : null,
+      segments,
+      lookup_hash: lookupHash,
+      reply_recipient: replyRecipient,
+      // which keys this page encrypted to: after a key change the server refuses a stale set
+      recipients_sha256: await recipientSetFingerprint(spec.report_recipients, spec.identity_recipients),
+      // signed with the receipt code's key, with the case and the reply key: the review tool can
+      // tell this report from a substitute, and encrypts replies only to this reply key
+      reporter_key: keys.reporterKey,
+      signature: sign(signingSeed, await finalizeStatement(await caseIdOf(submission), report, block, replyRecipient)),
+      statement: STATEMENT,
+    };
+  };
+
+  // 2. Segments: encrypt the next while the current one uploads; one ciphertext buffer, reused
+  // (upload.js). Once every segment is hashed and planned, the finalization's body is made and
+  // its proof of work found while the last PUTs run: the case is still filed only after every
+  // segment is stored, and with that same body, to which the proof is bound.
+  /** @type {ReturnType<typeof finalization> | null} */
+  let early = null;
+  const listed = await uploadFiles({
     client,
     submission,
     channel,
@@ -158,39 +196,27 @@ export async function submit(request, { client, signal, onEvent = () => {}, when
     recipients: reportRecipients,
     signal,
     onEvent,
+    onHashed: (known) => {
+      early = finalization(known).then((made) => {
+        client.proveFinalizeAhead(submission, made, signal);
+        return made;
+      });
+      early.catch(() => {}); // awaited below unless the upload fails; never an unhandled rejection
+    },
   });
-
-  // 3. The report and the identity block.
+  span("upload", started);
+  started = spanStart();
   signal?.throwIfAborted();
   onEvent({ type: "phase", phase: "report" });
-  const report = await encryptTo(reportRecipients, encodeDocument(buildReport(entries)));
-  const block = identity.block
-    ? await encryptTo(
-        identityRecipients,
-        encodeDocument(identityDocument({ channel, fields: identity.block })),
-      )
-    : null;
+  // `early` was made from the very segments `listed` holds (upload.js `onHashed`)
+  const body = await (early ?? finalization(listed));
+  span("report", started);
 
   // 4. Finalize. From here on there is no cancelling: a request that may have reached the
   // server is completed (and retried; then, if its outcome is still unknown, sent again when
   // the reporter asks), so the reporter never loses a filed case's receipt.
   signal?.throwIfAborted();
   onEvent({ type: "phase", phase: "finalizing" });
-  const body = {
-    channel,
-    report: toBase64(report),
-    identity: block ? toBase64(block) : null,
-    segments,
-    lookup_hash: lookupHash,
-    reply_recipient: replyRecipient,
-    // which keys this page encrypted to: after a key change the server refuses a stale set
-    recipients_sha256: await recipientSetFingerprint(spec.report_recipients, spec.identity_recipients),
-    // signed with the receipt code's key, with the case and the reply key: the review tool can
-    // tell this report from a substitute, and encrypts replies only to this reply key
-    reporter_key: keys.reporterKey,
-    signature: sign(signingSeed, await finalizeStatement(await caseIdOf(submission), report, block, replyRecipient)),
-    statement: STATEMENT,
-  };
   for (;;) {
     try {
       const receipt = await client.finalize(submission, body);

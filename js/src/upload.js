@@ -10,11 +10,13 @@
 // slower uploads).
 import { FileChangedError } from "./encrypt.js";
 import { defaultEncryptor, localEncryptor } from "./encrypt-lanes.js";
+import { measured, span, spanStart } from "./phases.js";
 import { SubmitError } from "./submit-error.js";
 
 /** @typedef {import("./api.js").SegmentIn} SegmentIn */
 /** @typedef {import("./segments.js").SegmentSlice} SegmentSlice */
 /** @typedef {{size: number, sha256: string}} SegmentEntry */
+/** @typedef {{entries: SegmentEntry[][], segments: SegmentIn[]}} Listed */
 /**
  * What the caller is told as it goes.
  * @typedef {{type: "segment", file: number, segment: number, segments: number}
@@ -22,12 +24,40 @@ import { SubmitError } from "./submit-error.js";
  * } UploadEvent
  */
 
-/** Segments one upload plan covers: one proof of work for all of them (docs/adr/0050). */
-export const PLAN_SEGMENTS = 4;
+/** Segments one upload plan covers at most: one proof of work for all of them (docs/adr/0050, 0062). */
+export const PLAN_SEGMENTS = 12;
 /** Segment PUTs under way at once. */
 export const PUTS_IN_FLIGHT = 3;
-/** Encrypted segments (Blobs) waiting for their PUT, at most. */
-export const AHEAD_SEGMENTS = 8;
+/**
+ * Segments of the last plan of an upload of more than `PLAN_SEGMENTS`: its PUTs can start only
+ * once every segment is encrypted and its proof of work found, so it is kept to one round of PUTs.
+ */
+export const LAST_PLAN_SEGMENTS = PUTS_IN_FLIGHT;
+/**
+ * Encrypted segments (Blobs) waiting for their PUT, at most: a whole plan, and the next
+ * segments encrypted while its proof of work is found.
+ */
+export const AHEAD_SEGMENTS = 16;
+
+/**
+ * How many segments each plan covers, in order, for `count` segments: one plan for up to
+ * `most`; beyond that a last plan of `last` (its PUTs start only once every segment is
+ * encrypted: one round of them) after as few plans of at most `most` as the rest needs, their
+ * sizes as even as can be (larger first).
+ * @param {number} count
+ * @param {number} most
+ * @param {number} last
+ * @returns {number[]}
+ */
+export function planSizes(count, most, last) {
+  if (count <= most) {
+    return count > 0 ? [count] : [];
+  }
+  const rest = count - last;
+  const plans = Math.ceil(rest / most);
+  const sizes = Array.from({ length: plans }, (_, i) => Math.floor(rest / plans) + (i < rest % plans ? 1 : 0));
+  return [...sizes, last];
+}
 
 /**
  * @param {number[]} list
@@ -48,8 +78,11 @@ const sum = (list) => list.reduce((a, b) => a + b, 0);
  * @param {(event: UploadEvent) => void} [job.onEvent]
  * @param {import("./encrypt-lanes.js").Encryptor} [job.encryptor] where segments are encrypted
  *   (default: an encryption worker beside this one, encrypt-lanes.js); the caller closes its own
- * @returns {Promise<{entries: SegmentEntry[][], segments: SegmentIn[]}>} per file, each
- *   segment's ciphertext size and SHA-256 (for the manifest); every segment as uploaded
+ * @param {(listed: Listed) => void} [job.onHashed] told, once, what the result will be as soon
+ *   as every segment is encrypted, hashed and planned, while the last PUTs may still run (the
+ *   caller prepares its finalization meanwhile; nothing is uploaded or filed any sooner)
+ * @returns {Promise<Listed>} per file, each segment's ciphertext size and SHA-256 (for the
+ *   manifest); every segment as uploaded
  */
 export async function uploadFiles(job) {
   // Requests run ahead (the next segment's plan): when this ends, by failure or cancel, they stop.
@@ -74,9 +107,9 @@ export async function uploadFiles(job) {
  * `uploadFiles`' work; `ahead` aborts with `job.signal` and once the upload has ended.
  *
  * Up to `encryptor.lanes` slices are started at once (encrypt-lanes.js: one encrypting, one
- * queued; each segment then a Blob outside every worker's heap) and taken in order. Every
- * `PLAN_SEGMENTS` of them (or fewer, at the end) are
- * planned with one request, so one proof of work covers them all (docs/adr/0050); their PUTs
+ * queued; each segment then a Blob outside every worker's heap) and taken in order. They are
+ * planned in groups (`planSizes`: up to `PLAN_SEGMENTS`, a short last one) with one request
+ * each, so one proof of work covers a group (docs/adr/0050, 0062); their PUTs
  * then run `PUTS_IN_FLIGHT` at a time while the next slices are encrypted and planned. At most
  * `AHEAD_SEGMENTS` Blobs, those being encrypted included, wait for their PUT: encryption
  * waits for uploads, not the other way.
@@ -85,7 +118,7 @@ export async function uploadFiles(job) {
  * @param {AbortSignal} ahead
  */
 async function uploadAll(
-  { client, submission, channel, files, plans, sizes, recipients, signal, onEvent },
+  { client, submission, channel, files, plans, sizes, recipients, signal, onEvent, onHashed },
   encryptor,
   ahead,
 ) {
@@ -94,6 +127,8 @@ async function uploadAll(
   const slices = plans.flat();
   /** @type {(SegmentIn | undefined)[]} each slice's segment, once uploaded */
   const uploaded = slices.map(() => undefined);
+  /** @type {(SegmentIn | undefined)[]} each slice's segment, once planned */
+  const listed = slices.map(() => undefined);
   /** bytes sent of each slice */
   const sent = slices.map(() => 0);
   /** @param {number} k */
@@ -180,6 +215,12 @@ async function uploadAll(
       const planned = uploads.then((list) => list[i]);
       planned.catch(() => {}); // awaited by its PUT, if it starts; never an unhandled rejection
       waiting.push({ ...made, planned });
+      listed[made.k] = made.segment;
+    }
+    if (onHashed && listed.every((segment) => segment !== undefined)) {
+      const all = listing(listed);
+      // after the last plan's own proof of work, which the last PUTs wait for
+      uploads.then(() => ahead.aborted || onHashed(all), () => {});
     }
     startPuts();
   };
@@ -211,37 +252,51 @@ async function uploadAll(
   const mustWait = (k) => !encrypting.has(k) && pending + encrypting.size >= AHEAD_SEGMENTS && running.size > 0;
   /** @type {Awaited<ReturnType<typeof encryptSlice>>[]} */
   let batch = [];
+  const sizesOfPlans = planSizes(slices.length, PLAN_SEGMENTS, LAST_PLAN_SEGMENTS);
   for (let k = 0; k < slices.length; k++) {
+    const room = spanStart();
     while (mustWait(k)) {
       await Promise.race(running);
       throwIfFailed();
       startPuts();
     }
+    span("wait-room", room);
     throwIfFailed();
     signal?.throwIfAborted();
     encryptAhead(k, true);
     const made = /** @type {ReturnType<typeof encryptSlice>} */ (encrypting.get(k));
-    batch.push(await made);
+    batch.push(await measured("wait-encrypted", made));
     encrypting.delete(k);
     pending += 1;
     encryptAhead(k + 1, false);
-    if (batch.length === PLAN_SEGMENTS || k === slices.length - 1) {
+    if (batch.length === sizesOfPlans[0]) {
+      sizesOfPlans.shift();
       await plan(batch);
       batch = [];
     }
   }
+  const last = spanStart();
   while (running.size > 0) {
     await Promise.race(running);
     throwIfFailed();
     startPuts();
   }
+  span("wait-puts", last);
   throwIfFailed();
   signal?.throwIfAborted();
-  /** @type {SegmentEntry[][]} */
-  const entries = plans.map(() => []);
-  const segments = uploaded.map((segment) => /** @type {SegmentIn} */ (segment));
-  for (const segment of segments) {
-    entries[segment.file].push({ size: segment.size, sha256: segment.sha256 });
+  return listing(uploaded);
+
+  /**
+   * @param {(SegmentIn | undefined)[]} known every slice's segment
+   * @returns {Listed}
+   */
+  function listing(known) {
+    /** @type {SegmentEntry[][]} */
+    const entries = plans.map(() => []);
+    const segments = known.map((segment) => /** @type {SegmentIn} */ (segment));
+    for (const segment of segments) {
+      entries[segment.file].push({ size: segment.size, sha256: segment.sha256 });
+    }
+    return { entries, segments };
   }
-  return { entries, segments };
 }

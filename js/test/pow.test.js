@@ -22,6 +22,23 @@ describe("proof of work", () => {
     }
   });
 
+  it("finds exactly the first nonce whose hash has the leading zeros, checked with WebCrypto", async () => {
+    const nonce = (/** @type {number} */ high, /** @type {number} */ low) =>
+      high.toString(16).padStart(8, "0") + low.toString(16).padStart(8, "0");
+    for (let round = 0; round < 40; round++) {
+      const bytes = crypto.getRandomValues(new Uint8Array(32));
+      const [high, start] = crypto.getRandomValues(new Uint32Array(2));
+      const from = round === 0 ? 0xffffffff - 3000 : start >>> 1; // once up to the last low word
+      const bits = 6 + (round % 4);
+      const low = searchSlice(bytes, bits, high, from, 5000);
+      assert.ok(low >= from, `round ${round}: nothing found`);
+      assert.ok(await verify(bytes, nonce(high, low), bits), `round ${round}: ${low} is no solution`);
+      for (let earlier = from; earlier < low; earlier++) {
+        assert.ok(!(await verify(bytes, nonce(high, earlier), bits)), `round ${round}: ${earlier} was missed`);
+      }
+    }
+  });
+
   it("binds the work to the method, path, body and time bucket", async () => {
     const body = new TextEncoder().encode('{"token":"00"}');
     const base = await challenge("POST", "/api/v1/followup/status", body, 7);

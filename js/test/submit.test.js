@@ -10,7 +10,8 @@ import { caseIdOf, finalizeStatement, publicKey, reportStatement } from "../src/
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { ReceiptCode } from "../src/receipt.js";
 import { SubmitError, submit } from "../src/submit.js";
-import { PLAN_SEGMENTS, PUTS_IN_FLIGHT } from "../src/upload.js";
+import { solve } from "../src/pow.js";
+import { LAST_PLAN_SEGMENTS, PLAN_SEGMENTS, PUTS_IN_FLIGHT, planSizes } from "../src/upload.js";
 import { FakeServer, fakeSleep, problem } from "./support/fakes.js";
 
 const KiB = 1024;
@@ -234,7 +235,7 @@ describe("submitting a report", () => {
     assert.equal(asked, false);
   });
 
-  it("plans up to PLAN_SEGMENTS segments with one request (one proof of work) and PUTs a few at once", async () => {
+  it("plans up to PLAN_SEGMENTS segments with one request (one proof of work), a short plan last, and PUTs a few at once", async () => {
     const server = new FakeServer();
     const log = [];
     let inFlight = 0;
@@ -255,12 +256,16 @@ describe("submitting a report", () => {
       }
     };
     const client = createClient({ api: "/api/v1", base: "http://127.0.0.1:8000/", fetch: fetchFn, sleep: fakeSleep().sleep });
-    // two files: 4 + 2 segments of 64 KiB, planned as [file 0: 0-3] and [file 1: 0-1]
-    const result = await submit(request({ files: [file(250 * KiB, "a.mp4"), file(100 * KiB, "b.mp4")] }), { client });
-    assert.deepEqual(log, [[0, 1, 2, 3], [0, 1]]);
-    assert.equal(PLAN_SEGMENTS, 4);
+    // three files: 4 + 4 + 8 segments of 64 KiB, planned as 7, 6 and a last plan of 3:
+    // [file 0: 0-3, file 1: 0-2], [file 1: 3, file 2: 0-4], [file 2: 5-7]
+    const files = [file(250 * KiB, "a.mp4"), file(250 * KiB, "b.mp4"), file(500 * KiB, "c.mp4")];
+    const limits = { ...LIMITS, file_max_bytes: 1024 * KiB, total_max_bytes: 2048 * KiB };
+    const result = await submit(request({ files, limits }), { client });
+    assert.equal(PLAN_SEGMENTS, 12);
+    assert.equal(LAST_PLAN_SEGMENTS, 3);
+    assert.deepEqual(log, [[0, 1, 2, 3, 0, 1, 2], [3, 0, 1, 2, 3, 4], [5, 6, 7]]);
     assert.ok(most > 1 && most <= PUTS_IN_FLIGHT, `${most} PUTs at once`);
-    assert.equal(server.count("put"), 6);
+    assert.equal(server.count("put"), 16);
     assert.equal(server.finalized.length, 1);
     assert.ok(result.case);
 
@@ -289,6 +294,67 @@ describe("submitting a report", () => {
     assert.ok(after.length <= PUTS_IN_FLIGHT - 1, seen.join(", "));
     assert.ok(seen.filter((e) => e.startsWith("start PUT")).length < 8, seen.join(", "));
     assert.equal(failing.finalized.length, 0);
+  });
+
+  it("plans up to PLAN_SEGMENTS in one plan; beyond that even plans, the larger first, then a short last one", () => {
+    assert.deepEqual(planSizes(25, 12, 3), [11, 11, 3]); // 200 MiB in 8 MiB segments
+    assert.deepEqual(planSizes(13, 12, 3), [10, 3]);
+    assert.deepEqual(planSizes(12, 12, 3), [12]);
+    assert.deepEqual(planSizes(1, 12, 3), [1]);
+    assert.deepEqual(planSizes(0, 12, 3), []);
+    for (let n = 1; n <= 100; n++) {
+      const sizes = planSizes(n, PLAN_SEGMENTS, LAST_PLAN_SEGMENTS);
+      assert.equal(sizes.reduce((a, b) => a + b, 0), n);
+      assert.ok(Math.max(...sizes) <= PLAN_SEGMENTS, `${n}: ${sizes}`);
+      if (n <= PLAN_SEGMENTS) {
+        assert.deepEqual(sizes, [n]);
+      } else {
+        const rest = sizes.slice(0, -1);
+        assert.equal(sizes.at(-1), LAST_PLAN_SEGMENTS);
+        assert.equal(rest.length, Math.ceil((n - LAST_PLAN_SEGMENTS) / PLAN_SEGMENTS));
+        assert.ok(Math.max(...rest) - Math.min(...rest) <= 1, `${n}: ${sizes}`);
+      }
+    }
+  });
+
+  it("finds the finalization's proof of work while the last PUTs run, and finalizes only after all of them", async () => {
+    const server = new FakeServer();
+    server.powBits = 4;
+    const seen = [];
+    const fetchFn = async (input, init = {}) => {
+      const what = `${init.method} ${new URL(String(input)).pathname.split("/").pop()}`;
+      seen.push(`start ${what}`);
+      if (init.method === "PUT") await new Promise((resolve) => setTimeout(resolve, 60));
+      const answer = await server.fetch(input, init);
+      seen.push(`end ${what} ${answer.status}`);
+      return answer;
+    };
+    const solved = [];
+    const client = createClient({
+      api: "/api/v1",
+      base: "http://127.0.0.1:8000/",
+      fetch: fetchFn,
+      sleep: fakeSleep().sleep,
+      powBits: 4,
+      solvePow: async (req, options) => {
+        seen.push(`solve ${req.path.split("/").pop()}`);
+        const proof = await solve(req, options);
+        solved.push(proof);
+        return proof;
+      },
+    });
+    const result = await submit(request({ files: [file(250 * KiB, "a.mp4"), file(100 * KiB, "b.mp4")] }), { client });
+    assert.ok(result.case);
+    const lastPutEnd = seen.findLastIndex((e) => e.startsWith("end PUT"));
+    const solveFinalize = seen.indexOf("solve finalize");
+    assert.ok(solveFinalize >= 0 && solveFinalize < lastPutEnd, seen.join(", "));
+    // one proof for it, found ahead, and the request bound to it was accepted after every PUT
+    assert.equal(seen.filter((e) => e === "solve finalize").length, 1, seen.join(", "));
+    assert.ok(seen.indexOf("start POST finalize") > lastPutEnd, seen.join(", "));
+    assert.ok(seen.includes("end POST finalize 200"), seen.join(", "));
+    assert.equal(server.finalized.length, 1);
+    const finalize = server.requests.find((r) => r.route === "finalize");
+    assert.ok(finalize && solved.includes(new URL(finalize.url).searchParams.get("pow") ?? ""));
   });
 
   it("says which file could not be read", async () => {
