@@ -192,6 +192,26 @@ export async function verify(challengeBytes, nonce, bits) {
 }
 
 /**
+ * Let the thread's other tasks run (an abort, a message, a request's answer) between two
+ * slices. A message to itself, not `setTimeout(…, 0)`: nested timers wait at least 4 ms, which
+ * was 15 % of a search of 22 ms slices.
+ * @returns {Promise<void>}
+ */
+function yieldToEventLoop() {
+  if (typeof MessageChannel !== "function") {
+    return new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+/**
  * @typedef {object} SolveOptions
  * @property {AbortSignal} [signal]
  * @property {() => number} [now] milliseconds since the epoch (default Date.now)
@@ -224,7 +244,7 @@ export async function solve({ method, path, body, bits }, options = {}) {
       if (low >= 0) {
         return `${bucket}-${nonceHex(high, low)}-${bodyHex}`;
       }
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      await yieldToEventLoop();
     }
   }
   throw new PowError("no proof of work found");
