@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from peluit import age
 from peluit.api.review_models import CaseOut
@@ -117,8 +118,16 @@ class CaseReader:
     def _segments(
         self, case: str, number: int
     ) -> tuple[FileEntry, FillSegment, Callable[[bytes], list[bytes]]]:
-        """File `number`'s manifest entry, how its segments are read, and its rekeyed copies."""
-        view = self.client.get_case(case)  # fresh presigned URLs, valid 15 minutes
+        """File `number`'s manifest entry, how its segments are read, and its rekeyed copies.
+        The case (fresh presigned URLs, valid 15 minutes) and the report, unless it was read
+        already, are asked for at once: a download opened directly waits for one round trip."""
+        if self.known_report(case) is None:
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="peluit-report") as pool:
+                reading = pool.submit(self.report, case)
+                view = self.client.get_case(case)
+                reading.result()
+        else:
+            view = self.client.get_case(case)
         objects = {o.key: o for o in view.objects}
         entry = self._file_entry(case, number, view)
 
