@@ -160,7 +160,7 @@ export async function submit(request, { client, signal, onEvent = () => {}, when
     const block = identity.block
       ? await encryptTo(
           identityRecipients,
-          encodeDocument(identityDocument({ channel, fields: identity.block })),
+          encodeDocument(identityDocument({ channel, fields: identity.block, caseId: await caseIdOf(submission) })),
         )
       : null;
     return {

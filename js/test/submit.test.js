@@ -132,7 +132,9 @@ describe("submitting a report", () => {
     dc.addIdentity(keys.custodian);
     assert.equal((await dc.decrypt(b64(body.identity))).length, 1024, "a name's length does not show");
     const block = await open(b64(body.identity), keys.custodian);
-    assert.deepEqual(block, { format: "peluit-identity/1", channel: "pengaduan", fields: { reporter_name: "Ani" } });
+    // the block names its case (ADR 0059): a custodian's tool grants it as this case's only
+    const caseId = await caseIdOf(server.submissions[0]);
+    assert.deepEqual(block, { format: "peluit-identity/1", channel: "pengaduan", fields: { reporter_name: "Ani" }, case: caseId });
     await assert.rejects(open(b64(body.identity), keys.reviewers[0]), /no identity matched/);
   });
 

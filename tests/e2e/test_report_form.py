@@ -188,6 +188,7 @@ def test_a_report_typed_in_chromium_is_readable_only_by_the_right_people(
     assert authenticity.KEY_NOT_INSIDE in refused.problems
     identity = IdentityDocument.model_validate_json(age.decrypt(sealed_identity, custodian))
     assert identity.fields["reporter_name"] == "Siti Aminah"
+    assert identity.case == case  # a custodian grants it as this case's only (ADR 0059)
     with pytest.raises(age.NoMatchError):
         age.decrypt(sealed_identity, reviewer)
     assert WHAT.encode() not in b"".join(p.read_bytes() for p in served.objects().values())
