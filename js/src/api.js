@@ -106,7 +106,19 @@ export function createClient(options) {
   const minBytesPerSecond = options.minBytesPerSecond ?? 16384;
   const base = options.base ?? globalThis.location?.href;
   const api = options.api.replace(/\/+$/, "");
-  const solvePow = options.solvePow ?? solve;
+  const search = options.solvePow ?? solve;
+  /** @type {Promise<unknown>} the proof of work being searched, settled or not */
+  let searching = Promise.resolve();
+  /**
+   * One search at a time, in the order asked: two side by side in one thread would both end
+   * late, and the first one asked (an earlier plan, whose PUTs wait for it) is needed first.
+   * @type {SolveFn}
+   */
+  const solvePow = (request, solveOptions) => {
+    const turn = searching.then(() => search(request, solveOptions));
+    searching = turn.catch(() => {});
+    return turn;
+  };
   const powBits = options.powBits ?? 0;
 
   /** @param {string} url */

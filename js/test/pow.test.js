@@ -101,6 +101,27 @@ describe("api client: proof of work", () => {
     assert.equal(Number(second.split("-")[0]), server.bucket);
   });
 
+  it("searches one proof of work at a time, in the order the requests asked", async () => {
+    const server = new FakeServer();
+    server.powBits = 4;
+    server.tokens.add("aa");
+    const log = [];
+    let running = 0;
+    const solvePow = async (/** @type {any} */ request, /** @type {any} */ options) => {
+      const name = JSON.parse(new TextDecoder().decode(request.body)).after;
+      running += 1;
+      log.push(`start ${name} (${running} running)`);
+      await new Promise((resolve) => setTimeout(resolve, 15));
+      const proof = await solve(request, options);
+      running -= 1;
+      log.push(`end ${name}`);
+      return proof;
+    };
+    const c = client(server, { powBits: 4, solvePow });
+    await Promise.all([1, 2, 3].map((after) => c.postJson("/followup/status", { token: "aa", after })));
+    assert.deepEqual(log, ["start 1 (1 running)", "end 1", "start 2 (1 running)", "end 2", "start 3 (1 running)", "end 3"]);
+  });
+
   it("gives up after one redo with the server's clear error", async () => {
     const server = new FakeServer();
     server.powBits = 8;
