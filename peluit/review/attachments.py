@@ -46,14 +46,19 @@ MAX_SEGMENT_BYTES = MAX_DOWNLOAD_BYTES  # no segment is downloaded whole beyond 
 _Piece = TypeVar("_Piece", bytes, memoryview)
 
 
+KEEP_BYTES = 16 * 1024 * 1024  # a buffer larger than this is not kept after its attachment
+
+
 class SegmentBuffers:
     """Buffers for segments, kept between attachments: memory new to the process costs a page
     fault per 4 KiB page the first time it is written, about 20 ms for an 8 MiB segment's four
     buffers. They hold ciphertext only (what the server stores), never plaintext. At most
-    `AHEAD` + 1 wait here, each reused only for a segment no larger than itself."""
+    `keep` wait here, none larger than `keep_bytes` (the default 8 MiB segments: 32 MiB in
+    all), each reused only for a segment no larger than itself."""
 
-    def __init__(self, keep: int = AHEAD + 1) -> None:
+    def __init__(self, keep: int = AHEAD + 1, keep_bytes: int = KEEP_BYTES) -> None:
         self._keep = keep
+        self._keep_bytes = keep_bytes
         self._idle: list[bytearray] = []
         self._lock = threading.Lock()
 
@@ -66,8 +71,9 @@ class SegmentBuffers:
         return fit + [bytearray(size) for _ in range(count - len(fit))]
 
     def give_back(self, buffers: list[bytearray]) -> None:
+        kept = [b for b in buffers if len(b) <= self._keep_bytes]
         with self._lock:
-            self._idle = sorted([*buffers, *self._idle], key=len)[-self._keep :]
+            self._idle = sorted([*kept, *self._idle], key=len)[-self._keep :]
 
 
 BUFFERS = SegmentBuffers()

@@ -17,6 +17,7 @@ from peluit.review.attachments import (
     AHEAD,
     MAX_SEGMENT_BYTES,
     FillSegment,
+    SegmentBuffers,
     decrypt_attachment,
     decrypt_segments,
     decrypt_segments_into,
@@ -216,3 +217,12 @@ def test_a_manifest_naming_a_segment_larger_than_any_download_is_refused_before_
     with pytest.raises(IntegrityError, match="larger than"):
         next(decrypt_segments(huge, fill, KEY))
     assert fetched == []
+
+
+def test_kept_buffers_are_at_most_a_few_and_none_larger_than_the_limit() -> None:
+    pool = SegmentBuffers(keep=2, keep_bytes=1000)
+    pool.give_back([bytearray(10), bytearray(1000), bytearray(1001), bytearray(500)])
+    taken = pool.take(3, 400)
+    assert sorted(map(len, taken)) == [400, 500, 1000]  # the two kept, and one new
+    pool.give_back(taken)
+    assert sorted(map(len, pool.take(2, 1))) == [500, 1000]
