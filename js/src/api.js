@@ -14,6 +14,7 @@
 // channels.json, a device clock that is wrong, a retry that outlived the window), its answer
 // names the difficulty and its own time bucket, and the work is redone once with those.
 import { ApiError, NETWORK_ERROR, UNEXPECTED, errorFromResponse } from "./api-error.js";
+import { followupCalls } from "./api-followup.js";
 import { measured } from "./phases.js";
 import { solve, withPow } from "./pow.js";
 import { fetchPut, s3TimeoutAsRetry } from "./segment-put.js";
@@ -31,15 +32,6 @@ export { sleep } from "./timing.js";
 /** @typedef {{file: number, index: number, size: number, sha256: string}} SegmentIn */
 /** @typedef {{file: number, index: number, url: string, method: string, headers: Record<string, string>}} Upload */
 /** @typedef {{case: string, acknowledged_on: string}} Receipt */
-/**
- * data: base64; on: the day it was numbered; signature: a team message's writer's signature
- * (hex, team-signature.js), checked by the page against channels.json, never trusted as given
- * @typedef {{seq: number, sender: "pelapor" | "penelaah", data: string, on?: string | null, signature?: string | null}} FollowupMessage
- */
-/**
- * @typedef {{case: string, channel: string, status: string, since: string,
- *   messages: FollowupMessage[], more: boolean}} FollowupStatus
- */
 /**
  * Told before each wait: why, which try failed, how long until the next.
  * @typedef {{reason: "network" | "server" | "replan", attempt: number, delayMs: number}} RetryEvent
@@ -71,24 +63,6 @@ const RETRY_STATUS = new Set([408, 429]);
 const DONE_STATUS = new Set([409, 412]);
 const POW_CODES = new Set(["pow_required", "pow_invalid", "pow_expired"]);
 const utf8 = new TextEncoder();
-
-/**
- * @param {any} value
- * @returns {value is FollowupStatus}
- */
-function isStatus(value) {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    ["case", "channel", "status", "since"].every((k) => typeof value[k] === "string") &&
-    typeof value.more === "boolean" &&
-    Array.isArray(value.messages) &&
-    value.messages.every(
-      (/** @type {any} */ m) =>
-        Number.isSafeInteger(m?.seq) && (m.sender === "pelapor" || m.sender === "penelaah") && typeof m.data === "string",
-    )
-  );
-}
 
 /**
  * @param {ClientOptions} options
@@ -346,77 +320,6 @@ export function createClient(options) {
   }
 
   /**
-   * A case's status and thread, as ciphertext, for the receipt code's lookup token; pages
-   * through the thread until every message is there.
-   * @param {string} token the lookup token, 64 hex digits
-   * @param {AbortSignal} [signal]
-   * @returns {Promise<FollowupStatus>}
-   */
-  async function followupStatus(token, signal) {
-    /** @type {FollowupMessage[]} */
-    const messages = [];
-    for (let after = 0; ; ) {
-      const answer = await postJson("/followup/status", { token, after }, signal);
-      if (!isStatus(answer)) {
-        throw new ApiError({ status: 200, code: "invalid_response", messages: UNEXPECTED });
-      }
-      messages.push(...answer.messages);
-      const last = answer.messages.at(-1);
-      if (!answer.more || !last || last.seq <= after) {
-        return { ...answer, messages, more: false };
-      }
-      after = last.seq;
-    }
-  }
-
-  /**
-   * Post the reporter's message (an age file, to the channel's reviewers and oversight).
-   * @param {string} token
-   * @param {string} message base64
-   * @param {string} signature the reporter's signature over it, hex
-   * @param {number | null} [seq] the number the signature names (statement version 2)
-   * @param {AbortSignal} [signal]
-   * @returns {Promise<{seq: number}>}
-   */
-  async function followupMessage(token, message, signature, seq = null, signal = undefined) {
-    const body = { token, message, signature, ...(seq ? { seq } : {}) };
-    const answer = await postJson("/followup/messages", body, signal);
-    if (!Number.isSafeInteger(answer?.seq)) {
-      throw new ApiError({ status: 200, code: "invalid_response", messages: UNEXPECTED });
-    }
-    return { seq: answer.seq };
-  }
-
-  /**
-   * Move staged segments into the case as new files, with their manifest message.
-   * @param {{token: string, upload: string, manifest: string, segments: SegmentIn[], signature: string, seq?: number}} body
-   * @param {AbortSignal} [signal]
-   * @returns {Promise<{seq: number, files: number[]}>}
-   */
-  async function followupEvidence(body, signal) {
-    const answer = await postJson("/followup/evidence", body, signal);
-    if (!Number.isSafeInteger(answer?.seq) || !Array.isArray(answer?.files)) {
-      throw new ApiError({ status: 200, code: "invalid_response", messages: UNEXPECTED });
-    }
-    return { seq: answer.seq, files: answer.files };
-  }
-
-  /**
-   * Bytes `offset`… (at most 3 MiB) of one stored segment of a file the review team attached
-   * to a message: `{size, offset, data}` (data base64, the whole segment is `size` bytes).
-   * @param {{token: string, upload: string, file: number, segment: number, offset: number}} body
-   * @param {AbortSignal} [signal]
-   * @returns {Promise<{size: number, offset: number, data: string}>}
-   */
-  async function followupFile(body, signal) {
-    const answer = await postJson("/followup/files", body, signal);
-    if (!Number.isSafeInteger(answer?.size) || answer?.offset !== body.offset || typeof answer?.data !== "string") {
-      throw new ApiError({ status: 200, code: "invalid_response", messages: UNEXPECTED });
-    }
-    return { size: answer.size, offset: answer.offset, data: answer.data };
-  }
-
-  /**
    * Start the proof of work of `finalize(submission, body)` now (`proveAhead`).
    * @param {string} submission
    * @param {object} body
@@ -426,5 +329,5 @@ export function createClient(options) {
     proveAhead(`/submissions/${submission}/finalize`, body, signal);
   }
 
-  return { planUploads, uploadSegment, finalize, proveFinalizeAhead, postJson, followupStatus, followupMessage, followupEvidence, followupFile };
+  return { planUploads, uploadSegment, finalize, proveFinalizeAhead, postJson, ...followupCalls(postJson) };
 }
