@@ -149,11 +149,7 @@ class FileTree:
         try:
             os.link(staged.path, path, follow_symlinks=False)
         except FileExistsError:
-            if _is_dir(path):
-                raise InvalidKeyError(
-                    f"keys extend {key!r} by '/', so it cannot be an object here"
-                ) from None
-            raise ObjectExistsError(f"an object already exists at {key!r}") from None
+            raise _taken(path, key) from None
         unlink_quietly(staged.path)
         staged.renamed = True
         fsync_dir(path.parent)
@@ -169,11 +165,7 @@ class FileTree:
             try:
                 os.link(source, path, follow_symlinks=False)
             except FileExistsError:
-                if _is_dir(path):
-                    raise InvalidKeyError(
-                        f"keys extend {key!r} by '/', so it cannot be an object here"
-                    ) from None
-                raise ObjectExistsError(f"an object already exists at {key!r}") from None
+                raise _taken(path, key) from None
             except FileNotFoundError:  # the destination's directory, or the source, is missing
                 if attempt or not is_regular(source):
                     return False
@@ -359,6 +351,13 @@ def copy_exactly(
             raise short(size - remaining)
         sink.write(chunk)
         remaining -= len(chunk)
+
+
+def _taken(path: Path, key: str) -> StoreError:
+    """Why nothing can be linked at `path`: a directory of other keys, or an object."""
+    if _is_dir(path):
+        return InvalidKeyError(f"keys extend {key!r} by '/', so it cannot be an object here")
+    return ObjectExistsError(f"an object already exists at {key!r}")
 
 
 def _is_dir(path: Path) -> bool:

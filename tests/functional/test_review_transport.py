@@ -223,15 +223,20 @@ def test_at_most_a_few_connections_wait_per_server(serve: Serve) -> None:
     transport.close()
 
 
-def test_a_configured_proxy_still_carries_the_downloads(
-    serve: Serve, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """With http_proxy set, a download goes through the proxy (urllib's path), as before."""
+def _through_proxy(serve: Serve, monkeypatch: pytest.MonkeyPatch) -> tuple[Server, UrllibTransport]:
+    """A proxy server, set as http_proxy (nothing exempt), and a transport that will use it."""
     proxy = serve(Server(body=b"via proxy"))
     monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{proxy.port}")
     for name in ("no_proxy", "NO_PROXY"):
         monkeypatch.delenv(name, raising=False)
-    transport = UrllibTransport(timeout=5)
+    return proxy, UrllibTransport(timeout=5)
+
+
+def test_a_configured_proxy_still_carries_the_downloads(
+    serve: Serve, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With http_proxy set, a download goes through the proxy (urllib's path), as before."""
+    proxy, transport = _through_proxy(serve, monkeypatch)
     assert transport.fetch("http://127.0.0.1:9/_download/x?sig=y") == b"via proxy"
     assert proxy.asked == ["http://127.0.0.1:9/_download/x?sig=y"]  # the proxy's request form
 
@@ -306,11 +311,7 @@ def test_into_a_buffer_a_short_body_a_redirect_and_an_error_status_are_errors(
 def test_a_configured_proxy_still_carries_the_downloads_into_a_buffer(
     serve: Serve, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    proxy = serve(Server(body=b"via proxy"))
-    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{proxy.port}")
-    for name in ("no_proxy", "NO_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-    transport = UrllibTransport(timeout=5)
+    proxy, transport = _through_proxy(serve, monkeypatch)
     got = transport.fetch_into("http://127.0.0.1:9/_download/x?sig=y", bytearray(64))
     assert bytes(got) == b"via proxy"
     assert proxy.asked == ["http://127.0.0.1:9/_download/x?sig=y"]
