@@ -51,8 +51,8 @@ def run_all(calls: Sequence[Callable[[], T]]) -> list[T]:
     first: BaseException | None = None
     try:
         results.append(calls[0]())
-    except Exception as exc:  # noqa: BLE001 -- re-raised below, once the others are done
-        first = exc
+    except BaseException as exc:  # noqa: BLE001 -- re-raised below, once the others are done
+        first = exc  # even an interrupt waits for them: the caller's clean-up must come after
     for future in futures:
         try:
             results.append(future.result())

@@ -167,7 +167,7 @@ class SubmissionService:
         moves = staged_moves(submission, case, 0, pending)  # each was checked above
         # The case's writes are made ready alongside the claims where the store can (temp files
         # and opened sources, which no read sees: write_steps.py), and appear only after them.
-        copies = [(source, dest) for _, source, dest in moves]
+        copies = [(source, dest, segment.sha256) for segment, source, dest in moves]
         with write_steps.StepWrites(self._store, objects, copies) as writes:
             parallel.run_all([*claims, *writes.preparations()])
             received = self._write_case(moves, writes, objects)

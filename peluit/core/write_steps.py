@@ -20,7 +20,7 @@ from peluit.store.port import ObjectInfo, ObjectStore, PreparedWrite, PreparesWr
 
 
 class StepWrites:
-    """The create-only writes `objects` (key, bytes) and copies `copies` (source key, key) of
+    """The create-only writes `objects` (key, bytes) and copies `copies` (source key, key, ...) of
     one request, each named by its key (a context manager: on exit, whatever was prepared and
     not put is dropped)."""
 
@@ -28,11 +28,13 @@ class StepWrites:
         self,
         store: ObjectStore,
         objects: Sequence[tuple[str, bytes]],
-        copies: Sequence[tuple[str, str]] = (),
+        copies: Sequence[tuple[str, str, bytes]] = (),
     ) -> None:
+        """`copies`: (source key, key, the SHA-256 the source was checked to have)."""
         self._store = store
         self._objects = dict(objects)
-        self._sources = {dest: source for source, dest in copies}
+        self._sources = {dest: source for source, dest, _ in copies}
+        self._checked = {dest: sha256 for _, dest, sha256 in copies}
         self._prepared: dict[str, PreparedWrite] = {}
 
     def preparations(self) -> list[Callable[[], None]]:
@@ -79,6 +81,6 @@ class StepWrites:
 
     def _prepare(self, store: PreparesWrites, key: str) -> None:
         if key in self._sources:
-            self._prepared[key] = store.prepare_copy(self._sources[key], key)
+            self._prepared[key] = store.prepare_copy(self._sources[key], key, self._checked[key])
         else:
             self._prepared[key] = store.prepare_new(key, self._objects[key])

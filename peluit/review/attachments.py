@@ -66,8 +66,8 @@ class SegmentBuffers:
         """`count` buffers of at least `size` bytes."""
         with self._lock:
             fit = [b for b in self._idle if len(b) >= size][:count]
-            for buffer in fit:
-                self._idle.remove(buffer)
+            taken = {id(b) for b in fit}  # by identity: equal contents are other buffers
+            self._idle = [b for b in self._idle if id(b) not in taken]
         return fit + [bytearray(size) for _ in range(count - len(fit))]
 
     def give_back(self, buffers: list[bytearray]) -> None:

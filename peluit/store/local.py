@@ -26,6 +26,7 @@ only to read, as `peluit audit verify` does) holds no secret and refuses to pres
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import hmac
 import os
@@ -87,7 +88,8 @@ class LocalStore:
         fsyncing the file) done while earlier steps of a request run (ADR 0060)."""
         path = self._files.path(key)
         staged = self._files.stage(path, lambda sink: sink.write(data))
-        return PreparedFile(self._link_new, staged, path, key)
+        tidy = functools.partial(self._files.remove_empty_parents, path.parent)
+        return PreparedFile(self._link_new, staged, path, key, tidy)
 
     def put_new_stream(self, key: str, src: BinaryIO, size: int) -> ObjectInfo:
         """Create `key` from exactly `size` bytes of `src` (never reads more); `ValueError`
@@ -140,11 +142,12 @@ class LocalStore:
         finally:
             prepared.discard()
 
-    def prepare_copy(self, source: str, dest: str) -> PreparedWrite:
+    def prepare_copy(self, source: str, dest: str, sha256: bytes | None = None) -> PreparedWrite:
         """`copy_new(source, dest)` made ready for a later `commit`: the source opened, read and
         verified now, `dest`'s directories made; `commit` then links it into place. What
         `copy_new` would raise about the source (`ObjectNotFoundError`, `ObjectChangedError`)
-        is raised by `commit`."""
+        is raised by `commit`; with `sha256` (what the caller checked), a source whose bytes
+        hash otherwise is `ObjectChangedError`, whatever this store remembers."""
         dest_path = self._files.path(dest)
         source_path = self._files.path(source)
         try:
@@ -152,7 +155,7 @@ class LocalStore:
         except ObjectNotFoundError as e:
             return FailedWrite(e)
         try:
-            digest = self._digests.verified(source, src)
+            digest = self._digests.verified(source, src, sha256)
             self._files.make_parents(dest_path)
         except ObjectChangedError as e:
             src.close()
@@ -161,7 +164,9 @@ class LocalStore:
             src.close()
             raise
         return PreparedCopy(
-            lambda: self._link_copy(src, digest, source, source_path, dest, dest_path), src
+            lambda: self._link_copy(src, digest, source, source_path, dest, dest_path),
+            src,
+            functools.partial(self._files.remove_empty_parents, dest_path.parent),
         )
 
     # -- reads --------------------------------------------------------------------------

@@ -21,12 +21,13 @@ class Digests:
         self._digests: OrderedDict[str, tuple[tuple[int, ...], bytes]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def verified(self, key: str, f: BinaryIO) -> bytes:
+    def verified(self, key: str, f: BinaryIO, expected: bytes | None = None) -> bytes:
         """The SHA-256 of `key`'s open file, read and hashed now (from its start), which must be
         the one recorded for this very file (device and inode) when it was written or last
-        hashed through this store (`ObjectChangedError` if not: changed in place since). With
-        none recorded (forgotten, or replaced by another process), what is read is all there
-        is to go by, as for a copy of its bytes."""
+        hashed through this store (`ObjectChangedError` if not: changed in place since), and
+        `expected` if given (what the caller checked the object to have: another file may
+        have taken the key since). With neither, what is read is all there is to go by, as for
+        a copy of its bytes."""
         with self._lock:
             known = self._digests.get(key)
         current = identity(os.fstat(f.fileno()))
@@ -34,6 +35,8 @@ class Digests:
         same_file = known is not None and known[0][:2] == current[:2]  # device and inode
         if same_file and known is not None and not hmac.compare_digest(known[1], digest):
             raise ObjectChangedError(f"{key!r} changed in place since it was last read")
+        if expected is not None and not hmac.compare_digest(expected, digest):
+            raise ObjectChangedError(f"{key!r} is not the object that was checked")
         return digest
 
     def of(self, key: str, f: BinaryIO) -> bytes:

@@ -27,6 +27,7 @@ import errno
 import fcntl
 import hashlib
 import os
+import secrets
 import stat
 import tempfile
 from collections.abc import Callable, Iterator
@@ -158,14 +159,15 @@ class FileTree:
         """Make the object at `path` a hard link of the file `opened` (open on `source`), if
         there is none (`ObjectExistsError`): the same inode, no bytes written, create-only and
         in one step as `link_new`. False, with nothing at `path`, if this filesystem cannot
-        link, or if `source` no longer names the opened file (it expired in between): the
-        caller then copies the bytes of `opened` instead. Objects are never modified in
-        place, so two keys sharing an inode stay what they were when written."""
+        link, or if `source` no longer names the opened file (it expired, or was replaced, in
+        between): the caller then copies the bytes of `opened` instead. The link is made under
+        a temp name first and checked to be the opened file there, so no other file ever
+        appears at `path`, even for a moment. Objects are never modified in place, so two
+        keys sharing an inode stay what they were when written."""
+        temp = path.parent / f"{TEMP_PREFIX}{secrets.token_hex(8)}"
         for attempt in range(2):
             try:
-                os.link(source, path, follow_symlinks=False)
-            except FileExistsError:
-                raise _taken(path, key) from None
+                os.link(source, temp, follow_symlinks=False)
             except FileNotFoundError:  # the destination's directory, or the source, is missing
                 if attempt or not is_regular(source):
                     return False
@@ -179,12 +181,16 @@ class FileTree:
                     return False
                 raise
             break
-        linked, held = os.lstat(path), os.fstat(opened.fileno())
-        if (linked.st_dev, linked.st_ino) != (held.st_dev, held.st_ino):
-            # `source` was replaced between the open and the link: not what was read
-            unlink_quietly(path)
-            fsync_dir(path.parent)
-            return False
+        try:
+            linked, held = os.lstat(temp), os.fstat(opened.fileno())
+            if (linked.st_dev, linked.st_ino) != (held.st_dev, held.st_ino):
+                return False  # `source` was replaced between the open and the link
+            try:
+                os.link(temp, path, follow_symlinks=False)
+            except FileExistsError:
+                raise _taken(path, key) from None
+        finally:
+            unlink_quietly(temp)
         fsync_dir(path.parent)
         return True
 

@@ -19,9 +19,16 @@ class PreparedFile:
     """A staged temp file awaiting its create-only link (`LocalStore.prepare_new`)."""
 
     def __init__(
-        self, link: Callable[[Staged, Path, str], ObjectInfo], staged: Staged, path: Path, key: str
+        self,
+        link: Callable[[Staged, Path, str], ObjectInfo],
+        staged: Staged,
+        path: Path,
+        key: str,
+        tidy: Callable[[], None],
     ) -> None:
+        """`tidy`: removes the directories made for it that are empty again (on `discard`)."""
         self._link = link
+        self._tidy = tidy
         self._staged = staged
         self._path = path
         self._key = key
@@ -44,13 +51,17 @@ class PreparedFile:
             if not self._done:
                 self._done = True
                 unlink_quietly(self._staged.path)
+                self._tidy()  # a refused request leaves no trace of where it would have written
 
 
 class PreparedCopy:
     """An opened, verified source awaiting its link into place (`LocalStore.prepare_copy`)."""
 
-    def __init__(self, link: Callable[[], ObjectInfo], src: BinaryIO) -> None:
+    def __init__(
+        self, link: Callable[[], ObjectInfo], src: BinaryIO, tidy: Callable[[], None]
+    ) -> None:
         self._link = link
+        self._tidy = tidy
         self._src = src
         self._lock = threading.Lock()
         self._done = False
@@ -70,6 +81,7 @@ class PreparedCopy:
             if not self._done:
                 self._done = True
                 self._src.close()
+                self._tidy()
 
 
 class FailedWrite:

@@ -111,6 +111,7 @@ class PreparesWrites(Protocol):
         """`data` made ready for a later create-only `commit` at `key`; the key's validity is
         checked now (`InvalidKeyError`), whether it exists only at `commit`."""
 
-    def prepare_copy(self, source: str, dest: str) -> PreparedWrite:
+    def prepare_copy(self, source: str, dest: str, sha256: bytes | None = None) -> PreparedWrite:
         """`copy_new(source, dest)` made ready for a later `commit`, which raises what
-        `copy_new` would (`ObjectExistsError`, `ObjectNotFoundError`, ...)."""
+        `copy_new` would (`ObjectExistsError`, `ObjectNotFoundError`, ...); with `sha256`, the
+        digest the caller checked the source to have: another one is `ObjectChangedError`."""

@@ -121,8 +121,8 @@ def crash_at(store: LocalStore, monkeypatch: pytest.MonkeyPatch, at: int) -> lis
     for name in ("prepare_new", "prepare_copy"):
         prepare = getattr(store, name)
 
-        def preparing(first: str, second: Any, prepare: Any = prepare) -> Any:
-            prepared: PreparedWrite = prepare(first, second)
+        def preparing(first: str, *rest: Any, prepare: Any = prepare) -> Any:
+            prepared: PreparedWrite = prepare(first, *rest)
             return SimpleNamespace(commit=dying(prepared.commit, first), discard=lambda: None)
 
         monkeypatch.setattr(store, name, preparing)
@@ -190,3 +190,9 @@ def test_a_request_refused_in_the_claims_step_leaves_nothing_it_prepared(
     assert list(store.list_keys("lookup/")) == []
     assert list(store.list_keys("index/")) == []
     assert temps(tmp_path) == []
+    # nor the directories made for it: on disk they would say which channel and day a refused
+    # attempt was for
+    objects = tmp_path / "objects"
+    assert not (objects / "lookup").exists()
+    assert not (objects / "index").exists()
+    assert not (objects / "cases" / case / "files").exists()

@@ -101,8 +101,9 @@ def test_the_link_itself_is_create_only_when_a_racing_copy_won(
     real_link = os.link
 
     def racing_link(src: os.PathLike[str], dst: os.PathLike[str], **kwargs: bool) -> None:
-        Path(dst).parent.mkdir(parents=True, exist_ok=True)
-        Path(dst).write_bytes(b"the other writer's")
+        if not Path(dst).name.startswith(".tmp-"):  # the link to the key itself, not its temp
+            Path(dst).parent.mkdir(parents=True, exist_ok=True)
+            Path(dst).write_bytes(b"the other writer's")
         real_link(src, dst, **kwargs)
 
     monkeypatch.setattr(os, "link", racing_link)
@@ -111,6 +112,7 @@ def test_the_link_itself_is_create_only_when_a_racing_copy_won(
         store.copy_new(SOURCE, DEST)
 
     assert file_of(tmp_path, DEST).read_bytes() == b"the other writer's"
+    assert [p.name for p in file_of(tmp_path, DEST).parent.iterdir()] == ["00000.age"]  # no temp
 
 
 def test_a_copy_onto_a_key_other_keys_extend_is_refused(store: LocalStore) -> None:
@@ -179,11 +181,15 @@ def test_a_source_replaced_between_open_and_link_is_not_linked(
     store.put_new(SOURCE, BODY)
     real_link = os.link
 
+    linked_at_key: list[bytes] = []
+
     def replaced_first(src: os.PathLike[str], dst: os.PathLike[str], **kwargs: bool) -> None:
         if ".tmp-" not in os.fspath(src):
             other = Path(os.fspath(src) + ".other")
             other.write_bytes(b"uploaded again after expiry")
             os.replace(other, src)
+        if Path(dst) == file_of(tmp_path, DEST):
+            linked_at_key.append(Path(src).read_bytes())
         real_link(src, dst, **kwargs)
 
     monkeypatch.setattr(os, "link", replaced_first)
@@ -191,6 +197,9 @@ def test_a_source_replaced_between_open_and_link_is_not_linked(
     store.copy_new(SOURCE, DEST)
 
     assert file_of(tmp_path, DEST).read_bytes() == BODY
+    # the replacement never appeared at the key, not even for a moment (a racing retry would
+    # have taken it for the copy, a crash would have kept it)
+    assert all(data == BODY for data in linked_at_key)
 
 
 def test_finalize_copy_refuses_a_staged_segment_changed_after_its_check(

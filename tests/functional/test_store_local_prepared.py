@@ -13,6 +13,7 @@ import pytest
 from peluit.core.write_steps import StepWrites
 from peluit.store.errors import (
     InvalidKeyError,
+    ObjectChangedError,
     ObjectExistsError,
     ObjectNotFoundError,
     StoreError,
@@ -124,6 +125,26 @@ def test_a_prepared_copy_raises_at_its_commit_what_copy_new_would(store: LocalSt
     assert list(store.list_keys("")) == []
 
 
+def test_a_prepared_copy_of_a_source_that_is_not_what_was_checked_is_refused(
+    store: LocalStore,
+) -> None:
+    """The staged key was expired and uploaded again (another file, which this store hashed
+    when it was written) between the check and the copy: the checked SHA-256 tells."""
+    source = "staging/" + "a" * 32 + "/00/00000.age"
+    store.put_new(source, DATA)
+    checked = hashlib.sha256(DATA).digest()
+    os.unlink(store._files.path(source))
+    store.put_new(source, b"age-encryption.org/v1\n" + os.urandom(3000))
+
+    with pytest.raises(ObjectChangedError):
+        store.prepare_copy(source, KEY, checked).commit()
+    assert list(store.list_keys("cases/")) == []
+    # what the key holds now, checked as such, is copied
+    now = hashlib.sha256(store.get(source)).digest()
+    store.prepare_copy(source, KEY, now).commit()
+    assert store.get(KEY) == store.get(source)
+
+
 def test_step_writes_prepare_on_a_local_store_and_put_on_one_without(
     store: LocalStore, tmp_path: Path
 ) -> None:
@@ -133,7 +154,9 @@ def test_step_writes_prepare_on_a_local_store_and_put_on_one_without(
     for target in (store, memory):
         target.put_new("staging/u/00/00000.age", b"segment")
         with StepWrites(
-            target, [(KEY, DATA), ("lookup/k", b"{}")], [("staging/u/00/00000.age", "cases/c/s")]
+            target,
+            [(KEY, DATA), ("lookup/k", b"{}")],
+            [("staging/u/00/00000.age", "cases/c/s", hashlib.sha256(b"segment").digest())],
         ) as writes:
             for prepare in writes.preparations():
                 prepare()

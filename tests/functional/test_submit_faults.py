@@ -74,9 +74,9 @@ class Flaky:
 
         return failing
 
-    def _preparing(self, prepare: Callable[[str, Any], PreparedWrite]) -> Callable[..., Any]:
-        def preparing(key: str, what: Any) -> Any:
-            prepared = prepare(key, what)
+    def _preparing(self, prepare: Callable[..., PreparedWrite]) -> Callable[..., Any]:
+        def preparing(key: str, *what: Any) -> Any:
+            prepared = prepare(key, *what)
             return SimpleNamespace(commit=self._failing(prepared.commit), discard=prepared.discard)
 
         return preparing

@@ -67,3 +67,20 @@ def test_reads_of_a_store_whose_reads_do_not_wait_run_in_the_callers_thread() ->
     elsewhere = parallel.run_reads(object(), calls)  # a store that says nothing: its reads wait
     assert elsewhere[0] is here
     assert any(t is not here for t in elsewhere[1:])
+
+
+def test_an_interrupt_in_the_callers_call_still_waits_for_the_others() -> None:
+    """What the caller cleans up after (a finalization's prepared writes) must not still be
+    being made on the pool when the interrupt reaches it."""
+    finished = threading.Event()
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    def slow() -> None:
+        time.sleep(0.05)
+        finished.set()
+
+    with pytest.raises(KeyboardInterrupt):
+        parallel.run_all([interrupted, slow])
+    assert finished.is_set()
