@@ -186,6 +186,10 @@ export async function submit(request, { client, signal, onEvent = () => {}, when
   // segment is stored, and with that same body, to which the proof is bound.
   /** @type {ReturnType<typeof finalization> | null} */
   let early = null;
+  // the early proof of work stops if the upload fails: searches take turns, and a retry's wait
+  const ahead = new AbortController();
+  const forward = () => ahead.abort(signal?.reason);
+  signal?.addEventListener("abort", forward, { once: true });
   const listed = await uploadFiles({
     client,
     submission,
@@ -198,12 +202,15 @@ export async function submit(request, { client, signal, onEvent = () => {}, when
     onEvent,
     onHashed: (known) => {
       early = finalization(known).then((made) => {
-        client.proveFinalizeAhead(submission, made, signal);
+        client.proveFinalizeAhead(submission, made, ahead.signal);
         return made;
       });
       early.catch(() => {}); // awaited below unless the upload fails; never an unhandled rejection
     },
-  });
+  }).catch((err) => {
+    ahead.abort(err);
+    throw err;
+  }).finally(() => signal?.removeEventListener("abort", forward));
   span("upload", started);
   started = spanStart();
   signal?.throwIfAborted();

@@ -359,6 +359,45 @@ describe("submitting a report", () => {
     assert.ok(finalize && solved.includes(new URL(finalize.url).searchParams.get("pow") ?? ""));
   });
 
+  it("stops the finalization's early proof of work when a PUT fails for good", async () => {
+    const server = new FakeServer();
+    server.powBits = 4;
+    /** @type {AbortSignal[]} */
+    const searches = [];
+    const fetchFn = async (input, init = {}) => {
+      if (init.method === "PUT" && new URL(String(input)).pathname.endsWith("/1/1.age")) {
+        await new Promise((resolve) => setTimeout(resolve, 60)); // after the finalization's search began
+        return new Response("refused", { status: 400 });
+      }
+      return server.fetch(input, init);
+    };
+    const client = createClient({
+      api: "/api/v1",
+      base: "http://127.0.0.1:8000/",
+      fetch: fetchFn,
+      sleep: fakeSleep().sleep,
+      powBits: 4,
+      solvePow: async (req, options) => {
+        if (req.path.endsWith("/finalize")) {
+          searches.push(options.signal);
+          if (!options.signal?.aborted) {
+            // a long search: it ends when aborted, or after a second whatever happens
+            await new Promise((resolve) => {
+              options.signal?.addEventListener("abort", resolve, { once: true });
+              setTimeout(resolve, 1000);
+            });
+          }
+          return solve(req, options);
+        }
+        return solve(req, options);
+      },
+    });
+    await assert.rejects(submit(request({ files: [file(250 * KiB, "a.mp4"), file(100 * KiB, "b.mp4")] }), { client }));
+    assert.equal(searches.length, 1);
+    assert.ok(searches[0].aborted, "the search for a finalization that will never be sent goes on");
+    assert.equal(server.finalized.length, 0);
+  });
+
   it("says which file could not be read", async () => {
     const { client } = setup();
     const broken = file(10, "hilang.pdf");
