@@ -94,6 +94,10 @@ class IdentityRequestIn(_Body):
         Ciphertext,
         Field(description="age file to the channel's reviewers, oversight and custodians"),
     ]
+    signed_on: Annotated[
+        str | None,
+        Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="the day signed for (today)"),
+    ] = None
     identity_sha256: Annotated[
         str | None,
         Field(
@@ -115,7 +119,9 @@ class IdentityRequestIn(_Body):
     def signed(self) -> SignedRequest | None:
         if self.signature is None:
             return None
-        return SignedRequest(self.identity_sha256, bytes.fromhex(self.signature))
+        return SignedRequest(
+            self.signed_on or "", self.identity_sha256, bytes.fromhex(self.signature)
+        )
 
 
 class ApproveIn(_Body):
@@ -319,6 +325,7 @@ class IdentityRequestOut(_Body):
     decided_by: str | None
     decided_on: str | None
     decision_note: str | None
+    signed_on: str | None = Field(default=None, description="the day the requester signed for")
     identity_sha256: str | None = Field(
         default=None, description="the identity block's SHA-256 the requester signed for"
     )
@@ -344,6 +351,7 @@ class IdentityRequestOut(_Body):
             decided_by=text("decided_by"),
             decided_on=text("decided_on"),
             decision_note=text("decision_note"),
+            signed_on=text("signed_on"),
             identity_sha256=text("identity_sha256"),
             signature=text("signature"),
         )

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
+from datetime import date
 
 from peluit.config import Config
 from peluit.keys import parse_public_key
@@ -96,8 +97,18 @@ class IdentityAccessService:
         return request
 
     def _check_signed(self, reviewer: str, case: str, note: str, signed: SignedRequest) -> None:
+        """The requester's roster key signed this request, for a day at most one from the
+        server's (clocks around midnight)."""
         key = self._access.person(reviewer).signing_key
-        text = request_signature.statement(case, reviewer, signed.identity_sha256, note)
+        try:
+            text = request_signature.statement(
+                case, reviewer, signed.on, signed.identity_sha256, note
+            )
+            day = date.fromisoformat(signed.on)
+        except ValueError:
+            raise RequestSignatureError("the signed day is malformed") from None
+        if abs((day - date.fromisoformat(self._day())).days) > 1:
+            raise RequestSignatureError("the signed day is not today")
         if key is None or not team_signature.verify(parse_public_key(key), signed.signature, text):
             raise RequestSignatureError("not signed with the requester's roster key")
 

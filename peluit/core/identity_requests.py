@@ -73,6 +73,7 @@ class IdentityRequestView:
 
 @dataclass(frozen=True)
 class SignedRequest:
+    on: str  # the day signed
     identity_sha256: str | None
     signature: bytes
 
@@ -88,7 +89,11 @@ def new_request(
     """A pending request; `signed`: the requester's signature and the identity hash it covers
     (core/request_signature.py), kept for the custodian's tool to check."""
     extra = (
-        {"identity_sha256": signed.identity_sha256, "signature": signed.signature.hex()}
+        {
+            "signed_on": signed.on,
+            "identity_sha256": signed.identity_sha256,
+            "signature": signed.signature.hex(),
+        }
         if signed is not None
         else {}
     )

@@ -239,13 +239,19 @@ class ReviewClient:
         reason: bytes,
         identity_sha256: str | None = None,
         signature: bytes | None = None,
+        signed_on: str | None = None,
     ) -> IdentityRequestOut:
         """`signature`: the requester's over the request statement (core/request_signature.py)
-        naming `identity_sha256`, the block's hash the requester's tool verified."""
+        for day `signed_on`, naming `identity_sha256`, the block's hash the requester's tool
+        verified."""
         path = f"/cases/{_segment(case)}/identity-requests"
         body: dict[str, object] = {"reason": _b64(reason)}
         if signature is not None:
-            body |= {"identity_sha256": identity_sha256, "signature": signature.hex()}
+            body |= {
+                "signed_on": signed_on,
+                "identity_sha256": identity_sha256,
+                "signature": signature.hex(),
+            }
         return _answer(self.call("POST", path, body=body), IdentityRequestOut)
 
     def list_identity_requests(

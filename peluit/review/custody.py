@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING
 
 from peluit.api.review_models import CaseOut, IdentityRequestOut
 from peluit.core import request_signature, team_signature
+from peluit.core.ids import case_reference
 
 from . import compose, identity_grant
-from .errors import ReviewInputError
+from .errors import ReviewApiError, ReviewInputError
 from .reading import read_identity
+from .views import RequestRow
 
 if TYPE_CHECKING:
     from .desk import ReviewDesk
@@ -30,9 +32,10 @@ def request(desk: ReviewDesk, case: str, view: CaseOut, sealed: bytes) -> Identi
     reporter's signature names (none for an older unsigned case)."""
     identity = identity_grant.verified_identity(desk.authenticity(case, view), view.reporter)
     reason = hashlib.sha256(sealed).hexdigest()
-    text = request_signature.statement(case, desk.key.person, identity, reason)
+    today = desk.today().isoformat()
+    text = request_signature.statement(case, desk.key.person, today, identity, reason)
     signature = team_signature.sign(desk.key.signing_key, text)
-    return desk.client.request_identity(case, sealed, identity, signature)
+    return desk.client.request_identity(case, sealed, identity, signature, today)
 
 
 def approve(desk: ReviewDesk, case: str, reviewer: str) -> IdentityRequestOut:
@@ -44,7 +47,10 @@ def approve(desk: ReviewDesk, case: str, reviewer: str) -> IdentityRequestOut:
     found = next((r for r in pending if (r.case, r.reviewer) == (case, reviewer)), None)
     if found is None:
         raise ReviewInputError("this reviewer has no pending request for this case")
-    _refuse(identity_grant.request_problem(desk.config, case, found))
+    _refuse(identity_grant.request_problem(desk.config, case, found, desk.today()))
+    note = f"notes/{found.reason}.age"
+    sealed_reason = desk.client.read_object(case, note) if found.reason else b""
+    _refuse(identity_grant.reason_problem(found, sealed_reason))  # what the custodian read
     block = desk.client.read_object(case, "identity.age")
     plaintext = compose.open_file(desk.key, block)  # here, on the custodian's machine
     document = read_identity(plaintext)
@@ -58,6 +64,39 @@ def approve(desk: ReviewDesk, case: str, reviewer: str) -> IdentityRequestOut:
         _refuse(identity_grant.grant_problem(desk.authenticity(case, view), view.reporter, block))
     grant = compose.grant(desk.config, reviewer, plaintext)
     return desk.client.approve_identity(case, reviewer, grant)
+
+
+def row(desk: ReviewDesk, request: IdentityRequestOut) -> RequestRow:
+    """`request` as a list shows it: its reason decrypted only if it is the one the requester
+    signed; a pending request that cannot be approved, or one bound to no identity block, says
+    so (the console then offers no approval)."""
+    problem = warning = reason = None
+    if request.reason is not None:
+        try:
+            sealed = desk.client.read_object(request.case, f"notes/{request.reason}.age")
+        except ReviewApiError:
+            sealed = b""
+        problem = identity_grant.reason_problem(request, sealed)
+        reason = desk.open_text(request.case, sealed) if problem is None else None
+    if request.status == "pending":
+        today = desk.today()
+        problem = (
+            identity_grant.request_problem(desk.config, request.case, request, today) or problem
+        )
+        if problem is None and request.identity_sha256 is None:
+            warning = identity_grant.NO_BLOCK_HASH
+    return RequestRow(
+        case=request.case,
+        reference=case_reference(request.case),
+        channel=request.channel,
+        reviewer=request.reviewer,
+        status=request.status,
+        requested_on=request.requested_on,
+        reason=reason,
+        decided_by=request.decided_by,
+        problem=problem,
+        warning=warning,
+    )
 
 
 def _refuse(problem: str | None) -> None:

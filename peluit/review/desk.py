@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from peluit import age
 from peluit.api.review_models import (
     CaseObjectOut,
     CaseOut,
@@ -28,7 +29,7 @@ from peluit.api.review_models import (
 from peluit.config import Config
 from peluit.core import workflow
 from peluit.core.dates import Clock, local_date, utc_now
-from peluit.core.ids import case_reference, is_case_id
+from peluit.core.ids import is_case_id
 from peluit.core.report import FileEntry
 from peluit.keys import KeyFile
 
@@ -350,26 +351,17 @@ class ReviewDesk:
     # -- identity requests (custodians) ----------------------------------------------------
 
     def identity_requests(self, status: str | None = None) -> list[RequestRow]:
+        """The requests this person may see, each reason decrypted here once it is the one its
+        requester signed; a pending one that cannot be approved says why (`custody.row`)."""
         found = self.client.list_identity_requests(status=status).requests
-        reasons = parallel(
-            lambda r: (
-                self._reader.decrypt_text(r.case, f"notes/{r.reason}.age") if r.reason else None
-            ),
-            found,
-        )
-        return [
-            RequestRow(
-                case=r.case,
-                reference=case_reference(r.case),
-                channel=r.channel,
-                reviewer=r.reviewer,
-                status=r.status,
-                requested_on=r.requested_on,
-                reason=reason,
-                decided_by=r.decided_by,
-            )
-            for r, reason in zip(found, reasons, strict=True)
-        ]
+        return parallel(lambda r: custody.row(self, r), found)
+
+    def open_text(self, case: str, sealed: bytes) -> str | None:
+        """A note (a reason) already fetched, decrypted here; None if this key cannot open it."""
+        try:
+            return self._reader.open_in(case, sealed).decode("utf-8", errors="replace")
+        except age.AgeError:
+            return None
 
     def approve_identity(self, case: str, reviewer: str) -> IdentityRequestOut:
         """Decrypt the identity block here and re-encrypt it to the requester alone, once the

@@ -21,6 +21,7 @@ Pure: the desk fetches, decrypts and calls these.
 from __future__ import annotations
 
 import hashlib
+from datetime import date, timedelta
 
 from peluit.api.review_models import IdentityRequestOut, ReporterOut
 from peluit.config import Config
@@ -55,6 +56,24 @@ REQUEST_NOT_SIGNED = (
     "key (or was changed on the server). Deny it with the reason 'please ask again', so that the "
     "requester asks again with a current tool. Nothing was granted"
 )
+REQUEST_STALE = (
+    "Permintaan ini ditandatangani lebih dari 30 hari yang lalu (atau dengan tanggal di masa "
+    "depan): mungkin permintaan lama yang dimunculkan lagi di server. Tolak dengan alasan 'mohon "
+    "ajukan ulang'. Tidak ada yang diberikan / This request was signed more than 30 days ago (or "
+    "for a day still to come): it may be an old request brought back on the server. Deny it "
+    "with the reason 'please ask again'. Nothing was granted"
+)
+REASON_ALTERED = (
+    "ALASAN PERMINTAAN INI TELAH DIUBAH di server (bukan yang ditandatangani peminta), atau tidak "
+    "ada. Tidak ada yang diberikan / THIS REQUEST'S REASON WAS CHANGED on the server (it is not "
+    "the one the requester signed), or is missing. Nothing was granted"
+)
+NO_BLOCK_HASH = (
+    "Peminta tidak dapat memastikan blok identitas kasus ini (kasus lama tanpa tanda tangan "
+    "pelapor): periksa bahwa ini memang kasus yang dimaksud sebelum menyetujui / The requester "
+    "could not verify this case's identity block (an older case without a reporter signature): "
+    "make sure this is the case meant before approving"
+)
 WRONG_CHANNEL = (
     "Kanal kasus, blok identitas dan permintaan tidak cocok, atau menurut konfigurasi Anda "
     "peminta bukan penelaah kanal itu atau Anda bukan kustodiannya. Tidak ada yang diberikan / "
@@ -64,23 +83,39 @@ WRONG_CHANNEL = (
 )
 
 
-def request_problem(config: Config, case: str, request: IdentityRequestOut) -> str | None:
+def request_problem(
+    config: Config, case: str, request: IdentityRequestOut, today: date
+) -> str | None:
     """Why `request` is not one its reviewer signed for `case` (their roster key, this tool's
-    configuration)."""
+    configuration) at most `FRESH_DAYS` before `today`."""
     person = next((p for p in config.people if p.id == request.reviewer), None)
     if person is None or person.signing_key is None or request.signature is None:
         return REQUEST_NOT_SIGNED
     try:
         text = request_signature.statement(
-            case, request.reviewer, request.identity_sha256, request.reason or ""
+            case,
+            request.reviewer,
+            request.signed_on or "",
+            request.identity_sha256,
+            request.reason or "",
         )
         signature = bytes.fromhex(request.signature)
+        signed_on = date.fromisoformat(request.signed_on or "")
     except ValueError:
         return REQUEST_NOT_SIGNED
     if request.case != case or not team_signature.verify(
         parse_public_key(person.signing_key), signature, text
     ):
         return REQUEST_NOT_SIGNED
+    if not timedelta(0) <= today - signed_on <= timedelta(days=request_signature.FRESH_DAYS):
+        return REQUEST_STALE
+    return None
+
+
+def reason_problem(request: IdentityRequestOut, sealed: bytes) -> str | None:
+    """Why the encrypted reason fetched for `request` is not the one its requester signed."""
+    if request.reason is None or hashlib.sha256(sealed).hexdigest() != request.reason:
+        return REASON_ALTERED
     return None
 
 

@@ -88,3 +88,5 @@ class RequestRow:
     requested_on: str | None
     reason: str | None
     decided_by: str | None
+    problem: str | None = None  # why it cannot be approved (review/identity_grant.py)
+    warning: str | None = None  # what to make sure of before approving

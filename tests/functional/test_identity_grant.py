@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from peluit import age
-from peluit.api.review_models import CaseOut
+from peluit.api.review_models import CaseOut, IdentityRequestsOut
 from peluit.client.channels import ChannelsDocument
 from peluit.client.submit import SubmitRequest, submit
 from peluit.config import Config
@@ -170,10 +171,11 @@ def _request_without_hash(rina: ReviewDesk, case: str) -> None:
     verify (an older case): the statement's identity is `-`."""
     view = rina.client.get_case(case)
     sealed = compose.access_reason(rina.config, view.channel, "Perlu konfirmasi saksi.")
-    text = request_signature.statement(case, "rina", None, hashlib.sha256(sealed).hexdigest())
-    rina.client.request_identity(
-        case, sealed, None, team_signature.sign(rina.key.signing_key, text)
-    )
+    today = rina.today().isoformat()
+    reason = hashlib.sha256(sealed).hexdigest()
+    text = request_signature.statement(case, "rina", today, None, reason)
+    signature = team_signature.sign(rina.key.signing_key, text)
+    rina.client.request_identity(case, sealed, None, signature, today)
 
 
 def test_an_unsigned_request_is_not_approved_until_asked_again_with_a_signature(
@@ -221,15 +223,72 @@ def test_a_server_that_claims_another_channel_gets_no_grant(
     case = _file(served, "Siti Aminah")
     rina, agus = _desk(served, "rina"), _desk(served, "agus")
     rina.request_identity(case, "Perlu konfirmasi saksi.")
-    honest = agus.client.get_case
+    honest, honest_list = agus.client.get_case, agus.client.list_identity_requests
 
     def lying(asked: str) -> CaseOut:
         return honest(asked).model_copy(update={"channel": "gratifikasi"})
 
+    def lying_list(**query: str | None) -> IdentityRequestsOut:
+        found = honest_list(**query)
+        moved = [r.model_copy(update={"channel": "gratifikasi"}) for r in found.requests]
+        return found.model_copy(update={"requests": moved})
+
+    # in the case and in the request list alike: only the block's own channel tells
     monkeypatch.setattr(agus.client, "get_case", lying)
+    monkeypatch.setattr(agus.client, "list_identity_requests", lying_list)
 
     assert _refused(agus, case) == identity_grant.WRONG_CHANNEL
     assert not _object(served, case, "identity-grants/rina.age").exists()
+
+
+def test_a_denied_request_brought_back_long_after_is_refused(served: DemoServer) -> None:
+    """The server writes rina's denied request back as pending, as if new: its signed day is
+    that of the first asking, more than 30 days before the custodian's today."""
+    case = _file(served, "Siti Aminah")
+    rina, agus = _desk(served, "rina"), _desk(served, "agus")
+    rina.request_identity(case, "Perlu konfirmasi saksi.")
+    stored = served.data / "store" / "objects" / layout.identity_request(case, "rina")
+    asked = stored.read_bytes()
+    agus.deny_identity(case, "rina", "Belum perlu.")
+    stored.write_bytes(asked)  # pending again, with rina's genuine signature
+    later = _desk(served, "agus")
+    later.today = lambda: agus.today() + timedelta(days=31)  # type: ignore[method-assign]
+
+    assert _refused(later, case) == identity_grant.REQUEST_STALE
+    [row] = [r for r in later.identity_requests(status="pending") if r.case == case]
+    assert row.problem == identity_grant.REQUEST_STALE  # the console offers no approval
+    assert not _object(served, case, "identity-grants/rina.age").exists()
+
+
+def test_a_reason_rewritten_on_the_server_is_not_shown_and_gets_no_grant(
+    served: DemoServer,
+) -> None:
+    """The server overwrites rina's encrypted reason with its own (anyone holding the team's
+    public keys can encrypt one): the list shows no text but the warning, and no approval."""
+    case = _file(served, "Siti Aminah")
+    rina, agus = _desk(served, "rina"), _desk(served, "agus")
+    rina.request_identity(case, "Sekadar ingin tahu.")
+    [request] = [r for r in agus.client.list_identity_requests().requests if r.case == case]
+    fake = compose.access_reason(served.config, "pengaduan", "PERINTAH PENGADILAN - mendesak")
+    _object(served, case, f"notes/{request.reason}.age").write_bytes(fake)
+
+    [row] = [r for r in agus.identity_requests(status="pending") if r.case == case]
+    assert (row.reason, row.problem) == (None, identity_grant.REASON_ALTERED)
+    assert _refused(agus, case) == identity_grant.REASON_ALTERED
+    assert not _object(served, case, "identity-grants/rina.age").exists()
+    # what agus sees in his console: the warning, not the server's text, and only "deny"
+    console = ConsoleUnderTest(served, "agus")
+    try:
+        custodian = console.client()
+        assert custodian.unlock(DEMO_PASSPHRASE).status == 303
+        assert custodian.get("/cases").status == 200
+        page = custodian.get("/identity-requests").text
+    finally:
+        console.close()
+    assert "PERINTAH PENGADILAN" not in page
+    assert "ALASAN PERMINTAAN INI TELAH DIUBAH" in page
+    assert f"/identity-requests/{case}/rina/deny" in page
+    assert f"/identity-requests/{case}/rina/approve" not in page
 
 
 def test_the_custodians_console_shows_the_refusal_and_grants_nothing(served: DemoServer) -> None:

@@ -20,6 +20,7 @@ import pytest
 from peluit import age
 from peluit.core import layout, request_signature
 from peluit.core.audit import verify_chain
+from peluit.core.dates import local_date
 from peluit.keys import KeyFile
 from peluit.review import compose
 from peluit.review.client import ReviewClient
@@ -522,20 +523,27 @@ def test_an_identity_request_signed_with_another_key_is_refused_and_nothing_stor
     rina = deployment.client("rina")
     reason = access_reason(deployment)
     identity = hashlib.sha256(deployment.store.objects[layout.case_identity(case)]).hexdigest()
-    text = request_signature.statement(case, "rina", identity, hashlib.sha256(reason).hexdigest())
+    day = local_date(deployment.clock, deployment.config.organisation.timezone)
+    note = hashlib.sha256(reason).hexdigest()
+    text = request_signature.statement(case, "rina", day.isoformat(), identity, note)
     before = dict(deployment.store.objects)
+    rina_key = review_team.key("rina").signing_key
     forged = review_team.key("agus").signing_key.sign(text)
-    assert refused(lambda: rina.request_identity(case, reason, identity, forged)) == (
-        400,
-        "bad_request_signature",
-    )
+    long_ago = (day - timedelta(days=3)).isoformat()
+    old = rina_key.sign(request_signature.statement(case, "rina", long_ago, identity, note))
+    for signature, on in ((forged, day.isoformat()), (old, long_ago)):
+        with pytest.raises(ReviewApiError) as answer:
+            rina.request_identity(case, reason, identity, signature, on)
+        assert (answer.value.status, answer.value.code) == (400, "bad_request_signature")
     assert deployment.store.objects == before
 
-    good = review_team.key("rina").signing_key.sign(text)
-    stored = rina.request_identity(case, reason, identity, good)
+    good = rina_key.sign(text)
+    stored = rina.request_identity(case, reason, identity, good, day.isoformat())
     assert (stored.identity_sha256, stored.signature) == (identity, good.hex())
     listed = deployment.client("sari").list_identity_requests(status="pending").requests
-    assert [(r.identity_sha256, r.signature) for r in listed] == [(identity, good.hex())]
+    assert [(r.signed_on, r.identity_sha256, r.signature) for r in listed] == [
+        (day.isoformat(), identity, good.hex())
+    ]
 
 
 def test_identity_is_seen_only_after_a_custodian_approves(

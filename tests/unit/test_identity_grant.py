@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -16,10 +17,13 @@ from peluit.review.identity_grant import (
     CASE_NOT_TRUSTED,
     NOT_AN_IDENTITY,
     NOT_THE_REPORTERS,
+    REASON_ALTERED,
     REQUEST_NOT_SIGNED,
+    REQUEST_STALE,
     WRONG_CHANNEL,
     block_problem,
     grant_problem,
+    reason_problem,
     request_problem,
     verified_identity,
 )
@@ -30,6 +34,7 @@ BLOCK = b"age-encryption.org/v1 ... the identity block"
 OTHER = b"age-encryption.org/v1 ... another case's identity block"
 CASE, OTHER_CASE = "abcdefghjkmnpqrs", "stvwxyz012345678"
 REASON = "ab" * 32
+TODAY = date(2026, 12, 6)
 
 
 @pytest.fixture(scope="module")
@@ -58,10 +63,11 @@ def _request(
     reviewer: str = "rina",
     signer: Ed25519PrivateKey | None = None,
     channel: str = "pengaduan",
+    signed_on: str = "2026-12-06",
 ) -> IdentityRequestOut:
     sha = _sha(identity) if identity is not None else None
     key = signer or team.key(reviewer).signing_key
-    text = request_signature.statement(case, reviewer, sha, REASON)
+    text = request_signature.statement(case, reviewer, signed_on, sha, REASON)
     return IdentityRequestOut(
         case=case,
         channel=channel,
@@ -72,6 +78,7 @@ def _request(
         decided_by=None,
         decided_on=None,
         decision_note=None,
+        signed_on=signed_on,
         identity_sha256=sha,
         signature=key.sign(text).hex(),
     )
@@ -84,33 +91,54 @@ def _identity(case: str | None, channel: str = "pengaduan") -> IdentityDocument:
 
 
 def test_the_statement_is_the_documented_text() -> None:
+    text = request_signature.statement(CASE, "rina", "2026-12-06", "cd" * 32, REASON)
     assert (
-        request_signature.statement(CASE, "rina", "cd" * 32, REASON)
+        text
         == (
-            f"peluit-identity-request/1\ncase {CASE}\nreviewer rina\nidentity {'cd' * 32}\n"
-            f"reason {REASON}\n"
+            f"peluit-identity-request/1\ncase {CASE}\nreviewer rina\non 2026-12-06\n"
+            f"identity {'cd' * 32}\nreason {REASON}\n"
         ).encode()
     )
-    assert b"\nidentity -\n" in request_signature.statement(CASE, "rina", None, REASON)
+    older = request_signature.statement(CASE, "rina", "2026-12-06", None, REASON)
+    assert b"\nidentity -\n" in older
 
 
 def test_a_request_signed_by_its_reviewer_for_this_case_passes(team: ReviewTeam) -> None:
-    assert request_problem(team.config, CASE, _request(team, BLOCK)) is None
+    assert request_problem(team.config, CASE, _request(team, BLOCK), TODAY) is None
 
 
 def test_a_request_signed_by_someone_else_or_for_another_case_or_unsigned_is_refused(
     team: ReviewTeam,
 ) -> None:
     forged = _request(team, BLOCK, signer=Ed25519PrivateKey.generate())
-    assert request_problem(team.config, CASE, forged) == REQUEST_NOT_SIGNED
+    assert request_problem(team.config, CASE, forged, TODAY) == REQUEST_NOT_SIGNED
     moved = _request(team, BLOCK, case=OTHER_CASE)
-    assert request_problem(team.config, CASE, moved) == REQUEST_NOT_SIGNED
+    assert request_problem(team.config, CASE, moved, TODAY) == REQUEST_NOT_SIGNED
     unsigned = _request(team, BLOCK).model_copy(update={"signature": None})
-    assert request_problem(team.config, CASE, unsigned) == REQUEST_NOT_SIGNED
+    assert request_problem(team.config, CASE, unsigned, TODAY) == REQUEST_NOT_SIGNED
     rehashed = _request(team, BLOCK).model_copy(update={"identity_sha256": _sha(OTHER)})
-    assert request_problem(team.config, CASE, rehashed) == REQUEST_NOT_SIGNED
+    assert request_problem(team.config, CASE, rehashed, TODAY) == REQUEST_NOT_SIGNED
     stranger = _request(team, BLOCK).model_copy(update={"reviewer": "nobody"})
-    assert request_problem(team.config, CASE, stranger) == REQUEST_NOT_SIGNED
+    assert request_problem(team.config, CASE, stranger, TODAY) == REQUEST_NOT_SIGNED
+    redated = _request(team, BLOCK).model_copy(update={"signed_on": "2026-12-05"})
+    assert request_problem(team.config, CASE, redated, TODAY) == REQUEST_NOT_SIGNED
+
+
+def test_a_request_signed_long_ago_or_for_a_day_to_come_is_refused(team: ReviewTeam) -> None:
+    """A denied request the server brings back as pending, months later, is stale."""
+    month_ago = _request(team, BLOCK, signed_on="2026-11-06")
+    assert request_problem(team.config, CASE, month_ago, TODAY) is None  # 30 days: still fresh
+    older = _request(team, BLOCK, signed_on="2026-11-05")
+    assert request_problem(team.config, CASE, older, TODAY) == REQUEST_STALE
+    ahead = _request(team, BLOCK, signed_on="2026-12-07")
+    assert request_problem(team.config, CASE, ahead, TODAY) == REQUEST_STALE
+
+
+def test_the_reason_must_be_the_one_the_requester_signed(team: ReviewTeam) -> None:
+    request = _request(team, BLOCK).model_copy(update={"reason": _sha(b"the signed reason")})
+    assert reason_problem(request, b"the signed reason") is None
+    assert reason_problem(request, b"a reason the server wrote") == REASON_ALTERED
+    assert reason_problem(request.model_copy(update={"reason": None}), b"") == REASON_ALTERED
 
 
 def _block(team: ReviewTeam, request: IdentityRequestOut, **kw: object) -> str | None:
@@ -163,9 +191,14 @@ def test_a_forged_or_stripped_case_grants_nothing_and_gets_no_request(verdict: V
 
 
 @pytest.mark.parametrize("flag", ["key_changed", "key_not_inside"])
-def test_a_case_whose_reporter_key_is_untrusted_grants_nothing(flag: str) -> None:
+def test_a_case_whose_reporter_key_is_untrusted_grants_nothing_and_gets_no_request(
+    flag: str,
+) -> None:
+    """A key the server swapped must not make the requester sign a hash the server chose."""
     check = _check(Verdict.SIGNED, **{flag: True})
     assert grant_problem(check, _reporter(BLOCK), BLOCK) == CASE_NOT_TRUSTED
+    with pytest.raises(ReviewInputError, match="tidak sah atau hilang"):
+        verified_identity(check, _reporter(BLOCK))
 
 
 def test_a_request_names_the_hash_the_reporter_signed_or_none_for_an_older_case() -> None:

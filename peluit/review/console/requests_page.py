@@ -18,6 +18,10 @@ _ROW = Template("""<tr><td>$reference</td><td>$channel</td><td>$reviewer</td><td
 <td class="long">$reason</td><td>$choice</td><td>$status</td><td>$actions</td></tr>""")
 
 
+_REFUSED = Template("""<p class="error problem" role="alert">$problem</p>$forms""")
+_WARNED = Template("""$reason<p class="error problem">$warning</p>""")
+
+
 def _row(desk: ReviewDesk, session: Session, config: Config, row: RequestRow) -> Html:
     channel = config.channel(row.channel)
     actions = Html("")
@@ -26,19 +30,22 @@ def _row(desk: ReviewDesk, session: Session, config: Config, row: RequestRow) ->
         and row.reviewer != desk.key.person
         and row.channel in desk.custodian_channels()
     ):
-        actions = fill(
-            template("decide_forms.html"),
-            case=row.case,
-            reviewer=row.reviewer,
-            csrf=csrf_field(session),
-        )
+        names = {"case": row.case, "reviewer": row.reviewer, "csrf": csrf_field(session)}
+        deny = fill(template("deny_form.html"), **names)
+        if row.problem is None:
+            actions = fill(template("decide_forms.html"), **names, deny=deny)
+        else:  # it can only be denied (review/identity_grant.py)
+            actions = fill(_REFUSED, problem=row.problem, forms=deny)
+    reason: Html | str = row.reason if row.reason is not None else "—"
+    if row.warning is not None:
+        reason = fill(_WARNED, reason=reason, warning=row.warning)
     return fill(
         _ROW,
         reference=row.reference,
         channel=bi(channel.name.id, channel.name.en) if channel else row.channel,
         reviewer=row.reviewer,
         requested_on=row.requested_on or "—",
-        reason=row.reason if row.reason is not None else "—",
+        reason=reason,
         choice=case_choice(desk, row.case),
         status=word(REQUEST, row.status),
         actions=actions,
