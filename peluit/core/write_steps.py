@@ -33,8 +33,7 @@ class StepWrites:
         """`copies`: (source key, key, the SHA-256 the source was checked to have)."""
         self._store = store
         self._objects = dict(objects)
-        self._sources = {dest: source for source, dest, _ in copies}
-        self._checked = {dest: sha256 for _, dest, sha256 in copies}
+        self._copies = {dest: (source, sha256) for source, dest, sha256 in copies}
         self._prepared: dict[str, PreparedWrite] = {}
 
     def preparations(self) -> list[Callable[[], None]]:
@@ -45,7 +44,7 @@ class StepWrites:
             return []
         return [
             functools.partial(self._prepare, self._store, key)
-            for key in [*self._sources, *self._objects]
+            for key in [*self._copies, *self._objects]
         ]
 
     def put(self, key: str) -> ObjectInfo:
@@ -54,8 +53,8 @@ class StepWrites:
         `copy_new`)."""
         prepared = self._prepared.pop(key, None)
         if prepared is None:
-            if key in self._sources:
-                return self._store.copy_new(self._sources[key], key)
+            if key in self._copies:
+                return self._store.copy_new(self._copies[key][0], key)
             return self._store.put_new(key, self._objects[key])
         try:
             return prepared.commit()
@@ -80,7 +79,8 @@ class StepWrites:
         self.discard()
 
     def _prepare(self, store: PreparesWrites, key: str) -> None:
-        if key in self._sources:
-            self._prepared[key] = store.prepare_copy(self._sources[key], key, self._checked[key])
+        if key in self._copies:
+            source, sha256 = self._copies[key]
+            self._prepared[key] = store.prepare_copy(source, key, sha256)
         else:
             self._prepared[key] = store.prepare_new(key, self._objects[key])

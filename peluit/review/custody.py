@@ -48,9 +48,7 @@ def approve(desk: ReviewDesk, case: str, reviewer: str) -> IdentityRequestOut:
     if found is None:
         raise ReviewInputError("this reviewer has no pending request for this case")
     _refuse(identity_grant.request_problem(desk.config, case, found, desk.today()))
-    note = f"notes/{found.reason}.age"
-    sealed_reason = desk.client.read_object(case, note) if found.reason else b""
-    _refuse(identity_grant.reason_problem(found, sealed_reason))  # what the custodian read
+    _refuse(identity_grant.reason_problem(found, _sealed_reason(desk, found)))  # as shown
     block = desk.client.read_object(case, "identity.age")
     plaintext = compose.open_file(desk.key, block)  # here, on the custodian's machine
     document = read_identity(plaintext)
@@ -73,7 +71,7 @@ def row(desk: ReviewDesk, request: IdentityRequestOut) -> RequestRow:
     problem = warning = reason = None
     if request.reason is not None:
         try:
-            sealed = desk.client.read_object(request.case, f"notes/{request.reason}.age")
+            sealed = _sealed_reason(desk, request)
         except ReviewApiError:
             sealed = b""
         problem = identity_grant.reason_problem(request, sealed)
@@ -97,6 +95,14 @@ def row(desk: ReviewDesk, request: IdentityRequestOut) -> RequestRow:
         problem=problem,
         warning=warning,
     )
+
+
+def _sealed_reason(desk: ReviewDesk, request: IdentityRequestOut) -> bytes:
+    """The encrypted reason `request` names, as the server gives it (none: empty), for
+    `identity_grant.reason_problem` to check against the signed hash."""
+    if request.reason is None:
+        return b""
+    return desk.client.read_object(request.case, f"notes/{request.reason}.age")
 
 
 def _refuse(problem: str | None) -> None:
