@@ -55,6 +55,18 @@ function request(overrides = {}) {
   };
 }
 
+/** Two files, more segments than one plan's worth of PUTs at once. */
+const twoFiles = () => request({ files: [file(250 * KiB, "a.mp4"), file(100 * KiB, "b.mp4")] });
+
+/**
+ * A client over `fetchFn` that finds its 4-bit proofs of work with `solvePow`.
+ * @param {typeof fetch} fetchFn
+ * @param {import("../src/api.js").SolveFn} solvePow
+ */
+function powClient(fetchFn, solvePow) {
+  return createClient({ api: "/api/v1", base: "http://127.0.0.1:8000/", fetch: fetchFn, sleep: fakeSleep().sleep, powBits: 4, solvePow });
+}
+
 function setup(server = new FakeServer()) {
   const events = [];
   const client = createClient({ api: "/api/v1", base: "http://127.0.0.1:8000/", fetch: server.fetch, sleep: fakeSleep().sleep });
@@ -332,20 +344,13 @@ describe("submitting a report", () => {
       return answer;
     };
     const solved = [];
-    const client = createClient({
-      api: "/api/v1",
-      base: "http://127.0.0.1:8000/",
-      fetch: fetchFn,
-      sleep: fakeSleep().sleep,
-      powBits: 4,
-      solvePow: async (req, options) => {
-        seen.push(`solve ${req.path.split("/").pop()}`);
-        const proof = await solve(req, options);
-        solved.push(proof);
-        return proof;
-      },
+    const client = powClient(fetchFn, async (req, options) => {
+      seen.push(`solve ${req.path.split("/").pop()}`);
+      const proof = await solve(req, options);
+      solved.push(proof);
+      return proof;
     });
-    const result = await submit(request({ files: [file(250 * KiB, "a.mp4"), file(100 * KiB, "b.mp4")] }), { client });
+    const result = await submit(twoFiles(), { client });
     assert.ok(result.case);
     const lastPutEnd = seen.findLastIndex((e) => e.startsWith("end PUT"));
     const solveFinalize = seen.indexOf("solve finalize");
@@ -371,28 +376,20 @@ describe("submitting a report", () => {
       }
       return server.fetch(input, init);
     };
-    const client = createClient({
-      api: "/api/v1",
-      base: "http://127.0.0.1:8000/",
-      fetch: fetchFn,
-      sleep: fakeSleep().sleep,
-      powBits: 4,
-      solvePow: async (req, options) => {
-        if (req.path.endsWith("/finalize")) {
-          searches.push(options.signal);
-          if (!options.signal?.aborted) {
-            // a long search: it ends when aborted, or after a second whatever happens
-            await new Promise((resolve) => {
-              options.signal?.addEventListener("abort", resolve, { once: true });
-              setTimeout(resolve, 1000);
-            });
-          }
-          return solve(req, options);
+    const client = powClient(fetchFn, async (req, options) => {
+      if (req.path.endsWith("/finalize")) {
+        searches.push(options.signal);
+        if (!options.signal?.aborted) {
+          // a long search: it ends when aborted, or after a second whatever happens
+          await new Promise((resolve) => {
+            options.signal?.addEventListener("abort", resolve, { once: true });
+            setTimeout(resolve, 1000);
+          });
         }
-        return solve(req, options);
-      },
+      }
+      return solve(req, options);
     });
-    await assert.rejects(submit(request({ files: [file(250 * KiB, "a.mp4"), file(100 * KiB, "b.mp4")] }), { client }));
+    await assert.rejects(submit(twoFiles(), { client }));
     assert.equal(searches.length, 1);
     assert.ok(searches[0].aborted, "the search for a finalization that will never be sent goes on");
     assert.equal(server.finalized.length, 0);
